@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Optimizers with torch.optim's update rules, over one flat parameter vector. */
+#pragma once
+
+#include "engine/spec.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct bp_optim {
+  bp_optim_cfg cfg; /* live: lr and the rest may change between steps */
+  size_t n;         /* parameters */
+  float *state;     /* bp_optim_state_floats() floats, owned by the caller */
+  long t;           /* steps taken */
+} bp_optim;
+
+/* Floats of state the optimizer keeps for n parameters (momentum, moments, ...). */
+size_t bp_optim_state_floats (const bp_optim_cfg *cfg, size_t n);
+
+/* Binds the state buffer and resets it (zeros, or Adagrad's initial accumulator). */
+void bp_optim_init (bp_optim *o, const bp_optim_cfg *cfg, float *state, size_t n);
+void bp_optim_reset (bp_optim *o);
+
+/* One step: params -= update(grads). Returns false if any new parameter is not finite. */
+bool bp_optim_step (bp_optim *o, float *params, const float *grads);
+
+/* Euclidean norm of g[0..n) (accumulated in double). */
+double bp_grad_norm (const float *g, size_t n);
+
+/* If norm > max_norm, scales g by max_norm / (norm + 1e-6) as torch.nn.utils.clip_grad_norm_. */
+void bp_clip_grad_norm (float *g, size_t n, double norm, float max_norm);
