@@ -26,6 +26,7 @@ typedef enum bp_layer_kind {
 
 typedef struct bp_dense_cfg {
   int units;
+  int in_units;      /* inputs this layer expects (flattened); 0 = whatever it is fed */
   bool use_bias;
   bp_act activation; /* fused into the layer; BP_ACT_LINEAR for none */
   float alpha;       /* leaky ReLU slope / ELU alpha */
@@ -104,6 +105,7 @@ typedef struct bp_spec {
   int batch_size; /* default 32 */
   int epochs;     /* default 10 */
   unsigned long long seed;
+  char *meta; /* JSON text of the top-level "meta" object kept for tools, or NULL; owned */
 } bp_spec;
 
 /* What shape inference learned about one layer. */
