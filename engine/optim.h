@@ -11,16 +11,22 @@ typedef struct bp_optim {
   size_t n;         /* parameters */
   float *state;     /* bp_optim_state_floats() floats, owned by the caller */
   long t;           /* steps taken */
+  bp_optim_kind state_kind; /* the kind the state was built for; a change resets it */
+  unsigned ready;           /* bit k: the k-th n-float part of state is initialised */
 } bp_optim;
 
-/* Floats of state the optimizer keeps for n parameters (momentum, moments, ...). */
+/* Floats of state the optimizer keeps for n parameters (momentum, moments, ...): enough for
+ * every option of cfg->kind, so momentum, centered or amsgrad may be switched on between
+ * steps. Parts are initialised when first used. Changing cfg.kind resets the state (the
+ * buffer must then be large enough for the new kind). */
 size_t bp_optim_state_floats (const bp_optim_cfg *cfg, size_t n);
 
 /* Binds the state buffer and resets it (zeros, or Adagrad's initial accumulator). */
 void bp_optim_init (bp_optim *o, const bp_optim_cfg *cfg, float *state, size_t n);
 void bp_optim_reset (bp_optim *o);
 
-/* One step: params -= update(grads). Returns false if any new parameter is not finite. */
+/* One step: params -= update(grads). Returns false if any new parameter would not be finite;
+ * such a parameter keeps its old value, so the parameters always stay finite. */
 bool bp_optim_step (bp_optim *o, float *params, const float *grads);
 
 /* Euclidean norm of g[0..n) (accumulated in double). */
