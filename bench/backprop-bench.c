@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* backprop-bench: the workloads of ../shared/bench/WORKLOADS.md, run by Backprop's engine and
+ * reported with the same RESULT keys as the peers (torch_bench.py, fann_tiny.c), so that the
+ * figures compare one to one. The timed region is the training loop only: the per-epoch
+ * shuffle, the batch gather (uint8 -> float), forward, backward and the optimizer step. */
+#define _POSIX_C_SOURCE 200809L
+#include "bench/workloads.h"
+#include "engine/blas.h"
+#include "engine/net.h"
+#include "engine/rng.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double
+now_s (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return (double) t.tv_sec + (double) t.tv_nsec * 1e-9;
+}
+
+static void
+usage (FILE *f)
+{
+  fprintf (f,
+           "usage: backprop-bench --workload {mlp,mlp-wide,cnn,tiny} [--threads N] [--seed S]\n"
+           "                      [--samples N] [--steps N]\n"
+           "Runs one workload of ../shared/bench/WORKLOADS.md and prints one RESULT line.\n");
+}
+
+/* W1-W3: one epoch (or --samples) of Fashion-MNIST with Adam, then evaluation. */
+static int
+run_fmnist (const bp_workload *w, const bp_bench_args *a)
+{
+  char err[512];
+  bp_fmnist fm;
+  if (bp_fmnist_load (&fm, err, sizeof err) != 0)
+    {
+      fprintf (stderr, "backprop-bench: %s\n", err);
+      return 2;
+    }
+  bp_net *net = bp_workload_net (w, a->seed, err, sizeof err);
+  if (!net)
+    {
+      fprintf (stderr, "backprop-bench: %s\n", err);
+      bp_fmnist_clear (&fm);
+      return 2;
+    }
+  const int batch = w->batch;
+  const int in = (int) bp_net_input_size (net);
+  size_t n_train = fm.train->n_rows;
+  size_t n = a->samples > 0 && (size_t) a->samples < n_train ? (size_t) a->samples : n_train;
+
+  uint32_t *perm = malloc (n_train * sizeof *perm);
+  float *x = malloc ((size_t) batch * (size_t) in * sizeof *x);
+  int32_t *labels = malloc ((size_t) batch * sizeof *labels);
+  for (size_t i = 0; i < n_train; i++)
+    perm[i] = (uint32_t) i;
+  bp_rng shuffle;
+  bp_rng_seed (&shuffle, a->seed + 1);
+
+  double loss_sum = 0;
+  long steps = 0;
+  double t0 = now_s ();
+  bp_rng_shuffle_u32 (&shuffle, perm, (uint32_t) n_train);
+  for (size_t i = 0; i < n; i += (size_t) batch)
+    {
+      int nb = (int) (n - i < (size_t) batch ? n - i : (size_t) batch);
+      bp_dataset_gather (fm.train, NULL, perm + i, nb, x, labels, NULL);
+      bp_batch b = { .x = x, .labels = labels, .n = nb };
+      bp_step_stats st;
+      if (bp_net_train_step (net, &b, &st) != BP_STEP_OK)
+        {
+          fprintf (stderr, "backprop-bench: training diverged at step %ld\n", steps);
+          break;
+        }
+      loss_sum += st.loss * nb;
+      steps++;
+    }
+  double dt = now_s () - t0;
+
+  double train_loss = bp_eval_dataset (net, fm.train, x, labels, batch, NULL);
+  double test_acc = 0;
+  bp_eval_dataset (net, fm.test, x, labels, batch, &test_acc);
+
+  printf ("RESULT name=backprop_%s peer=backprop workload=%s threads=%d samples=%zu steps=%ld "
+          "seconds=%.6g samples_per_s=%.6g steps_per_s=%.6g gflops=%.6g epoch_avg_loss=%.6g "
+          "final_train_loss=%.6g test_acc=%.6g\n",
+          w->result_name, w->name, a->threads, n, steps, dt, (double) n / dt, steps / dt,
+          w->flop_per_sample * (double) n / dt / 1e9, loss_sum / (double) n, train_loss,
+          test_acc);
+  free (perm);
+  free (x);
+  free (labels);
+  bp_net_free (net);
+  bp_fmnist_clear (&fm);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  bp_bench_args a = { .workload = NULL, .threads = 2, .seed = 1, .samples = 0, .steps = 20000 };
+  for (int i = 1; i < argc; i++)
+    {
+      const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+      if (!strcmp (argv[i], "--help") || !strcmp (argv[i], "-h"))
+        {
+          usage (stdout);
+          return 0;
+        }
+      else if (!v)
+        {
+          usage (stderr);
+          return 2;
+        }
+      else if (!strcmp (argv[i], "--workload"))
+        a.workload = v;
+      else if (!strcmp (argv[i], "--threads"))
+        a.threads = atoi (v);
+      else if (!strcmp (argv[i], "--seed"))
+        a.seed = strtoull (v, NULL, 10);
+      else if (!strcmp (argv[i], "--samples"))
+        a.samples = atol (v);
+      else if (!strcmp (argv[i], "--steps"))
+        a.steps = atol (v);
+      else
+        {
+          usage (stderr);
+          return 2;
+        }
+      i++;
+    }
+  const bp_workload *w = a.workload ? bp_workload_find (a.workload) : NULL;
+  if (!w || a.threads < 1)
+    {
+      usage (stderr);
+      return 2;
+    }
+  bp_blas_set_threads (a.threads);
+  if (!strcmp (w->name, "tiny"))
+    return bp_run_tiny (w, &a);
+  return run_fmnist (w, &a);
+}
