@@ -204,6 +204,159 @@ def clip_section(out):
     out.append("")
 
 
+# ---- test-net.c: one forward and backward of small MLPs with fixed weights ----
+
+ACT = {"linear": ("BP_ACT_LINEAR", lambda t: t), "tanh": ("BP_ACT_TANH", torch.tanh),
+       "relu": ("BP_ACT_RELU", torch.relu), "sigmoid": ("BP_ACT_SIGMOID", torch.sigmoid),
+       "softmax": ("BP_ACT_SOFTMAX", lambda t: torch.softmax(t, dim=1))}
+
+# name, loss, input size, batch, layers: ("dense", units, activation) or ("activation", fn)
+NETS = [
+    ("ce_softmax", "cross_entropy", 3, 4,
+     [("dense", 5, "tanh"), ("dense", 4, "sigmoid"), ("dense", 3, "linear"),
+      ("activation", "softmax")]),
+    ("ce_logits", "cross_entropy", 3, 5, [("dense", 4, "relu"), ("dense", 3, "linear")]),
+    ("bce", "bce", 3, 4, [("dense", 4, "relu"), ("dense", 2, "linear")]),
+    ("mse", "mse", 2, 6,
+     [("dense", 4, "linear"), ("activation", "tanh"), ("dense", 2, "linear")]),
+]
+
+LOSS = {"cross_entropy": "BP_LOSS_CROSS_ENTROPY", "bce": "BP_LOSS_BCE_LOGITS",
+        "mse": "BP_LOSS_MSE"}
+
+MAX_W, MAX_B, MAX_X, MAX_OUT, MAX_LAYERS = 32, 8, 16, 16, 4
+
+
+def net_case(name, loss, n_in, batch, layers, seed):
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.rand(batch, n_in, generator=gen) * 4 - 2
+    params = []
+    h = x
+    width = n_in
+    fused = loss == "cross_entropy" and layers[-1] == ("activation", "softmax")
+    modules = []
+    for spec in layers:
+        if spec[0] == "dense":
+            w = (torch.rand(spec[1], width, generator=gen) * 2 - 1).requires_grad_()
+            b = (torch.rand(spec[1], generator=gen) - 0.5).requires_grad_()
+            params.append((w, b))
+            modules.append(("dense", w, b, ACT[spec[2]][1]))
+            width = spec[1]
+        else:
+            params.append(None)
+            modules.append(("activation", ACT[spec[1]][1]))
+    out_size = width
+
+    def forward(inp, upto):
+        h = inp
+        for m in modules[:upto]:
+            if m[0] == "dense":
+                h = m[3](h @ m[1].T + m[2])
+            else:
+                h = m[1](h)
+        return h
+
+    run = len(modules) - 1 if fused else len(modules)
+    logits = forward(x, run)
+    labels = targets = None
+    if loss == "cross_entropy":
+        labels = torch.randint(0, out_size, (batch,), generator=gen)
+        value = torch.nn.functional.cross_entropy(logits, labels)
+        probs = torch.softmax(logits, dim=1)
+    elif loss == "bce":
+        targets = (torch.rand(batch, out_size, generator=gen) > 0.5).float()
+        targets[0, 0] = 0.25  # soft targets are allowed
+        value = torch.nn.functional.binary_cross_entropy_with_logits(logits, targets)
+        probs = torch.sigmoid(logits)
+    else:
+        targets = torch.rand(batch, out_size, generator=gen) * 2 - 1
+        value = torch.nn.functional.mse_loss(logits, targets)
+        probs = logits
+    value.backward()
+    grads = [g for p in params if p is not None for g in (p[0].grad, p[1].grad)]
+    norm = math.sqrt(sum(float((g.double() ** 2).sum()) for g in grads))
+    return dict(name=name, loss=loss, n_in=n_in, batch=batch, layers=layers, x=x,
+                params=params, logits=logits, probs=probs, labels=labels, targets=targets,
+                value=float(value), norm=norm, out_size=out_size)
+
+
+def c_array(values, indent):
+    values = list(values)
+    if not values:
+        return "{ 0 }"
+    return "{\n" + c_floats(values, per_line=6, indent=indent + "  ") + "\n" + indent + "}"
+
+
+def net_section(out):
+    out.append("#define BP_REF_NET_MAX_W %d" % MAX_W)
+    out.append("#define BP_REF_NET_MAX_B %d" % MAX_B)
+    out.append("#define BP_REF_NET_MAX_X %d" % MAX_X)
+    out.append("#define BP_REF_NET_MAX_OUT %d" % MAX_OUT)
+    out.append("#define BP_REF_NET_MAX_LAYERS %d" % MAX_LAYERS)
+    out.append("""
+/* A dense layer's weight is (units, in) as torch.nn.Linear's, its bias (units). */
+typedef struct bp_ref_layer {
+  bp_layer_kind kind;
+  int units;  /* dense */
+  bp_act act; /* dense's fused activation, or the activation layer's function */
+  float weight[BP_REF_NET_MAX_W], bias[BP_REF_NET_MAX_B];
+  float dweight[BP_REF_NET_MAX_W], dbias[BP_REF_NET_MAX_B]; /* d(mean loss) */
+} bp_ref_layer;
+
+typedef struct bp_ref_net {
+  const char *name;
+  bp_loss_kind loss;
+  int in_size, batch, out_size, n_layers;
+  bp_ref_layer layers[BP_REF_NET_MAX_LAYERS];
+  float x[BP_REF_NET_MAX_X];           /* (batch, in_size) */
+  float targets[BP_REF_NET_MAX_OUT];   /* (batch, out_size), BCE and MSE */
+  int32_t labels[BP_REF_NET_MAX_OUT];  /* (batch), cross-entropy */
+  float logits[BP_REF_NET_MAX_OUT];    /* (batch, out_size): what the loss reads */
+  float probs[BP_REF_NET_MAX_OUT];     /* softmax / sigmoid of the logits (MSE: the logits) */
+  double loss_value;                   /* mean over the batch */
+  double grad_norm;                    /* of all parameter gradients together */
+} bp_ref_net;
+""")
+    out.append("static const bp_ref_net bp_ref_nets[] = {")
+    for i, spec in enumerate(NETS):
+        c = net_case(*spec, seed=100 + i)
+        assert c["batch"] * c["n_in"] <= MAX_X and c["batch"] * c["out_size"] <= MAX_OUT
+        out.append("  {")
+        out.append("    .name = \"%s\", .loss = %s, .in_size = %d, .batch = %d, .out_size = %d,"
+                   % (c["name"], LOSS[c["loss"]], c["n_in"], c["batch"], c["out_size"]))
+        out.append("    .n_layers = %d," % len(c["layers"]))
+        out.append("    .layers = {")
+        for spec_l, p in zip(c["layers"], c["params"]):
+            if spec_l[0] == "dense":
+                w, b = p
+                assert w.numel() <= MAX_W and b.numel() <= MAX_B
+                out.append("      { .kind = BP_LAYER_DENSE, .units = %d, .act = %s," %
+                           (spec_l[1], ACT[spec_l[2]][0]))
+                ind = "        "
+                out.append(ind + ".weight = " + c_array(w.detach().flatten().tolist(), ind) + ",")
+                out.append(ind + ".bias = " + c_array(b.detach().tolist(), ind) + ",")
+                out.append(ind + ".dweight = " + c_array(w.grad.flatten().tolist(), ind) + ",")
+                out.append(ind + ".dbias = " + c_array(b.grad.tolist(), ind) + " },")
+            else:
+                out.append("      { .kind = BP_LAYER_ACTIVATION, .act = %s }," %
+                           ACT[spec_l[1]][0])
+        out.append("    },")
+        ind = "    "
+        out.append(ind + ".x = " + c_array(c["x"].flatten().tolist(), ind) + ",")
+        if c["targets"] is not None:
+            out.append(ind + ".targets = " + c_array(c["targets"].flatten().tolist(), ind) + ",")
+        if c["labels"] is not None:
+            out.append(ind + ".labels = { %s }," % ", ".join(str(int(v)) for v in c["labels"]))
+        out.append(ind + ".logits = " + c_array(c["logits"].detach().flatten().tolist(), ind)
+                   + ",")
+        out.append(ind + ".probs = " + c_array(c["probs"].detach().flatten().tolist(), ind) + ",")
+        out.append(ind + ".loss_value = %.17g," % c["value"])
+        out.append(ind + ".grad_norm = %.17g," % c["norm"])
+        out.append("  },")
+    out.append("};")
+    out.append("")
+
+
 def main():
     out = []
     out.append("/* SPDX-License-Identifier: GPL-3.0-or-later */")
@@ -214,9 +367,11 @@ def main():
     out.append("")
     out.append("#include \"engine/spec.h\"")
     out.append("#include <stdbool.h>")
+    out.append("#include <stdint.h>")
     out.append("")
     optim_section(out)
     clip_section(out)
+    net_section(out)
     sys.stdout.write("\n".join(out) + "\n")
 
 

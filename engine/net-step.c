@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The passes over a built network: the training step, evaluation and prediction. A step
+ * touches only the arenas carved at build and compile time; it never allocates. The whole
+ * per-step overhead outside the layers is two memsets, a norm and the optimizer's pass, which
+ * matters for tiny networks (2-8-8-1 at batch 10 is a few microseconds a step). */
+#include "engine/net.h"
+#include "engine/net-private.h"
+
+#include <math.h>
+#include <string.h>
+
+static void
+run_forward (bp_net *net, const float *x, int n, int count, bool train)
+{
+  for (int i = 0; i < count; i++)
+    {
+      bp_layer *L = &net->layers[i];
+      if (net->input_of[i] < 0)
+        L->x = x;
+      L->ops->forward (L, n, train);
+    }
+}
+
+/* Keras-style penalties on the penalised tensors: returns l1 * sum|w| + l2 * sum w^2 and adds
+ * l1 * sign(w) + 2 * l2 * w to the gradients. */
+static double
+add_penalties (bp_net *net)
+{
+  double total = 0;
+  for (int k = 0; k < net->n_penalised; k++)
+    {
+      const bp_penalised *p = &net->penalised[k];
+      const bp_layer_spec *ls = &net->spec->layers[p->layer];
+      const float l1 = ls->l1, l2 = ls->l2, two_l2 = 2.0f * ls->l2;
+      if (l1 == 0.0f && l2 == 0.0f)
+        continue;
+      const float *restrict w = p->value;
+      float *restrict g = p->grad;
+      double sum_abs = 0, sum_sq = 0;
+      for (size_t i = 0; i < p->n; i++)
+        {
+          float v = w[i];
+          float sign = (float) ((v > 0.0f) - (v < 0.0f));
+          sum_abs += fabsf (v);
+          sum_sq += (double) v * v;
+          g[i] += l1 * sign + two_l2 * v;
+        }
+      total += (double) l1 * sum_abs + (double) l2 * sum_sq;
+    }
+  return total;
+}
+
+bp_step_status
+bp_net_train_step (bp_net *net, const bp_batch *batch, bp_step_stats *stats)
+{
+  const int n = batch->n;
+  const int dim = (int) net->out_size;
+  bp_step_stats st = { NAN, 0, -1, NAN };
+  if (n <= 0 || n > net->max_batch)
+    {
+      if (stats != NULL)
+        *stats = st;
+      return BP_STEP_NONFINITE_LOSS;
+    }
+
+  /* Backward accumulates (+=) into parameter and activation gradients: clear both first.
+   * The loss then overwrites the logits' gradient. */
+  memset (net->dy_all, 0, net->dy_floats * sizeof (float));
+  memset (net->grads, 0, net->n_params * sizeof (float));
+
+  run_forward (net, batch->x, n, net->n_run, true);
+  const float *logits = bp_net_logits (net, batch->x);
+  float *dlogits = net->logits_from < 0 ? NULL : net->layers[net->logits_from].dy;
+  bp_loss_target target = { batch->targets, batch->labels };
+  st.loss = bp_loss_compute (net->spec->loss, net->spec->huber_delta, logits, target, n, dim,
+                             dlogits);
+  st.correct = bp_loss_count_correct (net->spec->loss, logits, target, n, dim);
+
+  if (dlogits != NULL)
+    for (int i = net->n_run - 1; i >= 0; i--)
+      {
+        bp_layer *L = &net->layers[i];
+        L->ops->backward (L, n);
+      }
+  st.penalty = add_penalties (net);
+  st.grad_norm = bp_grad_norm (net->grads, net->n_params);
+  if (stats != NULL)
+    *stats = st;
+
+  /* A negative loss is BP_LOSS_BAD_LABEL (a label out of range): no step on such a batch. */
+  if (!isfinite (st.loss + st.penalty) || !isfinite (st.grad_norm) || st.loss < 0)
+    return BP_STEP_NONFINITE_LOSS;
+  if (net->optim.cfg.clip_norm > 0.0f)
+    bp_clip_grad_norm (net->grads, net->n_params, st.grad_norm, net->optim.cfg.clip_norm);
+  bool finite = bp_optim_step (&net->optim, net->params, net->grads);
+  net->steps++;
+  if (!finite)
+    {
+      /* The weights that would have overflowed kept their values; the optimizer's moments
+       * may hold Inf/NaN now, which would freeze those weights for good: start them over, so
+       * training can go on with a smaller learning rate. */
+      bp_optim_reset (&net->optim);
+      return BP_STEP_NONFINITE_WEIGHTS;
+    }
+  return BP_STEP_OK;
+}
+
+double
+bp_net_eval_batch (bp_net *net, const bp_batch *batch, int *correct)
+{
+  const int dim = (int) net->out_size;
+  double total = 0;
+  int right = 0;
+  /* Batches larger than the compiled size go through in slices: evaluating a whole data set
+   * needs no compile for its size. */
+  for (int off = 0; off < batch->n && net->max_batch > 0; off += net->max_batch)
+    {
+      int n = batch->n - off < net->max_batch ? batch->n - off : net->max_batch;
+      const float *x = batch->x + (size_t) off * net->in_size;
+      run_forward (net, x, n, net->n_run, false);
+      bp_loss_target target = {
+        batch->targets != NULL ? batch->targets + (size_t) off * net->out_size : NULL,
+        batch->labels != NULL ? batch->labels + off : NULL,
+      };
+      const float *logits = bp_net_logits (net, x);
+      total += bp_loss_compute (net->spec->loss, net->spec->huber_delta, logits, target, n, dim,
+                                NULL)
+               * n;
+      int c = bp_loss_count_correct (net->spec->loss, logits, target, n, dim);
+      right = c < 0 || right < 0 ? -1 : right + c;
+    }
+  if (correct != NULL)
+    *correct = right;
+  return total;
+}
+
+const float *
+bp_net_predict (bp_net *net, const float *x, int n, bool probabilities)
+{
+  if (n <= 0 || n > net->max_batch)
+    return NULL;
+  if (probabilities && net->fused_softmax)
+    {
+      run_forward (net, x, n, net->n_layers, false);
+      return net->layers[net->n_layers - 1].y;
+    }
+  run_forward (net, x, n, net->n_run, false);
+  const float *out = bp_net_logits (net, x);
+  if (!probabilities)
+    return out;
+  const int dim = (int) net->out_size;
+  switch (net->spec->loss)
+    {
+    case BP_LOSS_CROSS_ENTROPY:
+      bp_act_softmax_rows (out, net->probs, n, dim);
+      return net->probs;
+    case BP_LOSS_BCE_LOGITS:
+      bp_act_forward (BP_ACT_SIGMOID, 0.0f, out, net->probs, (size_t) n * net->out_size);
+      return net->probs;
+    default:
+      return out;
+    }
+}
