@@ -75,3 +75,8 @@ extern const bp_layer_ops bp_dense_ops;
 extern const bp_layer_ops bp_activation_ops;
 extern const bp_layer_ops bp_dropout_ops;
 extern const bp_layer_ops bp_batchnorm_ops;
+extern const bp_layer_ops bp_conv2d_ops;
+extern const bp_layer_ops bp_maxpool2d_ops;
+extern const bp_layer_ops bp_avgpool2d_ops;
+extern const bp_layer_ops bp_global_avgpool2d_ops;
+extern const bp_layer_ops bp_flatten_ops;

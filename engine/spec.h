@@ -21,6 +21,11 @@ typedef enum bp_layer_kind {
   BP_LAYER_ACTIVATION,
   BP_LAYER_DROPOUT,
   BP_LAYER_BATCHNORM,
+  BP_LAYER_CONV2D,
+  BP_LAYER_MAXPOOL2D,
+  BP_LAYER_AVGPOOL2D,
+  BP_LAYER_GLOBAL_AVGPOOL2D, /* (C, H, W) -> (C) */
+  BP_LAYER_FLATTEN,          /* (C, H, W) -> (C*H*W), NCHW order */
   BP_LAYER_KIND_COUNT
 } bp_layer_kind;
 
@@ -47,6 +52,32 @@ typedef struct bp_batchnorm_cfg {
   float eps;      /* default 1e-5 */
 } bp_batchnorm_cfg;
 
+typedef enum bp_padding {
+  BP_PADDING_VALID, /* no padding: out = (in - k) / stride + 1 */
+  BP_PADDING_SAME,  /* Keras's rule: out = ceil(in / stride), zeros split evenly, the odd one
+                     * after; stride 1 and odd k is PyTorch's padding = k / 2 */
+} bp_padding;
+
+/* PyTorch's nn.Conv2d layout: weight (filters, in_channels, kernel_h, kernel_w), bias
+ * (filters). */
+typedef struct bp_conv2d_cfg {
+  int filters;
+  int in_channels; /* channels this layer expects; 0 = whatever it is fed */
+  int kernel_h, kernel_w;
+  int stride_h, stride_w;
+  bp_padding padding;
+  bool use_bias;
+  bp_act activation; /* fused into the layer as in dense; BP_ACT_LINEAR for none */
+  float alpha;
+  bp_init weight_init, bias_init;
+} bp_conv2d_cfg;
+
+/* Max and average pooling, no padding (PyTorch's defaults, floor mode). */
+typedef struct bp_pool_cfg {
+  int size_h, size_w;
+  int stride_h, stride_w; /* the reader sets them to the pool size when absent */
+} bp_pool_cfg;
+
 typedef struct bp_layer_spec {
   bp_layer_kind kind;
   char name[BP_NAME_MAX];
@@ -57,6 +88,8 @@ typedef struct bp_layer_spec {
     bp_activation_cfg activation;
     bp_dropout_cfg dropout;
     bp_batchnorm_cfg batchnorm;
+    bp_conv2d_cfg conv2d;
+    bp_pool_cfg pool; /* maxpool2d, avgpool2d */
   } u;
 } bp_layer_spec;
 

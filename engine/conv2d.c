@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* 2-D convolution, PyTorch's nn.Conv2d layout: x (batch, C, H, W), weight (F, C, kh, kw),
+ * bias (F), y (batch, F, OH, OW) = f(conv(x, W) + b) with the activation f fused as in dense.
+ *
+ * The whole batch is one matrix product. im2col lays every sample's patches side by side in
+ * col (K, batch*P), K = C*kh*kw, P = OH*OW, so z (F, batch*P) = W (F, K) col: one GEMM with a
+ * long N instead of `batch` small ones, which OpenBLAS would not split well over two threads.
+ * z is channel-major, (F, batch, P); moving it to NCHW only permutes rows of P floats, done
+ * in the same pass that adds the bias and applies f. Backward mirrors it:
+ * dW += dz col^T and dcol = W^T dz are one GEMM each, then col2im scatters dcol into dx. */
+#include "engine/layer.h"
+
+#include "engine/activation.h"
+#include "engine/blas.h"
+#include "engine/im2col.h"
+#include "engine/init.h"
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static bp_window_geom
+conv_geom (const bp_conv2d_cfg *c, bp_shape in)
+{
+  bp_window_geom g = {
+    .c = in.dims[0], .h = in.dims[1], .w = in.dims[2],
+    .kh = c->kernel_h, .kw = c->kernel_w, .sh = c->stride_h, .sw = c->stride_w,
+  };
+  bool same = c->padding == BP_PADDING_SAME;
+  g.oh = bp_window_axis (g.h, g.kh, g.sh, same, &g.pad_top);
+  g.ow = bp_window_axis (g.w, g.kw, g.sw, same, &g.pad_left);
+  return g;
+}
+
+static int
+conv_infer (const bp_layer_spec *ls, bp_shape in, bp_shape *out, size_t *n_params,
+            size_t *n_buffers, char *err, size_t errlen)
+{
+  const bp_conv2d_cfg *c = &ls->u.conv2d;
+  char s[64];
+  if (in.rank != 3)
+    {
+      snprintf (err, errlen,
+                "needs an image input (channels, height, width), but gets %s; give the network "
+                "input an image shape such as [1, 28, 28]",
+                bp_shape_format (in, s, sizeof s));
+      return -1;
+    }
+  if (c->filters < 1 || c->filters > BP_MAX_UNITS)
+    {
+      snprintf (err, errlen, "has %d filters; a conv2d layer needs between 1 and %d",
+                c->filters, BP_MAX_UNITS);
+      return -1;
+    }
+  if (c->kernel_h < 1 || c->kernel_w < 1)
+    {
+      snprintf (err, errlen, "has a %dx%d kernel; both sides must be at least 1", c->kernel_h,
+                c->kernel_w);
+      return -1;
+    }
+  if (c->stride_h < 1 || c->stride_w < 1)
+    {
+      snprintf (err, errlen, "has stride %dx%d; a stride must be at least 1", c->stride_h,
+                c->stride_w);
+      return -1;
+    }
+  if (c->padding != BP_PADDING_VALID && c->padding != BP_PADDING_SAME)
+    {
+      snprintf (err, errlen, "has an unknown padding (%d)", (int) c->padding);
+      return -1;
+    }
+  if ((int) c->activation < 0 || c->activation >= BP_ACT_COUNT)
+    {
+      snprintf (err, errlen, "has an unknown activation (%d)", (int) c->activation);
+      return -1;
+    }
+  if (c->activation == BP_ACT_SOFTMAX)
+    {
+      snprintf (err, errlen, "cannot fuse softmax: add a separate activation layer for it");
+      return -1;
+    }
+  if (c->in_channels != 0 && c->in_channels != in.dims[0])
+    {
+      snprintf (err, errlen, "expects %d input channel%s, but its input %s has %d",
+                c->in_channels, c->in_channels == 1 ? "" : "s", bp_shape_format (in, s, sizeof s),
+                in.dims[0]);
+      return -1;
+    }
+  bp_window_geom g = conv_geom (c, in);
+  if (g.oh == 0 || g.ow == 0)
+    {
+      snprintf (err, errlen,
+                "has a %dx%d kernel, larger than its %dx%d input (padding 'valid'); use a "
+                "smaller kernel or padding 'same'",
+                c->kernel_h, c->kernel_w, g.h, g.w);
+      return -1;
+    }
+  if ((size_t) c->filters * (size_t) g.oh * (size_t) g.ow > (size_t) INT32_MAX)
+    {
+      snprintf (err, errlen, "would give %d x %d x %d = too many values per sample",
+                c->filters, g.oh, g.ow);
+      return -1;
+    }
+  /* K * F + F within the parameter budget, by division so nothing overflows. */
+  size_t K = (size_t) g.c * (size_t) g.kh * (size_t) g.kw;
+  size_t F = (size_t) c->filters;
+  if (K > (BP_MAX_PARAMS - F) / F)
+    {
+      snprintf (err, errlen, "would have more than %zu parameters (%d filters of %dx%dx%d)",
+                BP_MAX_PARAMS, c->filters, g.c, g.kh, g.kw);
+      return -1;
+    }
+  *out = (bp_shape) { 3, { c->filters, g.oh, g.ow } };
+  *n_params = K * F + (c->use_bias ? F : 0);
+  *n_buffers = 0;
+  return 0;
+}
+
+/* Scratch: col (K, batch*P), then z (F, batch*P), then dz (F, batch*P) when backward needs
+ * the pre-activation z kept (else dz overwrites z). Backward reuses col for dcol. */
+static size_t
+conv_scratch_size (const bp_layer *L, int batch)
+{
+  const bp_conv2d_cfg *c = &L->spec->u.conv2d;
+  bp_window_geom g = conv_geom (c, L->in);
+  size_t cols = (size_t) batch * (size_t) g.oh * (size_t) g.ow;
+  size_t K = (size_t) g.c * (size_t) g.kh * (size_t) g.kw;
+  size_t zs = (size_t) c->filters * cols;
+  return K * cols + zs + (bp_act_needs_input (c->activation) ? zs : 0);
+}
+
+static void
+conv_init (bp_layer *L, bp_rng *rng)
+{
+  const bp_conv2d_cfg *c = &L->spec->u.conv2d;
+  int area = c->kernel_h * c->kernel_w;
+  int fan_in = L->in.dims[0] * area, fan_out = c->filters * area;
+  size_t nw = (size_t) c->filters * (size_t) fan_in;
+  bp_init_fill (&c->weight_init, L->params, nw, fan_in, fan_out, rng);
+  if (c->use_bias)
+    bp_init_fill (&c->bias_init, L->params + nw, (size_t) c->filters, fan_in, fan_out, rng);
+}
+
+static void
+conv_forward (bp_layer *L, int batch, bool train)
+{
+  const bp_conv2d_cfg *c = &L->spec->u.conv2d;
+  bp_window_geom g = conv_geom (c, L->in);
+  const int F = c->filters;
+  const int K = g.c * g.kh * g.kw;
+  const size_t P = (size_t) g.oh * (size_t) g.ow;
+  const size_t cols = (size_t) batch * P;
+  const float *W = L->params;                                     /* (F, K) */
+  const float *b = c->use_bias ? W + (size_t) F * (size_t) K : NULL; /* (F) */
+  float *col = L->scratch;                                        /* (K, batch, P) */
+  float *z = col + (size_t) K * cols;                             /* (F, batch, P) */
+
+  for (int n = 0; n < batch; n++)
+    bp_im2col (&g, L->x + (size_t) n * L->in_size, col + (size_t) n * P, cols);
+
+  bp_gemm (false, false, F, (int) cols, K, 1.0f, W, K, col, (int) cols, 0.0f, z, (int) cols);
+
+  /* z (F, batch, P) -> y (batch, F, P): the bias added to z in place, so z is the
+   * pre-activation backward may need, then f into y. */
+  for (int f = 0; f < F; f++)
+    for (int n = 0; n < batch; n++)
+      {
+        float *zr = z + (size_t) f * cols + (size_t) n * P;
+        float *yr = L->y + (size_t) n * L->out_size + (size_t) f * P;
+        if (b)
+          {
+            float bf = b[f];
+            for (size_t i = 0; i < P; i++)
+              zr[i] += bf;
+          }
+        bp_act_forward (c->activation, c->alpha, zr, yr, P);
+      }
+}
+
+static void
+conv_backward (bp_layer *L, int batch)
+{
+  const bp_conv2d_cfg *c = &L->spec->u.conv2d;
+  bp_window_geom g = conv_geom (c, L->in);
+  const int F = c->filters;
+  const int K = g.c * g.kh * g.kw;
+  const size_t P = (size_t) g.oh * (size_t) g.ow;
+  const size_t cols = (size_t) batch * P;
+  const float *W = L->params;                                  /* (F, K) */
+  float *dW = L->grads;                                        /* (F, K) */
+  float *db = c->use_bias ? dW + (size_t) F * (size_t) K : NULL; /* (F) */
+  float *col = L->scratch;                                     /* (K, batch, P) */
+  float *z = col + (size_t) K * cols;                          /* (F, batch, P) */
+  bool has_z = bp_act_needs_input (c->activation);
+  float *dz = has_z ? z + (size_t) F * cols : z;               /* (F, batch, P) */
+
+  /* dy (batch, F, P) through f' -> dz (F, batch, P) */
+  for (int f = 0; f < F; f++)
+    for (int n = 0; n < batch; n++)
+      {
+        size_t zo = (size_t) f * cols + (size_t) n * P;
+        size_t yo = (size_t) n * L->out_size + (size_t) f * P;
+        bp_act_backward (c->activation, c->alpha, has_z ? z + zo : NULL, L->y + yo, L->dy + yo,
+                         dz + zo, P);
+      }
+
+  /* dW += dz col^T */
+  bp_gemm (false, true, F, K, (int) cols, 1.0f, dz, (int) cols, col, (int) cols, 1.0f, dW, K);
+  if (db)
+    for (int f = 0; f < F; f++)
+      {
+        const float *r = dz + (size_t) f * cols;
+        float s = 0.0f;
+        for (size_t i = 0; i < cols; i++)
+          s += r[i];
+        db[f] += s;
+      }
+
+  if (L->dx)
+    {
+      /* dcol = W^T dz, into col (its patches are no longer needed), then dx += col2im */
+      bp_gemm (true, false, K, (int) cols, F, 1.0f, W, K, dz, (int) cols, 0.0f, col,
+               (int) cols);
+      for (int n = 0; n < batch; n++)
+        bp_col2im (&g, col + (size_t) n * P, cols, L->dx + (size_t) n * L->in_size);
+    }
+}
+
+static int
+conv_param_views (const bp_layer *L, bp_param_view *views)
+{
+  const bp_conv2d_cfg *c = &L->spec->u.conv2d;
+  views[0] = (bp_param_view) {
+    .suffix = "weight", .value = L->params, .grad = L->grads,
+    .rank = 4, .dims = { c->filters, L->in.dims[0], c->kernel_h, c->kernel_w },
+    .penalised = true,
+  };
+  if (!c->use_bias)
+    return 1;
+  size_t off = (size_t) c->filters * (size_t) L->in.dims[0] * (size_t) c->kernel_h
+               * (size_t) c->kernel_w;
+  views[1] = (bp_param_view) {
+    .suffix = "bias", .value = L->params + off, .grad = L->grads + off,
+    .rank = 1, .dims = { c->filters }, .penalised = false,
+  };
+  return 2;
+}
+
+static int
+no_buffer_views (const bp_layer *L, bp_buffer_view *views)
+{
+  return 0;
+}
+
+const bp_layer_ops bp_conv2d_ops = {
+  .kind = BP_LAYER_CONV2D,
+  .infer = conv_infer,
+  .scratch_size = conv_scratch_size,
+  .init = conv_init,
+  .forward = conv_forward,
+  .backward = conv_backward,
+  .param_views = conv_param_views,
+  .buffer_views = no_buffer_views,
+};

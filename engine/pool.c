@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Pooling over NCHW images: max and average over a window without padding (PyTorch's
+ * MaxPool2d / AvgPool2d defaults, floor mode), and global average pooling (C, H, W) -> (C).
+ * Max pooling keeps, in its scratch, where each maximum came from, so backward routes the
+ * gradient there without searching again. */
+#include "engine/layer.h"
+
+#include "engine/im2col.h"
+#include <stdint.h>
+#include <stdio.h>
+
+static bp_window_geom
+pool_geom (const bp_pool_cfg *p, bp_shape in)
+{
+  bp_window_geom g = {
+    .c = in.dims[0], .h = in.dims[1], .w = in.dims[2],
+    .kh = p->size_h, .kw = p->size_w, .sh = p->stride_h, .sw = p->stride_w,
+  };
+  g.oh = bp_window_axis (g.h, g.kh, g.sh, 0, &g.pad_top);
+  g.ow = bp_window_axis (g.w, g.kw, g.sw, 0, &g.pad_left);
+  return g;
+}
+
+static int
+need_image (bp_shape in, char *err, size_t errlen)
+{
+  if (in.rank == 3 && in.dims[0] > 0 && in.dims[1] > 0 && in.dims[2] > 0)
+    return 0;
+  char s[64];
+  snprintf (err, errlen,
+            "needs an image input (channels, height, width), but gets %s",
+            bp_shape_format (in, s, sizeof s));
+  return -1;
+}
+
+static int
+pool_infer (const bp_layer_spec *ls, bp_shape in, bp_shape *out, size_t *n_params,
+            size_t *n_buffers, char *err, size_t errlen)
+{
+  const bp_pool_cfg *p = &ls->u.pool;
+  if (need_image (in, err, errlen) < 0)
+    return -1;
+  if (p->size_h < 1 || p->size_w < 1)
+    {
+      snprintf (err, errlen, "has a %dx%d pool; both sides must be at least 1", p->size_h,
+                p->size_w);
+      return -1;
+    }
+  if (p->stride_h < 1 || p->stride_w < 1)
+    {
+      snprintf (err, errlen, "has stride %dx%d; a stride must be at least 1", p->stride_h,
+                p->stride_w);
+      return -1;
+    }
+  bp_window_geom g = pool_geom (p, in);
+  if (g.oh == 0 || g.ow == 0)
+    {
+      snprintf (err, errlen, "has a %dx%d pool, larger than its %dx%d input", p->size_h,
+                p->size_w, g.h, g.w);
+      return -1;
+    }
+  *out = (bp_shape) { 3, { g.c, g.oh, g.ow } };
+  *n_params = 0;
+  *n_buffers = 0;
+  return 0;
+}
+
+/* ---- max ---- */
+
+/* Scratch: one int32 per output value, the index in the sample's (C, H, W) input of the
+ * value that won. */
+static size_t
+maxpool_scratch_size (const bp_layer *L, int batch)
+{
+  return (size_t) batch * L->out_size;
+}
+
+static void
+maxpool_forward (bp_layer *L, int batch, bool train)
+{
+  bp_window_geom g = pool_geom (&L->spec->u.pool, L->in);
+  const size_t hw = (size_t) g.h * (size_t) g.w;
+  int32_t *arg = (int32_t *) L->scratch; /* (batch, C, OH, OW) */
+  for (int n = 0; n < batch; n++)
+    for (int ch = 0; ch < g.c; ch++)
+      {
+        size_t plane = (size_t) ch * hw;
+        const float *xp = L->x + (size_t) n * L->in_size + plane; /* (H, W) */
+        size_t o = (size_t) n * L->out_size + (size_t) ch * (size_t) g.oh * (size_t) g.ow;
+        for (int oy = 0; oy < g.oh; oy++)
+          for (int ox = 0; ox < g.ow; ox++, o++)
+            {
+              size_t first = (size_t) (oy * g.sh) * (size_t) g.w + (size_t) (ox * g.sw);
+              size_t best_i = first;
+              float best = xp[first];
+              for (int ki = 0; ki < g.kh; ki++)
+                {
+                  size_t r = first + (size_t) ki * (size_t) g.w;
+                  for (int kj = 0; kj < g.kw; kj++)
+                    {
+                      float v = xp[r + (size_t) kj];
+                      /* PyTorch's rule: the first largest wins, a NaN always wins */
+                      if (v > best || v != v)
+                        {
+                          best = v;
+                          best_i = r + (size_t) kj;
+                        }
+                    }
+                }
+              L->y[o] = best;
+              arg[o] = (int32_t) (plane + best_i);
+            }
+      }
+}
+
+static void
+maxpool_backward (bp_layer *L, int batch)
+{
+  if (L->dx == NULL)
+    return;
+  const int32_t *arg = (const int32_t *) L->scratch; /* (batch, C, OH, OW) */
+  for (int n = 0; n < batch; n++)
+    {
+      float *dxs = L->dx + (size_t) n * L->in_size;
+      const float *dys = L->dy + (size_t) n * L->out_size;
+      const int32_t *as = arg + (size_t) n * L->out_size;
+      for (size_t o = 0; o < L->out_size; o++)
+        dxs[as[o]] += dys[o];
+    }
+}
+
+/* ---- average ---- */
+
+static size_t
+no_scratch (const bp_layer *L, int batch)
+{
+  return 0;
+}
+
+static void
+avgpool_forward (bp_layer *L, int batch, bool train)
+{
+  bp_window_geom g = pool_geom (&L->spec->u.pool, L->in);
+  const size_t hw = (size_t) g.h * (size_t) g.w;
+  const float scale = 1.0f / (float) (g.kh * g.kw);
+  for (int n = 0; n < batch; n++)
+    for (int ch = 0; ch < g.c; ch++)
+      {
+        const float *xp = L->x + (size_t) n * L->in_size + (size_t) ch * hw; /* (H, W) */
+        size_t o = (size_t) n * L->out_size + (size_t) ch * (size_t) g.oh * (size_t) g.ow;
+        for (int oy = 0; oy < g.oh; oy++)
+          for (int ox = 0; ox < g.ow; ox++, o++)
+            {
+              const float *w0 = xp + (size_t) (oy * g.sh) * (size_t) g.w + (size_t) (ox * g.sw);
+              float s = 0.0f;
+              for (int ki = 0; ki < g.kh; ki++)
+                for (int kj = 0; kj < g.kw; kj++)
+                  s += w0[(size_t) ki * (size_t) g.w + (size_t) kj];
+              L->y[o] = s * scale;
+            }
+      }
+}
+
+static void
+avgpool_backward (bp_layer *L, int batch)
+{
+  if (L->dx == NULL)
+    return;
+  bp_window_geom g = pool_geom (&L->spec->u.pool, L->in);
+  const size_t hw = (size_t) g.h * (size_t) g.w;
+  const float scale = 1.0f / (float) (g.kh * g.kw);
+  for (int n = 0; n < batch; n++)
+    for (int ch = 0; ch < g.c; ch++)
+      {
+        float *dxp = L->dx + (size_t) n * L->in_size + (size_t) ch * hw; /* (H, W) */
+        size_t o = (size_t) n * L->out_size + (size_t) ch * (size_t) g.oh * (size_t) g.ow;
+        for (int oy = 0; oy < g.oh; oy++)
+          for (int ox = 0; ox < g.ow; ox++, o++)
+            {
+              float *w0 = dxp + (size_t) (oy * g.sh) * (size_t) g.w + (size_t) (ox * g.sw);
+              float d = L->dy[o] * scale;
+              for (int ki = 0; ki < g.kh; ki++)
+                for (int kj = 0; kj < g.kw; kj++)
+                  w0[(size_t) ki * (size_t) g.w + (size_t) kj] += d;
+            }
+      }
+}
+
+/* ---- global average: (C, H, W) -> (C) ---- */
+
+static int
+gap_infer (const bp_layer_spec *ls, bp_shape in, bp_shape *out, size_t *n_params,
+           size_t *n_buffers, char *err, size_t errlen)
+{
+  if (need_image (in, err, errlen) < 0)
+    return -1;
+  *out = bp_shape_vec (in.dims[0]);
+  *n_params = 0;
+  *n_buffers = 0;
+  return 0;
+}
+
+static void
+gap_forward (bp_layer *L, int batch, bool train)
+{
+  const int C = L->in.dims[0];
+  const size_t hw = (size_t) L->in.dims[1] * (size_t) L->in.dims[2];
+  const float scale = 1.0f / (float) hw;
+  for (int n = 0; n < batch; n++)
+    for (int ch = 0; ch < C; ch++)
+      {
+        const float *xp = L->x + (size_t) n * L->in_size + (size_t) ch * hw;
+        float s = 0.0f;
+        for (size_t i = 0; i < hw; i++)
+          s += xp[i];
+        L->y[(size_t) n * (size_t) C + (size_t) ch] = s * scale;
+      }
+}
+
+static void
+gap_backward (bp_layer *L, int batch)
+{
+  if (L->dx == NULL)
+    return;
+  const int C = L->in.dims[0];
+  const size_t hw = (size_t) L->in.dims[1] * (size_t) L->in.dims[2];
+  const float scale = 1.0f / (float) hw;
+  for (int n = 0; n < batch; n++)
+    for (int ch = 0; ch < C; ch++)
+      {
+        float *dxp = L->dx + (size_t) n * L->in_size + (size_t) ch * hw;
+        float d = L->dy[(size_t) n * (size_t) C + (size_t) ch] * scale;
+        for (size_t i = 0; i < hw; i++)
+          dxp[i] += d;
+      }
+}
+
+/* ---- no parameters ---- */
+
+static void
+no_init (bp_layer *L, bp_rng *rng)
+{
+}
+
+static int
+no_views (const bp_layer *L, bp_param_view *views)
+{
+  return 0;
+}
+
+const bp_layer_ops bp_maxpool2d_ops = {
+  .kind = BP_LAYER_MAXPOOL2D,
+  .infer = pool_infer,
+  .scratch_size = maxpool_scratch_size,
+  .init = no_init,
+  .forward = maxpool_forward,
+  .backward = maxpool_backward,
+  .param_views = no_views,
+  .buffer_views = no_views,
+};
+
+const bp_layer_ops bp_avgpool2d_ops = {
+  .kind = BP_LAYER_AVGPOOL2D,
+  .infer = pool_infer,
+  .scratch_size = no_scratch,
+  .init = no_init,
+  .forward = avgpool_forward,
+  .backward = avgpool_backward,
+  .param_views = no_views,
+  .buffer_views = no_views,
+};
+
+const bp_layer_ops bp_global_avgpool2d_ops = {
+  .kind = BP_LAYER_GLOBAL_AVGPOOL2D,
+  .infer = gap_infer,
+  .scratch_size = no_scratch,
+  .init = no_init,
+  .forward = gap_forward,
+  .backward = gap_backward,
+  .param_views = no_views,
+  .buffer_views = no_views,
+};

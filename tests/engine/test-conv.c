@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Convolution, pooling and flatten: im2col against a direct convolution, finite-difference
+ * gradient checks for every kind and setting, two small conv nets against PyTorch
+ * (conv-reference.h, made by torch_conv_reference.py), shape inference errors in words, and a
+ * small CNN that learns horizontal vs vertical bars. */
+#include "engine/activation.h"
+#include "engine/blas.h"
+#include "engine/im2col.h"
+#include "engine/layer.h"
+#include "tests/engine/conv-reference.h"
+#include "tests/engine/test-conv-util.h"
+
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+/* ---- the window geometry ---- */
+
+static void
+test_window_axis (void)
+{
+  int pad;
+  /* valid: floor((n - k) / s) + 1, no padding */
+  g_assert_cmpint (bp_window_axis (28, 3, 1, 0, &pad), ==, 26);
+  g_assert_cmpint (pad, ==, 0);
+  g_assert_cmpint (bp_window_axis (7, 2, 2, 0, &pad), ==, 3);
+  g_assert_cmpint (bp_window_axis (2, 3, 1, 0, &pad), ==, 0); /* does not fit */
+  /* same, stride 1, odd kernel: PyTorch's padding = k / 2 */
+  g_assert_cmpint (bp_window_axis (28, 3, 1, 1, &pad), ==, 28);
+  g_assert_cmpint (pad, ==, 1);
+  g_assert_cmpint (bp_window_axis (9, 5, 1, 1, &pad), ==, 9);
+  g_assert_cmpint (pad, ==, 2);
+  /* same, even kernel: 3 zeros in all, 1 before and 2 after (as TensorFlow and PyTorch's
+   * padding='same') */
+  g_assert_cmpint (bp_window_axis (5, 4, 1, 1, &pad), ==, 5);
+  g_assert_cmpint (pad, ==, 1);
+  /* same, stride 2: ceil(n / s) outputs; 28 -> 14 needs 13*2 + 3 - 28 = 1 zero, after */
+  g_assert_cmpint (bp_window_axis (28, 3, 2, 1, &pad), ==, 14);
+  g_assert_cmpint (pad, ==, 0);
+  g_assert_cmpint (bp_window_axis (7, 3, 2, 1, &pad), ==, 4); /* 3*2 + 3 - 7 = 2: 1 + 1 */
+  g_assert_cmpint (pad, ==, 1);
+  g_assert_cmpint (bp_window_axis (7, 2, 3, 1, &pad), ==, 3); /* 2*3 + 2 - 7 = 1: 0 + 1 */
+  g_assert_cmpint (pad, ==, 0);
+  g_assert_cmpint (bp_window_axis (0, 1, 1, 1, &pad), ==, 0);
+  g_assert_cmpint (bp_window_axis (5, 1, 0, 0, &pad), ==, 0); /* stride 0 */
+}
+
+/* col2im is im2col's adjoint: <im2col(x), c> == <x, col2im(c)> for any x and c, which also
+ * pins down that both visit the same (input, column) pairs. */
+static void
+test_col2im_adjoint (void)
+{
+  const int cases[][9] = {
+    /* c, h, w, kh, kw, sh, sw, same, ldcol extra */
+    { 2, 5, 6, 3, 3, 1, 1, 1, 0 },
+    { 3, 7, 5, 3, 2, 2, 2, 0, 5 },
+    { 1, 6, 6, 4, 4, 3, 2, 1, 3 },
+    { 2, 4, 9, 1, 3, 1, 3, 0, 0 },
+    { 1, 3, 3, 5, 5, 1, 1, 1, 0 }, /* kernel larger than the image, all padding at edges */
+  };
+  tc_rng rng = { 42 };
+  for (size_t t = 0; t < G_N_ELEMENTS (cases); t++)
+    {
+      const int *k = cases[t];
+      bp_window_geom g = { .c = k[0], .h = k[1], .w = k[2], .kh = k[3], .kw = k[4],
+                           .sh = k[5], .sw = k[6] };
+      g.oh = bp_window_axis (g.h, g.kh, g.sh, k[7], &g.pad_top);
+      g.ow = bp_window_axis (g.w, g.kw, g.sw, k[7], &g.pad_left);
+      size_t nx = (size_t) g.c * g.h * g.w, P = (size_t) g.oh * g.ow;
+      size_t rows = (size_t) g.c * g.kh * g.kw, ld = P + (size_t) k[8];
+      float *x = tc_random (&rng, nx, 1.0f), *c = tc_random (&rng, rows * ld, 1.0f);
+      float *col = g_new (float, rows * ld), *back = g_new0 (float, nx);
+      memset (col, 0xff, rows * ld * sizeof *col); /* NaN where im2col must not write */
+      bp_im2col (&g, x, col, ld);
+      bp_col2im (&g, c, ld, back);
+      double lhs = 0, rhs = 0;
+      for (size_t r = 0; r < rows; r++)
+        for (size_t j = 0; j < P; j++)
+          lhs += (double) col[r * ld + j] * c[r * ld + j];
+      for (size_t i = 0; i < nx; i++)
+        rhs += (double) x[i] * back[i];
+      g_assert_cmpfloat_with_epsilon (lhs, rhs, 1e-4 * (1 + fabs (lhs)));
+      /* the gap between rows of a strided col is left alone */
+      for (size_t r = 0; r + 1 < rows && k[8] > 0; r++)
+        g_assert_true (isnan (col[r * ld + P]));
+      g_free (x), g_free (c), g_free (col), g_free (back);
+    }
+}
+
+/* ---- conv2d forward against a direct convolution ---- */
+
+typedef struct conv_case {
+  const char *name;
+  int batch, c, h, w;
+  int filters, kh, kw, sh, sw;
+  bp_padding padding;
+  bool bias;
+  bp_act act;
+} conv_case;
+
+static const conv_case conv_cases[] = {
+  { "same-3x3-s1-tanh", 2, 2, 5, 6, 3, 3, 3, 1, 1, BP_PADDING_SAME, true, BP_ACT_TANH },
+  { "valid-3x2-s2-nobias", 3, 3, 7, 5, 2, 3, 2, 2, 2, BP_PADDING_VALID, false, BP_ACT_LINEAR },
+  { "same-3x3-s2-gelu-b1", 1, 1, 6, 6, 4, 3, 3, 2, 2, BP_PADDING_SAME, true, BP_ACT_GELU },
+  { "same-4x4-even-sigmoid", 3, 2, 5, 5, 2, 4, 4, 1, 1, BP_PADDING_SAME, true, BP_ACT_SIGMOID },
+  { "valid-1x3-s1x3", 5, 3, 4, 9, 5, 1, 3, 1, 3, BP_PADDING_VALID, true, BP_ACT_LINEAR },
+  { "same-2x2-s3-nobias-elu", 3, 2, 7, 7, 3, 2, 2, 3, 3, BP_PADDING_SAME, false, BP_ACT_ELU },
+  { "valid-full-1x1-out", 2, 2, 3, 4, 2, 3, 4, 1, 1, BP_PADDING_VALID, true, BP_ACT_TANH },
+};
+
+static void
+conv_spec (const conv_case *k, bp_layer_spec *ls)
+{
+  bp_layer_spec_defaults (ls, BP_LAYER_CONV2D);
+  g_strlcpy (ls->name, k->name, sizeof ls->name);
+  bp_conv2d_cfg *c = &ls->u.conv2d;
+  c->filters = k->filters;
+  c->kernel_h = k->kh, c->kernel_w = k->kw;
+  c->stride_h = k->sh, c->stride_w = k->sw;
+  c->padding = k->padding;
+  c->use_bias = k->bias;
+  c->activation = k->act;
+  c->alpha = k->act == BP_ACT_ELU ? 1.0f : 0.0f;
+  c->weight_init.kind = BP_INIT_DEFAULT;
+  c->bias_init.kind = BP_INIT_DEFAULT;
+}
+
+static void
+test_conv_direct (gconstpointer data)
+{
+  const conv_case *k = data;
+  bp_layer_spec ls;
+  conv_spec (k, &ls);
+  tc_layer t;
+  tc_layer_make (&t, &ls, (bp_shape) { 3, { k->c, k->h, k->w } }, k->batch);
+  tc_rng rng = { 3 };
+  tc_fill (&rng, (float *) t.L.x, (size_t) k->batch * t.L.in_size, 1.0f);
+  tc_fill (&rng, t.L.params, t.L.n_params, 0.5f);
+  t.L.ops->forward (&t.L, k->batch, true);
+
+  int oh = t.L.out.dims[1], ow = t.L.out.dims[2], pt, pl;
+  bp_window_axis (k->h, k->kh, k->sh, k->padding == BP_PADDING_SAME, &pt);
+  bp_window_axis (k->w, k->kw, k->sw, k->padding == BP_PADDING_SAME, &pl);
+  const float *W = t.L.params, *b = k->bias ? W + (size_t) k->filters * k->c * k->kh * k->kw
+                                            : NULL;
+  for (int n = 0; n < k->batch; n++)
+    for (int f = 0; f < k->filters; f++)
+      for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++)
+          {
+            double s = b ? b[f] : 0.0;
+            for (int ch = 0; ch < k->c; ch++)
+              for (int i = 0; i < k->kh; i++)
+                for (int j = 0; j < k->kw; j++)
+                  {
+                    int iy = oy * k->sh - pt + i, ix = ox * k->sw - pl + j;
+                    if (iy < 0 || iy >= k->h || ix < 0 || ix >= k->w)
+                      continue;
+                    s += (double) W[((f * k->c + ch) * k->kh + i) * k->kw + j]
+                         * t.L.x[n * t.L.in_size + (ch * k->h + iy) * k->w + ix];
+                  }
+            float z = (float) s, want;
+            bp_act_forward (k->act, ls.u.conv2d.alpha, &z, &want, 1);
+            float got = t.L.y[n * t.L.out_size + (f * oh + oy) * ow + ox];
+            if (fabsf (got - want) > 1e-5f * (1 + fabsf (want)))
+              g_error ("%s: y[%d, %d, %d, %d] = %g, direct convolution %g", k->name, n, f, oy,
+                       ox, got, want);
+          }
+  tc_layer_clear (&t);
+}
+
+static void
+test_conv_gradcheck (gconstpointer data)
+{
+  const conv_case *k = data;
+  bp_layer_spec ls;
+  conv_spec (k, &ls);
+  tc_gradcheck (&ls, (bp_shape) { 3, { k->c, k->h, k->w } }, k->batch, 11, false);
+}
+
+/* ---- pooling and flatten ---- */
+
+static void
+pool_spec (bp_layer_spec *ls, bp_layer_kind kind, int sh_, int sw_, int st_h, int st_w)
+{
+  bp_layer_spec_defaults (ls, kind);
+  g_strlcpy (ls->name, "pool", sizeof ls->name);
+  ls->u.pool.size_h = sh_, ls->u.pool.size_w = sw_;
+  ls->u.pool.stride_h = st_h, ls->u.pool.stride_w = st_w;
+}
+
+static void
+test_maxpool_values (void)
+{
+  /* one 4x5 plane, 2x2 windows at stride 2 (the last column is dropped: floor mode) */
+  static const float x[20] = {
+    1, 5, 2, 0, 9,
+    3, 4, 8, 1, 9,
+    -1, -2, 0, 7, 9,
+    -3, -4, 7, 6, 9,
+  };
+  bp_layer_spec ls;
+  pool_spec (&ls, BP_LAYER_MAXPOOL2D, 2, 2, 2, 2);
+  tc_layer t;
+  tc_layer_make (&t, &ls, (bp_shape) { 3, { 1, 4, 5 } }, 1);
+  g_assert_cmpint (t.L.out.dims[1], ==, 2);
+  g_assert_cmpint (t.L.out.dims[2], ==, 2);
+  memcpy ((float *) t.L.x, x, sizeof x);
+  t.L.ops->forward (&t.L, 1, true);
+  static const float want[4] = { 5, 8, -1, 7 };
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (t.L.y[i], ==, want[i]);
+  /* the 7 that appears twice in the last window: the first one (row 2) takes the gradient */
+  for (int i = 0; i < 4; i++)
+    t.L.dy[i] = (float) (i + 1);
+  t.L.ops->backward (&t.L, 1);
+  static const float want_dx[20] = {
+    0, 1, 0, 0, 0,
+    0, 0, 2, 0, 0,
+    3, 0, 0, 4, 0,
+    0, 0, 0, 0, 0,
+  };
+  for (int i = 0; i < 20; i++)
+    g_assert_cmpfloat (t.L.dx[i], ==, want_dx[i]);
+  tc_layer_clear (&t);
+}
+
+static void
+test_avgpool_values (void)
+{
+  static const float x[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 }; /* (1, 3, 4) */
+  bp_layer_spec ls;
+  pool_spec (&ls, BP_LAYER_AVGPOOL2D, 2, 3, 1, 1);
+  tc_layer t;
+  tc_layer_make (&t, &ls, (bp_shape) { 3, { 1, 3, 4 } }, 1);
+  g_assert_cmpint (t.L.out.dims[1], ==, 2);
+  g_assert_cmpint (t.L.out.dims[2], ==, 2);
+  memcpy ((float *) t.L.x, x, sizeof x);
+  t.L.ops->forward (&t.L, 1, true);
+  /* (1+2+3+5+6+7)/6 = 4, then 5, 8, 9 */
+  static const float want[4] = { 4, 5, 8, 9 };
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat_with_epsilon (t.L.y[i], want[i], 1e-6);
+  tc_layer_clear (&t);
+}
+
+typedef struct pool_case {
+  const char *name;
+  bp_layer_kind kind;
+  int batch, c, h, w, size_h, size_w, stride_h, stride_w;
+} pool_case;
+
+static const pool_case pool_cases[] = {
+  { "max-2x2-s2-floor", BP_LAYER_MAXPOOL2D, 2, 3, 5, 7, 2, 2, 2, 2 },
+  { "max-3x3-s2-overlap", BP_LAYER_MAXPOOL2D, 1, 2, 7, 6, 3, 3, 2, 2 },
+  { "max-2x3-s1x2", BP_LAYER_MAXPOOL2D, 3, 1, 4, 7, 2, 3, 1, 2 },
+  { "avg-2x2-s2", BP_LAYER_AVGPOOL2D, 2, 3, 6, 5, 2, 2, 2, 2 },
+  { "avg-3x2-s1", BP_LAYER_AVGPOOL2D, 3, 2, 5, 4, 3, 2, 1, 1 },
+  { "global-avg", BP_LAYER_GLOBAL_AVGPOOL2D, 3, 4, 3, 5, 0, 0, 0, 0 },
+  { "flatten", BP_LAYER_FLATTEN, 3, 2, 3, 4, 0, 0, 0, 0 },
+};
+
+static void
+test_pool_gradcheck (gconstpointer data)
+{
+  const pool_case *k = data;
+  bp_layer_spec ls;
+  pool_spec (&ls, k->kind, k->size_h, k->size_w, k->stride_h, k->stride_w);
+  /* Max pooling's inputs are distinct and far apart next to the step, so no nudge changes
+   * which value wins. */
+  tc_gradcheck (&ls, (bp_shape) { 3, { k->c, k->h, k->w } }, k->batch, 5,
+                k->kind == BP_LAYER_MAXPOOL2D);
+}
+
+static void
+test_flatten_shape (void)
+{
+  bp_layer_spec ls;
+  bp_layer_spec_defaults (&ls, BP_LAYER_FLATTEN);
+  tc_layer t;
+  tc_layer_make (&t, &ls, (bp_shape) { 3, { 32, 7, 7 } }, 2);
+  g_assert_cmpint (t.L.out.rank, ==, 1);
+  g_assert_cmpint (t.L.out.dims[0], ==, 1568);
+  tc_layer_clear (&t);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/conv/window-axis", test_window_axis);
+  g_test_add_func ("/conv/col2im-adjoint", test_col2im_adjoint);
+  for (size_t i = 0; i < G_N_ELEMENTS (conv_cases); i++)
+    {
+      char *p = g_strdup_printf ("/conv/direct/%s", conv_cases[i].name);
+      g_test_add_data_func (p, &conv_cases[i], test_conv_direct);
+      g_free (p);
+      p = g_strdup_printf ("/conv/gradcheck/%s", conv_cases[i].name);
+      g_test_add_data_func (p, &conv_cases[i], test_conv_gradcheck);
+      g_free (p);
+    }
+  g_test_add_func ("/pool/max-values", test_maxpool_values);
+  g_test_add_func ("/pool/avg-values", test_avgpool_values);
+  for (size_t i = 0; i < G_N_ELEMENTS (pool_cases); i++)
+    {
+      char *p = g_strdup_printf ("/pool/gradcheck/%s", pool_cases[i].name);
+      g_test_add_data_func (p, &pool_cases[i], test_pool_gradcheck);
+      g_free (p);
+    }
+  g_test_add_func ("/flatten/shape", test_flatten_shape);
+  return g_test_run ();
+}
