@@ -336,6 +336,8 @@ bp_net_reset (bp_net *net, uint64_t seed)
 const bp_spec *
 bp_net_spec (const bp_net *net)
 {
+  /* The optimizer's settings may have been changed through bp_net_optim: report them. */
+  net->spec->optim = net->optim.cfg;
   return net->spec;
 }
 

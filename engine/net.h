@@ -44,19 +44,26 @@ void bp_net_free (bp_net *net);
 int bp_net_compile (bp_net *net, int max_batch, char *err, size_t errlen);
 int bp_net_max_batch (const bp_net *net);
 
-/* Re-initialises weights, buffers and optimizer state from seed (dropout stream too). */
+/* Re-initialises weights, buffers and optimizer state from seed (dropout stream too): init
+ * draws from SplitMix64(seed + 2), dropout from seed + 3 (the trainer's shuffle may use
+ * seed + 1, as W4 does). The spec copy's seed becomes seed. */
 void bp_net_reset (bp_net *net, uint64_t seed);
 
-/* Forward, loss, backward, penalties, clipping, optimizer step. batch->n <= max batch. */
+/* Forward, loss, backward, penalties, clipping, optimizer step. batch->n <= max batch (a
+ * larger batch is refused as BP_STEP_NONFINITE_LOSS, nothing changed). On
+ * BP_STEP_NONFINITE_WEIGHTS the weights that would have become NaN/Inf keep their values and
+ * the optimizer state starts over, so the weights stay finite and training may go on with a
+ * smaller learning rate. */
 bp_step_status bp_net_train_step (bp_net *net, const bp_batch *batch, bp_step_stats *stats);
 
 /* Forward pass and loss without training (eval mode). Returns the summed (not mean) loss;
- * *correct gets the count of right answers (or -1). */
+ * *correct gets the count of right answers (or -1). Batches larger than the compiled size
+ * are evaluated in slices. */
 double bp_net_eval_batch (bp_net *net, const bp_batch *batch, int *correct);
 
 /* Eval-mode forward; returns the output (n, out) inside the activation arena, valid until
  * the next call. With probabilities, a fused softmax (cross-entropy) or sigmoid (BCE) is
- * applied so the values are what the model predicts. */
+ * applied so the values are what the model predicts. NULL when n exceeds the compiled size. */
 const float *bp_net_predict (bp_net *net, const float *x, int n, bool probabilities);
 
 /* The forward pass of the last call: layer i's output (n, out_size of layer i). */

@@ -126,6 +126,7 @@ sgd_step (bp_optim *o, float *restrict p, const float *restrict g)
   const size_t n = o->n;
   const float neg_lr = -c->lr, wd = c->weight_decay, mom = c->momentum;
   const float keep = (float) (1.0 - (double) c->dampening);
+  const bool nesterov = c->nesterov;
   bool bad = false;
 
   if (mom == 0.0f)
@@ -151,7 +152,7 @@ sgd_step (bp_optim *o, float *restrict p, const float *restrict g)
         d = d + wd * p[i];
       float b = first ? d : buf[i] * mom + keep * d;
       buf[i] = b;
-      d = c->nesterov ? d + mom * b : b;
+      d = nesterov ? d + mom * b : b;
       COMMIT (p + i, p[i] + neg_lr * d, bad);
     }
   return !bad;

@@ -346,6 +346,18 @@ test_live_settings (void)
   bp_net_set_penalties (net, 0.0f, 0.01f);
   g_assert_cmpint (bp_net_train_step (net, &b, &st), ==, BP_STEP_OK);
   g_assert_cmpfloat (st.penalty, >, 0.0);
+
+  /* Another optimizer between steps: its state fits, and the spec reports it. */
+  bp_optim_cfg adam;
+  bp_optim_cfg_defaults (&adam, BP_OPTIM_ADAM);
+  adam.amsgrad = true;
+  bp_net_optim (net)->cfg = adam;
+  memcpy (before, bp_net_params (net), n * sizeof (float));
+  g_assert_cmpint (bp_net_train_step (net, &b, &st), ==, BP_STEP_OK);
+  g_assert_cmpint (bp_net_optim (net)->t, ==, 1);
+  g_assert_true (memcmp (before, bp_net_params (net), n * sizeof (float)) != 0);
+  g_assert_cmpint (bp_net_spec (net)->optim.kind, ==, BP_OPTIM_ADAM);
+  g_assert_true (bp_net_spec (net)->optim.amsgrad);
   g_free (before);
   bp_net_free (net);
   bp_spec_free (s);
