@@ -43,11 +43,24 @@ typedef struct bp_dataset {
   size_t capacity_rows; /* rows allocated (points added by hand grow this) */
 } bp_dataset;
 
+/* Bounds that keep a hostile file from asking for absurd memory. */
+#define BP_DATASET_MAX_CLASSES  4096
+#define BP_DATASET_MAX_FEATURES (1 << 20)
+#define BP_DATASET_MAX_BYTES    ((size_t) 4 << 30) /* features + labels/targets */
+
 /* An empty dataset of the given shape with zeroed storage; NULL when the size is absurd or
  * memory is short (err says which). */
 bp_dataset *bp_dataset_new (size_t n_rows, int n_features, bp_feature_storage storage,
                             bp_task task, int n_classes_or_targets, char *err, size_t errlen);
 void bp_dataset_free (bp_dataset *ds);
+/* bp_dataset_new fills every name with a default ("x1".., "0".., "y"..), so names are never
+ * NULL; these replace one (copying it). Return 0, or -1 when out of memory or out of range. */
+int bp_dataset_set_text (bp_dataset *ds, const char *name, const char *source); /* NULL: keep */
+int bp_dataset_set_feature_name (bp_dataset *ds, int j, const char *name);
+int bp_dataset_set_class_name (bp_dataset *ds, int k, const char *name);
+int bp_dataset_set_target_name (bp_dataset *ds, int k, const char *name);
+/* Grows the row storage to hold at least capacity rows (n_rows is unchanged). */
+int bp_dataset_reserve (bp_dataset *ds, size_t capacity, char *err, size_t errlen);
 
 /* Feature j of row i as float. */
 float bp_dataset_feature (const bp_dataset *ds, size_t i, int j);

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* CSV files in and out. The reader treats its input as hostile: every problem is reported as
+ * "FILE:LINE:COLUMN: what is wrong", where LINE counts physical lines from 1 and COLUMN is the
+ * 1-based field number (what a spreadsheet calls the column). */
+#pragma once
+
+#include "data/dataset.h"
+
+typedef enum bp_csv_header {
+  BP_CSV_HEADER_AUTO, /* a first row with text where the second row has numbers */
+  BP_CSV_HEADER_YES,
+  BP_CSV_HEADER_NO,
+} bp_csv_header;
+
+typedef enum bp_csv_task {
+  BP_CSV_TASK_AUTO, /* text labels, or integer labels with few distinct values: classes */
+  BP_CSV_TASK_CLASSIFICATION,
+  BP_CSV_TASK_REGRESSION,
+} bp_csv_task;
+
+/* Integer labels with at most this many distinct values make classes under BP_CSV_TASK_AUTO. */
+#define BP_CSV_AUTO_MAX_CLASSES 32
+
+typedef struct bp_csv_options {
+  char delimiter;       /* ',' ';' '\t', or 0 to sniff it from the first lines */
+  bp_csv_header header; /* BP_CSV_HEADER_AUTO by default (zeroed options) */
+  /* The label column: a header name, else a 1-based column number, negative from the end
+   * ("-1" is the last column). NULL or "": the last column. */
+  const char *label;
+  bp_csv_task task;
+  bool drop_bad_rows; /* drop rows with missing, NaN, Inf or non-numeric cells instead of failing */
+  size_t max_bytes;   /* largest file accepted; 0: 1 GiB */
+} bp_csv_options;
+
+typedef struct bp_csv_info {
+  char delimiter;      /* the one used */
+  bool had_header;
+  int label_column;    /* 0-based */
+  size_t rows_dropped; /* with drop_bad_rows */
+  char first_drop[256]; /* why the first dropped row was dropped ("" when none) */
+} bp_csv_info;
+
+/* Loads a CSV file; name and source of the result are the file name and path. opts and info
+ * may be NULL. Returns NULL with "FILE:LINE:COLUMN: problem" (or "FILE: problem") in err. */
+bp_dataset *bp_csv_load_file (const char *path, const bp_csv_options *opts, bp_csv_info *info,
+                              char *err, size_t errlen);
+/* The same from memory; name is what messages call the input. */
+bp_dataset *bp_csv_load_buffer (const char *data, size_t len, const char *name,
+                                const bp_csv_options *opts, bp_csv_info *info, char *err,
+                                size_t errlen);
+
+/* Writes the dataset as CSV: a header (feature names, then the label or target names), one row
+ * per sample, floats with 9 significant digits (exact round trip), class labels by name.
+ * Written to a temporary file that replaces path only when complete. Returns 0 or -1. */
+int bp_csv_save (const bp_dataset *ds, const char *path, char *err, size_t errlen);

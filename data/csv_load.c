@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* CSV -> dataset: header detection, the label column, classes or regression targets, and a
+ * message naming the line and column for every cell that is not a finite number. */
+#define _GNU_SOURCE /* qsort_r */
+#include "data/csv.h"
+
+#include <errno.h>
+#include <float.h>
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "data/csv_cells.h"
+#include "data/csv_reader.h"
+#include "data/internal.h"
+
+/* Everything one load accumulates before the dataset is made. */
+typedef struct loader {
+  const char *name;
+  const bp_csv_options *opt;
+  int n_cols, label_col;
+  char **header; /* (n_cols) or NULL */
+
+  float *x; /* (rows, n_cols - 1) */
+  double *label_value; /* (rows) NaN for text labels */
+  int32_t *label_id;   /* (rows) interned label text */
+  size_t rows, cap;
+  bp_csv_interner labels;
+  bool any_text_label;
+  bool labels_full; /* more distinct label texts than classes allowed */
+  size_t full_line;
+  size_t text_line; /* where the first text label is, for the regression error */
+  int text_col;
+  char text_label[64];
+  size_t dropped;
+  char first_drop[256];
+} loader;
+
+static void
+loader_clear (loader *L)
+{
+  if (L->header != NULL)
+    for (int j = 0; j < L->n_cols; j++)
+      free (L->header[j]);
+  free (L->header);
+  free (L->x);
+  free (L->label_value);
+  free (L->label_id);
+  bp_csv_interner_clear (&L->labels);
+}
+
+static int
+loader_grow (loader *L)
+{
+  size_t cap = L->cap ? L->cap * 2 : 256, nf = (size_t) L->n_cols - 1, bytes;
+  if (bp_data_mul (cap, nf * sizeof (float), &bytes) != 0 || bytes > BP_DATASET_MAX_BYTES)
+    return -1;
+  float *x = realloc (L->x, bytes);
+  if (x == NULL)
+    return -1;
+  L->x = x;
+  double *v = realloc (L->label_value, cap * sizeof *v);
+  if (v == NULL)
+    return -1;
+  L->label_value = v;
+  int32_t *id = realloc (L->label_id, cap * sizeof *id);
+  if (id == NULL)
+    return -1;
+  L->label_id = id;
+  L->cap = cap;
+  return 0;
+}
+
+/* A bad cell: either the error (returns -1) or, with drop_bad_rows, a dropped row (returns 1). */
+static int
+bad_cell (loader *L, const bp_csv_field *f, int col, const char *what, const char *text,
+          char *err, size_t errlen)
+{
+  char msg[256];
+  snprintf (msg, sizeof msg, "%s:%zu:%d: %s%s%.40s%s", L->name, f->line, col + 1, what,
+            text[0] ? " '" : "", text, text[0] ? "'" : "");
+  if (!L->opt->drop_bad_rows)
+    {
+      bp_data_err (err, errlen, "%s", msg);
+      return -1;
+    }
+  if (L->dropped++ == 0)
+    snprintf (L->first_drop, sizeof L->first_drop, "%s", msg);
+  return 1;
+}
+
+static const char *
+kind_words (bp_csv_cell kind)
+{
+  switch (kind)
+    {
+    case BP_CSV_CELL_MISSING: return "missing value";
+    case BP_CSV_CELL_NAN: return "NaN is not a usable value:";
+    case BP_CSV_CELL_INF: return "infinite value";
+    case BP_CSV_CELL_RANGE: return "number too large for 32-bit floats";
+    case BP_CSV_CELL_TEXT: return "not a number:";
+    default: return "bad cell";
+    }
+}
+
+/* One data record into the loader. Returns 0 (kept), 1 (dropped) or -1 (error). */
+static int
+take_record (loader *L, const bp_csv_reader *r, char *err, size_t errlen)
+{
+  if (r->n_fields != L->n_cols)
+    {
+      bp_data_err (err, errlen, "%s:%zu: %d field%s, but the %s has %d (ragged row)", L->name,
+                   r->fields[0].line, r->n_fields, r->n_fields == 1 ? "" : "s",
+                   L->header ? "header" : "first row", L->n_cols);
+      return -1;
+    }
+  if (L->rows == L->cap && loader_grow (L) != 0)
+    {
+      bp_data_err (err, errlen, "%s:%zu: out of memory after %zu rows", L->name,
+                   r->fields[0].line, L->rows);
+      return -1;
+    }
+  float *row = L->x + L->rows * (size_t) (L->n_cols - 1); /* (n_cols - 1) */
+  int k = 0;
+  /* Features first: a row dropped for a bad feature must not leave its label behind as a
+   * class without rows. */
+  for (int j = 0; j < L->n_cols; j++)
+    {
+      if (j == L->label_col)
+        continue;
+      double v;
+      const char *s = bp_csv_reader_field (r, j);
+      bp_csv_cell kind = bp_csv_parse_cell (s, &v);
+      if (kind != BP_CSV_CELL_NUMBER)
+        return bad_cell (L, &r->fields[j], j, kind_words (kind),
+                         kind == BP_CSV_CELL_MISSING ? "" : s, err, errlen);
+      row[k++] = (float) v;
+    }
+
+  const int j = L->label_col;
+  const bp_csv_field *f = &r->fields[j];
+  const char *s = bp_csv_reader_field (r, j);
+  double v;
+  bp_csv_cell kind = bp_csv_parse_cell (s, &v);
+  if (kind == BP_CSV_CELL_MISSING && f->len > 0 && strspn (s, " \t") < f->len)
+    kind = BP_CSV_CELL_TEXT; /* "none" or "NA" can be a class name */
+  if (kind == BP_CSV_CELL_MISSING)
+    return bad_cell (L, f, j, "missing label", "", err, errlen);
+  if (kind == BP_CSV_CELL_NAN || kind == BP_CSV_CELL_INF || kind == BP_CSV_CELL_RANGE)
+    return bad_cell (L, f, j, kind_words (kind), s, err, errlen);
+  int id = bp_csv_interner_get (&L->labels, s);
+  if (id == -2)
+    {
+      bp_data_err (err, errlen, "%s:%zu: out of memory", L->name, f->line);
+      return -1;
+    }
+  if (id == -1 && !L->labels_full)
+    {
+      L->labels_full = true; /* only a problem if the labels turn out to be classes */
+      L->full_line = f->line;
+    }
+  if (kind == BP_CSV_CELL_TEXT && !L->any_text_label)
+    {
+      L->any_text_label = true;
+      L->text_line = f->line;
+      L->text_col = j + 1;
+      snprintf (L->text_label, sizeof L->text_label, "%.40s", s);
+    }
+  L->label_value[L->rows] = kind == BP_CSV_CELL_TEXT ? NAN : v;
+  L->label_id[L->rows] = id;
+  L->rows++;
+  return 0;
+}
+
+/* Finds the label column from opt->label (see csv.h). Returns 0 or -1 with a message. */
+static int
+pick_label (loader *L, char *err, size_t errlen)
+{
+  const char *want = L->opt->label;
+  if (want == NULL || want[0] == '\0')
+    {
+      L->label_col = L->n_cols - 1;
+      return 0;
+    }
+  if (L->header != NULL)
+    {
+      for (int pass = 0; pass < 2; pass++)
+        for (int j = 0; j < L->n_cols; j++)
+          if ((pass == 0 ? strcmp : strcasecmp) (L->header[j], want) == 0)
+            {
+              L->label_col = j;
+              return 0;
+            }
+    }
+  char *end;
+  errno = 0;
+  long c = strtol (want, &end, 10);
+  if (end != want && *end == '\0' && errno == 0 && c != 0 && c >= -L->n_cols && c <= L->n_cols)
+    {
+      L->label_col = c > 0 ? (int) c - 1 : L->n_cols + (int) c;
+      return 0;
+    }
+  if (L->header != NULL)
+    {
+      char list[200] = "";
+      for (int j = 0; j < L->n_cols && strlen (list) < sizeof list - 40; j++)
+        snprintf (list + strlen (list), sizeof list - strlen (list), "%s%.30s", j ? ", " : "",
+                  L->header[j]);
+      bp_data_err (err, errlen, "%s: no column '%s' for the label (columns: %s%s)", L->name,
+                   want, list, strlen (list) >= sizeof list - 40 ? ", ..." : "");
+    }
+  else
+    bp_data_err (err, errlen,
+                 "%s: the label column '%s' is neither a column number from 1 to %d nor a "
+                 "name (the file has no header row)", L->name, want, L->n_cols);
+  return -1;
+}
+
+/* AUTO header: a first record with text in some column where the second record has a number
+ * (or no second record at all: then the file is header-only). */
+static bool
+looks_like_header (const bp_csv_cell *first, int n_first, const bp_csv_cell *second,
+                   int n_second)
+{
+  for (int j = 0; j < n_first; j++)
+    if (first[j] == BP_CSV_CELL_TEXT
+        && (second == NULL || j >= n_second || second[j] != BP_CSV_CELL_TEXT))
+      return true;
+  return false;
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+/* Classes from label text, in natural order ("2" < "10", "cat" < "dog"): the same labels give
+ * the same class numbers whatever order the rows come in (a train and a test file agree). */
+static int
+cmp_ids (const void *a, const void *b, void *ctx)
+{
+  const bp_csv_interner *t = ctx;
+  return bp_data_natural_cmp (t->strs[*(const int *) a], t->strs[*(const int *) b]);
+}
+
+/* 1: the labels are classes, 0: regression targets, -1: error (out of memory). With numeric
+ * labels, *sorted holds their n_distinct distinct values in increasing order. */
+static int
+use_classes (const loader *L, size_t *n_distinct, double **sorted, char *err, size_t errlen)
+{
+  *sorted = NULL;
+  *n_distinct = 0;
+  if (L->any_text_label)
+    return 1;
+  double *v = malloc ((L->rows > 0 ? L->rows : 1) * sizeof *v);
+  if (v == NULL)
+    {
+      bp_data_err (err, errlen, "%s: out of memory", L->name);
+      return -1;
+    }
+  memcpy (v, L->label_value, L->rows * sizeof *v);
+  qsort (v, L->rows, sizeof *v, cmp_double);
+  size_t k = 0;
+  bool whole = true;
+  for (size_t i = 0; i < L->rows; i++)
+    {
+      if (i == 0 || v[i] != v[k - 1])
+        v[k++] = v[i];
+      whole = whole && v[i] == floor (v[i]);
+    }
+  *sorted = v;
+  *n_distinct = k;
+  if (L->opt->task == BP_CSV_TASK_CLASSIFICATION)
+    return 1;
+  if (L->opt->task == BP_CSV_TASK_REGRESSION)
+    return 0;
+  return whole && k <= BP_CSV_AUTO_MAX_CLASSES;
+}
+
+/* Moves the loader's rows into a new dataset. */
+static bp_dataset *
+finish (loader *L, char *err, size_t errlen)
+{
+  size_t k = 0;
+  double *sorted = NULL;
+  int classes = use_classes (L, &k, &sorted, err, errlen);
+  if (classes < 0)
+    return NULL;
+  if (!classes && L->any_text_label)
+    {
+      bp_data_err (err, errlen, "%s:%zu:%d: label '%s' is not a number (regression needs numbers)",
+                   L->name, L->text_line, L->text_col, L->text_label);
+      free (sorted);
+      return NULL;
+    }
+  if (classes && ((L->any_text_label && L->labels_full) || k > BP_DATASET_MAX_CLASSES))
+    {
+      if (L->any_text_label)
+        bp_data_err (err, errlen, "%s:%zu: more than %d distinct labels: too many classes (is "
+                     "the label column the right one?)", L->name, L->full_line,
+                     BP_DATASET_MAX_CLASSES);
+      else
+        bp_data_err (err, errlen, "%s: %zu distinct labels: more than the %d classes allowed "
+                     "(is the label column the right one?)", L->name, k, BP_DATASET_MAX_CLASSES);
+      free (sorted);
+      return NULL;
+    }
+  const int n_classes = L->any_text_label ? L->labels.n : (int) k;
+  const int nf = L->n_cols - 1;
+  bp_dataset *ds = bp_dataset_new (0, nf, BP_FEATURES_F32,
+                                   classes ? BP_TASK_CLASSIFICATION : BP_TASK_REGRESSION,
+                                   classes ? n_classes : 1, err, errlen);
+  int32_t *labels = NULL, *rank = NULL;
+  float *targets = NULL;
+  if (ds == NULL)
+    {
+      free (sorted);
+      return NULL;
+    }
+  if (classes)
+    {
+      labels = malloc ((L->rows > 0 ? L->rows : 1) * sizeof *labels);
+      rank = malloc ((size_t) (L->labels.n > 0 ? L->labels.n : 1) * sizeof *rank);
+      if (labels == NULL || rank == NULL)
+        goto oom;
+      if (L->any_text_label)
+        {
+          int *order = malloc ((size_t) (L->labels.n > 0 ? L->labels.n : 1) * sizeof *order);
+          if (order == NULL)
+            goto oom;
+          for (int c = 0; c < L->labels.n; c++)
+            order[c] = c;
+          qsort_r (order, (size_t) L->labels.n, sizeof *order, cmp_ids, &L->labels);
+          for (int c = 0; c < L->labels.n; c++)
+            {
+              rank[order[c]] = c;
+              if (bp_dataset_set_class_name (ds, c, L->labels.strs[order[c]]) != 0)
+                {
+                  free (order);
+                  goto oom;
+                }
+            }
+          free (order);
+          for (size_t i = 0; i < L->rows; i++)
+            labels[i] = rank[L->label_id[i]];
+        }
+      else
+        {
+          for (size_t c = 0; c < k; c++)
+            {
+              char name[32];
+              snprintf (name, sizeof name, "%.9g", sorted[c]);
+              if (bp_dataset_set_class_name (ds, (int) c, name) != 0)
+                goto oom;
+            }
+          for (size_t i = 0; i < L->rows; i++)
+            {
+              const double *at = bsearch (&L->label_value[i], sorted, k, sizeof *sorted,
+                                          cmp_double);
+              labels[i] = (int32_t) (at - sorted);
+            }
+        }
+    }
+  else
+    {
+      targets = malloc ((L->rows > 0 ? L->rows : 1) * sizeof *targets);
+      if (targets == NULL)
+        goto oom;
+      for (size_t i = 0; i < L->rows; i++)
+        targets[i] = (float) L->label_value[i];
+    }
+  if (L->header != NULL)
+    {
+      for (int j = 0, f = 0; j < L->n_cols; j++)
+        {
+          const char *h = L->header[j];
+          char fallback[32];
+          if (h[0] == '\0')
+            snprintf (fallback, sizeof fallback, "column %d", j + 1);
+          int rc = j == L->label_col ? (classes ? 0 : bp_dataset_set_target_name (ds, 0, h[0] ? h : fallback))
+                                     : bp_dataset_set_feature_name (ds, f++, h[0] ? h : fallback);
+          if (rc != 0)
+            goto oom;
+        }
+    }
+  free (ds->x_f32);
+  ds->x_f32 = L->x;
+  L->x = NULL;
+  ds->labels = labels;
+  ds->targets = targets;
+  ds->n_rows = ds->capacity_rows = L->rows;
+  free (rank);
+  free (sorted);
+  return ds;
+oom:
+  free (labels);
+  free (rank);
+  free (targets);
+  free (sorted);
+  bp_dataset_free (ds);
+  bp_data_err (err, errlen, "%s: out of memory", L->name);
+  return NULL;
+}
+
+static bp_csv_cell *
+record_kinds (const bp_csv_reader *r)
+{
+  bp_csv_cell *k = malloc ((size_t) r->n_fields * sizeof *k);
+  for (int j = 0; k != NULL && j < r->n_fields; j++)
+    {
+      double v;
+      k[j] = bp_csv_parse_cell (bp_csv_reader_field (r, j), &v);
+    }
+  return k;
+}
+
+/* The load proper, in the C numeric locale. */
+static bp_dataset *
+load (loader *L, const char *data, size_t len, bp_csv_info *info, char *err, size_t errlen)
+{
+  const bp_csv_options *opt = L->opt;
+  char delim = opt->delimiter ? opt->delimiter : bp_csv_sniff_delimiter (data, len);
+  bp_csv_reader r;
+  bp_csv_reader_init (&r, L->name, data, len, delim, BP_DATASET_MAX_FEATURES + 1);
+  bp_dataset *ds = NULL;
+  bp_csv_cell *first = NULL, *second = NULL;
+  const char *start_p = r.p;
+
+  int rc = bp_csv_reader_next (&r, err, errlen);
+  if (rc <= 0)
+    {
+      if (rc == 0)
+        bp_data_err (err, errlen, "%s: empty file (no rows)", L->name);
+      goto out;
+    }
+  const size_t first_line = r.fields[0].line;
+  L->n_cols = r.n_fields;
+  if (L->n_cols < 2)
+    {
+      bp_data_err (err, errlen,
+                   "%s:%zu: only one column: a dataset needs feature columns and a label "
+                   "(delimiter '%s')", L->name, first_line,
+                   delim == '\t' ? "\\t" : (delim == ';' ? ";" : ","));
+      goto out;
+    }
+  L->header = calloc ((size_t) L->n_cols, sizeof *L->header);
+  first = record_kinds (&r);
+  if (L->header == NULL || first == NULL)
+    goto oom;
+  for (int j = 0; j < L->n_cols; j++)
+    if ((L->header[j] = bp_csv_trimmed_copy (bp_csv_reader_field (&r, j))) == NULL)
+      goto oom;
+  const char *after_first_p = r.p;
+  const size_t after_first_line = r.line;
+
+  bool header = opt->header == BP_CSV_HEADER_YES;
+  if (opt->header == BP_CSV_HEADER_AUTO)
+    {
+      rc = bp_csv_reader_next (&r, err, errlen);
+      if (rc < 0)
+        goto out;
+      if (rc > 0 && (second = record_kinds (&r)) == NULL)
+        goto oom;
+      header = looks_like_header (first, L->n_cols, second, rc > 0 ? r.n_fields : 0);
+    }
+  if (!header)
+    {
+      for (int j = 0; j < L->n_cols; j++)
+        free (L->header[j]);
+      free (L->header);
+      L->header = NULL;
+    }
+  if (pick_label (L, err, errlen) != 0)
+    goto out;
+
+  /* Read the data from its first record: back to the start, or just past the header. */
+  r.p = header ? after_first_p : start_p;
+  r.line = header ? after_first_line : 1;
+  while ((rc = bp_csv_reader_next (&r, err, errlen)) > 0)
+    if (take_record (L, &r, err, errlen) < 0)
+      goto out;
+  if (rc < 0)
+    goto out;
+  if (L->rows == 0)
+    {
+      if (L->dropped > 0)
+        bp_data_err (err, errlen, "%s: all %zu rows were dropped; the first: %s", L->name,
+                     L->dropped, L->first_drop);
+      else
+        bp_data_err (err, errlen, "%s:%zu: header only, no data rows", L->name, first_line);
+      goto out;
+    }
+  ds = finish (L, err, errlen);
+  if (ds != NULL && info != NULL)
+    {
+      info->delimiter = delim;
+      info->had_header = header;
+      info->label_column = L->label_col;
+      info->rows_dropped = L->dropped;
+      snprintf (info->first_drop, sizeof info->first_drop, "%s", L->first_drop);
+    }
+  goto out;
+oom:
+  bp_data_err (err, errlen, "%s: out of memory", L->name);
+out:
+  free (first);
+  free (second);
+  bp_csv_reader_clear (&r);
+  return ds;
+}
+
+bp_dataset *
+bp_csv_load_buffer (const char *data, size_t len, const char *name, const bp_csv_options *opts,
+                    bp_csv_info *info, char *err, size_t errlen)
+{
+  char dummy[1];
+  if (err == NULL || errlen == 0)
+    {
+      err = dummy;
+      errlen = sizeof dummy;
+    }
+  err[0] = '\0';
+  static const bp_csv_options defaults = { 0 };
+  loader L = { .name = name ? name : "(buffer)", .opt = opts ? opts : &defaults };
+  bp_csv_interner_init (&L.labels, BP_DATASET_MAX_CLASSES);
+  if (info != NULL)
+    memset (info, 0, sizeof *info);
+  const size_t max = L.opt->max_bytes ? L.opt->max_bytes : (size_t) 1 << 30;
+  if (len > max)
+    {
+      bp_data_err (err, errlen, "%s: %zu bytes: larger than the %zu MiB limit", L.name, len,
+                   max >> 20);
+      return NULL;
+    }
+
+  locale_t c_locale = newlocale (LC_NUMERIC_MASK, "C", (locale_t) 0);
+  if (c_locale == (locale_t) 0)
+    {
+      bp_data_err (err, errlen, "%s: cannot create the C locale for reading numbers", L.name);
+      return NULL;
+    }
+  locale_t old = uselocale (c_locale);
+  bp_dataset *ds = load (&L, data, len, info, err, errlen);
+  uselocale (old);
+  freelocale (c_locale);
+  loader_clear (&L);
+  return ds;
+}
