@@ -1,2 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+/* The table of layer kinds: one small vtable per kind, looked up by the spec's kind. */
+#include "engine/layer.h"
+
+const bp_layer_ops *
+bp_layer_ops_for (bp_layer_kind kind)
+{
+  static const bp_layer_ops *const table[BP_LAYER_KIND_COUNT] = {
+    [BP_LAYER_DENSE] = &bp_dense_ops,
+    [BP_LAYER_ACTIVATION] = &bp_activation_ops,
+    [BP_LAYER_DROPOUT] = &bp_dropout_ops,
+    [BP_LAYER_BATCHNORM] = &bp_batchnorm_ops,
+    [BP_LAYER_CONV2D] = &bp_conv2d_ops,
+    [BP_LAYER_MAXPOOL2D] = &bp_maxpool2d_ops,
+    [BP_LAYER_AVGPOOL2D] = &bp_avgpool2d_ops,
+    [BP_LAYER_GLOBAL_AVGPOOL2D] = &bp_global_avgpool2d_ops,
+    [BP_LAYER_FLATTEN] = &bp_flatten_ops,
+  };
+  if ((int) kind < 0 || kind >= BP_LAYER_KIND_COUNT)
+    return NULL;
+  return table[kind];
+}

@@ -12,6 +12,11 @@ typedef struct bp_loss_target {
   const int32_t *labels;
 } bp_loss_target;
 
+/* What bp_loss_compute returns for cross-entropy when a label is outside [0, dim): no loss
+ * is negative, so it cannot be mistaken for one. Such a label is never used as an index and
+ * its gradient row is zero. */
+#define BP_LOSS_BAD_LABEL (-1.0)
+
 /* Mean loss over the batch (and over outputs for MSE, Huber and BCE, as PyTorch's 'mean').
  * When grad is not NULL it receives d(mean loss)/d(out), shape (batch, dim), overwritten. */
 double bp_loss_compute (bp_loss_kind kind, float huber_delta, const float *out,

@@ -1,2 +1,30 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* placeholder: being written */
+/* The parts of the SplitMix64 generator that are too large to inline. */
+#include "engine/rng.h"
+
+#include <math.h>
+
+double
+bp_rng_normal (bp_rng *r)
+{
+  /* Box-Muller, keeping only the cosine branch: one value per call keeps the state a single
+   * 64-bit word (no cached second value), so a run is reproducible from the seed alone.
+   * 1 - u lies in (0, 1], which keeps log() finite. */
+  double u1 = 1.0 - bp_rng_uniform (r);
+  double u2 = bp_rng_uniform (r);
+  return sqrt (-2.0 * log (u1)) * cos (2.0 * M_PI * u2);
+}
+
+void
+bp_rng_shuffle_u32 (bp_rng *r, uint32_t *idx, uint32_t n)
+{
+  if (n < 2)
+    return;
+  for (uint32_t i = n - 1; i > 0; i--)
+    {
+      uint32_t j = (uint32_t) (bp_rng_next (r) % ((uint64_t) i + 1));
+      uint32_t t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+    }
+}
