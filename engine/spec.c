@@ -77,7 +77,7 @@ name_lookup (const char *const *names, int n, const char *name, int *out)
   if (name == NULL)
     return false;
   for (int i = 0; i < n; i++)
-    if (strcmp (names[i], name) == 0)
+    if (names[i] != NULL && strcmp (names[i], name) == 0)
       {
         *out = i;
         return true;
@@ -88,7 +88,8 @@ name_lookup (const char *const *names, int n, const char *name, int *out)
 const char *
 bp_layer_kind_name (bp_layer_kind kind)
 {
-  return (unsigned) kind < BP_LAYER_KIND_COUNT ? layer_kind_names[kind] : "unknown";
+  /* A kind added to the enum without a name here reads as "unknown", never NULL. */
+  return (unsigned) kind < BP_LAYER_KIND_COUNT && layer_kind_names[kind] != NULL ? layer_kind_names[kind] : "unknown";
 }
 
 bool
@@ -104,7 +105,7 @@ bp_layer_kind_from_name (const char *name, bp_layer_kind *out)
 const char *
 bp_loss_name (bp_loss_kind kind)
 {
-  return (unsigned) kind < BP_LOSS_KIND_COUNT ? loss_names[kind] : "unknown";
+  return (unsigned) kind < BP_LOSS_KIND_COUNT && loss_names[kind] != NULL ? loss_names[kind] : "unknown";
 }
 
 bool
@@ -120,7 +121,7 @@ bp_loss_from_name (const char *name, bp_loss_kind *out)
 const char *
 bp_optim_name (bp_optim_kind kind)
 {
-  return (unsigned) kind < BP_OPTIM_KIND_COUNT ? optim_names[kind] : "unknown";
+  return (unsigned) kind < BP_OPTIM_KIND_COUNT && optim_names[kind] != NULL ? optim_names[kind] : "unknown";
 }
 
 bool
@@ -357,11 +358,12 @@ add_layer (cJSON *arr, const bp_layer_spec *ls)
     case BP_LAYER_DENSE:
       {
         const bp_dense_cfg *d = &ls->u.dense;
-        ok = cJSON_AddNumberToObject (o, "units", d->units);
+        ok = cJSON_AddNumberToObject (o, "units", d->units) != NULL;
         if (ok && d->in_units != 0)
           ok = cJSON_AddNumberToObject (o, "in_units", d->in_units) != NULL;
         ok = ok && cJSON_AddStringToObject (o, "activation", bp_act_name (d->activation))
-             && add_float (o, "alpha", d->alpha) && cJSON_AddBoolToObject (o, "use_bias", d->use_bias)
+             && add_float (o, "alpha", d->alpha)
+             && cJSON_AddBoolToObject (o, "use_bias", d->use_bias)
              && add_init (o, "weight_init", &d->weight_init)
              && add_init (o, "bias_init", &d->bias_init);
         break;
@@ -470,7 +472,7 @@ add_everything (cJSON *root, const bp_spec *spec)
   if (spec->meta != NULL)
     {
       cJSON *meta = cJSON_Parse (spec->meta);
-      if (meta == NULL || !cJSON_AddItemToObject (root, "meta", meta))
+      if (!cJSON_IsObject (meta) || !cJSON_AddItemToObject (root, "meta", meta))
         {
           cJSON_Delete (meta);
           return false;

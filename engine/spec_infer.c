@@ -147,8 +147,9 @@ resolve_input (infer_ctx *c, int i, int *from)
       *from = -1;
       return 0;
     }
+  /* strncmp: names of layers after i have not been checked for termination yet. */
   int j = 0, n = c->spec->n_layers;
-  while (j < n && strcmp (layers[j].name, want) != 0)
+  while (j < n && strncmp (layers[j].name, want, BP_NAME_MAX) != 0)
     j++;
   if (j == n)
     layer_say (c, i, " takes its input from '%s', but no layer has that name", want);
@@ -172,7 +173,7 @@ resolve_input (infer_ctx *c, int i, int *from)
           else
             {
               int m = 0;
-              while (m < n && strcmp (layers[m].name, in) != 0)
+              while (m < n && strncmp (layers[m].name, in, BP_NAME_MAX) != 0)
                 m++;
               k = m < n ? m : -1;
             }

@@ -137,11 +137,13 @@ bp_spec_suggest (const char *got, const char *const *known, int n, char *buf, si
 
 /* Finds got among the first n values; on failure says "unknown <what> "got" (known: ...)". */
 int
-bp_spec_read_enum (bp_spec_reader *r, const char *what, const char *got, bp_spec_name_of name_of, int n,
-           int *out)
+bp_spec_read_enum (bp_spec_reader *r, const char *what, const char *got, bp_spec_name_of name_of,
+                   int n, int *out)
 {
   const char *known[32];
-  for (int i = 0; i < n && i < (int) (sizeof known / sizeof known[0]); i++)
+  if (n > (int) (sizeof known / sizeof known[0]))
+    n = (int) (sizeof known / sizeof known[0]);
+  for (int i = 0; i < n; i++)
     {
       known[i] = name_of (i);
       if (known[i] != NULL && strcmp (got, known[i]) == 0)
@@ -152,7 +154,7 @@ bp_spec_read_enum (bp_spec_reader *r, const char *what, const char *got, bp_spec
     }
   char hint[512], q[96];
   cJSON tmp = { .type = cJSON_String, .valuestring = (char *) got };
-  bp_spec_suggest (got, known, n < (int) (sizeof known / sizeof known[0]) ? n : (int) (sizeof known / sizeof known[0]), hint, sizeof hint);
+  bp_spec_suggest (got, known, n, hint, sizeof hint);
   bp_spec_say (r, "unknown %s %s (%s)", what, bp_spec_describe (&tmp, q, sizeof q), hint);
   return -1;
 }

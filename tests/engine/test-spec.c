@@ -289,6 +289,14 @@ test_defaults (void)
   g_assert_null (s->meta);
   bp_spec_free (s);
 
+  /* "format" and "version" may be left out. */
+  s = parse_str ("{'input':{'shape':[4]},'layers':[{'type':'dense','units':3}],'loss':'bce'}",
+                 err);
+  if (s == NULL)
+    g_error ("%s", err);
+  g_assert_cmpint (s->loss, ==, BP_LOSS_BCE_LOGITS);
+  bp_spec_free (s);
+
   /* Defaults that depend on another field, and the other layer kinds' defaults. */
   s = parse_str ("{'format':'backprop-spec','version':1,'input':{'shape':[3]},'layers':["
                  "{'type':'dense','units':5,'activation':'leaky_relu'},"
@@ -579,10 +587,9 @@ static void
 test_bad_top (void)
 {
   assert_bad (HEAD "'layers':[{'type':'dense','units':4}]}", "missing \"loss\"");
-  assert_bad ("{'version':1,'input':{'shape':[2]},'layers':[{'type':'dense','units':1}]" TAIL,
-              "missing \"format\"");
-  assert_bad ("{'format':'backprop-spec','input':{'shape':[2]},'layers':[]" TAIL,
-              "missing \"version\"");
+  assert_bad ("{'format':'backprop-spec','version':0}",
+              "\"version\" must be a whole number from 1 to");
+  assert_bad ("{'format':1}", "\"format\" must be a string, got 1");
   assert_bad ("{'format':'backprop-spec','version':1,'layers':[]" TAIL, "missing \"input\"");
   assert_bad (HEAD "'loss':'mse'}", "missing \"layers\"");
   assert_bad ("{'format':'something-else','version':1}", "is this a network spec?");
@@ -874,6 +881,25 @@ test_infer_built_in_code (void)
   g_assert_cmpint (bp_spec_infer (&s, NULL, err, ERRLEN), ==, 0);
   /* 5*16+16 + 16*1+1 */
   g_assert_cmpuint (bp_spec_param_count (&s), ==, 113);
+
+  /* meta must hold an object's JSON text; a NaN is written as null, which the reader refuses
+   * by name instead of the writer dropping it. */
+  bp_optim_cfg_defaults (&s.optim, BP_OPTIM_ADAM);
+  s.batch_size = 8, s.epochs = 1;
+  s.meta = (char *) "[1]";
+  g_assert_null (bp_spec_to_json (&s));
+  s.meta = (char *) "{\"x\": [1, 2]}";
+  layers[0].l2 = NAN;
+  char *json = bp_spec_to_json (&s);
+  g_assert_nonnull (json);
+  g_assert_nonnull (strstr (json, "\"x\":"));
+  g_assert_null (bp_spec_parse (json, strlen (json), err, ERRLEN));
+  assert_err_has (err, "layer 1 'a': \"l2\" must be a number from 0 to 1000000, got null");
+  free (json);
+  g_assert_cmpint (bp_spec_infer (&s, NULL, err, ERRLEN), ==, -1);
+  assert_err_has (err, "layer 1 'a': l1 and l2 must be numbers from 0 to 1e6");
+  layers[0].l2 = 0;
+  s.meta = NULL;
 
   layers[2].u.dense.in_units = 17;
   g_assert_cmpint (bp_spec_infer (&s, NULL, err, ERRLEN), ==, -1);
