@@ -195,11 +195,13 @@ parse_params (const char *name, const char *s, bp_synth_params *p, char *err, si
       size_t len = strcspn (s, ",");
       char item[64];
       snprintf (item, sizeof item, "%.*s", (int) (len < sizeof item ? len : sizeof item - 1), s);
-      char *eq = strchr (item, '='), *end = NULL;
+      char key[64];
+      memcpy (key, item, sizeof key);
+      char *eq = strchr (key, '='), *end = NULL;
       if (eq == NULL)
         goto bad;
       *eq = '\0';
-      const char *key = item, *val = eq + 1;
+      const char *val = eq + 1;
       errno = 0;
       if (strcmp (key, "n") == 0 || strcmp (key, "seed") == 0 || strcmp (key, "k") == 0)
         {

@@ -29,7 +29,7 @@ bp_csv_trimmed_copy (const char *s)
 }
 
 bp_csv_cell
-bp_csv_parse_cell (const char *s, double *v)
+bp_csv_parse_cell (const char *s, bool decimal_comma, double *v)
 {
   *v = 0.0;
   while (blank (*s))
@@ -49,6 +49,12 @@ bp_csv_parse_cell (const char *s, double *v)
   char buf[408];
   memcpy (buf, s, n);
   buf[n] = '\0';
+  if (decimal_comma)
+    {
+      char *comma = strchr (buf, ',');
+      if (comma != NULL && strchr (comma + 1, ',') == NULL && strchr (buf, '.') == NULL)
+        *comma = '.';
+    }
   char *end;
   errno = 0;
   double x = strtod (buf, &end);

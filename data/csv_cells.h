@@ -18,8 +18,10 @@ typedef enum bp_csv_cell {
 
 /* Classifies s (surrounding blanks ignored) and stores the number in *v. strtod follows
  * LC_NUMERIC, which the window sets from the user's locale: callers switch the thread to the C
- * locale around a load (bp_csv_load_* do) so "1.5" is always one and a half. */
-bp_csv_cell bp_csv_parse_cell (const char *s, double *v);
+ * locale around a load (bp_csv_load_* do) so "1.5" is always one and a half. With
+ * decimal_comma (files delimited by ';', as European spreadsheets write them), "1,5" is read
+ * as 1.5 too. */
+bp_csv_cell bp_csv_parse_cell (const char *s, bool decimal_comma, double *v);
 
 /* A copy of s without leading and trailing blanks; NULL when out of memory. */
 char *bp_csv_trimmed_copy (const char *s);

@@ -132,7 +132,7 @@ take_record (loader *L, const bp_csv_reader *r, char *err, size_t errlen)
         continue;
       double v;
       const char *s = bp_csv_reader_field (r, j);
-      bp_csv_cell kind = bp_csv_parse_cell (s, &v);
+      bp_csv_cell kind = bp_csv_parse_cell (s, r->delim == ';', &v);
       if (kind != BP_CSV_CELL_NUMBER)
         return bad_cell (L, &r->fields[j], j, kind_words (kind),
                          kind == BP_CSV_CELL_MISSING ? "" : s, err, errlen);
@@ -143,7 +143,7 @@ take_record (loader *L, const bp_csv_reader *r, char *err, size_t errlen)
   const bp_csv_field *f = &r->fields[j];
   const char *s = bp_csv_reader_field (r, j);
   double v;
-  bp_csv_cell kind = bp_csv_parse_cell (s, &v);
+  bp_csv_cell kind = bp_csv_parse_cell (s, r->delim == ';', &v);
   if (kind == BP_CSV_CELL_MISSING && f->len > 0 && strspn (s, " \t") < f->len)
     kind = BP_CSV_CELL_TEXT; /* "none" or "NA" can be a class name */
   if (kind == BP_CSV_CELL_MISSING)
@@ -255,7 +255,7 @@ use_classes (const loader *L, size_t *n_distinct, double **sorted, char *err, si
   *sorted = NULL;
   *n_distinct = 0;
   if (L->any_text_label)
-    return 1;
+    return L->opt->task != BP_CSV_TASK_REGRESSION;
   double *v = malloc ((L->rows > 0 ? L->rows : 1) * sizeof *v);
   if (v == NULL)
     {
@@ -413,7 +413,7 @@ record_kinds (const bp_csv_reader *r)
   for (int j = 0; k != NULL && j < r->n_fields; j++)
     {
       double v;
-      k[j] = bp_csv_parse_cell (bp_csv_reader_field (r, j), &v);
+      k[j] = bp_csv_parse_cell (bp_csv_reader_field (r, j), r->delim == ';', &v);
     }
   return k;
 }
@@ -532,8 +532,9 @@ bp_csv_load_buffer (const char *data, size_t len, const char *name, const bp_csv
   const size_t max = L.opt->max_bytes ? L.opt->max_bytes : (size_t) 1 << 30;
   if (len > max)
     {
-      bp_data_err (err, errlen, "%s: %zu bytes: larger than the %zu MiB limit", L.name, len,
-                   max >> 20);
+      char words[32];
+      bp_data_err (err, errlen, "%s: %zu bytes: larger than the %s allowed", L.name, len,
+                   bp_data_size_words (max, words, sizeof words));
       return NULL;
     }
 

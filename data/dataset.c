@@ -159,7 +159,7 @@ bp_dataset_new (size_t n_rows, int n_features, bp_feature_storage storage, bp_ta
   if (bp_data_mul (n_rows, row_bytes (ds), &total) != 0 || total > BP_DATASET_MAX_BYTES)
     {
       bp_data_err (err, errlen, "%zu rows of %d features need more than the %zu GiB allowed",
-                   n_rows, n_features, BP_DATASET_MAX_BYTES >> 30);
+                   n_rows, n_features, (size_t) (BP_DATASET_MAX_BYTES >> 30));
       free (ds);
       return NULL;
     }

@@ -43,8 +43,9 @@ bp_data_read_file (const char *path, size_t max, size_t *len, char *err, size_t 
     }
   if ((unsigned long long) st.st_size > max)
     {
-      bp_data_err (err, errlen, "%s: %lld bytes: larger than the %zu MiB limit", path,
-                   (long long) st.st_size, max >> 20);
+      char words[32];
+      bp_data_err (err, errlen, "%s: %lld bytes: larger than the %s allowed", path,
+                   (long long) st.st_size, bp_data_size_words (max, words, sizeof words));
       fclose (f);
       return NULL;
     }

@@ -27,6 +27,7 @@ typedef struct source {
   size_t mem_len, mem_pos;
   z_stream zs;
   int z_status;
+  bool truncated; /* the compressed stream ended before its end marker */
 } source;
 
 static long long
@@ -71,7 +72,9 @@ gz_read (source *s, void *buf, size_t n)
   /* zlib reports a truncated stream only as a short read plus an error state: surface it. */
   int code;
   gzerror (s->gz, &code);
-  if (code != Z_OK && code != Z_BUF_ERROR)
+  if (code == Z_BUF_ERROR)
+    s->truncated = true;
+  else if (code != Z_OK)
     return -1;
   return (long long) got;
 }
@@ -115,7 +118,10 @@ inflate_read (source *s, void *buf, size_t n)
       if (rc == Z_STREAM_END)
         s->z_status = Z_STREAM_END;
       else if (rc == Z_BUF_ERROR && s->zs.avail_in == 0 && s->mem_pos >= s->mem_len)
-        break; /* input ends early: a short read, reported as truncation */
+        {
+          s->truncated = true; /* input ends early: a short read, reported as truncation */
+          break;
+        }
       else if (rc != Z_OK)
         {
           s->z_status = rc;
@@ -270,8 +276,9 @@ read_idx (source *s, size_t max_bytes, bp_idx_array *out, char *err, size_t errl
       for (int d = 0; d < out->ndim; d++)
         snprintf (dims + strlen (dims), sizeof dims - strlen (dims), "%s%u", d ? " x " : "",
                   out->dims[d]);
-      bp_data_err (err, errlen, "%s: byte 4: dimensions %s need more than the %zu MiB allowed",
-                   s->name, dims, max_bytes >> 20);
+      char words[32];
+      bp_data_err (err, errlen, "%s: byte 4: dimensions %s need more than the %s allowed",
+                   s->name, dims, bp_data_size_words (max_bytes, words, sizeof words));
       return -1;
     }
   out->count = count;
@@ -310,6 +317,12 @@ read_idx (source *s, size_t max_bytes, bp_idx_array *out, char *err, size_t errl
     {
       bp_data_err (err, errlen, "%s: byte %zu: more bytes after the declared data", s->name,
                    out->data_offset + bytes);
+      goto fail;
+    }
+  if (s->truncated)
+    {
+      bp_data_err (err, errlen, "%s: byte %zu: truncated gzip stream (the file ends before the "
+                   "gzip trailer)", s->name, out->data_offset + bytes);
       goto fail;
     }
   to_host (out);

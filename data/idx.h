@@ -44,9 +44,9 @@ void bp_idx_array_clear (bp_idx_array *a);
  * 1/255 when the rows are images, i.e. 3 or 4 dimensions), other types become float.
  * Labels: integers in [0, BP_DATASET_MAX_CLASSES) make classes 0..max; floats (n) or (n, t)
  * make regression targets. The arrays' data is moved into the dataset when possible; the
- * arrays are cleared either way. name labels messages. */
-bp_dataset *bp_idx_dataset (bp_idx_array *images, bp_idx_array *labels, const char *name,
-                            char *err, size_t errlen);
+ * arrays are cleared either way. The names are the files' names for messages. */
+bp_dataset *bp_idx_dataset (bp_idx_array *images, bp_idx_array *labels, const char *images_name,
+                            const char *labels_name, char *err, size_t errlen);
 
 /* Both files, then bp_idx_dataset; the dataset is named after the images file. */
 bp_dataset *bp_idx_load_pair (const char *images_path, const char *labels_path, char *err,

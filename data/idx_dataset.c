@@ -32,9 +32,10 @@ is_float (const bp_idx_array *a)
 }
 
 bp_dataset *
-bp_idx_dataset (bp_idx_array *images, bp_idx_array *labels, const char *name, char *err,
-                size_t errlen)
+bp_idx_dataset (bp_idx_array *images, bp_idx_array *labels, const char *images_name,
+                const char *labels_name, char *err, size_t errlen)
 {
+  const char *name = images_name;
   bp_dataset *ds = NULL;
   const size_t n = images->dims[0];
   size_t nf = 1;
@@ -42,8 +43,8 @@ bp_idx_dataset (bp_idx_array *images, bp_idx_array *labels, const char *name, ch
     nf *= images->dims[d]; /* cannot overflow: count did not */
   if (labels->dims[0] != n)
     {
-      bp_data_err (err, errlen, "%s: the images file has %zu rows but the labels file %u", name,
-                   n, labels->dims[0]);
+      bp_data_err (err, errlen, "%s: %zu rows, but %s has %u labels", images_name, n,
+                   labels_name, labels->dims[0]);
       goto out;
     }
   if (nf > BP_DATASET_MAX_FEATURES)
@@ -55,7 +56,7 @@ bp_idx_dataset (bp_idx_array *images, bp_idx_array *labels, const char *name, ch
   const bool regression = is_float (labels);
   if (labels->ndim > (regression ? 2 : 1))
     {
-      bp_data_err (err, errlen, "%s: the labels file has %d dimensions; %s", name, labels->ndim,
+      bp_data_err (err, errlen, "%s: %d dimensions; %s", labels_name, labels->ndim,
                    regression ? "targets must be (n) or (n, targets)" : "labels must be (n)");
       goto out;
     }
@@ -66,7 +67,8 @@ bp_idx_dataset (bp_idx_array *images, bp_idx_array *labels, const char *name, ch
         double v = element (labels, i);
         if (v < 0 || v >= BP_DATASET_MAX_CLASSES)
           {
-            bp_data_err (err, errlen, "%s: byte %zu: label %.0f out of range (0 to %d)", name,
+            bp_data_err (err, errlen, "%s: byte %zu: label %.0f out of range (0 to %d)",
+                         labels_name,
                          labels->data_offset + i * labels->elem_size, v,
                          BP_DATASET_MAX_CLASSES - 1);
             goto out;
@@ -125,8 +127,8 @@ bp_idx_dataset (bp_idx_array *images, bp_idx_array *labels, const char *name, ch
           double v = element (labels, i);
           if (fabs (v) > FLT_MAX)
             {
-              bp_data_err (err, errlen, "%s: byte %zu: %g is too large for 32-bit floats", name,
-                           labels->data_offset + i * labels->elem_size, v);
+              bp_data_err (err, errlen, "%s: byte %zu: %g is too large for 32-bit floats",
+                           labels_name, labels->data_offset + i * labels->elem_size, v);
               goto fail;
             }
           ds->targets[i] = (float) v;
@@ -164,7 +166,7 @@ bp_idx_load_pair (const char *images_path, const char *labels_path, char *err, s
       bp_idx_array_clear (&images);
       return NULL;
     }
-  bp_dataset *ds = bp_idx_dataset (&images, &labels, images_path, err, errlen);
+  bp_dataset *ds = bp_idx_dataset (&images, &labels, images_path, labels_path, err, errlen);
   if (ds == NULL)
     return NULL;
   const char *base = bp_data_basename (images_path);

@@ -21,6 +21,19 @@ bp_data_err (char *err, size_t errlen, const char *fmt, ...)
   va_end (ap);
 }
 
+/* A size for messages: "1 GiB", "64 MiB" or "10 bytes". */
+static inline const char *
+bp_data_size_words (size_t bytes, char *buf, size_t len)
+{
+  if (bytes >= ((size_t) 1 << 30) && bytes % ((size_t) 1 << 30) == 0)
+    snprintf (buf, len, "%zu GiB", bytes >> 30);
+  else if (bytes >= ((size_t) 1 << 20) && bytes % ((size_t) 1 << 20) == 0)
+    snprintf (buf, len, "%zu MiB", bytes >> 20);
+  else
+    snprintf (buf, len, "%zu bytes", bytes);
+  return buf;
+}
+
 /* a * b without overflow; returns 0 and sets *out, or -1 when it would overflow. */
 static inline int
 bp_data_mul (size_t a, size_t b, size_t *out)

@@ -114,9 +114,14 @@ bp_pca_fit (const bp_dataset *ds, const uint32_t *rows, size_t n, bp_pca *out, c
     {
       const int k = d - 1 - c;
       const float *v = cov + (size_t) k * du;
+      /* The sign of an eigenvector is arbitrary: make the first of its largest entries
+       * positive, with a tolerance so rounding cannot flip which one counts as first. */
+      float top = 0;
+      for (int j = 0; j < d; j++)
+        top = fabsf (v[j]) > top ? fabsf (v[j]) : top;
       int big = 0;
-      for (int j = 1; j < d; j++)
-        big = fabsf (v[j]) > fabsf (v[big]) ? j : big;
+      while (big < d - 1 && fabsf (v[big]) < top * 0.9999f)
+        big++;
       const float sign = v[big] < 0 ? -1.0f : 1.0f;
       for (int j = 0; j < d; j++)
         out->components[(size_t) c * du + (size_t) j] = sign * v[j];

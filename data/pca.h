@@ -9,7 +9,7 @@ typedef struct bp_pca {
   int n_features;
   float *mean;       /* (n_features) */
   float *components; /* (2, n_features) unit vectors, largest variance first; the sign makes
-                      * each vector's largest-magnitude entry positive (deterministic) */
+                      * each vector's first largest-magnitude entry positive */
   double variance[2];       /* the two largest eigenvalues (population covariance) */
   double explained[2];      /* their share of the total variance */
 } bp_pca;
