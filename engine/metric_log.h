@@ -85,3 +85,20 @@ size_t bp_metric_log_memory (const bp_metric_log *log);
  * to is clamped to the published count); returns records written, or -1 on a write error. */
 long bp_metric_log_write_steps_csv (const bp_metric_log *log, FILE *f, uint64_t from,
                                     uint64_t to);
+
+/* The storage under the metric log and the histogram history: fixed-size records in chunks of
+ * 2^chunk_shift records, a chunk table allocated once for `capacity` records, one writer,
+ * lock-free readers (count published with release, read with acquire). */
+typedef struct bp_chunk_store bp_chunk_store;
+
+bp_chunk_store *bp_chunk_store_new (size_t record_size, unsigned chunk_shift, uint64_t capacity);
+void bp_chunk_store_free (bp_chunk_store *cs);
+/* Writer: a zeroed slot for record number count (allocating its chunk when it starts one), or
+ * NULL when full or out of memory. Fill it, then publish. */
+void *bp_chunk_store_slot (bp_chunk_store *cs);
+void bp_chunk_store_publish (bp_chunk_store *cs);
+/* Reader. */
+uint64_t bp_chunk_store_count (const bp_chunk_store *cs);
+uint64_t bp_chunk_store_capacity (const bp_chunk_store *cs);
+const void *bp_chunk_store_at (const bp_chunk_store *cs, uint64_t i, size_t *contiguous);
+size_t bp_chunk_store_memory (const bp_chunk_store *cs);

@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Filling snapshots and the histogram history on the trainer thread. Memory is sized once per
+ * network and grid size; a snapshot itself never allocates after its slot has been used. */
+#include "engine/session_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HIST_SAMPLE_MAX (1 << 16) /* bigger tensors are histogrammed from an even stride */
+#define GRID_CHUNK_ROWS 256
+
+static size_t
+stride_for (size_t n)
+{
+  return n > HIST_SAMPLE_MAX ? (n + HIST_SAMPLE_MAX - 1) / HIST_SAMPLE_MAX : 1;
+}
+
+static void
+hist_of (bp_histogram *h, const float *x, size_t n, int bins, hist_range *r)
+{
+  bp_histogram_compute_strided (h, x, n, stride_for (n), bins, &r->lo, &r->hi);
+}
+
+static size_t
+view_numel (const bp_param_view *v)
+{
+  size_t n = 1;
+  for (int d = 0; d < v->rank; d++)
+    n *= (size_t) v->dims[d];
+  return n;
+}
+
+/* Weights, biases and their gradients of layer li; first view = weights, second = biases. */
+static void
+param_histograms (bp_session *s, int li, int bins, hist_range *ranges, bp_histogram *out,
+                  bool *has)
+{
+  bp_layer *L = bp_net_layer (s->net, li);
+  bp_param_view v[BP_MAX_PARAM_VIEWS];
+  int k = L->ops->param_views != NULL ? L->ops->param_views (L, v) : 0;
+  for (int t = 0; t < BP_HIST_ACTIVATIONS; t++)
+    has[t] = false;
+  for (int j = 0; j < k && j < 2; j++)
+    {
+      bp_hist_tensor tv = j == 0 ? BP_HIST_WEIGHTS : BP_HIST_BIASES;
+      bp_hist_tensor tg = j == 0 ? BP_HIST_WEIGHT_GRADS : BP_HIST_BIAS_GRADS;
+      size_t n = view_numel (&v[j]);
+      hist_of (&out[tv], v[j].value, n, bins, &ranges[tv]);
+      hist_of (&out[tg], v[j].grad, n, bins, &ranges[tg]);
+      has[tv] = has[tg] = true;
+    }
+}
+
+void
+bp_session_snapshot_activations (bp_session *s)
+{
+  if (s->act_hist == NULL || s->last_n <= 0)
+    return;
+  int L = bp_net_n_layers (s->net);
+  for (int i = 0; i < L; i++)
+    {
+      size_t n = (size_t) s->last_n * bp_net_layer (s->net, i)->out_size;
+      hist_of (&s->act_hist[i], bp_net_layer_output (s->net, i), n, s->snap_opts.bins,
+               &s->snap_ranges[(size_t) i * BP_HIST_TENSOR_COUNT + BP_HIST_ACTIVATIONS]);
+    }
+  s->act_hist_step = s->step + 1;
+}
+
+void
+bp_session_history_maybe (bp_session *s)
+{
+  bp_hist_history *h = s->hist;
+  if (h->every == 0 || s->step < h->next_step)
+    return;
+  int L = h->n_layers;
+  if (s->hist_tmp == NULL)
+    {
+      s->hist_tmp = calloc ((size_t) L * BP_HIST_TENSOR_COUNT, sizeof *s->hist_tmp);
+      s->hist_has = calloc ((size_t) L * BP_HIST_TENSOR_COUNT, sizeof *s->hist_has);
+      if (s->hist_tmp == NULL || s->hist_has == NULL)
+        return;
+    }
+  for (int i = 0; i < L; i++)
+    {
+      bp_histogram *out = &s->hist_tmp[(size_t) i * BP_HIST_TENSOR_COUNT];
+      bool *has = &s->hist_has[(size_t) i * BP_HIST_TENSOR_COUNT];
+      hist_range *r = &h->ranges[(size_t) i * BP_HIST_TENSOR_COUNT];
+      param_histograms (s, i, h->bins, r, out, has);
+      size_t n = (size_t) s->last_n * bp_net_layer (s->net, i)->out_size;
+      hist_of (&out[BP_HIST_ACTIVATIONS], bp_net_layer_output (s->net, i), n, h->bins,
+               &r[BP_HIST_ACTIVATIONS]);
+      has[BP_HIST_ACTIVATIONS] = true;
+    }
+  bp_hist_history_append (h, s->step, s->epoch + 1, s->hist_tmp, s->hist_has);
+  /* Coarser as the run grows, so long runs stay bounded (see snapshot.h). */
+  if (bp_hist_history_count (h) % BP_HIST_HISTORY_BLOCK == 0)
+    h->every *= 2;
+  h->next_step = s->step + h->every;
+}
+
+/* ---- the plane ---- */
+
+/* Raw plane points (n, 2) -> network inputs (n, n_inputs): feature map, then scaler. */
+int
+bp_session_map_plane (bp_session *s, const float *xy, int n, float *out)
+{
+  int f = s->n_inputs;
+  if (s->cfg.plane_map != NULL)
+    s->cfg.plane_map (xy, n, out, s->cfg.plane_map_user);
+  else
+    memcpy (out, xy, sizeof (float) * (size_t) n * 2);
+  const bp_scaler *sc = s->scaler;
+  if (sc != NULL && sc->n_features == f)
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < f; j++)
+        out[(size_t) i * f + j] = (out[(size_t) i * f + j] - sc->shift[j]) * sc->scale[j];
+  return 0;
+}
+
+/* The inputs for every cell of a size x size grid over the plane, row 0 at the bottom. */
+static float *
+plane_inputs (bp_session *s, int size)
+{
+  size_t cells = (size_t) size * size;
+  float *x = malloc (sizeof (float) * cells * (size_t) s->n_inputs);
+  float xy[2 * GRID_CHUNK_ROWS];
+  float *tmp = malloc (sizeof (float) * GRID_CHUNK_ROWS * (size_t) s->n_inputs);
+  if (x == NULL || tmp == NULL)
+    {
+      free (x);
+      free (tmp);
+      return NULL;
+    }
+  const float *p = s->plane;
+  for (size_t at = 0; at < cells; at += GRID_CHUNK_ROWS)
+    {
+      int k = (int) (cells - at < GRID_CHUNK_ROWS ? cells - at : GRID_CHUNK_ROWS);
+      for (int c = 0; c < k; c++)
+        {
+          size_t cell = at + (size_t) c;
+          int i = (int) (cell / (size_t) size), j = (int) (cell % (size_t) size);
+          xy[2 * c] = p[0] + ((float) j + 0.5f) * (p[1] - p[0]) / (float) size;
+          xy[2 * c + 1] = p[2] + ((float) i + 0.5f) * (p[3] - p[2]) / (float) size;
+        }
+      bp_session_map_plane (s, xy, k, tmp);
+      memcpy (x + at * (size_t) s->n_inputs, tmp, sizeof (float) * (size_t) k * s->n_inputs);
+    }
+  free (tmp);
+  return x;
+}
+
+/* ---- snapshots ---- */
+
+typedef struct layout {
+  int n_layers;
+  bool small, sample, grid, neurons;
+  int gs, ns;
+  size_t hidden; /* units drawn as thumbnails */
+  size_t floats;
+} layout;
+
+static bool
+thumbnail_layer (bp_session *s, int i)
+{
+  const bp_layer *L = bp_net_layer (s->net, i);
+  return i < bp_net_n_layers (s->net) - 1 && L->out.rank == 1;
+}
+
+static layout
+plan (bp_session *s)
+{
+  layout lo = { 0 };
+  const bp_snapshot_options *o = &s->snap_opts;
+  lo.n_layers = bp_net_n_layers (s->net);
+  size_t dense_params = 0;
+  lo.small = o->weights;
+  for (int i = 0; i < lo.n_layers; i++)
+    {
+      bp_layer *L = bp_net_layer (s->net, i);
+      bp_layer_kind k = L->spec->kind;
+      if (k == BP_LAYER_DENSE)
+        dense_params += L->n_params;
+      else if (k != BP_LAYER_ACTIVATION && k != BP_LAYER_DROPOUT)
+        lo.small = false;
+      if (i < lo.n_layers - 1 && thumbnail_layer (s, i))
+        lo.hidden += L->out_size;
+    }
+  lo.small = lo.small && dense_params <= BP_SNAPSHOT_SMALL_DENSE;
+  if (lo.small)
+    lo.floats += 2 * dense_params;
+  lo.sample = s->sample_row >= 0;
+  if (lo.sample)
+    {
+      lo.floats += (size_t) s->n_inputs + s->n_outputs;
+      for (int i = 0; i < lo.n_layers; i++)
+        lo.floats += bp_net_layer (s->net, i)->out_size;
+    }
+  lo.grid = s->two_d && o->grid;
+  lo.gs = o->grid_size < 2 ? 2 : o->grid_size > BP_GRID_MAX ? BP_GRID_MAX : o->grid_size;
+  if (lo.grid)
+    lo.floats += (size_t) lo.gs * lo.gs * s->n_outputs;
+  lo.neurons = s->two_d && o->neurons;
+  lo.ns = o->neuron_size < 2 ? 2 : o->neuron_size > 64 ? 64 : o->neuron_size;
+  if (lo.hidden > BP_SNAPSHOT_MAX_NEURONS)
+    lo.hidden = 0;
+  if (lo.neurons)
+    lo.floats += (size_t) lo.ns * lo.ns * ((size_t) s->n_inputs + lo.hidden);
+  return lo;
+}
+
+static bool
+slot_fit (snapshot_slot *slot, const layout *lo)
+{
+  if (lo->n_layers > slot->cap_layers)
+    {
+      bp_layer_snapshot *l = realloc (slot->layers, sizeof *l * (size_t) lo->n_layers);
+      const float **np = realloc (slot->neuron_ptrs, sizeof *np * (size_t) lo->n_layers);
+      if (l != NULL)
+        slot->layers = l;
+      if (np != NULL)
+        slot->neuron_ptrs = np;
+      if (l == NULL || np == NULL)
+        return false;
+      slot->cap_layers = lo->n_layers;
+    }
+  if (lo->floats > slot->cap_floats)
+    {
+      float *f = realloc (slot->floats, sizeof (float) * lo->floats);
+      if (f == NULL)
+        return false;
+      slot->floats = f;
+      slot->cap_floats = lo->floats;
+    }
+  return true;
+}
+
+static float *
+carve (float **cursor, size_t n)
+{
+  float *p = *cursor;
+  *cursor += n;
+  return p;
+}
+
+static void
+fill_layers (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
+{
+  bool hist = s->snap_opts.histograms;
+  for (int i = 0; i < lo->n_layers; i++)
+    {
+      bp_layer *L = bp_net_layer (s->net, i);
+      bp_layer_snapshot *ls = &slot->layers[i];
+      memset (ls->has, 0, sizeof ls->has);
+      memcpy (ls->name, L->spec->name, BP_NAME_MAX);
+      ls->kind = L->spec->kind;
+      ls->activation = L->spec->kind == BP_LAYER_DENSE ? L->spec->u.dense.activation
+                       : L->spec->kind == BP_LAYER_ACTIVATION ? L->spec->u.activation.fn
+                                                              : BP_ACT_LINEAR;
+      ls->in_size = (int) L->in_size;
+      ls->out_size = (int) L->out_size;
+      ls->sample_output = NULL;
+      ls->weights = ls->biases = ls->edge_grad = ls->bias_grad = NULL;
+      double w2 = 0.0, g2 = 0.0;
+      bp_param_view v[BP_MAX_PARAM_VIEWS];
+      int k = L->ops->param_views != NULL ? L->ops->param_views (L, v) : 0;
+      for (int j = 0; j < k; j++)
+        for (size_t e = 0, n = view_numel (&v[j]); e < n; e++)
+          {
+            w2 += (double) v[j].value[e] * v[j].value[e];
+            g2 += (double) v[j].grad[e] * v[j].grad[e];
+          }
+      ls->weight_norm = sqrt (w2);
+      ls->grad_norm = sqrt (g2);
+      if (hist)
+        {
+          hist_range *r = &s->snap_ranges[(size_t) i * BP_HIST_TENSOR_COUNT];
+          param_histograms (s, i, s->snap_opts.bins, r, ls->hist, ls->has);
+          if (s->act_hist_step > 0)
+            {
+              ls->hist[BP_HIST_ACTIVATIONS] = s->act_hist[i];
+              ls->has[BP_HIST_ACTIVATIONS] = true;
+            }
+        }
+      if (lo->small && L->spec->kind == BP_LAYER_DENSE && k >= 1)
+        {
+          size_t nw = view_numel (&v[0]);
+          float *w = carve (cur, nw), *g = carve (cur, nw);
+          memcpy (w, v[0].value, nw * sizeof (float));
+          for (size_t e = 0; e < nw; e++)
+            g[e] = fabsf (v[0].grad[e]);
+          ls->weights = w;
+          ls->edge_grad = g;
+          if (k >= 2)
+            {
+              size_t nb = view_numel (&v[1]);
+              float *b = carve (cur, nb), *bg = carve (cur, nb);
+              memcpy (b, v[1].value, nb * sizeof (float));
+              for (size_t e = 0; e < nb; e++)
+                bg[e] = fabsf (v[1].grad[e]);
+              ls->biases = b;
+              ls->bias_grad = bg;
+            }
+        }
+    }
+}
+
+static void
+fill_sample (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
+{
+  bp_snapshot *sn = &slot->snap;
+  sn->sample_row = lo->sample ? s->sample_row : -1;
+  sn->sample_input = sn->sample_output = NULL;
+  sn->sample_n_inputs = s->n_inputs;
+  sn->sample_label = -1;
+  if (!lo->sample)
+    return;
+  uint32_t row = (uint32_t) s->sample_row;
+  bp_session_gather (s, &row, 1);
+  float *in = carve (cur, (size_t) s->n_inputs);
+  memcpy (in, s->bx, sizeof (float) * (size_t) s->n_inputs);
+  const float *y = bp_net_predict (s->net, s->bx, 1, true);
+  float *out = carve (cur, (size_t) s->n_outputs);
+  memcpy (out, y, sizeof (float) * (size_t) s->n_outputs);
+  for (int i = 0; i < lo->n_layers; i++)
+    {
+      size_t n = bp_net_layer (s->net, i)->out_size;
+      float *o = carve (cur, n);
+      memcpy (o, bp_net_layer_output (s->net, i), n * sizeof (float));
+      slot->layers[i].sample_output = o;
+    }
+  sn->sample_input = in;
+  sn->sample_output = out;
+  sn->sample_label = s->classification ? s->ds->labels[row] : -1;
+}
+
+static bool
+ensure_plane (bp_session *s, float **x, int *have, int size)
+{
+  if (*x != NULL && *have == size)
+    return true;
+  free (*x);
+  *x = plane_inputs (s, size);
+  *have = *x != NULL ? size : 0;
+  return *x != NULL;
+}
+
+static void
+fill_grid (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
+{
+  bp_grid_snapshot *g = &slot->snap.grid;
+  memset (g, 0, sizeof *g);
+  g->x_min = s->plane[0];
+  g->x_max = s->plane[1];
+  g->y_min = s->plane[2];
+  g->y_max = s->plane[3];
+  g->n_outputs = s->n_outputs;
+  g->n_inputs = s->n_inputs;
+  int chunk = s->buf_rows < GRID_CHUNK_ROWS ? s->buf_rows : GRID_CHUNK_ROWS;
+  if (lo->grid && ensure_plane (s, &s->grid_x, &s->grid_x_size, lo->gs))
+    {
+      size_t cells = (size_t) lo->gs * lo->gs, k_out = (size_t) s->n_outputs;
+      float *v = carve (cur, cells * k_out);
+      for (size_t at = 0; at < cells; at += (size_t) chunk)
+        {
+          int k = (int) (cells - at < (size_t) chunk ? cells - at : (size_t) chunk);
+          const float *y = bp_net_predict (s->net, s->grid_x + at * (size_t) s->n_inputs, k, true);
+          memcpy (v + at * k_out, y, sizeof (float) * (size_t) k * k_out);
+        }
+      g->valid = true;
+      g->size = lo->gs;
+      g->values = v;
+    }
+  if (!lo->neurons || !ensure_plane (s, &s->ngrid_x, &s->ngrid_x_size, lo->ns))
+    return;
+  size_t cells = (size_t) lo->ns * lo->ns;
+  int f = s->n_inputs;
+  float *in = carve (cur, cells * (size_t) f);
+  for (size_t c = 0; c < cells; c++)
+    for (int j = 0; j < f; j++)
+      in[(size_t) j * cells + c] = s->ngrid_x[c * (size_t) f + j];
+  g->neuron_size = lo->ns;
+  g->input_values = in;
+  for (int i = 0; i < lo->n_layers; i++)
+    slot->neuron_ptrs[i] = NULL;
+  g->neuron_values = slot->neuron_ptrs;
+  if (lo->hidden == 0)
+    return;
+  float *base[BP_MAX_LAYERS] = { 0 };
+  for (int i = 0; i < lo->n_layers; i++)
+    if (thumbnail_layer (s, i))
+      base[i] = carve (cur, cells * bp_net_layer (s->net, i)->out_size);
+  for (size_t at = 0; at < cells; at += (size_t) chunk)
+    {
+      int k = (int) (cells - at < (size_t) chunk ? cells - at : (size_t) chunk);
+      bp_net_predict (s->net, s->ngrid_x + at * (size_t) f, k, false);
+      for (int i = 0; i < lo->n_layers; i++)
+        if (base[i] != NULL)
+          {
+            size_t u_n = bp_net_layer (s->net, i)->out_size;
+            const float *y = bp_net_layer_output (s->net, i);
+            for (int r = 0; r < k; r++)
+              for (size_t u = 0; u < u_n; u++)
+                base[i][u * cells + at + (size_t) r] = y[(size_t) r * u_n + u];
+          }
+    }
+  for (int i = 0; i < lo->n_layers; i++)
+    slot->neuron_ptrs[i] = base[i];
+}
+
+static bool
+ensure_trainer_side (bp_session *s, int n_layers)
+{
+  if (s->snap_ranges != NULL && s->snap_layers == n_layers)
+    return true;
+  bp_session_snapshot_forget_net (s);
+  s->snap_ranges = calloc ((size_t) n_layers * BP_HIST_TENSOR_COUNT, sizeof *s->snap_ranges);
+  s->act_hist = calloc ((size_t) n_layers, sizeof *s->act_hist);
+  s->snap_layers = n_layers;
+  return s->snap_ranges != NULL && s->act_hist != NULL;
+}
+
+void
+bp_session_make_snapshot (bp_session *s)
+{
+  double t0 = bp_session_now ();
+  s->snapshot_wanted = false;
+  s->next_snapshot_t = t0 + s->snap_opts.interval_s;
+  layout lo = plan (s);
+  snapshot_slot *slot = &s->slots[s->back];
+  if (!ensure_trainer_side (s, lo.n_layers) || !slot_fit (slot, &lo))
+    return; /* out of memory: the reader keeps the previous snapshot */
+  bp_snapshot *sn = &slot->snap;
+  sn->seq = ++s->snap_seq;
+  sn->run = atomic_load (&s->pub_run);
+  sn->step = s->step;
+  sn->epoch = s->epoch + 1;
+  sn->time = atomic_load (&s->pub_time);
+  sn->loss = s->last_loss;
+  sn->lr = s->lr_now;
+  sn->n_layers = lo.n_layers;
+  sn->layers = slot->layers;
+  sn->small_dense = lo.small;
+  float *cur = slot->floats;
+  fill_layers (s, slot, &lo, &cur);
+  fill_sample (s, slot, &lo, &cur);
+  fill_grid (s, slot, &lo, &cur);
+  sn->history_count = bp_hist_history_count (s->hist);
+  sn->cost_ms = (bp_session_now () - t0) * 1e3;
+  /* Publish: our filled slot becomes the middle one, the old middle is ours to fill next. */
+  int old = atomic_exchange_explicit (&s->middle, s->back | SLOT_FRESH, memory_order_acq_rel);
+  s->back = old & 3;
+}
+
+/* Trainer-side buffers that depend on the network's shape (before it is replaced). */
+void
+bp_session_snapshot_forget_net (bp_session *s)
+{
+  free (s->snap_ranges);
+  free (s->act_hist);
+  free (s->hist_tmp);
+  free (s->hist_has);
+  free (s->grid_x);
+  free (s->ngrid_x);
+  s->snap_ranges = NULL;
+  s->act_hist = NULL;
+  s->hist_tmp = NULL;
+  s->hist_has = NULL;
+  s->grid_x = s->ngrid_x = NULL;
+  s->grid_x_size = s->ngrid_x_size = 0;
+  s->snap_layers = 0;
+  s->act_hist_step = 0;
+}
+
+void
+bp_session_snapshot_slots_free (bp_session *s)
+{
+  bp_session_snapshot_forget_net (s);
+  for (int i = 0; i < 3; i++)
+    {
+      free (s->slots[i].layers);
+      free (s->slots[i].floats);
+      free (s->slots[i].neuron_ptrs);
+    }
+  free (s->map_buf);
+}
