@@ -257,6 +257,7 @@ infer_all (const bp_spec *spec, bp_layer_info *info, uint64_t *total, char *err,
         }
       char msg[256] = "";
       size_t n_params = 0, n_buffers = 0;
+      out[i] = (bp_shape) { 0 };
       if (ops->infer (ls, in, &out[i], &n_params, &n_buffers, msg, sizeof msg) < 0)
         {
           /* The kinds word their messages to follow the layer's name: "has 0 units". */
