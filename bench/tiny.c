@@ -49,7 +49,7 @@ int
 bp_run_tiny (const bp_workload *w, const bp_bench_args *a)
 {
   char err[512];
-  bp_dataset *ds = bp_synth_w4_spirals (500, 0.1, a->seed, err, sizeof err);
+  bp_dataset *ds = bp_synth_two_spirals (500, 0.1, a->seed, err, sizeof err);
   bp_net *net = ds ? bp_workload_net (w, a->seed, err, sizeof err) : NULL;
   if (!net)
     {
@@ -63,6 +63,7 @@ bp_run_tiny (const bp_workload *w, const bp_bench_args *a)
   const uint32_t n = (uint32_t) ds->n_rows;
   uint32_t perm[500];
   float x[2 * 500], t[500];
+  int32_t lab[500];
   for (uint32_t i = 0; i < n; i++)
     perm[i] = i;
   bp_rng shuffle;
@@ -77,7 +78,10 @@ bp_run_tiny (const bp_workload *w, const bp_bench_args *a)
       for (uint32_t k = 0; k < n && step < steps; k += (uint32_t) batch, step++)
         {
           int nb = (int) (n - k < (uint32_t) batch ? n - k : (uint32_t) batch);
-          bp_dataset_gather (ds, NULL, perm + k, nb, x, NULL, t);
+          /* Labels 1/0 become BCE's float targets, inside the timed loop like the peers'. */
+          bp_dataset_gather (ds, NULL, perm + k, nb, x, lab, NULL);
+          for (int i = 0; i < nb; i++)
+            t[i] = (float) lab[i];
           bp_batch b = { .x = x, .targets = t, .n = nb };
           bp_step_stats st;
           bp_net_train_step (net, &b, &st);
@@ -90,7 +94,9 @@ bp_run_tiny (const bp_workload *w, const bp_bench_args *a)
   uint32_t all[500];
   for (uint32_t i = 0; i < n; i++)
     all[i] = i;
-  bp_dataset_gather (ds, NULL, all, (int) n, x, NULL, t);
+  bp_dataset_gather (ds, NULL, all, (int) n, x, lab, NULL);
+  for (uint32_t i = 0; i < n; i++)
+    t[i] = (float) lab[i];
   double loss = 0;
   int correct = 0;
   for (uint32_t k = 0; k < n; k += (uint32_t) batch)
