@@ -14,6 +14,7 @@
 #include "engine/blas.h"
 #include "engine/im2col.h"
 #include "engine/init.h"
+#include "engine/simd.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,72 @@ conv_geom (const bp_conv2d_cfg *c, bp_shape in)
   g.oh = bp_window_axis (g.h, g.kh, g.sh, same, &g.pad_top);
   g.ow = bp_window_axis (g.w, g.kw, g.sw, same, &g.pad_left);
   return g;
+}
+
+/* y[0..n) = f(z + b). The pre-activation z + b is written back into z only when f's derivative
+ * needs it. ReLU and linear, the common cases, get their own four-wide loops. */
+static void
+bias_act_row (bp_act act, float alpha, float b, float *restrict z, float *restrict y, size_t n)
+{
+  size_t i = 0;
+  const bp_v4f vb = bp_v4f_splat (b), zero = bp_v4f_splat (0.0f);
+  switch (act)
+    {
+    case BP_ACT_RELU:
+      /* "t < 0 ? 0 : t" lets a NaN through, as the activation layer does */
+      for (; i + 4 <= n; i += 4)
+        {
+          bp_v4f t = bp_v4f_load (z + i) + vb;
+          bp_v4f_store (y + i, bp_v4f_select (t < 0.0f, zero, t));
+        }
+      for (; i < n; i++)
+        y[i] = z[i] + b < 0.0f ? 0.0f : z[i] + b;
+      break;
+    case BP_ACT_LINEAR:
+      for (; i + 4 <= n; i += 4)
+        bp_v4f_store (y + i, bp_v4f_load (z + i) + vb);
+      for (; i < n; i++)
+        y[i] = z[i] + b;
+      break;
+    default:
+      if (bp_act_needs_input (act))
+        {
+          for (; i < n; i++)
+            z[i] += b;
+          bp_act_forward (act, alpha, z, y, n);
+        }
+      else
+        {
+          for (; i < n; i++)
+            y[i] = z[i] + b;
+          bp_act_forward (act, alpha, y, y, n);
+        }
+    }
+}
+
+/* dz[0..n) = dy * f'(z), from z (when f needs it) and y = f(z). */
+static void
+act_grad_row (bp_act act, float alpha, const float *z, const float *restrict y,
+              const float *restrict dy, float *restrict dz, size_t n)
+{
+  size_t i = 0;
+  const bp_v4f zero = bp_v4f_splat (0.0f);
+  switch (act)
+    {
+    case BP_ACT_RELU:
+      /* derivative 0 at 0, as torch's threshold_backward */
+      for (; i + 4 <= n; i += 4)
+        bp_v4f_store (dz + i, bp_v4f_select (bp_v4f_load (y + i) > 0.0f, bp_v4f_load (dy + i),
+                                             zero));
+      for (; i < n; i++)
+        dz[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+      break;
+    case BP_ACT_LINEAR:
+      memcpy (dz, dy, n * sizeof *dz);
+      break;
+    default:
+      bp_act_backward (act, alpha, z, y, dy, dz, n);
+    }
 }
 
 static int
@@ -159,21 +226,12 @@ conv_forward (bp_layer *L, int batch, bool train)
 
   bp_gemm (false, false, F, (int) cols, K, 1.0f, W, K, col, (int) cols, 0.0f, z, (int) cols);
 
-  /* z (F, batch, P) -> y (batch, F, P): the bias added to z in place, so z is the
-   * pre-activation backward may need, then f into y. */
+  /* z (F, batch, P) -> y (batch, F, P), adding the bias and applying f on the way */
   for (int f = 0; f < F; f++)
     for (int n = 0; n < batch; n++)
-      {
-        float *zr = z + (size_t) f * cols + (size_t) n * P;
-        float *yr = L->y + (size_t) n * L->out_size + (size_t) f * P;
-        if (b)
-          {
-            float bf = b[f];
-            for (size_t i = 0; i < P; i++)
-              zr[i] += bf;
-          }
-        bp_act_forward (c->activation, c->alpha, zr, yr, P);
-      }
+      bias_act_row (c->activation, c->alpha, b ? b[f] : 0.0f,
+                    z + (size_t) f * cols + (size_t) n * P,
+                    L->y + (size_t) n * L->out_size + (size_t) f * P, P);
 }
 
 static void
@@ -199,8 +257,8 @@ conv_backward (bp_layer *L, int batch)
       {
         size_t zo = (size_t) f * cols + (size_t) n * P;
         size_t yo = (size_t) n * L->out_size + (size_t) f * P;
-        bp_act_backward (c->activation, c->alpha, has_z ? z + zo : NULL, L->y + yo, L->dy + yo,
-                         dz + zo, P);
+        act_grad_row (c->activation, c->alpha, has_z ? z + zo : NULL, L->y + yo, L->dy + yo,
+                      dz + zo, P);
       }
 
   /* dW += dz col^T */

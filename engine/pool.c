@@ -6,8 +6,10 @@
 #include "engine/layer.h"
 
 #include "engine/im2col.h"
+#include "engine/simd.h"
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 static bp_window_geom
 pool_geom (const bp_pool_cfg *p, bp_shape in)
@@ -75,41 +77,103 @@ maxpool_scratch_size (const bp_layer *L, int batch)
   return (size_t) batch * L->out_size;
 }
 
+/* One (H, W) plane, any window: the first largest value wins, a NaN always wins (PyTorch's
+ * rule). Written without branches on the data: with random activations a branch per
+ * comparison would be mispredicted half the time. */
+static void
+maxpool_plane (const bp_window_geom *g, const float *xp, float *yp, int32_t *ap, int32_t base)
+{
+  for (int oy = 0; oy < g->oh; oy++)
+    for (int ox = 0; ox < g->ow; ox++)
+      {
+        int first = oy * g->sh * g->w + ox * g->sw;
+        int best_i = first;
+        float best = xp[first];
+        for (int ki = 0; ki < g->kh; ki++)
+          for (int kj = 0; kj < g->kw; kj++)
+            {
+              int i = first + ki * g->w + kj;
+              float v = xp[i];
+              int take = (v > best) | (v != v);
+              best = take ? v : best;
+              best_i = take ? i : best_i;
+            }
+        yp[oy * g->ow + ox] = best;
+        ap[oy * g->ow + ox] = base + best_i;
+      }
+}
+
+/* The usual 2x2 window at stride 2, four outputs at a time: the even and odd columns of the two
+ * input rows are pulled apart with shuffles and compared lane by lane, in the same order as
+ * maxpool_plane (row 0 even, row 0 odd, row 1 even, row 1 odd). */
+static void
+maxpool_plane_2x2 (const bp_window_geom *g, const float *xp, float *yp, int32_t *ap,
+                   int32_t base)
+{
+  const bp_v4i even = { 0, 2, 4, 6 }, odd = { 1, 3, 5, 7 }, step = { 0, 2, 4, 6 };
+  for (int oy = 0; oy < g->oh; oy++)
+    {
+      const float *r0 = xp + 2 * oy * g->w, *r1 = r0 + g->w;
+      float *y = yp + oy * g->ow;
+      int32_t *a = ap + oy * g->ow;
+      int ox = 0;
+      for (; ox + 4 <= g->ow && 2 * ox + 8 <= g->w; ox += 4)
+        {
+          bp_v4f p0 = bp_v4f_load (r0 + 2 * ox), p1 = bp_v4f_load (r0 + 2 * ox + 4);
+          bp_v4f q0 = bp_v4f_load (r1 + 2 * ox), q1 = bp_v4f_load (r1 + 2 * ox + 4);
+          bp_v4f c[4] = {
+            __builtin_shuffle (p0, p1, even), __builtin_shuffle (p0, p1, odd),
+            __builtin_shuffle (q0, q1, even), __builtin_shuffle (q0, q1, odd),
+          };
+          bp_v4i i0 = base + 2 * oy * g->w + 2 * ox + step;
+          bp_v4i off[4] = { i0, i0 + 1, i0 + g->w, i0 + g->w + 1 };
+          bp_v4f best = c[0];
+          bp_v4i best_i = off[0];
+          for (int k = 1; k < 4; k++)
+            {
+              bp_v4i take = (c[k] > best) | (c[k] != c[k]);
+              best = bp_v4f_select (take, c[k], best);
+              best_i = (take & off[k]) | (~take & best_i);
+            }
+          bp_v4f_store (y + ox, best);
+          memcpy (a + ox, &best_i, sizeof best_i);
+        }
+      for (; ox < g->ow; ox++)
+        {
+          int first = 2 * oy * g->w + 2 * ox;
+          int idx[4] = { first, first + 1, first + g->w, first + g->w + 1 };
+          int best_i = idx[0];
+          float best = xp[idx[0]];
+          for (int k = 1; k < 4; k++)
+            {
+              float v = xp[idx[k]];
+              int take = (v > best) | (v != v);
+              best = take ? v : best;
+              best_i = take ? idx[k] : best_i;
+            }
+          y[ox] = best;
+          a[ox] = base + best_i;
+        }
+    }
+}
+
 static void
 maxpool_forward (bp_layer *L, int batch, bool train)
 {
   bp_window_geom g = pool_geom (&L->spec->u.pool, L->in);
-  const size_t hw = (size_t) g.h * (size_t) g.w;
+  const size_t hw = (size_t) g.h * (size_t) g.w, ohw = (size_t) g.oh * (size_t) g.ow;
+  const bool two = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2;
   int32_t *arg = (int32_t *) L->scratch; /* (batch, C, OH, OW) */
   for (int n = 0; n < batch; n++)
     for (int ch = 0; ch < g.c; ch++)
       {
-        size_t plane = (size_t) ch * hw;
-        const float *xp = L->x + (size_t) n * L->in_size + plane; /* (H, W) */
-        size_t o = (size_t) n * L->out_size + (size_t) ch * (size_t) g.oh * (size_t) g.ow;
-        for (int oy = 0; oy < g.oh; oy++)
-          for (int ox = 0; ox < g.ow; ox++, o++)
-            {
-              size_t first = (size_t) (oy * g.sh) * (size_t) g.w + (size_t) (ox * g.sw);
-              size_t best_i = first;
-              float best = xp[first];
-              for (int ki = 0; ki < g.kh; ki++)
-                {
-                  size_t r = first + (size_t) ki * (size_t) g.w;
-                  for (int kj = 0; kj < g.kw; kj++)
-                    {
-                      float v = xp[r + (size_t) kj];
-                      /* PyTorch's rule: the first largest wins, a NaN always wins */
-                      if (v > best || v != v)
-                        {
-                          best = v;
-                          best_i = r + (size_t) kj;
-                        }
-                    }
-                }
-              L->y[o] = best;
-              arg[o] = (int32_t) (plane + best_i);
-            }
+        const float *xp = L->x + (size_t) n * L->in_size + (size_t) ch * hw; /* (H, W) */
+        size_t o = (size_t) n * L->out_size + (size_t) ch * ohw;
+        int32_t base = (int32_t) ((size_t) ch * hw);
+        if (two)
+          maxpool_plane_2x2 (&g, xp, L->y + o, arg + o, base);
+        else
+          maxpool_plane (&g, xp, L->y + o, arg + o, base);
       }
 }
 

@@ -244,6 +244,59 @@ test_avgpool_values (void)
   tc_layer_clear (&t);
 }
 
+/* Max pooling against a direct scan with PyTorch's rule (the first largest wins, a NaN always
+ * wins), on values with many ties and a few NaN, for the 2x2 stride 2 path and the general
+ * one, on planes wide enough for the four-wide loop and with a tail after it. */
+static void
+test_maxpool_ties (void)
+{
+  const int windows[][4] = { { 2, 2, 2, 2 }, { 3, 2, 2, 1 }, { 2, 2, 1, 1 } };
+  const int C = 2, H = 7, W = 21, batch = 2;
+  for (size_t t = 0; t < G_N_ELEMENTS (windows); t++)
+    {
+      const int *k = windows[t];
+      bp_layer_spec ls;
+      pool_spec (&ls, BP_LAYER_MAXPOOL2D, k[0], k[1], k[2], k[3]);
+      tc_layer tl;
+      tc_layer_make (&tl, &ls, (bp_shape) { 3, { C, H, W } }, batch);
+      tc_rng rng = { 17 + t };
+      size_t nx = (size_t) batch * tl.L.in_size;
+      for (size_t i = 0; i < nx; i++)
+        tl.x[i] = (float) bp_rng_below (&rng, 3);
+      for (int i = 0; i < 9; i++)
+        tl.x[bp_rng_below (&rng, nx)] = NAN;
+      tl.L.ops->forward (&tl.L, batch, true);
+      int oh = tl.L.out.dims[1], ow = tl.L.out.dims[2];
+      for (size_t i = 0; i < (size_t) batch * tl.L.out_size; i++)
+        tl.L.dy[i] = (float) (i + 1);
+      tl.L.ops->backward (&tl.L, batch);
+      float *dx = g_new0 (float, nx);
+      for (int n = 0; n < batch; n++)
+        for (int ch = 0; ch < C; ch++)
+          for (int oy = 0; oy < oh; oy++)
+            for (int ox = 0; ox < ow; ox++)
+              {
+                size_t plane = (size_t) n * tl.L.in_size + (size_t) ch * H * W;
+                size_t best_i = plane + (size_t) (oy * k[2] * W + ox * k[3]);
+                for (int i = 0; i < k[0]; i++)
+                  for (int j = 0; j < k[1]; j++)
+                    {
+                      size_t at = plane + (size_t) ((oy * k[2] + i) * W + ox * k[3] + j);
+                      if (tl.x[at] > tl.x[best_i] || isnan (tl.x[at]))
+                        best_i = at;
+                    }
+                size_t o = (size_t) n * tl.L.out_size + (size_t) (ch * oh + oy) * ow + ox;
+                float got = tl.L.y[o], want = tl.x[best_i];
+                g_assert_true (got == want || (isnan (got) && isnan (want)));
+                dx[best_i] += tl.L.dy[o];
+              }
+      for (size_t i = 0; i < nx; i++)
+        g_assert_cmpfloat (tl.L.dx[i], ==, dx[i]);
+      g_free (dx);
+      tc_layer_clear (&tl);
+    }
+}
+
 typedef struct pool_case {
   const char *name;
   bp_layer_kind kind;
@@ -254,6 +307,7 @@ static const pool_case pool_cases[] = {
   { "max-2x2-s2-floor", BP_LAYER_MAXPOOL2D, 2, 3, 5, 7, 2, 2, 2, 2 },
   { "max-3x3-s2-overlap", BP_LAYER_MAXPOOL2D, 1, 2, 7, 6, 3, 3, 2, 2 },
   { "max-2x3-s1x2", BP_LAYER_MAXPOOL2D, 3, 1, 4, 7, 2, 3, 1, 2 },
+  { "max-2x2-s2-wide", BP_LAYER_MAXPOOL2D, 2, 2, 4, 19, 2, 2, 2, 2 },
   { "avg-2x2-s2", BP_LAYER_AVGPOOL2D, 2, 3, 6, 5, 2, 2, 2, 2 },
   { "avg-3x2-s1", BP_LAYER_AVGPOOL2D, 3, 2, 5, 4, 3, 2, 1, 1 },
   { "global-avg", BP_LAYER_GLOBAL_AVGPOOL2D, 3, 4, 3, 5, 0, 0, 0, 0 },
@@ -301,6 +355,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/pool/max-values", test_maxpool_values);
   g_test_add_func ("/pool/avg-values", test_avgpool_values);
+  g_test_add_func ("/pool/max-ties-nan", test_maxpool_ties);
   for (size_t i = 0; i < G_N_ELEMENTS (pool_cases); i++)
     {
       char *p = g_strdup_printf ("/pool/gradcheck/%s", pool_cases[i].name);
