@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "bp-config.h"
+
+#include "bp-frame-stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+struct _BpFrameStats {
+  GArray *paint_us; /* gint64 per frame: after-paint minus before-paint */
+  gint64 first_start_us, last_start_us;
+  gint64 pending_start_us; /* before-paint of the frame being drawn, 0 if none */
+  GdkFrameClock *clock;
+  gulong before_id, after_id;
+};
+
+static void
+on_before_paint (GdkFrameClock *clock, BpFrameStats *self)
+{
+  self->pending_start_us = g_get_monotonic_time ();
+}
+
+static void
+on_after_paint (GdkFrameClock *clock, BpFrameStats *self)
+{
+  if (self->pending_start_us == 0)
+    return;
+  bp_frame_stats_record (self, self->pending_start_us, g_get_monotonic_time ());
+  self->pending_start_us = 0;
+}
+
+BpFrameStats *
+bp_frame_stats_new (void)
+{
+  BpFrameStats *self = g_new0 (BpFrameStats, 1);
+
+  self->paint_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  return self;
+}
+
+void
+bp_frame_stats_free (BpFrameStats *self)
+{
+  if (self == NULL)
+    return;
+  bp_frame_stats_attach (self, NULL);
+  g_array_unref (self->paint_us);
+  g_free (self);
+}
+
+void
+bp_frame_stats_attach (BpFrameStats *self, GdkFrameClock *clock)
+{
+  g_return_if_fail (self != NULL);
+
+  if (self->clock == clock)
+    return;
+  if (self->clock != NULL)
+    {
+      g_clear_signal_handler (&self->before_id, self->clock);
+      g_clear_signal_handler (&self->after_id, self->clock);
+      g_clear_object (&self->clock);
+    }
+  self->pending_start_us = 0;
+  if (clock != NULL)
+    {
+      self->clock = g_object_ref (clock);
+      self->before_id = g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), self);
+      self->after_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), self);
+    }
+}
+
+void
+bp_frame_stats_record (BpFrameStats *self, gint64 start_us, gint64 end_us)
+{
+  gint64 d = MAX (end_us - start_us, 0);
+
+  g_return_if_fail (self != NULL);
+
+  if (self->paint_us->len == 0)
+    self->first_start_us = start_us;
+  self->last_start_us = start_us;
+  g_array_append_val (self->paint_us, d);
+}
+
+guint
+bp_frame_stats_n_frames (const BpFrameStats *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->paint_us->len;
+}
+
+static int
+cmp_i64 (const void *a, const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+double
+bp_frame_stats_paint_ms (const BpFrameStats *self, double p)
+{
+  g_autofree gint64 *sorted = NULL;
+  guint n;
+  double rank;
+  guint lo, hi;
+
+  g_return_val_if_fail (self != NULL, 0.0);
+
+  n = self->paint_us->len;
+  if (n == 0)
+    return 0.0;
+  sorted = g_memdup2 (self->paint_us->data, n * sizeof (gint64));
+  qsort (sorted, n, sizeof (gint64), cmp_i64);
+
+  /* Linear interpolation between closest ranks, as numpy.percentile's default. */
+  rank = CLAMP (p, 0.0, 100.0) / 100.0 * (n - 1);
+  lo = (guint) floor (rank);
+  hi = MIN (lo + 1, n - 1);
+  return (sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo])) / 1000.0;
+}
+
+double
+bp_frame_stats_fps (const BpFrameStats *self)
+{
+  g_return_val_if_fail (self != NULL, 0.0);
+
+  if (self->paint_us->len < 2 || self->last_start_us <= self->first_start_us)
+    return 0.0;
+  return (self->paint_us->len - 1) * 1e6 / (double) (self->last_start_us - self->first_start_us);
+}

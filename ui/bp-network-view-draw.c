@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Geometry, drawing and hit testing of the network view. */
+#include "bp-config.h"
+
+#include "bp-network-view-private.h"
+
+#include "bp-palette.h"
+
+#include <math.h>
+
+#define BEZIER_SEGMENTS 12
+#define LINK_HIT_DISTANCE 4.0
+
+static int
+max_column_size (BpNetworkView *self)
+{
+  int m = 1;
+
+  for (int c = 0; c < self->n_columns; c++)
+    m = MAX (m, self->columns[c].n);
+  return m;
+}
+
+static void
+neuron_area (BpNetworkView *self, double *top, double *height)
+{
+  *top = BP_NV_HEADER_H + BP_NV_COLUMN_HEAD_H;
+  *height = MAX (gtk_widget_get_height (GTK_WIDGET (self)) - *top - BP_NV_FOOTER_H, 10.0);
+}
+
+static double
+neuron_pitch (BpNetworkView *self)
+{
+  double top, height;
+
+  neuron_area (self, &top, &height);
+  return MIN (52.0, height / max_column_size (self));
+}
+
+double
+_bp_nv_neuron_side (BpNetworkView *self)
+{
+  return CLAMP (floor (neuron_pitch (self) * 0.8), 6.0, 40.0);
+}
+
+static double
+column_x (BpNetworkView *self, int column)
+{
+  double w = gtk_widget_get_width (GTK_WIDGET (self));
+  double s = _bp_nv_neuron_side (self);
+  double span = w - BP_NV_LEFT - BP_NV_RIGHT - s;
+
+  if (self->n_columns < 2)
+    return BP_NV_LEFT + s / 2;
+  return floor (BP_NV_LEFT + s / 2 + span * column / (self->n_columns - 1)) + 0.5;
+}
+
+gboolean
+_bp_nv_neuron_pos (BpNetworkView *self, int column, int index, double *x, double *y)
+{
+  double top, height, pitch;
+  int n;
+
+  if (column < 0 || column >= self->n_columns || index < 0 || index >= self->columns[column].n)
+    return FALSE;
+  if (gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
+    return FALSE;
+  n = self->columns[column].n;
+  neuron_area (self, &top, &height);
+  pitch = neuron_pitch (self);
+  *x = column_x (self, column);
+  /* Columns hang from the top, next to their buttons, as in TensorFlow Playground. */
+  (void) height;
+  (void) n;
+  *y = floor (top + (index + 0.5) * pitch) + 0.5;
+  return TRUE;
+}
+
+static void
+link_ends (BpNetworkView *self, int layer, int out, int in, double p[4])
+{
+  double s = _bp_nv_neuron_side (self);
+
+  _bp_nv_neuron_pos (self, layer, in, &p[0], &p[1]);
+  _bp_nv_neuron_pos (self, layer + 1, out, &p[2], &p[3]);
+  p[0] += s / 2;
+  p[2] -= s / 2;
+}
+
+/* The cubic Bezier from (x0, y0) to (x1, y1) leaving and arriving horizontally. */
+static void
+bezier_at (const double p[4], double t, double *x, double *y)
+{
+  double xm = (p[0] + p[2]) / 2, u = 1 - t;
+
+  *x = u * u * u * p[0] + 3 * u * u * t * xm + 3 * u * t * t * xm + t * t * t * p[2];
+  *y = u * u * u * p[1] + 3 * u * u * t * p[1] + 3 * u * t * t * p[3] + t * t * t * p[3];
+}
+
+static double
+segment_distance (double px, double py, double ax, double ay, double bx, double by)
+{
+  double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy, t;
+
+  t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
+  t = CLAMP (t, 0.0, 1.0);
+  return hypot (px - (ax + t * dx), py - (ay + t * dy));
+}
+
+void
+_bp_nv_hit_test (BpNetworkView *self, double x, double y, BpNvHit *hit)
+{
+  double s = _bp_nv_neuron_side (self);
+  double best = LINK_HIT_DISTANCE;
+
+  *hit = (BpNvHit) { BP_NV_HIT_NONE, -1, -1, -1, -1, -1 };
+  for (int c = 0; c < self->n_columns; c++)
+    {
+      double cx = column_x (self, c);
+
+      if (fabs (x - cx) > s / 2 + 2)
+        continue;
+      for (int i = 0; i < self->columns[c].n; i++)
+        {
+          double nx, ny;
+
+          _bp_nv_neuron_pos (self, c, i, &nx, &ny);
+          if (fabs (y - ny) <= s / 2 + 2)
+            {
+              hit->kind = BP_NV_HIT_NEURON;
+              hit->column = c;
+              hit->index = i;
+              return;
+            }
+        }
+    }
+
+  /* Only the layer whose links span x can be under the pointer. */
+  for (int l = 0; l + 1 < self->n_columns; l++)
+    {
+      if (x < column_x (self, l) + s / 2 || x > column_x (self, l + 1) - s / 2)
+        continue;
+      for (int o = 0; o < self->columns[l + 1].n; o++)
+        for (int i = 0; i < self->columns[l].n; i++)
+          {
+            double p[4], ax, ay, bx, by;
+
+            link_ends (self, l, o, i, p);
+            bezier_at (p, 0, &ax, &ay);
+            for (int k = 1; k <= BEZIER_SEGMENTS; k++)
+              {
+                double d;
+
+                bezier_at (p, (double) k / BEZIER_SEGMENTS, &bx, &by);
+                if (x >= MIN (ax, bx) - best && x <= MAX (ax, bx) + best)
+                  {
+                    d = segment_distance (x, y, ax, ay, bx, by);
+                    if (d < best)
+                      {
+                        best = d;
+                        *hit = (BpNvHit) { BP_NV_HIT_LINK, -1, -1, l, o, i };
+                      }
+                  }
+                ax = bx;
+                ay = by;
+              }
+          }
+      break;
+    }
+}
+
+static void
+neuron_name (BpNetworkView *self, int column, int index, char *buf, size_t len)
+{
+  if (column == 0)
+    g_snprintf (buf, len, "%s", self->columns[0].names ? self->columns[0].names[index] : "x");
+  else if (column == self->n_columns - 1)
+    g_snprintf (buf, len, "output %d", index + 1);
+  else
+    g_snprintf (buf, len, "layer %d neuron %d", column, index + 1);
+}
+
+char *
+_bp_nv_describe (BpNetworkView *self, const BpNvHit *hit)
+{
+  char a[64], b[64];
+
+  if (hit->kind == BP_NV_HIT_NEURON)
+    {
+      BpNvColumn *prev = hit->column > 0 ? &self->columns[hit->column - 1] : NULL;
+
+      neuron_name (self, hit->column, hit->index, a, sizeof a);
+      if (prev != NULL && prev->biases != NULL)
+        return g_strdup_printf ("%s\nbias %.4f", a, prev->biases[hit->index]);
+      return g_strdup (a);
+    }
+  if (hit->kind == BP_NV_HIT_LINK)
+    {
+      BpNvColumn *col = &self->columns[hit->layer];
+      size_t k = (size_t) hit->out * col->n + hit->in;
+
+      neuron_name (self, hit->layer, hit->in, a, sizeof a);
+      neuron_name (self, hit->layer + 1, hit->out, b, sizeof b);
+      if (col->weights == NULL)
+        return g_strdup_printf ("%s → %s", a, b);
+      if (col->grads != NULL)
+        return g_strdup_printf ("%s → %s\nweight %.4f\n|∂L/∂w| %.3g\nclick to edit", a, b,
+                                col->weights[k], col->grads[k]);
+      return g_strdup_printf ("%s → %s\nweight %.4f\nclick to edit", a, b, col->weights[k]);
+    }
+  return NULL;
+}
+
+void
+_bp_nv_drop_textures (BpNetworkView *self)
+{
+  for (int c = 0; c < self->n_columns; c++)
+    if (self->columns[c].textures != NULL)
+      for (int i = 0; i < self->columns[c].n; i++)
+        g_clear_object (&self->columns[c].textures[i]);
+}
+
+static GdkTexture *
+neuron_texture (BpNetworkView *self, int c, int i)
+{
+  BpNvColumn *col = &self->columns[c];
+  const float *v;
+  size_t n;
+  float m = 0;
+
+  if (col->thumbs == NULL)
+    return NULL;
+  if (col->textures == NULL)
+    col->textures = g_new0 (GdkTexture *, col->n);
+  if (col->textures[i] != NULL)
+    return col->textures[i];
+  n = (size_t) col->thumb_side * col->thumb_side;
+  v = col->thumbs + n * i;
+  /* Outputs of tanh fill [-1, 1] as they are; wider ranges (ReLU, raw inputs) are scaled to
+   * their largest magnitude so the pattern shows. */
+  for (size_t k = 0; k < n; k++)
+    if (isfinite (v[k]))
+      m = MAX (m, fabsf (v[k]));
+  col->textures[i] = bp_palette_grid_texture (v, col->thumb_side, 1, BP_GRID_SIGNED,
+                                              MAX (m, 1.0f), FALSE, bp_palette_is_dark ());
+  return col->textures[i];
+}
+
+/* Largest |dL/dw| in the network: gradient links are drawn relative to it, on a log scale, so
+ * vanishing gradients in early layers show as fading links. */
+static float
+max_grad (BpNetworkView *self)
+{
+  float m = 0;
+
+  for (int l = 0; l + 1 < self->n_columns; l++)
+    if (self->columns[l].grads != NULL)
+      {
+        size_t n = (size_t) self->columns[l].n * self->columns[l + 1].n;
+
+        for (size_t k = 0; k < n; k++)
+          if (isfinite (self->columns[l].grads[k]))
+            m = MAX (m, fabsf (self->columns[l].grads[k]));
+      }
+  return m;
+}
+
+static void
+draw_links (BpNetworkView *self, cairo_t *cr, gboolean dark)
+{
+  float gmax = self->show_gradients ? max_grad (self) : 0;
+
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  for (int l = 0; l + 1 < self->n_columns; l++)
+    {
+      BpNvColumn *col = &self->columns[l];
+
+      for (int o = 0; o < self->columns[l + 1].n; o++)
+        for (int i = 0; i < col->n; i++)
+          {
+            size_t k = (size_t) o * col->n + i;
+            double p[4], xm, width, alpha = 0.9;
+            GdkRGBA c;
+            gboolean dead = FALSE;
+
+            link_ends (self, l, o, i, p);
+            if (self->show_gradients)
+              {
+                double g = col->grads != NULL ? fabsf (col->grads[k]) : 0, t = 0;
+
+                if (gmax > 0 && g > 0)
+                  t = CLAMP (1.0 + log10 (g / gmax) / 4.0, 0.0, 1.0);
+                c = (GdkRGBA) { 0.75f, 0.38f, 0.80f, 1 };
+                width = 0.5 + 7.5 * t;
+                alpha = 0.15 + 0.85 * t;
+              }
+            else if (col->weights != NULL)
+              {
+                float w = col->weights[k];
+
+                dead = self->show_dead && fabsf (w) < 1e-4f;
+                bp_palette_signed_color (isfinite (w) ? CLAMP (w, -1.f, 1.f) : 0, dark, &c);
+                width = 1.0 + 9.0 * MIN (fabsf (w), 5.0f) / 5.0;
+                /* Keep weak links visible against the background. */
+                alpha = 0.35 + 0.65 * MIN (fabsf (w), 1.0f);
+              }
+            else
+              {
+                c = (GdkRGBA) { 0.5f, 0.5f, 0.5f, 1 };
+                width = 1;
+                alpha = 0.3;
+              }
+            if (self->hover.kind == BP_NV_HIT_LINK && self->hover.layer == l
+                && self->hover.out == o && self->hover.in == i)
+              width += 2, alpha = 1;
+
+            xm = (p[0] + p[2]) / 2;
+            cairo_move_to (cr, p[0], p[1]);
+            cairo_curve_to (cr, xm, p[1], xm, p[3], p[2], p[3]);
+            if (dead)
+              {
+                static const double dash[] = { 2, 3 };
+
+                cairo_set_dash (cr, dash, 2, 0);
+                cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.6);
+                cairo_set_line_width (cr, 1);
+                cairo_stroke (cr);
+                cairo_set_dash (cr, NULL, 0, 0);
+              }
+            else
+              {
+                cairo_set_source_rgba (cr, c.red, c.green, c.blue, alpha);
+                cairo_set_line_width (cr, width);
+                cairo_stroke (cr);
+              }
+          }
+    }
+}
+
+static void
+append_text (BpNetworkView *self, GtkSnapshot *snapshot, const char *text, double x, double y,
+             double xalign, double yalign, const GdkRGBA *color, gboolean small)
+{
+  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  int lw, lh;
+
+  if (small)
+    {
+      PangoAttrList *attrs = pango_attr_list_new ();
+      pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
+      pango_layout_set_attributes (layout, attrs);
+      pango_attr_list_unref (attrs);
+    }
+  pango_layout_get_pixel_size (layout, &lw, &lh);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) round (x - xalign * lw),
+                                                          (float) round (y - yalign * lh)));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+draw_neurons (BpNetworkView *self, GtkSnapshot *snapshot, gboolean dark, const GdkRGBA *fg)
+{
+  double s = _bp_nv_neuron_side (self);
+  GdkRGBA border = *fg, dim = *fg, empty = *fg;
+
+  border.alpha = 0.45f;
+  dim.alpha = 0.75f;
+  empty.alpha = 0.08f;
+  for (int c = 0; c < self->n_columns; c++)
+    {
+      BpNvColumn *col = &self->columns[c];
+      BpNvColumn *prev = c > 0 ? &self->columns[c - 1] : NULL;
+
+      for (int i = 0; i < col->n; i++)
+        {
+          double x, y;
+          graphene_rect_t r;
+          GdkTexture *tex = neuron_texture (self, c, i);
+          gboolean hovered = self->hover.kind == BP_NV_HIT_NEURON && self->hover.column == c
+                             && self->hover.index == i;
+          float bw = hovered ? 2.f : 1.f;
+          float widths[4] = { bw, bw, bw, bw };
+          GdkRGBA bc = hovered ? *fg : border;
+          GdkRGBA colors[4] = { bc, bc, bc, bc };
+
+          _bp_nv_neuron_pos (self, c, i, &x, &y);
+          graphene_rect_init (&r, (float) (x - s / 2), (float) (y - s / 2), (float) s, (float) s);
+          if (tex != NULL)
+            gtk_snapshot_append_texture (snapshot, tex, &r);
+          else
+            gtk_snapshot_append_color (snapshot, &empty, &r);
+          gtk_snapshot_append_border (snapshot, &GSK_ROUNDED_RECT_INIT (r.origin.x, r.origin.y,
+                                                                        r.size.width,
+                                                                        r.size.height),
+                                      widths, colors);
+
+          /* The bias as a small square at the lower left, coloured by sign. */
+          if (prev != NULL && prev->biases != NULL && s >= 14)
+            {
+              GdkRGBA bcol;
+              float b = prev->biases[i];
+
+              bp_palette_signed_color (isfinite (b) ? CLAMP (b, -1.f, 1.f) : 0, dark, &bcol);
+              gtk_snapshot_append_color (snapshot, &bcol,
+                                         &GRAPHENE_RECT_INIT (r.origin.x - 3,
+                                                              r.origin.y + r.size.height - 5,
+                                                              6, 6));
+            }
+          if (c == 0 && col->names != NULL)
+            append_text (self, snapshot, col->names[i], x - s / 2 - 6, y, 1.0, 0.5, &dim, FALSE);
+        }
+    }
+}
+
+void
+_bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  BpNetworkView *self = BP_NETWORK_VIEW (widget);
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  gboolean dark = bp_palette_is_dark ();
+  GdkRGBA fg, dim;
+  cairo_t *cr;
+  double s;
+
+  if (self->n_columns < 2 || w <= 0 || h <= 0)
+    return;
+  bp_palette_widget_fg (widget, &fg);
+  dim = fg;
+  dim.alpha = 0.65f;
+  s = _bp_nv_neuron_side (self);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  draw_links (self, cr, dark);
+  cairo_destroy (cr);
+  draw_neurons (self, snapshot, dark, &fg);
+
+  /* Column headings and captions. */
+  for (int c = 0; c < self->n_columns; c++)
+    {
+      char buf[64];
+      double x = column_x (self, c);
+      int n = self->columns[c].n;
+
+      if (c == 0)
+        g_snprintf (buf, sizeof buf, "%d input%s", n, n == 1 ? "" : "s");
+      else if (c == self->n_columns - 1)
+        g_snprintf (buf, sizeof buf, "output");
+      else
+        g_snprintf (buf, sizeof buf, "%d neuron%s", n, n == 1 ? "" : "s");
+      append_text (self, snapshot, buf, x, BP_NV_HEADER_H + BP_NV_COLUMN_HEAD_H - 4, 0.5, 1.0,
+                   &dim, TRUE);
+      if (self->columns[c].caption != NULL)
+        append_text (self, snapshot, self->columns[c].caption, x, h - 3, 0.5, 1.0, &dim, TRUE);
+    }
+  {
+    int hidden = self->n_columns - 2;
+    char buf[64];
+
+    g_snprintf (buf, sizeof buf, "%d hidden layer%s", hidden, hidden == 1 ? "" : "s");
+    append_text (self, snapshot, buf, w / 2.0, BP_NV_HEADER_H / 2, 0.5, 0.5, &fg, FALSE);
+  }
+  if (self->show_gradients)
+    append_text (self, snapshot, "links: |∂L/∂w|, log scale", w - 4, BP_NV_HEADER_H / 2, 1.0,
+                 0.5, &dim, TRUE);
+
+  (void) s;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_snapshot_child (widget, child, snapshot);
+}

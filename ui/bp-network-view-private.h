@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Shared between bp-network-view.c (object, API, events) and bp-network-view-draw.c
+ * (geometry, drawing, hit testing). */
+#pragma once
+
+#include "bp-network-view.h"
+
+G_BEGIN_DECLS
+
+#define BP_NV_MAX_HIDDEN_LAYERS 16
+#define BP_NV_MAX_NEURONS 64
+
+typedef struct {
+  int n;            /* neurons */
+  char **names;     /* inputs: n names; others NULL */
+  char *caption;    /* under the column, e.g. "tanh" */
+  float *thumbs;    /* (n, thumb_side, thumb_side) or NULL */
+  int thumb_side;
+  GdkTexture **textures; /* n, made lazily from thumbs */
+  /* Links into the next column (none for the output column): */
+  float *weights;   /* (next n, n) or NULL */
+  float *biases;    /* of the next column's neurons: (next n) or NULL */
+  float *grads;     /* (next n, n) or NULL */
+  GtkWidget *minus, *plus; /* hidden columns only */
+} BpNvColumn;
+
+/* What the pointer is over. */
+typedef enum { BP_NV_HIT_NONE, BP_NV_HIT_NEURON, BP_NV_HIT_LINK } BpNvHitKind;
+
+typedef struct {
+  BpNvHitKind kind;
+  int column, index;     /* neuron */
+  int layer, out, in;    /* link from column layer, neuron in, to column layer + 1, neuron out */
+} BpNvHit;
+
+struct _BpNetworkView {
+  GtkWidget parent_instance;
+
+  int n_columns;
+  BpNvColumn columns[BP_NETWORK_VIEW_MAX_COLUMNS];
+
+  gboolean show_gradients, show_dead;
+
+  GtkWidget *layer_minus, *layer_plus;
+  GtkWidget *popover;
+  GtkWidget *spin;
+  GtkWidget *popover_label;
+  BpNvHit editing;       /* the link being edited */
+
+  BpNvHit hover;
+  double hover_x, hover_y;
+};
+
+/* Geometry (bp-network-view-draw.c). */
+double _bp_nv_neuron_side (BpNetworkView *self);
+gboolean _bp_nv_neuron_pos (BpNetworkView *self, int column, int index, double *x, double *y);
+void _bp_nv_hit_test (BpNetworkView *self, double x, double y, BpNvHit *hit);
+char *_bp_nv_describe (BpNetworkView *self, const BpNvHit *hit);
+void _bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot);
+void _bp_nv_drop_textures (BpNetworkView *self);
+
+#define BP_NV_HEADER_H 40.0   /* the layer-count buttons */
+#define BP_NV_COLUMN_HEAD_H 48.0 /* per-column buttons and the neuron count */
+#define BP_NV_FOOTER_H 22.0   /* activation caption */
+#define BP_NV_LEFT 70.0       /* room for input names */
+#define BP_NV_RIGHT 30.0
+
+G_END_DECLS

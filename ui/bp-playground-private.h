@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Shared by bp-playground.c (object, controls) and bp-playground-session.c (the session). */
+#pragma once
+
+#include "bp-playground.h"
+
+#include "bp-network-view-private.h"
+#include "bp-pg-data.h"
+#include "engine/session.h"
+
+G_BEGIN_DECLS
+
+struct _BpPlayground {
+  GtkWidget parent_instance;
+
+  /* template */
+  BpHyperBar *hyper_bar;
+  BpDataPanel *data_panel;
+  BpNetworkView *network_view;
+  BpHeatmap *heatmap;
+  BpLossChart *loss_chart;
+  GtkCheckButton *gradients_check;
+  GtkCheckButton *test_check;
+  GtkCheckButton *discretize_check;
+  GtkLabel *stats_label;
+  GtkRevealer *banner_revealer;
+  GtkLabel *banner_label;
+
+  /* what the user chose */
+  BpPgData *data;
+  BpHyperSettings hyper;
+  int batch_size;
+  int n_hidden;
+  int hidden[BP_NV_MAX_HIDDEN_LAYERS];
+
+  /* the session and what has been read from it */
+  bp_session *session;
+  bp_loss_kind loss;
+  guint tick_id;
+  gint64 watch_until;    /* monotonic time until which the tick keeps looking after a command */
+  guint64 log_run;       /* run whose epoch records the chart shows */
+  guint64 epochs_read;   /* of that run */
+  guint64 snapshot_step; /* step of the last snapshot applied, of run snapshot_run */
+  guint64 snapshot_run;
+  double train_loss, test_loss, train_acc, test_acc;
+  char *last_error;
+
+  gboolean running;
+  gint64 epoch, step;
+  double samples_per_second;
+  double run_time;
+
+  BpPlaygroundStepsDone steps_done;
+  gpointer steps_data;
+  guint64 steps_target;
+
+  int hover_column, hover_index;
+};
+
+enum {
+  BP_PG_PROP_0,
+  BP_PG_PROP_RUNNING,
+  BP_PG_PROP_EPOCH,
+  BP_PG_PROP_STEP,
+  BP_PG_PROP_SAMPLES_PER_SECOND,
+  BP_PG_N_PROPS
+};
+
+extern GParamSpec *_bp_pg_properties[BP_PG_N_PROPS];
+
+/* bp-playground-session.c */
+/* New data (regenerate: from the generator; else from the edited points), then a new
+ * session. Keeps running if it was. FALSE (and a message) when it failed. */
+gboolean _bp_pg_new_session (BpPlayground *self, gboolean regenerate);
+/* A new network on the same data (layers, activation, optimizer). */
+gboolean _bp_pg_rebuild_network (BpPlayground *self);
+/* Live: learning rate, regularization, batch size. */
+void _bp_pg_apply_live (BpPlayground *self);
+void _bp_pg_free_session (BpPlayground *self);
+/* Makes sure the tick callback runs until the session settles. */
+void _bp_pg_watch (BpPlayground *self);
+void _bp_pg_set_running_flag (BpPlayground *self, gboolean running);
+void _bp_pg_update_overlay (BpPlayground *self);
+void _bp_pg_message (BpPlayground *self, const char *message);
+void _bp_pg_set_weight (BpPlayground *self, int layer, int out, int in, double value);
+
+G_END_DECLS

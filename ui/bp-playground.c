@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "bp-config.h"
+
+#include "bp-playground.h"
+
+#include "bp-ui.h"
+
+#include "bp-playground-private.h"
+
+#include <math.h>
+
+enum {
+  SIGNAL_MESSAGE,
+  N_SIGNALS
+};
+
+GParamSpec *_bp_pg_properties[BP_PG_N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (BpPlayground, bp_playground, GTK_TYPE_WIDGET)
+
+/* The network it starts with: small, tanh, learns the spiral in seconds. */
+static const int default_hidden[] = { 8, 8, 8 };
+
+void
+_bp_pg_message (BpPlayground *self, const char *message)
+{
+  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, message);
+}
+
+static void
+on_hyper_changed (BpHyperBar *bar, guint field, BpPlayground *self)
+{
+  BpPgProblem old_problem = self->hyper.problem;
+
+  bp_hyper_bar_get_settings (bar, &self->hyper);
+  if (field & (BP_HYPER_LR | BP_HYPER_REGULARIZATION))
+    _bp_pg_apply_live (self);
+  if (field & BP_HYPER_PROBLEM && self->hyper.problem != old_problem)
+    {
+      /* The problem type picks a dataset of its kind. */
+      bp_data_panel_select_kind (self->data_panel,
+                                 self->hyper.problem == BP_PG_PROBLEM_REGRESSION
+                                   ? BP_SYNTH_REG_PLANE : BP_SYNTH_SPIRAL);
+      return;
+    }
+  if (field & (BP_HYPER_ACTIVATION | BP_HYPER_OPTIMIZER))
+    {
+      if (_bp_pg_rebuild_network (self))
+        _bp_pg_message (self, "Network changed: training starts again");
+    }
+}
+
+static void
+on_data_changed (BpDataPanel *panel, guint field, BpPlayground *self)
+{
+  BpPgDataParams p;
+  int batch;
+
+  bp_data_panel_get_params (panel, &p, &batch);
+  if (field & BP_DATA_BATCH)
+    {
+      self->batch_size = batch;
+      _bp_pg_apply_live (self);
+      return;
+    }
+  if (field & BP_DATA_KIND)
+    {
+      gboolean regression = p.kind == BP_SYNTH_REG_PLANE || p.kind == BP_SYNTH_REG_GAUSS;
+      BpHyperSettings h = self->hyper;
+
+      h.problem = regression ? BP_PG_PROBLEM_REGRESSION : BP_PG_PROBLEM_CLASSIFICATION;
+      if (h.problem != self->hyper.problem)
+        {
+          self->hyper.problem = h.problem;
+          bp_hyper_bar_set_settings (self->hyper_bar, &self->hyper);
+        }
+      /* Refresh what depends on the kind (the classes spin). */
+      bp_data_panel_set_params (panel, &p, batch);
+    }
+  self->data->params = p;
+  /* Ratio and features only rebuild the columns and the split; the rest makes new points. */
+  _bp_pg_new_session (self, (field & (BP_DATA_RATIO | BP_DATA_FEATURES)) == 0);
+}
+
+static void
+on_add_point (BpHeatmap *heatmap, double x, double y, BpPlayground *self)
+{
+  int label;
+  float target;
+
+  bp_data_panel_get_add_value (self->data_panel, &label, &target);
+  if (bp_pg_data_add_point (self->data, (float) x, (float) y, label, target))
+    _bp_pg_new_session (self, FALSE);
+}
+
+static void
+on_remove_point (BpHeatmap *heatmap, double x, double y, BpPlayground *self)
+{
+  /* Within 0.4 data units, about 10 pixels at the usual size. */
+  if (bp_pg_data_remove_near (self->data, (float) x, (float) y, 0.4f))
+    _bp_pg_new_session (self, FALSE);
+}
+
+static void
+change_layers (BpPlayground *self, int column, int delta_layers, int delta_neurons)
+{
+  int old_n = self->n_hidden, old[BP_NV_MAX_HIDDEN_LAYERS];
+
+  memcpy (old, self->hidden, sizeof old);
+  if (delta_layers > 0 && self->n_hidden < BP_NV_MAX_HIDDEN_LAYERS)
+    {
+      self->hidden[self->n_hidden] = self->n_hidden > 0 ? self->hidden[self->n_hidden - 1] : 4;
+      self->n_hidden++;
+    }
+  else if (delta_layers < 0 && self->n_hidden > 0)
+    self->n_hidden--;
+  else if (column >= 1 && column <= self->n_hidden)
+    self->hidden[column - 1] = CLAMP (self->hidden[column - 1] + delta_neurons, 1,
+                                      BP_NV_MAX_NEURONS);
+  if (self->n_hidden == old_n && memcmp (old, self->hidden, sizeof old) == 0)
+    return;
+  if (!_bp_pg_rebuild_network (self))
+    {
+      self->n_hidden = old_n;
+      memcpy (self->hidden, old, sizeof old);
+    }
+}
+
+static void
+on_add_layer (BpNetworkView *view, BpPlayground *self)
+{
+  change_layers (self, -1, +1, 0);
+}
+
+static void
+on_remove_layer (BpNetworkView *view, BpPlayground *self)
+{
+  change_layers (self, -1, -1, 0);
+}
+
+static void
+on_add_neuron (BpNetworkView *view, int column, BpPlayground *self)
+{
+  change_layers (self, column, 0, +1);
+}
+
+static void
+on_remove_neuron (BpNetworkView *view, int column, BpPlayground *self)
+{
+  change_layers (self, column, 0, -1);
+}
+
+static void
+on_weight_edited (BpNetworkView *view, int layer, int out, int in, double value,
+                  BpPlayground *self)
+{
+  _bp_pg_set_weight (self, layer, out, in, value);
+}
+
+static void
+on_neuron_hovered (BpNetworkView *view, int column, int index, BpPlayground *self)
+{
+  self->hover_column = column;
+  self->hover_index = index;
+  _bp_pg_update_overlay (self);
+}
+
+static void
+on_banner_dismiss (GtkButton *button, BpPlayground *self)
+{
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+}
+
+static void
+bp_playground_dispose (GObject *object)
+{
+  BpPlayground *self = BP_PLAYGROUND (object);
+
+  /* The session borrows the data: it goes first. */
+  _bp_pg_free_session (self);
+  g_clear_pointer (&self->data, bp_pg_data_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_PLAYGROUND);
+  bp_widget_unparent_children (GTK_WIDGET (self));
+  G_OBJECT_CLASS (bp_playground_parent_class)->dispose (object);
+}
+
+static void
+bp_playground_finalize (GObject *object)
+{
+  BpPlayground *self = BP_PLAYGROUND (object);
+
+  g_free (self->last_error);
+  G_OBJECT_CLASS (bp_playground_parent_class)->finalize (object);
+}
+
+static void
+bp_playground_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  BpPlayground *self = BP_PLAYGROUND (object);
+
+  switch (prop_id)
+    {
+    case BP_PG_PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
+      break;
+    case BP_PG_PROP_EPOCH:
+      g_value_set_int64 (value, self->epoch);
+      break;
+    case BP_PG_PROP_STEP:
+      g_value_set_int64 (value, self->step);
+      break;
+    case BP_PG_PROP_SAMPLES_PER_SECOND:
+      g_value_set_double (value, self->samples_per_second);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_playground_class_init (BpPlaygroundClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = bp_playground_dispose;
+  object_class->finalize = bp_playground_finalize;
+  object_class->get_property = bp_playground_get_property;
+
+  _bp_pg_properties[BP_PG_PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE, ro);
+  _bp_pg_properties[BP_PG_PROP_EPOCH] = g_param_spec_int64 ("epoch", NULL, NULL, 0, G_MAXINT64,
+                                                            0, ro);
+  _bp_pg_properties[BP_PG_PROP_STEP] = g_param_spec_int64 ("step", NULL, NULL, 0, G_MAXINT64, 0,
+                                                           ro);
+  _bp_pg_properties[BP_PG_PROP_SAMPLES_PER_SECOND]
+    = g_param_spec_double ("samples-per-second", NULL, NULL, 0, G_MAXDOUBLE, 0, ro);
+  g_object_class_install_properties (object_class, BP_PG_N_PROPS, _bp_pg_properties);
+
+  /* A short note for a toast: what changed, what went wrong. */
+  signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                          1, G_TYPE_STRING);
+
+  g_type_ensure (BP_TYPE_HYPER_BAR);
+  g_type_ensure (BP_TYPE_DATA_PANEL);
+  g_type_ensure (BP_TYPE_NETWORK_VIEW);
+  g_type_ensure (BP_TYPE_HEATMAP);
+  g_type_ensure (BP_TYPE_LOSS_CHART);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               BP_RESOURCE_PREFIX "/bp-playground.ui");
+  gtk_widget_class_bind_template_child (widget_class, BpPlayground, hyper_bar);
+  gtk_widget_class_bind_template_child (widget_class, BpPlayground, data_panel);
+  gtk_widget_class_bind_template_child (widget_class, BpPlayground, network_view);
+  gtk_widget_class_bind_template_child (widget_class, BpPlayground, heatmap);
+  gtk_widget_class_bind_template_child (widget_class, BpPlayground, loss_chart);
+  gtk_widget_class_bind_template_child (widget_class, BpPlayground, gradients_check);
+  gtk_widget_class_bind_template_child (widget_class, BpPlayground, test_check);
+  gtk_widget_class_bind_template_child (widget_class, BpPlayground, discretize_check);
+  gtk_widget_class_bind_template_child (widget_class, BpPlayground, stats_label);
+  gtk_widget_class_bind_template_child (widget_class, BpPlayground, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BpPlayground, banner_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_hyper_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_data_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_point);
+  gtk_widget_class_bind_template_callback (widget_class, on_remove_point);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_layer);
+  gtk_widget_class_bind_template_callback (widget_class, on_remove_layer);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_neuron);
+  gtk_widget_class_bind_template_callback (widget_class, on_remove_neuron);
+  gtk_widget_class_bind_template_callback (widget_class, on_weight_edited);
+  gtk_widget_class_bind_template_callback (widget_class, on_neuron_hovered);
+  gtk_widget_class_bind_template_callback (widget_class, on_banner_dismiss);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "playground");
+}
+
+static void
+bp_playground_init (BpPlayground *self)
+{
+  BpPgDataParams p;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+  g_object_bind_property (self->gradients_check, "active", self->network_view, "show-gradients",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->test_check, "active", self->heatmap, "show-test",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->discretize_check, "active", self->heatmap, "discretize",
+                          G_BINDING_SYNC_CREATE);
+
+  self->hover_column = self->hover_index = -1;
+  self->train_loss = self->test_loss = self->train_acc = self->test_acc = NAN;
+  self->data = bp_pg_data_new ();
+  bp_hyper_bar_get_settings (self->hyper_bar, &self->hyper);
+  bp_data_panel_get_params (self->data_panel, &p, &self->batch_size);
+  self->data->params = p;
+  self->n_hidden = G_N_ELEMENTS (default_hidden);
+  memcpy (self->hidden, default_hidden, sizeof default_hidden);
+  _bp_pg_new_session (self, TRUE);
+}
+
+GtkWidget *
+bp_playground_new (void)
+{
+  return g_object_new (BP_TYPE_PLAYGROUND, NULL);
+}
+
+gboolean
+bp_playground_get_running (BpPlayground *self)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), FALSE);
+  return self->running;
+}
+
+void
+bp_playground_set_running (BpPlayground *self, gboolean running)
+{
+  g_return_if_fail (BP_IS_PLAYGROUND (self));
+
+  if (self->session == NULL || running == self->running)
+    return;
+  if (running)
+    {
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+      if (bp_session_get_state (self->session) == BP_SESSION_FINISHED)
+        bp_session_reset (self->session, self->data->params.seed);
+      bp_session_play (self->session);
+    }
+  else
+    bp_session_pause (self->session);
+  _bp_pg_set_running_flag (self, running);
+  _bp_pg_watch (self);
+}
+
+void
+bp_playground_step (BpPlayground *self)
+{
+  g_return_if_fail (BP_IS_PLAYGROUND (self));
+
+  if (self->session == NULL || self->running)
+    return;
+  bp_session_step (self->session, 1);
+  _bp_pg_watch (self);
+}
+
+void
+bp_playground_reset (BpPlayground *self)
+{
+  g_return_if_fail (BP_IS_PLAYGROUND (self));
+
+  if (self->session == NULL)
+    return;
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  bp_session_reset (self->session, self->data->params.seed);
+  _bp_pg_set_running_flag (self, FALSE);
+  _bp_pg_watch (self);
+}
+
+void
+bp_playground_run_steps (BpPlayground *self, int n, BpPlaygroundStepsDone done,
+                         gpointer user_data)
+{
+  g_return_if_fail (BP_IS_PLAYGROUND (self));
+
+  if (self->session == NULL || n <= 0)
+    {
+      if (done != NULL)
+        done (self, user_data);
+      return;
+    }
+  self->steps_done = done;
+  self->steps_data = user_data;
+  self->steps_target = bp_session_get_step (self->session) + (guint64) n;
+  bp_session_step (self->session, (uint64_t) n);
+  _bp_pg_watch (self);
+}
+
+gint64
+bp_playground_get_epoch (BpPlayground *self)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), 0);
+  return self->epoch;
+}
+
+gint64
+bp_playground_get_step (BpPlayground *self)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), 0);
+  return self->step;
+}
+
+double
+bp_playground_get_samples_per_second (BpPlayground *self)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), 0);
+  return self->samples_per_second;
+}
+
+double
+bp_playground_get_train_loss (BpPlayground *self)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), NAN);
+  return self->train_loss;
+}
+
+double
+bp_playground_get_test_loss (BpPlayground *self)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), NAN);
+  return self->test_loss;
+}
+
+void
+bp_playground_get_training_rate (BpPlayground *self, double *epochs_per_s, double *steps_per_s)
+{
+  g_return_if_fail (BP_IS_PLAYGROUND (self));
+
+  *epochs_per_s = self->run_time > 0 ? self->epoch / self->run_time : 0;
+  *steps_per_s = self->run_time > 0 ? self->step / self->run_time : 0;
+}
+
+int
+bp_playground_get_hidden_layers (BpPlayground *self, int *sizes, int max)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), 0);
+
+  for (int i = 0; i < self->n_hidden && i < max; i++)
+    sizes[i] = self->hidden[i];
+  return self->n_hidden;
+}
+
+const char *
+bp_playground_get_last_error (BpPlayground *self)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), NULL);
+  return self->last_error;
+}
+
+BpHeatmap *
+bp_playground_get_heatmap (BpPlayground *self)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), NULL);
+  return self->heatmap;
+}
+
+BpNetworkView *
+bp_playground_get_network_view (BpPlayground *self)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), NULL);
+  return self->network_view;
+}
+
+BpLossChart *
+bp_playground_get_loss_chart (BpPlayground *self)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), NULL);
+  return self->loss_chart;
+}
+
+BpDataPanel *
+bp_playground_get_data_panel (BpPlayground *self)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), NULL);
+  return self->data_panel;
+}
+
+BpHyperBar *
+bp_playground_get_hyper_bar (BpPlayground *self)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), NULL);
+  return self->hyper_bar;
+}
+
+const BpHeatmapPoint *
+bp_playground_get_points (BpPlayground *self, guint *n)
+{
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), NULL);
+
+  *n = self->data->points->len;
+  return (const BpHeatmapPoint *) (gpointer) self->data->points->data;
+}

@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "bp-config.h"
+
+#include "bp-window.h"
+
+#include "bp-frame-stats.h"
+#include "bp-screenshot.h"
+
+struct _BpWindow {
+  AdwApplicationWindow parent_instance;
+
+  /* template */
+  GtkButton *play_button;
+  GtkLabel *epoch_label;
+  GtkLabel *step_label;
+  GtkLabel *rate_label;
+  AdwViewStack *view_stack;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwToastOverlay *toast_overlay;
+  BpPlayground *playground;
+
+  BpFrameStats *frame_stats; /* NULL unless --stats */
+
+  /* A pending --screenshot */
+  char *shot_path;
+  int shot_steps;
+  BpScreenshotDone shot_done;
+  gpointer shot_data;
+  guint shot_tick_id;
+  int shot_frames_left; /* frames to let pass after training before capturing */
+  gboolean shot_training;
+};
+
+G_DEFINE_FINAL_TYPE (BpWindow, bp_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+format_count (GtkLabel *label, gint64 n)
+{
+  char buf[32];
+
+  /* Thin grouping makes large counts readable at a glance: 1 234 567. */
+  g_snprintf (buf, sizeof buf, "%'" G_GINT64_FORMAT, n);
+  gtk_label_set_text (label, buf);
+}
+
+static void
+update_counters (BpWindow *self)
+{
+  double rate = bp_playground_get_samples_per_second (self->playground);
+  char buf[32];
+
+  format_count (self->epoch_label, bp_playground_get_epoch (self->playground));
+  format_count (self->step_label, bp_playground_get_step (self->playground));
+  if (rate <= 0)
+    g_strlcpy (buf, "–", sizeof buf);
+  else if (rate >= 1e6)
+    g_snprintf (buf, sizeof buf, "%.2f M", rate / 1e6);
+  else if (rate >= 1e3)
+    g_snprintf (buf, sizeof buf, "%.1f k", rate / 1e3);
+  else
+    g_snprintf (buf, sizeof buf, "%.0f", rate);
+  gtk_label_set_text (self->rate_label, buf);
+}
+
+static void
+on_counters_changed (BpPlayground *playground, GParamSpec *pspec, BpWindow *self)
+{
+  update_counters (self);
+}
+
+static void
+on_running_changed (BpPlayground *playground, GParamSpec *pspec, BpWindow *self)
+{
+  gboolean running = bp_playground_get_running (playground);
+  GtkWidget *button = GTK_WIDGET (self->play_button);
+
+  gtk_button_set_icon_name (self->play_button, running ? "media-playback-pause-symbolic"
+                                                       : "media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (button, running ? "Pause (Space)" : "Train (Space)");
+  if (running)
+    gtk_widget_remove_css_class (button, "suggested-action");
+  else
+    gtk_widget_add_css_class (button, "suggested-action");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", !running);
+
+  if (self->frame_stats != NULL)
+    bp_frame_stats_attach (self->frame_stats,
+                           running ? gtk_widget_get_frame_clock (GTK_WIDGET (self)) : NULL);
+}
+
+static void
+on_message (BpPlayground *playground, const char *message, BpWindow *self)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* Actions */
+
+static void
+action_play (GtkWidget *widget, const char *name, GVariant *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  bp_playground_set_running (self->playground, !bp_playground_get_running (self->playground));
+}
+
+static void
+action_step (GtkWidget *widget, const char *name, GVariant *param)
+{
+  bp_playground_step (BP_WINDOW (widget)->playground);
+}
+
+static void
+action_reset (GtkWidget *widget, const char *name, GVariant *param)
+{
+  bp_playground_reset (BP_WINDOW (widget)->playground);
+}
+
+static void
+action_files_later (GtkWidget *widget, const char *name, GVariant *param)
+{
+  /* Disabled until experiment files exist; kept so the accelerators are documented. */
+}
+
+/* Space and Right go to training unless the focus is in something that uses those keys. */
+static gboolean
+focus_wants_keys (BpWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  for (; focus != NULL; focus = gtk_widget_get_parent (focus))
+    if (GTK_IS_EDITABLE (focus) || GTK_IS_RANGE (focus) || GTK_IS_TEXT_VIEW (focus)
+        || GTK_IS_DROP_DOWN (focus) || GTK_IS_POPOVER (focus))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                GdkModifierType state, BpWindow *self)
+{
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
+    return FALSE;
+  if (keyval != GDK_KEY_space && keyval != GDK_KEY_Right)
+    return FALSE;
+  if (g_strcmp0 (bp_window_get_page (self), "playground") != 0 || focus_wants_keys (self))
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self),
+                              keyval == GDK_KEY_space ? "win.play" : "win.step", NULL);
+  return TRUE;
+}
+
+/* Screenshot */
+
+static void
+shot_finish (BpWindow *self, gboolean ok, const char *message)
+{
+  BpScreenshotDone done = self->shot_done;
+
+  self->shot_done = NULL;
+  if (self->shot_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->shot_tick_id);
+  self->shot_tick_id = 0;
+  if (done != NULL)
+    done (self, ok, message, self->shot_data);
+}
+
+static void
+shot_steps_done (BpPlayground *playground, gpointer user_data)
+{
+  BpWindow *self = user_data;
+
+  self->shot_training = FALSE;
+  self->shot_frames_left = 3;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+shot_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  BpWindow *self = BP_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+
+  if (self->shot_training)
+    return G_SOURCE_CONTINUE;
+  if (self->shot_steps > 0)
+    {
+      int steps = self->shot_steps;
+
+      /* First frame is up: now train, then let a few frames draw the result. */
+      self->shot_steps = 0;
+      self->shot_training = TRUE;
+      bp_playground_run_steps (self->playground, steps, shot_steps_done, self);
+      return G_SOURCE_CONTINUE;
+    }
+  if (self->shot_frames_left-- > 0)
+    {
+      gtk_widget_queue_draw (widget);
+      return G_SOURCE_CONTINUE;
+    }
+  self->shot_tick_id = 0;
+  if (!bp_screenshot_widget_to_png (widget, self->shot_path, &error))
+    shot_finish (self, FALSE, error->message);
+  else
+    shot_finish (self, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* GObject */
+
+static void
+bp_window_dispose (GObject *object)
+{
+  BpWindow *self = BP_WINDOW (object);
+
+  if (self->shot_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->shot_tick_id);
+  self->shot_tick_id = 0;
+  g_clear_pointer (&self->frame_stats, bp_frame_stats_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_WINDOW);
+  G_OBJECT_CLASS (bp_window_parent_class)->dispose (object);
+}
+
+static void
+bp_window_finalize (GObject *object)
+{
+  BpWindow *self = BP_WINDOW (object);
+
+  g_free (self->shot_path);
+  G_OBJECT_CLASS (bp_window_parent_class)->finalize (object);
+}
+
+static void
+bp_window_class_init (BpWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bp_window_dispose;
+  object_class->finalize = bp_window_finalize;
+
+  g_type_ensure (BP_TYPE_PLAYGROUND);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               BP_RESOURCE_PREFIX "/bp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, play_button);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, epoch_label);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, step_label);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, rate_label);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, playground);
+
+  gtk_widget_class_install_action (widget_class, "win.play", NULL, action_play);
+  gtk_widget_class_install_action (widget_class, "win.step", NULL, action_step);
+  gtk_widget_class_install_action (widget_class, "win.reset", NULL, action_reset);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, action_files_later);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, action_files_later);
+}
+
+static void
+bp_window_init (BpWindow *self)
+{
+  GtkEventController *keys;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", FALSE);
+
+  /* A switcher with one page is noise: show the title until more pages arrive. */
+  {
+    g_autoptr (GtkSelectionModel) pages = adw_view_stack_get_pages (self->view_stack);
+    adw_view_switcher_title_set_view_switcher_enabled (
+      self->switcher_title, g_list_model_get_n_items (G_LIST_MODEL (pages)) > 1);
+  }
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+
+  g_signal_connect_object (self->playground, "notify::epoch", G_CALLBACK (on_counters_changed),
+                           self, 0);
+  g_signal_connect_object (self->playground, "notify::step", G_CALLBACK (on_counters_changed),
+                           self, 0);
+  g_signal_connect_object (self->playground, "notify::samples-per-second",
+                           G_CALLBACK (on_counters_changed), self, 0);
+  g_signal_connect_object (self->playground, "notify::running", G_CALLBACK (on_running_changed),
+                           self, 0);
+  g_signal_connect_object (self->playground, "message", G_CALLBACK (on_message), self, 0);
+  update_counters (self);
+  on_running_changed (self->playground, NULL, self);
+}
+
+BpWindow *
+bp_window_new (BpApplication *app)
+{
+  return g_object_new (BP_TYPE_WINDOW, "application", app, NULL);
+}
+
+gboolean
+bp_window_set_page (BpWindow *self, const char *name, GError **error)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (adw_view_stack_get_child_by_name (self->view_stack, name) == NULL)
+    {
+      g_autoptr (GString) names = g_string_new (NULL);
+      g_autoptr (GtkSelectionModel) pages = adw_view_stack_get_pages (self->view_stack);
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+          g_string_append_printf (names, "%s%s", i ? ", " : "", adw_view_stack_page_get_name (page));
+        }
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no page named '%s' (pages: %s)",
+                   name, names->str);
+      return FALSE;
+    }
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+  return TRUE;
+}
+
+const char *
+bp_window_get_page (BpWindow *self)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+BpPlayground *
+bp_window_get_playground (BpWindow *self)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+  return self->playground;
+}
+
+void
+bp_window_screenshot_after_steps (BpWindow *self, const char *path, int steps,
+                                  BpScreenshotDone done, gpointer user_data)
+{
+  g_return_if_fail (BP_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (self->shot_tick_id == 0);
+
+  g_free (self->shot_path);
+  self->shot_path = g_strdup (path);
+  self->shot_steps = MAX (steps, 0);
+  self->shot_done = done;
+  self->shot_data = user_data;
+  self->shot_training = FALSE;
+  self->shot_frames_left = 3;
+  /* Tick callbacks run only once the window is mapped and its clock runs. */
+  self->shot_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), shot_tick, NULL, NULL);
+}
+
+void
+bp_window_set_collect_stats (BpWindow *self, gboolean collect)
+{
+  g_return_if_fail (BP_IS_WINDOW (self));
+
+  if (collect && self->frame_stats == NULL)
+    self->frame_stats = bp_frame_stats_new ();
+  else if (!collect)
+    g_clear_pointer (&self->frame_stats, bp_frame_stats_free);
+  on_running_changed (self->playground, NULL, self);
+}
+
+char *
+bp_window_stats_report (BpWindow *self)
+{
+  GString *s = g_string_new (NULL);
+  double epochs_per_s = 0, steps_per_s = 0;
+
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+
+  bp_playground_get_training_rate (self->playground, &epochs_per_s, &steps_per_s);
+  g_string_append_printf (s, "epochs/s: %.1f\nsteps/s: %.1f\n", epochs_per_s, steps_per_s);
+  if (self->frame_stats != NULL)
+    {
+      BpFrameStats *fs = self->frame_stats;
+
+      g_string_append_printf (s, "frames: %u\nframes/s: %.1f\n", bp_frame_stats_n_frames (fs),
+                              bp_frame_stats_fps (fs));
+      g_string_append_printf (s, "frame time ms: p50 %.2f, p95 %.2f, p99 %.2f, max %.2f\n",
+                              bp_frame_stats_paint_ms (fs, 50), bp_frame_stats_paint_ms (fs, 95),
+                              bp_frame_stats_paint_ms (fs, 99), bp_frame_stats_paint_ms (fs, 100));
+    }
+  return g_string_free (s, FALSE);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The main window: header bar (play/pause, step, reset, counters), the page stack, window
+ * actions (play, step, reset, open, save) and the scripted screenshot. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "bp-application.h"
+#include "bp-playground.h"
+
+G_BEGIN_DECLS
+
+#define BP_TYPE_WINDOW (bp_window_get_type ())
+G_DECLARE_FINAL_TYPE (BpWindow, bp_window, BP, WINDOW, AdwApplicationWindow)
+
+typedef void (*BpScreenshotDone) (BpWindow *window, gboolean ok, const char *message,
+                                  gpointer user_data);
+
+BpWindow *bp_window_new (BpApplication *app);
+
+/* Shows page name ("playground"); FALSE with an error listing the pages when there is none. */
+gboolean bp_window_set_page (BpWindow *self, const char *name, GError **error);
+const char *bp_window_get_page (BpWindow *self);
+
+BpPlayground *bp_window_get_playground (BpWindow *self);
+
+/* Once the window is on screen: trains `steps` steps, waits for the window to draw them,
+ * writes the PNG and calls done (ok FALSE and a message when something failed). */
+void bp_window_screenshot_after_steps (BpWindow *self, const char *path, int steps,
+                                       BpScreenshotDone done, gpointer user_data);
+
+/* Frame times are recorded while training runs, when asked. */
+void bp_window_set_collect_stats (BpWindow *self, gboolean collect);
+/* epochs/s, frames/s and paint-time percentiles, as lines of text. */
+char *bp_window_stats_report (BpWindow *self);
+
+G_END_DECLS
