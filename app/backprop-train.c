@@ -61,7 +61,8 @@ usage (FILE *out)
            "  --help              this text\n"
            "  --version           the version\n"
            "\n"
-           "Built-in datasets (synthetic ones take parameters: NAME:n=500,noise=0.1,seed=1,k=3):\n");
+           "Built-in datasets (the synthetic ones take parameters, as in\n"
+           "blobs:n=500,noise=0.1,seed=1,k=3):\n");
   bp_cli_list_builtins (out);
   fprintf (out, "\nExit status: 0 on success, 2 for bad options or a bad data file (the message\n"
                 "names FILE:LINE:COLUMN, or FILE: byte OFFSET for binary files), 1 otherwise.\n");

@@ -22,13 +22,15 @@ typedef enum bp_csv_task {
 #define BP_CSV_AUTO_MAX_CLASSES 32
 
 typedef struct bp_csv_options {
-  char delimiter;       /* ',' ';' '\t', or 0 to sniff it from the first lines */
+  /* ',' ';' '\t', or 0 to sniff it from the first lines. In ';' files a decimal comma is
+   * accepted ("1,5" is 1.5), as European spreadsheets write them. */
+  char delimiter;
   bp_csv_header header; /* BP_CSV_HEADER_AUTO by default (zeroed options) */
   /* The label column: a header name, else a 1-based column number, negative from the end
    * ("-1" is the last column). NULL or "": the last column. */
   const char *label;
   bp_csv_task task;
-  bool drop_bad_rows; /* drop rows with missing, NaN, Inf or non-numeric cells instead of failing */
+  bool drop_bad_rows; /* drop rows with missing, NaN, Inf or non-numeric cells, not fail */
   size_t max_bytes;   /* largest file accepted; 0: 1 GiB */
 } bp_csv_options;
 

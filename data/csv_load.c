@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* CSV -> dataset: header detection, the label column, classes or regression targets, and a
- * message naming the line and column for every cell that is not a finite number. */
-#define _GNU_SOURCE /* qsort_r */
+/* CSV -> dataset: header detection, the label column, and a message naming the line and column
+ * for every cell that is not a finite number. csv_labels.c turns the labels into classes or
+ * targets. */
 #include "data/csv.h"
 
 #include <errno.h>
@@ -12,34 +12,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "data/csv_cells.h"
+#include "data/csv_loader.h"
 #include "data/csv_reader.h"
 #include "data/internal.h"
 
-/* Everything one load accumulates before the dataset is made. */
-typedef struct loader {
-  const char *name;
-  const bp_csv_options *opt;
-  int n_cols, label_col;
-  char **header; /* (n_cols) or NULL */
-
-  float *x; /* (rows, n_cols - 1) */
-  double *label_value; /* (rows) NaN for text labels */
-  int32_t *label_id;   /* (rows) interned label text */
-  size_t rows, cap;
-  bp_csv_interner labels;
-  bool any_text_label;
-  bool labels_full; /* more distinct label texts than classes allowed */
-  size_t full_line;
-  size_t text_line; /* where the first text label is, for the regression error */
-  int text_col;
-  char text_label[64];
-  size_t dropped;
-  char first_drop[256];
-} loader;
-
 static void
-loader_clear (loader *L)
+loader_clear (bp_csv_loader *L)
 {
   if (L->header != NULL)
     for (int j = 0; j < L->n_cols; j++)
@@ -52,7 +30,7 @@ loader_clear (loader *L)
 }
 
 static int
-loader_grow (loader *L)
+loader_grow (bp_csv_loader *L)
 {
   size_t cap = L->cap ? L->cap * 2 : 256, nf = (size_t) L->n_cols - 1, bytes;
   if (bp_data_mul (cap, nf * sizeof (float), &bytes) != 0 || bytes > BP_DATASET_MAX_BYTES)
@@ -75,7 +53,7 @@ loader_grow (loader *L)
 
 /* A bad cell: either the error (returns -1) or, with drop_bad_rows, a dropped row (returns 1). */
 static int
-bad_cell (loader *L, const bp_csv_field *f, int col, const char *what, const char *text,
+bad_cell (bp_csv_loader *L, const bp_csv_field *f, int col, const char *what, const char *text,
           char *err, size_t errlen)
 {
   char msg[256];
@@ -107,7 +85,7 @@ kind_words (bp_csv_cell kind)
 
 /* One data record into the loader. Returns 0 (kept), 1 (dropped) or -1 (error). */
 static int
-take_record (loader *L, const bp_csv_reader *r, char *err, size_t errlen)
+take_record (bp_csv_loader *L, const bp_csv_reader *r, char *err, size_t errlen)
 {
   if (r->n_fields != L->n_cols)
     {
@@ -176,7 +154,7 @@ take_record (loader *L, const bp_csv_reader *r, char *err, size_t errlen)
 
 /* Finds the label column from opt->label (see csv.h). Returns 0 or -1 with a message. */
 static int
-pick_label (loader *L, char *err, size_t errlen)
+pick_label (bp_csv_loader *L, char *err, size_t errlen)
 {
   const char *want = L->opt->label;
   if (want == NULL || want[0] == '\0')
@@ -231,181 +209,6 @@ looks_like_header (const bp_csv_cell *first, int n_first, const bp_csv_cell *sec
   return false;
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-/* Classes from label text, in natural order ("2" < "10", "cat" < "dog"): the same labels give
- * the same class numbers whatever order the rows come in (a train and a test file agree). */
-static int
-cmp_ids (const void *a, const void *b, void *ctx)
-{
-  const bp_csv_interner *t = ctx;
-  return bp_data_natural_cmp (t->strs[*(const int *) a], t->strs[*(const int *) b]);
-}
-
-/* 1: the labels are classes, 0: regression targets, -1: error (out of memory). With numeric
- * labels, *sorted holds their n_distinct distinct values in increasing order. */
-static int
-use_classes (const loader *L, size_t *n_distinct, double **sorted, char *err, size_t errlen)
-{
-  *sorted = NULL;
-  *n_distinct = 0;
-  if (L->any_text_label)
-    return L->opt->task != BP_CSV_TASK_REGRESSION;
-  double *v = malloc ((L->rows > 0 ? L->rows : 1) * sizeof *v);
-  if (v == NULL)
-    {
-      bp_data_err (err, errlen, "%s: out of memory", L->name);
-      return -1;
-    }
-  memcpy (v, L->label_value, L->rows * sizeof *v);
-  qsort (v, L->rows, sizeof *v, cmp_double);
-  size_t k = 0;
-  bool whole = true;
-  for (size_t i = 0; i < L->rows; i++)
-    {
-      if (i == 0 || v[i] != v[k - 1])
-        v[k++] = v[i];
-      whole = whole && v[i] == floor (v[i]);
-    }
-  *sorted = v;
-  *n_distinct = k;
-  if (L->opt->task == BP_CSV_TASK_CLASSIFICATION)
-    return 1;
-  if (L->opt->task == BP_CSV_TASK_REGRESSION)
-    return 0;
-  return whole && k <= BP_CSV_AUTO_MAX_CLASSES;
-}
-
-/* Moves the loader's rows into a new dataset. */
-static bp_dataset *
-finish (loader *L, char *err, size_t errlen)
-{
-  size_t k = 0;
-  double *sorted = NULL;
-  int classes = use_classes (L, &k, &sorted, err, errlen);
-  if (classes < 0)
-    return NULL;
-  if (!classes && L->any_text_label)
-    {
-      bp_data_err (err, errlen, "%s:%zu:%d: label '%s' is not a number (regression needs numbers)",
-                   L->name, L->text_line, L->text_col, L->text_label);
-      free (sorted);
-      return NULL;
-    }
-  if (classes && ((L->any_text_label && L->labels_full) || k > BP_DATASET_MAX_CLASSES))
-    {
-      if (L->any_text_label)
-        bp_data_err (err, errlen, "%s:%zu: more than %d distinct labels: too many classes (is "
-                     "the label column the right one?)", L->name, L->full_line,
-                     BP_DATASET_MAX_CLASSES);
-      else
-        bp_data_err (err, errlen, "%s: %zu distinct labels: more than the %d classes allowed "
-                     "(is the label column the right one?)", L->name, k, BP_DATASET_MAX_CLASSES);
-      free (sorted);
-      return NULL;
-    }
-  const int n_classes = L->any_text_label ? L->labels.n : (int) k;
-  const int nf = L->n_cols - 1;
-  bp_dataset *ds = bp_dataset_new (0, nf, BP_FEATURES_F32,
-                                   classes ? BP_TASK_CLASSIFICATION : BP_TASK_REGRESSION,
-                                   classes ? n_classes : 1, err, errlen);
-  int32_t *labels = NULL, *rank = NULL;
-  float *targets = NULL;
-  if (ds == NULL)
-    {
-      free (sorted);
-      return NULL;
-    }
-  if (classes)
-    {
-      labels = malloc ((L->rows > 0 ? L->rows : 1) * sizeof *labels);
-      rank = malloc ((size_t) (L->labels.n > 0 ? L->labels.n : 1) * sizeof *rank);
-      if (labels == NULL || rank == NULL)
-        goto oom;
-      if (L->any_text_label)
-        {
-          int *order = malloc ((size_t) (L->labels.n > 0 ? L->labels.n : 1) * sizeof *order);
-          if (order == NULL)
-            goto oom;
-          for (int c = 0; c < L->labels.n; c++)
-            order[c] = c;
-          qsort_r (order, (size_t) L->labels.n, sizeof *order, cmp_ids, &L->labels);
-          for (int c = 0; c < L->labels.n; c++)
-            {
-              rank[order[c]] = c;
-              if (bp_dataset_set_class_name (ds, c, L->labels.strs[order[c]]) != 0)
-                {
-                  free (order);
-                  goto oom;
-                }
-            }
-          free (order);
-          for (size_t i = 0; i < L->rows; i++)
-            labels[i] = rank[L->label_id[i]];
-        }
-      else
-        {
-          for (size_t c = 0; c < k; c++)
-            {
-              char name[32];
-              snprintf (name, sizeof name, "%.9g", sorted[c]);
-              if (bp_dataset_set_class_name (ds, (int) c, name) != 0)
-                goto oom;
-            }
-          for (size_t i = 0; i < L->rows; i++)
-            {
-              const double *at = bsearch (&L->label_value[i], sorted, k, sizeof *sorted,
-                                          cmp_double);
-              labels[i] = (int32_t) (at - sorted);
-            }
-        }
-    }
-  else
-    {
-      targets = malloc ((L->rows > 0 ? L->rows : 1) * sizeof *targets);
-      if (targets == NULL)
-        goto oom;
-      for (size_t i = 0; i < L->rows; i++)
-        targets[i] = (float) L->label_value[i];
-    }
-  if (L->header != NULL)
-    {
-      for (int j = 0, f = 0; j < L->n_cols; j++)
-        {
-          const char *h = L->header[j];
-          char fallback[32];
-          if (h[0] == '\0')
-            snprintf (fallback, sizeof fallback, "column %d", j + 1);
-          int rc = j == L->label_col ? (classes ? 0 : bp_dataset_set_target_name (ds, 0, h[0] ? h : fallback))
-                                     : bp_dataset_set_feature_name (ds, f++, h[0] ? h : fallback);
-          if (rc != 0)
-            goto oom;
-        }
-    }
-  free (ds->x_f32);
-  ds->x_f32 = L->x;
-  L->x = NULL;
-  ds->labels = labels;
-  ds->targets = targets;
-  ds->n_rows = ds->capacity_rows = L->rows;
-  free (rank);
-  free (sorted);
-  return ds;
-oom:
-  free (labels);
-  free (rank);
-  free (targets);
-  free (sorted);
-  bp_dataset_free (ds);
-  bp_data_err (err, errlen, "%s: out of memory", L->name);
-  return NULL;
-}
-
 static bp_csv_cell *
 record_kinds (const bp_csv_reader *r)
 {
@@ -420,7 +223,7 @@ record_kinds (const bp_csv_reader *r)
 
 /* The load proper, in the C numeric locale. */
 static bp_dataset *
-load (loader *L, const char *data, size_t len, bp_csv_info *info, char *err, size_t errlen)
+load (bp_csv_loader *L, const char *data, size_t len, bp_csv_info *info, char *err, size_t errlen)
 {
   const bp_csv_options *opt = L->opt;
   char delim = opt->delimiter ? opt->delimiter : bp_csv_sniff_delimiter (data, len);
@@ -494,7 +297,7 @@ load (loader *L, const char *data, size_t len, bp_csv_info *info, char *err, siz
         bp_data_err (err, errlen, "%s:%zu: header only, no data rows", L->name, first_line);
       goto out;
     }
-  ds = finish (L, err, errlen);
+  ds = bp_csv_loader_finish (L, err, errlen);
   if (ds != NULL && info != NULL)
     {
       info->delimiter = delim;
@@ -525,7 +328,7 @@ bp_csv_load_buffer (const char *data, size_t len, const char *name, const bp_csv
     }
   err[0] = '\0';
   static const bp_csv_options defaults = { 0 };
-  loader L = { .name = name ? name : "(buffer)", .opt = opts ? opts : &defaults };
+  bp_csv_loader L = { .name = name ? name : "(buffer)", .opt = opts ? opts : &defaults };
   bp_csv_interner_init (&L.labels, BP_DATASET_MAX_CLASSES);
   if (info != NULL)
     memset (info, 0, sizeof *info);

@@ -7,8 +7,9 @@
 
 typedef struct bp_source_options {
   bp_csv_options csv;     /* for CSV files */
-  const char *idx_labels; /* the labels file for an IDX images file; NULL: derived from the
-                           * images file's name (…-images-idx3-ubyte… -> …-labels-idx1-ubyte…) */
+  /* The labels file for an IDX images file; NULL: derived from the images file's name
+   * ("train-images-idx3-ubyte.gz" -> "train-labels-idx1-ubyte.gz", else "images" -> "labels"). */
+  const char *idx_labels;
 } bp_source_options;
 
 /* Loads source. A name before ':' that is a built-in wins; anything else is a path (write

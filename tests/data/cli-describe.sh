@@ -58,7 +58,8 @@ else
 fi
 
 status=$(run --help)
-if [ "$status" = 0 ] && grep -qE "^  fashion-mnist-test " "$out" && grep -qE "^  spiral " "$out"; then
+if [ "$status" = 0 ] && grep -qE "^  fashion-mnist-test " "$out" \
+   && grep -qE "^  spiral " "$out"; then
   ok "--help lists the built-in names"
 else
   not_ok "--help lists the built-in names (status $status)"

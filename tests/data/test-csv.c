@@ -269,7 +269,8 @@ test_drop_bad_rows (void)
   const char all_bad[] = "a,b,l\n1,,x\n,2,y\n";
   ds = bp_csv_load_buffer (all_bad, sizeof all_bad - 1, "allbad", &o, NULL, err, sizeof err);
   g_assert_null (ds);
-  g_assert_cmpstr (err, ==, "allbad: all 2 rows were dropped; the first: allbad:2:2: missing value");
+  g_assert_cmpstr (err, ==,
+                   "allbad: all 2 rows were dropped; the first: allbad:2:2: missing value");
 }
 
 static void

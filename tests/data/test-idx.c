@@ -189,7 +189,8 @@ test_malformed_files (void)
   /* The caller's bound comes before any allocation. */
   g_autofree char *tiny = path_of ("tiny-images-idx3-ubyte");
   g_assert_cmpint (bp_idx_read_file (tiny, 8, &a, err, sizeof err), ==, -1);
-  g_assert_nonnull (strstr (err, ": byte 4: dimensions 3 x 2 x 2 need more than the 8 bytes allowed"));
+  g_assert_nonnull (
+    strstr (err, ": byte 4: dimensions 3 x 2 x 2 need more than the 8 bytes allowed"));
 }
 
 static void

@@ -18,7 +18,7 @@ out="$here/out"
 mkdir -p "$out/corpus-$target" "$out/crashes-$target"
 
 case "$target" in
-  csv) sources="csv_cells.c csv_load.c csv_reader.c dataset.c split.c stats.c" ;;
+  csv) sources="csv_cells.c csv_labels.c csv_load.c csv_reader.c dataset.c split.c stats.c" ;;
   idx) sources="idx.c idx_dataset.c dataset.c file.c stats.c" ;;
   *) echo "$0: unknown target $target (csv or idx)" >&2; exit 2 ;;
 esac
