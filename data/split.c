@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "data/internal.h"
+#include "data/stats.h"
 
 void
 bp_split_free (bp_split *s)
@@ -154,59 +155,34 @@ bp_scaler_fit (const bp_dataset *ds, const uint32_t *rows, uint32_t n, bp_scalin
   out->n_features = nf;
   out->shift = calloc ((size_t) nf, sizeof *out->shift);
   out->scale = malloc ((size_t) nf * sizeof *out->scale);
-  /* Per feature: sum, sum of squared deviations, min, max (double: 60000 rows of floats). */
-  double *acc = calloc ((size_t) nf * 4, sizeof *acc);
-  if (out->shift == NULL || out->scale == NULL || acc == NULL)
+  bp_feature_stats *st = calloc ((size_t) nf, sizeof *st);
+  if (out->shift == NULL || out->scale == NULL || st == NULL)
     {
-      free (acc);
+      free (st);
       bp_scaler_free (out);
       return -1;
     }
-  double *sum = acc, *ss = acc + nf, *lo = acc + 2 * nf, *hi = acc + 3 * nf;
   for (int j = 0; j < nf; j++)
+    out->scale[j] = 1.0f;
+  /* Statistics of the given rows only (rows == NULL would mean all of them: not here). */
+  if (how == BP_SCALING_NONE || n == 0 || rows == NULL)
     {
-      out->scale[j] = 1.0f;
-      lo[j] = INFINITY;
-      hi[j] = -INFINITY;
-    }
-  if (how == BP_SCALING_NONE || n == 0)
-    {
-      free (acc);
+      free (st);
       return 0;
     }
-
-  for (uint32_t r = 0; r < n; r++)
-    for (int j = 0; j < nf; j++)
-      {
-        double v = bp_dataset_feature (ds, rows[r], j);
-        sum[j] += v;
-        lo[j] = v < lo[j] ? v : lo[j];
-        hi[j] = v > hi[j] ? v : hi[j];
-      }
-  /* Second pass for the variance: sums of squared deviations do not cancel catastrophically. */
-  if (how == BP_SCALING_STANDARD)
-    for (uint32_t r = 0; r < n; r++)
-      for (int j = 0; j < nf; j++)
-        {
-          double d = bp_dataset_feature (ds, rows[r], j) - sum[j] / n;
-          ss[j] += d * d;
-        }
-
+  if (bp_dataset_feature_stats (ds, rows, n, st) != 0)
+    {
+      free (st);
+      bp_scaler_free (out);
+      return -1;
+    }
   for (int j = 0; j < nf; j++)
     {
-      if (how == BP_SCALING_STANDARD)
-        {
-          double mean = sum[j] / n, sd = sqrt (ss[j] / n);
-          out->shift[j] = (float) mean;
-          out->scale[j] = sd > 0.0 ? (float) (1.0 / sd) : 1.0f;
-        }
-      else
-        {
-          double range = hi[j] - lo[j];
-          out->shift[j] = (float) lo[j];
-          out->scale[j] = range > 0.0 ? (float) (1.0 / range) : 1.0f;
-        }
+      /* A constant feature keeps scale 1: dividing by 0 would make it NaN. */
+      double spread = how == BP_SCALING_STANDARD ? st[j].std : st[j].max - st[j].min;
+      out->shift[j] = (float) (how == BP_SCALING_STANDARD ? st[j].mean : st[j].min);
+      out->scale[j] = spread > 0.0 ? (float) (1.0 / spread) : 1.0f;
     }
-  free (acc);
+  free (st);
   return 0;
 }
