@@ -492,6 +492,17 @@ bp_network_view_get_weight (BpNetworkView *self, int layer, int out, int in)
   return col->weights[(size_t) out * col->n + in];
 }
 
+float
+bp_network_view_get_bias (BpNetworkView *self, int layer, int out)
+{
+  g_return_val_if_fail (BP_IS_NETWORK_VIEW (self), NAN);
+
+  if (layer < 0 || layer + 1 >= self->n_columns || self->columns[layer].biases == NULL || out < 0
+      || out >= self->columns[layer + 1].n)
+    return NAN;
+  return self->columns[layer].biases[out];
+}
+
 void
 bp_network_view_set_thumbnails (BpNetworkView *self, int column, const float *values, int side)
 {

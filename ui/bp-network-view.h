@@ -32,6 +32,9 @@ void bp_network_view_set_weights (BpNetworkView *self, int layer, const float *w
 /* Value of one weight as last set (NaN when unknown). */
 float bp_network_view_get_weight (BpNetworkView *self, int layer, int out, int in);
 
+/* Bias of neuron `out` of column layer + 1 as last set (NaN when unknown). */
+float bp_network_view_get_bias (BpNetworkView *self, int layer, int out);
+
 /* Thumbnails of column `column` (not the output): (size of column, side, side) values over
  * the plane, row 0 at the bottom. Copied. NULL clears them. */
 void bp_network_view_set_thumbnails (BpNetworkView *self, int column, const float *values,

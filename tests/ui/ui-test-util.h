@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Helpers shared by the UI tests: run the main loop until something happens, read pixels. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+typedef gboolean (*UiTestCondition) (gpointer data);
+
+/* Iterates the default main context until cond(data) or timeout_s; returns cond's last value. */
+static inline gboolean
+ui_test_wait (UiTestCondition cond, gpointer data, double timeout_s)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static inline gboolean
+ui_test_is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (widget)) && gtk_widget_get_width (widget) > 0;
+}
+
+/* Lets the main loop run for s seconds (frames get drawn). */
+static inline void
+ui_test_spin (double s)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (s * G_USEC_PER_SEC);
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* RGB (0-255) of pixel (x, y) of a texture. */
+static inline void
+ui_test_pixel (GdkTexture *texture, int x, int y, int rgb[3])
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  guchar *data = g_malloc ((gsize) w * h * 4);
+
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (x, <, w);
+  g_assert_cmpint (y, <, h);
+  /* Downloads as native-endian ARGB32 (cairo's layout): B, G, R, A on little endian. */
+  gdk_texture_download (texture, data, (gsize) w * 4);
+  {
+    guint32 px = *(guint32 *) (data + (gsize) y * w * 4 + (gsize) x * 4);
+    rgb[0] = (px >> 16) & 0xff;
+    rgb[1] = (px >> 8) & 0xff;
+    rgb[2] = px & 0xff;
+  }
+  g_free (data);
+}
