@@ -138,8 +138,8 @@ bp_dataset_new (size_t n_rows, int n_features, bp_feature_storage storage, bp_ta
   if (task == BP_TASK_REGRESSION
       && (n_classes_or_targets < 1 || n_classes_or_targets > BP_DATASET_MAX_FEATURES))
     {
-      bp_data_err (err, errlen, "%d regression targets: must be at least 1",
-                   n_classes_or_targets);
+      bp_data_err (err, errlen, "%d regression targets: must be between 1 and %d",
+                   n_classes_or_targets, BP_DATASET_MAX_FEATURES);
       return NULL;
     }
 
