@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct bp_safetensors {
@@ -134,6 +135,24 @@ write_all (int fd, const void *buf, size_t len)
 }
 
 int
+bp_open_temp_beside (const char *path, char *tmp, size_t len)
+{
+  /* O_EXCL with mode 0666: the umask applies as for any new file (mkstemp would force 0600). */
+  struct timespec ts;
+  clock_gettime (CLOCK_REALTIME, &ts);
+  uint64_t x = (uint64_t) ts.tv_nsec ^ ((uint64_t) getpid () << 32) ^ (uint64_t) (uintptr_t) tmp;
+  for (int attempt = 0; attempt < 100; attempt++)
+    {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      snprintf (tmp, len, "%s.tmp-%06x", path, (unsigned) (x >> 40));
+      int fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd >= 0 || errno != EEXIST)
+        return fd;
+    }
+  return -1;
+}
+
+int
 bp_safetensors_write (const char *path, const bp_st_tensor *tensors, int n_tensors,
                       const char *const *meta_keys, const char *const *meta_values, int n_meta,
                       char *err, size_t errlen)
@@ -163,15 +182,14 @@ bp_safetensors_write (const char *path, const bp_st_tensor *tensors, int n_tenso
   free (json);
 
   size_t plen = strlen (path);
-  char *tmp = malloc (plen + 16);
+  char *tmp = malloc (plen + 32);
   if (tmp == NULL)
     {
       free (header);
       fail (err, errlen, "%s: out of memory", path);
       return -1;
     }
-  snprintf (tmp, plen + 16, "%s.tmp-XXXXXX", path);
-  int fd = mkstemp (tmp);
+  int fd = bp_open_temp_beside (path, tmp, plen + 32);
   if (fd < 0)
     {
       fail (err, errlen, "%s: cannot create a temporary file: %s", path, strerror (errno));

@@ -32,6 +32,11 @@ int bp_safetensors_write (const char *path, const bp_st_tensor *tensors, int n_t
                           const char *const *meta_keys, const char *const *meta_values,
                           int n_meta, char *err, size_t errlen);
 
+/* Creates a new file named "<path>.tmp-XXXXXX" (written into tmp, len >= strlen (path) + 16)
+ * for writing, with the umask's permissions; returns its descriptor or -1 (errno set). For
+ * atomic saves: write, fsync, rename over path. */
+int bp_open_temp_beside (const char *path, char *tmp, size_t len);
+
 typedef struct bp_safetensors bp_safetensors;
 
 /* Reads and validates a whole file / a buffer (`what` names it in messages). NULL + message

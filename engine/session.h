@@ -181,7 +181,7 @@ typedef struct bp_session_status {
   uint64_t epoch_step;      /* steps done inside the epoch in progress */
   uint64_t steps_per_epoch; /* at the current batch size */
   double time;              /* run time in seconds, excluding pauses */
-  double samples_per_s;     /* training throughput over the last ~0.5 s of running */
+  double samples_per_s;     /* training throughput over the last ~0.25 s of running */
   double steps_per_s;
   float lr;                 /* learning rate of the last step */
   float loss;               /* loss of the last batch (NaN before the first step) */

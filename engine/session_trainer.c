@@ -558,7 +558,7 @@ bp_session_train_one (bp_session *s)
   atomic_store_explicit (&s->pub_loss, r.loss, memory_order_relaxed);
   atomic_store_explicit (&s->pub_lr, lr, memory_order_relaxed);
   atomic_store_explicit (&s->pub_time, r.time, memory_order_relaxed);
-  if (now - s->rate_t0 >= 0.5)
+  if (now - s->rate_t0 >= 0.25)
     {
       double dt = now - s->rate_t0;
       uint64_t ds = s->samples - s->rate_samples0;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The session's threads under ThreadSanitizer: builds the engine and data tests with
 # -Db_sanitize=thread in build-tsan/ (or $1) and runs the session suite (trainer thread,
-# command queue, lock-free metric log, snapshot triple buffer). .ci/build test calls it.
+# command queue, lock-free metric log, snapshot triple buffer, backprop-train's runs).
+# .ci/build test calls it.
 set -eu
 cd "$(dirname "$0")/.."
 dir=${1:-build-tsan}
@@ -11,7 +12,7 @@ else
   meson setup "$dir" -Dgui=false -Db_sanitize=thread -Db_lundef=false \
     -Dbuildtype=debugoptimized >/dev/null
 fi
-targets=""
+targets="app/backprop-train"
 for t in metric-log schedule safetensors session session-rules session-snapshot; do
   targets="$targets tests/engine/test-$t"
 done

@@ -1,0 +1,74 @@
+#!/bin/sh
+# backprop-train training runs: files, limits, exit statuses, Ctrl+C, experiment files (TAP).
+# usage: cli-train.sh BACKPROP_TRAIN
+set -u
+bin=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+out=$dir/out
+err=$dir/err
+n=0
+fail=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; sed 's/^/# /' "$out" "$err" | head -20; }
+check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
+run() { "$bin" "$@" >"$out" 2>"$err"; echo $?; }
+
+echo "1..9"
+
+status=$(run --data spiral --epochs 3 --metrics-csv "$dir/m.csv" --save-weights "$dir/w.st")
+# 400 training rows at batch 10: 40 steps an epoch, 120 records plus the header.
+check "spiral, 3 epochs: one line per epoch, every step in the CSV, weights written" \
+  '[ "$status" = 0 ] && [ "$(grep -c "^epoch [123]/3 " "$out")" = 3 ] \
+   && [ "$(wc -l <"$dir/m.csv")" = 121 ] && head -1 "$dir/m.csv" | grep -qx "step,epoch,time,loss,acc,lr" \
+   && tail -1 "$dir/m.csv" | grep -q "^120,3," && [ -s "$dir/w.st" ] && [ ! -s "$err" ]'
+
+check "the weights file is safetensors with the spec in its metadata" \
+  'head -c 200 "$dir/w.st" | grep -aq "__metadata__" && head -c 4000 "$dir/w.st" | grep -aq "hidden_1.weight" && head -c 4000 "$dir/w.st" | grep -aq "backprop-spec"'
+
+status=$(run --data spiral --steps 7 --metrics-csv "$dir/s.csv" --quiet)
+check "--steps 7 stops at step 7; --quiet prints nothing" \
+  '[ "$status" = 0 ] && [ "$(wc -l <"$dir/s.csv")" = 8 ] && [ ! -s "$out" ] && [ ! -s "$err" ]'
+
+status=$(run --data spiral --epochs 0)
+check "--epochs 0: exit 2 with one line" \
+  '[ "$status" = 2 ] && [ "$(wc -l <"$err")" = 1 ] && grep -q "^backprop-train: --epochs 0:" "$err"'
+
+printf '{ "input": { "shape": [3] }, "layers": [ { "type": "dense", "units": 1 } ], "loss": "bce" }' \
+  >"$dir/three.json"
+status=$(run --data spiral --spec "$dir/three.json")
+check "a spec that does not fit the data: exit 2, says why" \
+  '[ "$status" = 2 ] && grep -q "takes 3 inputs, but .* has 2 features" "$err"'
+
+status=$(run "$dir/missing.json")
+check "a missing experiment file: exit 2, named" \
+  '[ "$status" = 2 ] && grep -q "missing.json" "$err"'
+
+cat >"$dir/exp.json" <<'JSON'
+{ "format": "backprop-experiment", "version": 1, "spec": "three-in.json",
+  "data": { "source": "iris", "val_ratio": 0.2, "test_ratio": 0.2 } }
+JSON
+printf '{ "input": { "shape": [4] }, "layers": [ { "type": "dense", "units": 8, "activation": "relu" },
+  { "type": "dense", "units": 3 } ], "loss": "cross_entropy", "training": { "epochs": 4 } }' \
+  >"$dir/three-in.json"
+status=$(run "$dir/exp.json" --seed 5)
+check "an experiment file with its spec beside it: trains, tests" \
+  '[ "$status" = 0 ] && grep -q "^epoch 4/4 " "$out" && grep -q "^test: loss" "$out"'
+
+# Ctrl+C: stops after the step in progress, writes the files, exits 130.
+"$bin" --data spiral --epochs 100000000 --quiet --metrics-csv "$dir/i.csv" \
+  --save-weights "$dir/i.st" >"$out" 2>"$err" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+status=$?
+check "Ctrl+C: exit 130, files complete" \
+  '[ "$status" = 130 ] && [ -s "$dir/i.st" ] && [ "$(wc -l <"$dir/i.csv")" -gt 10 ] \
+   && ! ls "$dir" | grep -q "tmp-"'
+
+status=$(run --help)
+check "--help documents the training options" \
+  '[ "$status" = 0 ] && grep -q -- "--metrics-csv FILE" "$out" && grep -q -- "--save-weights" "$out" \
+   && grep -q "EXPERIMENT.json" "$out" && grep -q "130" "$out"'
+exit $fail
