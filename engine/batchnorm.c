@@ -142,15 +142,15 @@ batchnorm_forward (bp_layer *L, int batch, bool train)
           mean = rmean[c];
           inv = 1.0 / sqrt ((double) rvar[c] + (double) cfg->eps);
         }
-      /* y = gamma (x - mean) inv + beta = x * a + shift */
-      float a = (float) (gamma[c] * inv);
-      float shift = (float) (beta[c] - gamma[c] * inv * mean);
+      /* y = (x - mean) (gamma inv) + beta; folding it into x a + b instead would cancel
+       * badly when |mean| is large next to the spread */
+      float a = (float) (gamma[c] * inv), mf = (float) mean, b = beta[c];
       for (int n = 0; n < batch; n++)
         {
           const float *xc = x + (size_t) n * stride + (size_t) c * S;
           float *yc = y + (size_t) n * stride + (size_t) c * S;
           for (size_t s = 0; s < S; s++)
-            yc[s] = xc[s] * a + shift;
+            yc[s] = (xc[s] - mf) * a + b;
         }
     }
 }

@@ -261,8 +261,8 @@ check_dense (bp_act act, float alpha, bool bias, bp_shape in, int batch, int out
 {
   bp_layer_spec spec = { .kind = BP_LAYER_DENSE };
   spec.u.dense = (bp_dense_cfg) { .units = out, .use_bias = bias, .activation = act,
-                                  .alpha = alpha, .weight_init = { BP_INIT_DEFAULT },
-                                  .bias_init = { BP_INIT_DEFAULT } };
+                                  .alpha = alpha, .weight_init = { .kind = BP_INIT_DEFAULT },
+                                  .bias_init = { .kind = BP_INIT_DEFAULT } };
   g_autofree char *what = g_strdup_printf ("dense %s%s batch %d in %zu out %d",
                                            bp_act_name (act), bias ? "" : " (no bias)", batch,
                                            bp_shape_size (in), out);
