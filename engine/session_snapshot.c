@@ -446,7 +446,13 @@ bp_session_make_snapshot (bp_session *s)
   fill_sample (s, slot, &lo, &cur);
   fill_grid (s, slot, &lo, &cur);
   sn->history_count = bp_hist_history_count (s->hist);
-  sn->cost_ms = (bp_session_now () - t0) * 1e3;
+  double t1 = bp_session_now ();
+  sn->cost_ms = (t1 - t0) * 1e3;
+  /* The time budget: a costly snapshot delays the next one (see max_share). */
+  double gap = s->snap_opts.interval_s, share = s->snap_opts.max_share;
+  if (share > 0 && (t1 - t0) / share > gap)
+    gap = (t1 - t0) / share;
+  s->next_snapshot_t = t0 + gap;
   /* Publish: our filled slot becomes the middle one, the old middle is ours to fill next. */
   int old = atomic_exchange_explicit (&s->middle, s->back | SLOT_FRESH, memory_order_acq_rel);
   s->back = old & 3;

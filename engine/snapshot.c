@@ -27,6 +27,7 @@ bp_snapshot_options_defaults (bp_snapshot_options *o)
   o->neurons = true;
   o->neuron_size = 24;
   o->weights = true;
+  o->max_share = 0.04;
 }
 
 /* 1, 2 or 5 times a power of ten, at least x. */

@@ -129,6 +129,11 @@ typedef struct bp_snapshot_options {
   bool neurons;        /* default true */
   int neuron_size;     /* default 24, at most 64 */
   bool weights;        /* weights and edge gradients of small dense nets; default true */
+  /* The largest share of the trainer's time snapshots may take while running (default
+   * 0.04): a snapshot costing more than max_share * interval_s (a 200x200 grid on a tiny
+   * net) pushes the next one later, so training speed never hangs on what is drawn. 0: no
+   * limit, every interval_s whatever it costs. */
+  double max_share;
 } bp_snapshot_options;
 
 void bp_snapshot_options_defaults (bp_snapshot_options *o);
