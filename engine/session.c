@@ -678,3 +678,49 @@ bp_session_evaluate (bp_session *s, const uint32_t *rows, uint32_t n, double *lo
     *acc = req.acc;
   return rc;
 }
+
+static int
+do_set_weight (bp_session *s, sync_request *req)
+{
+  if (req->layer < 0 || req->layer >= bp_net_n_layers (s->net))
+    {
+      snprintf (req->err, req->errlen, "there is no layer %d", req->layer);
+      return -1;
+    }
+  bp_layer *L = bp_net_layer (s->net, req->layer);
+  bp_param_view v[BP_MAX_PARAM_VIEWS];
+  int k = L->spec->kind == BP_LAYER_DENSE ? L->ops->param_views (L, v) : 0;
+  if (k < 1)
+    {
+      snprintf (req->err, req->errlen, "layer %d '%s' has no weights to edit", req->layer,
+                L->spec->name);
+      return -1;
+    }
+  int outs = v[0].dims[0], ins = v[0].dims[1];
+  if (req->out < 0 || req->out >= outs || req->in >= ins || (req->in < 0 && k < 2))
+    {
+      snprintf (req->err, req->errlen, "layer '%s' has no %s (%d, %d)", L->spec->name,
+                req->in < 0 ? "bias" : "weight", req->out, req->in);
+      return -1;
+    }
+  if (req->in < 0)
+    v[1].value[req->out] = req->value;
+  else
+    v[0].value[(size_t) req->out * ins + req->in] = req->value;
+  s->snapshot_wanted = true;
+  return 0;
+}
+
+int
+bp_session_set_weight (bp_session *s, int layer, int out, int in, float value, char *err,
+                       size_t errlen)
+{
+  if (!isfinite (value))
+    {
+      snprintf (err, errlen, "a weight must be a finite number");
+      return -1;
+    }
+  sync_request req = { .fn = do_set_weight, .layer = layer, .out = out, .in = in,
+                       .value = value, .err = err, .errlen = errlen };
+  return run_sync (s, &req);
+}

@@ -222,6 +222,13 @@ const bp_snapshot *bp_session_snapshot (bp_session *s, bool *fresh);
  * figures in the metadata), atomically. Returns 0 or -1 with a message. */
 int bp_session_save_weights (bp_session *s, const char *path, char *err, size_t errlen);
 
+/* Sets one weight of a dense layer by hand (the Playground's edge editor): weight (out, in)
+ * of layer `layer` (index as in bp_snapshot.layers), or the bias of unit `out` when in < 0.
+ * Applied between steps; a snapshot follows. Returns 0, or -1 with a message (not a dense
+ * layer, index out of range, value not finite). */
+int bp_session_set_weight (bp_session *s, int layer, int out, int in, float value, char *err,
+                           size_t errlen);
+
 /* Eval-mode loss and accuracy (NaN for regression) over rows of the dataset (e.g. the
  * split's test rows). Returns 0 or -1 with a message. */
 int bp_session_evaluate (bp_session *s, const uint32_t *rows, uint32_t n, double *loss,

@@ -34,6 +34,8 @@ typedef struct sync_request {
   const char *path;
   const uint32_t *rows;
   uint32_t n_rows;
+  int layer, out, in; /* set_weight */
+  float value;
   double loss, acc;
   char *err;
   size_t errlen;

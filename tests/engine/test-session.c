@@ -330,6 +330,27 @@ test_live_hparams (void)
   fx_free (&f);
 }
 
+static void
+test_set_weight (void)
+{
+  fx f = { 0 };
+  fx_blobs_session (&f, 0.1f, 10, true);
+  char err[256] = "";
+  g_assert_cmpint (bp_session_set_weight (f.s, 0, 7, 1, 0.625f, err, sizeof err), ==, 0);
+  g_assert_cmpint (bp_session_set_weight (f.s, 2, 0, -1, -1.5f, err, sizeof err), ==, 0);
+  g_assert_cmpint (bp_session_set_weight (f.s, 0, 8, 0, 1.0f, err, sizeof err), ==, -1);
+  g_assert_nonnull (strstr (err, "no weight (8, 0)"));
+  g_assert_cmpint (bp_session_set_weight (f.s, 3, 0, 0, 1.0f, err, sizeof err), ==, -1);
+  g_assert_cmpint (bp_session_set_weight (f.s, 0, 0, 0, NAN, err, sizeof err), ==, -1);
+  bp_session_request_snapshot (f.s);
+  fx_wait (f.s);
+  const bp_snapshot *sn = bp_session_snapshot (f.s, NULL);
+  g_assert_nonnull (sn);
+  g_assert_cmpfloat (sn->layers[0].weights[7 * 2 + 1], ==, 0.625f);
+  g_assert_cmpfloat (sn->layers[2].biases[0], ==, -1.5f);
+  fx_free (&f);
+}
+
 /* ---- divergence ---- */
 
 static void
@@ -563,6 +584,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/every-command", test_every_command);
   g_test_add_func ("/session/live-hparams", test_live_hparams);
   g_test_add_func ("/session/divergence", test_divergence);
+  g_test_add_func ("/session/set-weight", test_set_weight);
   g_test_add_func ("/session/hammer", test_hammer);
   g_test_add_func ("/session/free-while-running", test_free_while_running);
   return g_test_run ();
