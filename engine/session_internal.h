@@ -203,6 +203,9 @@ struct bp_session {
 
 #define SLOT_FRESH 4
 
+/* session.c */
+void bp_session_push (bp_session *s, const cmd *c);
+
 /* session_trainer.c */
 void bp_session_train_one (bp_session *s);
 void *bp_session_trainer_main (void *arg);
