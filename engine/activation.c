@@ -122,30 +122,102 @@ gelu_pdf (float x)
   return expf (-0.5f * x * x) * (float) inv_sqrt_2pi;
 }
 
-/* y[0..n) = f(x[0..n)) four at a time, the last partial vector padded with zeros. */
-#define MAP_V4(f, x, y, n)                                                                     \
+/* y[0..n) = f(x[0..n), p) four at a time, the last partial vector padded with zeros. */
+#define MAP_V4(f, p, x, y, n)                                                                  \
   do                                                                                           \
     {                                                                                          \
       size_t i_ = 0;                                                                           \
       for (; i_ + 4 <= (n); i_ += 4)                                                           \
-        bp_v4f_store ((y) + i_, f (bp_v4f_load ((x) + i_)));                                   \
+        bp_v4f_store ((y) + i_, f (bp_v4f_load ((x) + i_), (p)));                              \
       if (i_ < (n))                                                                            \
-        bp_v4f_store_part ((y) + i_, f (bp_v4f_load_part ((x) + i_, (n) - i_)), (n) - i_);     \
+        bp_v4f_store_part ((y) + i_, f (bp_v4f_load_part ((x) + i_, (n) - i_), (p)), (n) - i_); \
     }                                                                                          \
   while (0)
 
+/* out[0..n) = f(a[0..n), b[0..n), p) likewise; out may alias a or b (each vector is loaded
+ * before it is stored). */
+#define MAP2_V4(f, p, a, b, out, n)                                                            \
+  do                                                                                           \
+    {                                                                                          \
+      size_t i_ = 0;                                                                           \
+      for (; i_ + 4 <= (n); i_ += 4)                                                           \
+        bp_v4f_store ((out) + i_, f (bp_v4f_load ((a) + i_), bp_v4f_load ((b) + i_), (p)));     \
+      if (i_ < (n))                                                                            \
+        {                                                                                      \
+          size_t r_ = (n) - i_;                                                                \
+          bp_v4f_store_part ((out) + i_,                                                       \
+                             f (bp_v4f_load_part ((a) + i_, r_),                               \
+                                bp_v4f_load_part ((b) + i_, r_), (p)),                         \
+                             r_);                                                              \
+        }                                                                                      \
+    }                                                                                          \
+  while (0)
+
+/* "x < 0 ? 0 : x" rather than "x > 0 ? x : 0" lets a NaN through, as torch does, so a
+ * diverging run shows NaN instead of silently zeroing. */
 static inline bp_v4f
-v_silu (bp_v4f x)
+v_relu (bp_v4f x, float unused)
+{
+  return bp_v4f_select (x < 0.0f, bp_v4f_splat (0.0f), x);
+}
+
+static inline bp_v4f
+v_leaky_relu (bp_v4f x, float alpha)
+{
+  return bp_v4f_select (x < 0.0f, alpha * x, x);
+}
+
+static inline bp_v4f
+v_sigmoid_p (bp_v4f x, float unused)
+{
+  return v_sigmoid (x);
+}
+
+static inline bp_v4f
+v_tanh_p (bp_v4f x, float unused)
+{
+  return v_tanh (x);
+}
+
+static inline bp_v4f
+v_silu (bp_v4f x, float unused)
 {
   return x * v_sigmoid (x);
 }
 
+/* Derivatives, as (input or output, dy) -> dx. */
+
+/* derivative 0 at 0, as torch's threshold_backward */
+static inline bp_v4f
+v_relu_grad (bp_v4f y, bp_v4f dy, float unused)
+{
+  return bp_v4f_select (y > 0.0f, dy, bp_v4f_splat (0.0f));
+}
+
+static inline bp_v4f
+v_leaky_relu_grad (bp_v4f x, bp_v4f dy, float alpha)
+{
+  return bp_v4f_select (x > 0.0f, dy, alpha * dy);
+}
+
+static inline bp_v4f
+v_sigmoid_grad (bp_v4f y, bp_v4f dy, float unused)
+{
+  return dy * y * (1.0f - y);
+}
+
+static inline bp_v4f
+v_tanh_grad (bp_v4f y, bp_v4f dy, float unused)
+{
+  return dy * (1.0f - y * y);
+}
+
 /* d silu / dx = s (1 + x (1 - s)), s = sigmoid(x) */
 static inline bp_v4f
-v_silu_grad (bp_v4f x)
+v_silu_grad (bp_v4f x, bp_v4f dy, float unused)
 {
   bp_v4f s = v_sigmoid (x);
-  return s * (1.0f + x * (1.0f - s));
+  return dy * s * (1.0f + x * (1.0f - s));
 }
 
 void
@@ -158,14 +230,10 @@ bp_act_forward (bp_act act, float alpha, const float *x, float *y, size_t n)
         memmove (y, x, n * sizeof *y);
       break;
     case BP_ACT_RELU:
-      /* "x < 0 ? 0 : x" rather than "x > 0 ? x : 0" lets a NaN through, as torch does, so a
-       * diverging run shows NaN instead of silently zeroing. */
-      for (size_t i = 0; i < n; i++)
-        y[i] = x[i] < 0.0f ? 0.0f : x[i];
+      MAP_V4 (v_relu, 0.0f, x, y, n);
       break;
     case BP_ACT_LEAKY_RELU:
-      for (size_t i = 0; i < n; i++)
-        y[i] = x[i] < 0.0f ? alpha * x[i] : x[i];
+      MAP_V4 (v_leaky_relu, alpha, x, y, n);
       break;
     case BP_ACT_ELU:
       for (size_t i = 0; i < n; i++)
@@ -176,7 +244,7 @@ bp_act_forward (bp_act act, float alpha, const float *x, float *y, size_t n)
         y[i] = x[i] * gelu_cdf (x[i]);
       break;
     case BP_ACT_SILU:
-      MAP_V4 (v_silu, x, y, n);
+      MAP_V4 (v_silu, 0.0f, x, y, n);
       break;
     case BP_ACT_SOFTPLUS:
       /* log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large x, no loss of the
@@ -185,10 +253,10 @@ bp_act_forward (bp_act act, float alpha, const float *x, float *y, size_t n)
         y[i] = fmaxf (x[i], 0.0f) + log1pf (expf (-fabsf (x[i])));
       break;
     case BP_ACT_SIGMOID:
-      MAP_V4 (v_sigmoid, x, y, n);
+      MAP_V4 (v_sigmoid_p, 0.0f, x, y, n);
       break;
     case BP_ACT_TANH:
-      MAP_V4 (v_tanh, x, y, n);
+      MAP_V4 (v_tanh_p, 0.0f, x, y, n);
       break;
     case BP_ACT_SOFTMAX:
       /* A flat array is one row here; layers call bp_act_softmax_rows. */
@@ -212,13 +280,10 @@ bp_act_backward (bp_act act, float alpha, const float *x, const float *y, const 
         memmove (dx, dy, n * sizeof *dx);
       break;
     case BP_ACT_RELU:
-      /* derivative 0 at 0, as torch's threshold_backward */
-      for (size_t i = 0; i < n; i++)
-        dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+      MAP2_V4 (v_relu_grad, 0.0f, y, dy, dx, n);
       break;
     case BP_ACT_LEAKY_RELU:
-      for (size_t i = 0; i < n; i++)
-        dx[i] = x[i] > 0.0f ? dy[i] : alpha * dy[i];
+      MAP2_V4 (v_leaky_relu_grad, alpha, x, dy, dx, n);
       break;
     case BP_ACT_ELU:
       /* for x <= 0, d/dx alpha (e^x - 1) = alpha e^x */
@@ -227,21 +292,10 @@ bp_act_backward (bp_act act, float alpha, const float *x, const float *y, const 
       break;
     case BP_ACT_GELU:
       for (size_t i = 0; i < n; i++)
-        {
-          dx[i] = dy[i] * (gelu_cdf (x[i]) + x[i] * gelu_pdf (x[i]));
-        }
+        dx[i] = dy[i] * (gelu_cdf (x[i]) + x[i] * gelu_pdf (x[i]));
       break;
     case BP_ACT_SILU:
-      {
-        size_t i = 0;
-        for (; i + 4 <= n; i += 4)
-          bp_v4f_store (dx + i, bp_v4f_load (dy + i) * v_silu_grad (bp_v4f_load (x + i)));
-        if (i < n)
-          bp_v4f_store_part (dx + i,
-                             bp_v4f_load_part (dy + i, n - i)
-                               * v_silu_grad (bp_v4f_load_part (x + i, n - i)),
-                             n - i);
-      }
+      MAP2_V4 (v_silu_grad, 0.0f, x, dy, dx, n);
       break;
     case BP_ACT_SOFTPLUS:
       /* sigmoid(x) = 1 - e^-y; expm1 keeps it exact where y is tiny */
@@ -249,12 +303,10 @@ bp_act_backward (bp_act act, float alpha, const float *x, const float *y, const 
         dx[i] = dy[i] * -expm1f (-y[i]);
       break;
     case BP_ACT_SIGMOID:
-      for (size_t i = 0; i < n; i++)
-        dx[i] = dy[i] * y[i] * (1.0f - y[i]);
+      MAP2_V4 (v_sigmoid_grad, 0.0f, y, dy, dx, n);
       break;
     case BP_ACT_TANH:
-      for (size_t i = 0; i < n; i++)
-        dx[i] = dy[i] * (1.0f - y[i] * y[i]);
+      MAP2_V4 (v_tanh_grad, 0.0f, y, dy, dx, n);
       break;
     case BP_ACT_SOFTMAX:
       bp_act_softmax_rows_backward (y, dy, dx, 1, (int) n);

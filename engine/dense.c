@@ -7,8 +7,20 @@
 #include "engine/activation.h"
 #include "engine/blas.h"
 #include "engine/init.h"
+#include "engine/simd.h"
 #include <stdio.h>
 #include <string.h>
+
+/* y[0..n) += b[0..n): the bias in forward, the column sums of dz in backward. */
+static inline void
+add_row (float *restrict y, const float *restrict b, int n)
+{
+  int j = 0;
+  for (; j + 4 <= n; j += 4)
+    bp_v4f_store (y + j, bp_v4f_load (y + j) + bp_v4f_load (b + j));
+  for (; j < n; j++)
+    y[j] += b[j];
+}
 
 static int
 dense_infer (const bp_layer_spec *ls, bp_shape in, bp_shape *out, size_t *n_params,
@@ -98,11 +110,7 @@ dense_forward (bp_layer *L, int batch, bool train)
       float *yb = y + (size_t) r0 * (size_t) out;
       if (b)
         for (int r = 0; r < nr; r++)
-          {
-            float *restrict yr = yb + (size_t) r * (size_t) out;
-            for (int j = 0; j < out; j++)
-              yr[j] += b[j];
-          }
+          add_row (yb + (size_t) r * (size_t) out, b, out);
       if (keep_z)
         memcpy (z + (size_t) r0 * (size_t) out, yb, (size_t) nr * (size_t) out * sizeof *z);
       bp_act_forward (c->activation, c->alpha, yb, yb, (size_t) nr * (size_t) out);
@@ -134,11 +142,7 @@ dense_backward (bp_layer *L, int batch)
   /* db += column sums of dz */
   if (db)
     for (int r = 0; r < batch; r++)
-      {
-        const float *dzr = dz + (size_t) r * (size_t) out;
-        for (int j = 0; j < out; j++)
-          db[j] += dzr[j];
-      }
+      add_row (db, dz + (size_t) r * (size_t) out, out);
   /* dx += dz W */
   if (L->dx)
     bp_gemm (false, false, batch, in, out, 1.0f, dz, out, W, in, 1.0f, L->dx, in);
