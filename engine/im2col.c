@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* im2col and col2im. Each matrix row is one (channel, kernel row, kernel column) and is written
- * one output row at a time: for a given kernel offset, the output columns whose input lies
- * inside the image form one contiguous run (a memcpy at stride 1), with zeros on either side. */
+/* im2col and col2im. Each matrix row is one (channel, kernel row, kernel column). In general it
+ * is written one output row at a time: for a given kernel offset, the output columns whose input
+ * lies inside the image form one contiguous run, with zeros on either side. When the output has
+ * the input's width at stride 1 (padding 'same', the usual case), a whole matrix row is the input
+ * plane shifted by the kernel offset: one block copy, then the few columns that wrapped around
+ * an edge are set to zero. */
 #include "engine/im2col.h"
 
 #include "engine/simd.h"
+#include <stdbool.h>
 #include <string.h>
 
 /* The runs are short (an image row, 28 floats for Fashion-MNIST), so a call to memcpy per run
@@ -27,6 +31,16 @@ add_run (float *restrict d, const float *restrict s, int n)
     bp_v4f_store (d + i, bp_v4f_load (d + i) + bp_v4f_load (s + i));
   for (; i < n; i++)
     d[i] += s[i];
+}
+
+/* Zeros columns [c0, c1) of rows [r0, r1) of a (rows, w) block. Walked column by column, so
+ * GCC does not turn each row's few stores into a call to memset. */
+static inline void
+zero_columns (float *m, int w, int r0, int r1, int c0, int c1)
+{
+  for (int c = c0; c < c1; c++)
+    for (int r = r0; r < r1; r++)
+      m[(size_t) r * (size_t) w + (size_t) c] = 0.0f;
 }
 
 int
@@ -59,9 +73,109 @@ inside_run (int n_in, int n_out, int s, int pad, int off, int *lo, int *hi)
     *lo = *hi;
 }
 
+/* The matrix row of kernel offset (ki, kj) when sh = sw = 1 and ow = w: for the output rows
+ * [oy_lo, oy_hi) whose input row exists, dst[oy*w + ox] = plane[(oy + ki - pt)*w + ox + kj - pl],
+ * which is one contiguous range of the plane (clipped where it would start before the plane
+ * or end after it: those entries are wrap-around ones and zeroed after). */
+static inline void
+block_range (const bp_window_geom *g, int ki, int kj, int oy_lo, int oy_hi, size_t *dst,
+             size_t *src, size_t *len)
+{
+  long plane = (long) g->h * g->w;
+  long d = (long) oy_lo * g->w;
+  long s = (long) (oy_lo + ki - g->pad_top) * g->w + (kj - g->pad_left);
+  long n = (long) (oy_hi - oy_lo) * g->w;
+  if (s < 0)
+    {
+      d -= s;
+      n += s;
+      s = 0;
+    }
+  if (s + n > plane)
+    n = plane - s;
+  *dst = (size_t) d;
+  *src = (size_t) s;
+  *len = n > 0 ? (size_t) n : 0;
+}
+
+static bool
+shifted_rows (const bp_window_geom *g)
+{
+  return g->sh == 1 && g->sw == 1 && g->ow == g->w;
+}
+
+static void
+im2col_shifted (const bp_window_geom *g, const float *x, float *col, size_t ldcol)
+{
+  const int oh = g->oh, w = g->w;
+  size_t row = 0;
+  for (int ci = 0; ci < g->c; ci++)
+    {
+      const float *plane = x + (size_t) ci * g->h * w; /* (h, w) */
+      for (int ki = 0; ki < g->kh; ki++)
+        {
+          int oy_lo, oy_hi;
+          inside_run (g->h, oh, 1, g->pad_top, ki, &oy_lo, &oy_hi);
+          for (int kj = 0; kj < g->kw; kj++, row++)
+            {
+              float *dst = col + row * ldcol; /* (oh, w) */
+              int ox_lo, ox_hi;
+              inside_run (w, w, 1, g->pad_left, kj, &ox_lo, &ox_hi);
+              if (ox_lo == ox_hi || oy_lo == oy_hi)
+                {
+                  memset (dst, 0, (size_t) oh * w * sizeof *dst);
+                  continue;
+                }
+              memset (dst, 0, (size_t) oy_lo * w * sizeof *dst);
+              size_t d, s, n;
+              block_range (g, ki, kj, oy_lo, oy_hi, &d, &s, &n);
+              memcpy (dst + d, plane + s, n * sizeof *dst);
+              zero_columns (dst, w, oy_lo, oy_hi, 0, ox_lo);
+              zero_columns (dst, w, oy_lo, oy_hi, ox_hi, w);
+              memset (dst + (size_t) oy_hi * w, 0, (size_t) (oh - oy_hi) * w * sizeof *dst);
+            }
+        }
+    }
+}
+
+static void
+col2im_shifted (const bp_window_geom *g, float *col, size_t ldcol, float *x)
+{
+  const int w = g->w;
+  size_t row = 0;
+  for (int ci = 0; ci < g->c; ci++)
+    {
+      float *plane = x + (size_t) ci * g->h * w; /* (h, w) */
+      for (int ki = 0; ki < g->kh; ki++)
+        {
+          int oy_lo, oy_hi;
+          inside_run (g->h, g->oh, 1, g->pad_top, ki, &oy_lo, &oy_hi);
+          for (int kj = 0; kj < g->kw; kj++, row++)
+            {
+              float *src = col + row * ldcol; /* (oh, w) */
+              int ox_lo, ox_hi;
+              inside_run (w, w, 1, g->pad_left, kj, &ox_lo, &ox_hi);
+              if (ox_lo == ox_hi || oy_lo == oy_hi)
+                continue;
+              /* what fell on the padding must not land on the other edge */
+              zero_columns (src, w, oy_lo, oy_hi, 0, ox_lo);
+              zero_columns (src, w, oy_lo, oy_hi, ox_hi, w);
+              size_t d, s, n;
+              block_range (g, ki, kj, oy_lo, oy_hi, &d, &s, &n);
+              add_run (plane + s, src + d, (int) n);
+            }
+        }
+    }
+}
+
 void
 bp_im2col (const bp_window_geom *g, const float *x, float *col, size_t ldcol)
 {
+  if (shifted_rows (g))
+    {
+      im2col_shifted (g, x, col, ldcol);
+      return;
+    }
   const int oh = g->oh, ow = g->ow;
   size_t row = 0;
   for (int ci = 0; ci < g->c; ci++)
@@ -104,8 +218,13 @@ bp_im2col (const bp_window_geom *g, const float *x, float *col, size_t ldcol)
 }
 
 void
-bp_col2im (const bp_window_geom *g, const float *col, size_t ldcol, float *x)
+bp_col2im (const bp_window_geom *g, float *col, size_t ldcol, float *x)
 {
+  if (shifted_rows (g))
+    {
+      col2im_shifted (g, col, ldcol, x);
+      return;
+    }
   const int ow = g->ow;
   size_t row = 0;
   for (int ci = 0; ci < g->c; ci++)

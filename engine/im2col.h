@@ -28,5 +28,6 @@ int bp_window_axis (int n, int k, int s, int same, int *pad_before);
 void bp_im2col (const bp_window_geom *g, const float *x, float *col, size_t ldcol);
 
 /* The adjoint of bp_im2col: x += col2im(col); every column entry adds to the input value it
- * was copied from (padding entries are dropped). */
-void bp_col2im (const bp_window_geom *g, const float *col, size_t ldcol, float *x);
+ * was copied from (padding entries are dropped). col is workspace: the entries that fall on
+ * the padding may be set to zero on the way. */
+void bp_col2im (const bp_window_geom *g, float *col, size_t ldcol, float *x);
