@@ -26,7 +26,8 @@ const char *bp_act_name (bp_act act);
 /* y = f(x) over n values (x and y may alias), except softmax: see bp_act_softmax_rows. */
 void bp_act_forward (bp_act act, float alpha, const float *x, float *y, size_t n);
 
-/* dx = dy * f'(x) given both x (pre-activation) and y = f(x); dx may alias dy. */
+/* dx = dy * f'(x) given both x (pre-activation) and y = f(x); dx may alias dy. x may be NULL
+ * when !bp_act_needs_input (act). */
 void bp_act_backward (bp_act act, float alpha, const float *x, const float *y,
                       const float *dy, float *dx, size_t n);
 

@@ -10,8 +10,16 @@ torch.set_printoptions(precision=10)
 
 
 def c_array(name, t):
-    vals = ", ".join("%.9g" % v for v in t.detach().reshape(-1).tolist())
-    print("static const float %s[] = { %s };" % (name, vals))
+    """A C initializer, wrapped at 100 columns."""
+    vals = ["%.9g" % v for v in t.detach().reshape(-1).tolist()]
+    lines, line = [], "  "
+    for v in vals:
+        if len(line) + len(v) + 2 > 100:
+            lines.append(line.rstrip())
+            line = "  "
+        line += v + ", "
+    lines.append(line.rstrip().rstrip(","))
+    print("static const float %s[] = {\n%s\n};" % (name, "\n".join(lines)))
 
 
 X = torch.tensor([-90.0, -20.0, -5.0, -1.5, -0.3, 0.0, 0.2, 0.9, 3.0, 12.0, 30.0, 90.0])
