@@ -3,7 +3,9 @@
  * bp_net_train_step) and as a bp_session with a reader draining the metric log and taking
  * snapshots at 30 Hz (histograms; for tiny also the 100x100 decision grid and the neuron
  * thumbnails). Runs alternate bare/session and the medians are compared.
- * usage: session-overhead [mlp|tiny|all] [REPS]   (OPENBLAS_NUM_THREADS=2 recommended) */
+ * usage: session-overhead [mlp|tiny|all] [REPS] [bare-session]
+ * (OPENBLAS_NUM_THREADS=2 recommended). "bare-session": no snapshots, no history, no reader,
+ * to tell the per-step cost of the session from the snapshots'. */
 #define _POSIX_C_SOURCE 200809L
 #include "bench/workloads.h"
 #include "data/synth.h"
@@ -18,6 +20,8 @@
 #include <time.h>
 
 #define TINY_STEPS 100000 /* 5x W4's 20,000, so one run lasts long enough to time */
+
+static bool no_snapshots; /* set once from argv before any thread starts */
 
 static double
 now_s (void)
@@ -127,6 +131,11 @@ session_run (const job *j, reader *r)
   bp_session_config_defaults (&cfg, j->spec);
   cfg.max_epochs = 0;
   cfg.max_steps = j->steps;
+  if (no_snapshots)
+    {
+      cfg.snapshots.interval_s = 1e9;
+      cfg.history_every = 0;
+    }
   char err[256];
   bp_session *s = bp_session_new (j->spec, j->ds, &j->split, NULL, &cfg, err, sizeof err);
   if (s == NULL)
@@ -138,13 +147,15 @@ session_run (const job *j, reader *r)
   r->s = s;
   atomic_init (&r->done, false);
   pthread_t th;
-  pthread_create (&th, NULL, reader_main, r);
+  if (!no_snapshots)
+    pthread_create (&th, NULL, reader_main, r);
   double t0 = now_s ();
   bp_session_play (s);
   bp_session_wait (s, -1);
   double t = now_s () - t0;
   atomic_store (&r->done, true);
-  pthread_join (th, NULL);
+  if (!no_snapshots)
+    pthread_join (th, NULL);
   if (bp_session_get_step (s) != j->steps)
     {
       fprintf (stderr, "session-overhead: the session stopped early\n");
@@ -208,6 +219,7 @@ main (int argc, char **argv)
   int reps = argc > 2 ? atoi (argv[2]) : 3;
   if (reps < 1 || reps > 31)
     reps = 3;
+  no_snapshots = argc > 3 && !strcmp (argv[3], "bare-session");
   char err[512];
   if (!strcmp (which, "tiny") || !strcmp (which, "all"))
     {

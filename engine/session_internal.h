@@ -167,7 +167,7 @@ struct bp_session {
   float *grid_x;            /* (grid_size^2, n_inputs): the plane mapped to inputs */
   float *ngrid_x;           /* (neuron_size^2, n_inputs) */
   int grid_x_size, ngrid_x_size;
-  float *map_buf;           /* unused */
+  bp_net *view_net;         /* the net's twin compiled for 256 rows: snapshot forwards */
   int snap_layers;          /* layers snap_ranges and act_hist were made for */
   int last_n;               /* rows of the last training batch */
   bp_histogram *hist_tmp;   /* n_layers * BP_HIST_TENSOR_COUNT, for history entries */

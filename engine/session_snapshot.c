@@ -152,6 +152,35 @@ plane_inputs (bp_session *s, int size)
 
 /* ---- snapshots ---- */
 
+/* The network's twin for snapshot forwards (grids, the chosen sample): compiled once for
+ * GRID_CHUNK_ROWS rows, given the current parameters and buffers before each use, so the
+ * training net stays compiled for its batch alone. NULL when memory is short. */
+static bp_net *
+view_net (bp_session *s)
+{
+  if (s->view_net == NULL)
+    {
+      char err[128];
+      s->view_net = bp_net_create (s->spec, err, sizeof err);
+      if (s->view_net == NULL)
+        return NULL;
+      if (bp_net_compile (s->view_net, GRID_CHUNK_ROWS, err, sizeof err) != 0)
+        {
+          bp_net_free (s->view_net);
+          s->view_net = NULL;
+          return NULL;
+        }
+    }
+  memcpy (bp_net_params (s->view_net), bp_net_params (s->net),
+          bp_net_param_count (s->net) * sizeof (float));
+  for (int i = 0; i < bp_net_n_layers (s->net); i++)
+    {
+      bp_layer *a = bp_net_layer (s->net, i), *b = bp_net_layer (s->view_net, i);
+      memcpy (b->buffers, a->buffers, a->n_buffers * sizeof (float));
+    }
+  return s->view_net;
+}
+
 typedef struct layout {
   int n_layers;
   bool small, sample, grid, neurons;
@@ -336,18 +365,21 @@ fill_sample (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
   sn->sample_label = -1;
   if (!lo->sample)
     return;
+  bp_net *vn = view_net (s);
+  if (vn == NULL)
+    return;
   uint32_t row = (uint32_t) s->sample_row;
   bp_session_gather (s, &row, 1);
   float *in = carve (cur, (size_t) s->n_inputs);
   memcpy (in, s->bx, sizeof (float) * (size_t) s->n_inputs);
-  const float *y = bp_net_predict (s->net, s->bx, 1, true);
+  const float *y = bp_net_predict (vn, s->bx, 1, true);
   float *out = carve (cur, (size_t) s->n_outputs);
   memcpy (out, y, sizeof (float) * (size_t) s->n_outputs);
   for (int i = 0; i < lo->n_layers; i++)
     {
-      size_t n = bp_net_layer (s->net, i)->out_size;
+      size_t n = bp_net_layer (vn, i)->out_size;
       float *o = carve (cur, n);
-      memcpy (o, bp_net_layer_output (s->net, i), n * sizeof (float));
+      memcpy (o, bp_net_layer_output (vn, i), n * sizeof (float));
       slot->layers[i].sample_output = o;
     }
   sn->sample_input = in;
@@ -377,7 +409,10 @@ fill_grid (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
   g->y_max = s->plane[3];
   g->n_outputs = s->n_outputs;
   g->n_inputs = s->n_inputs;
-  int chunk = s->buf_rows < GRID_CHUNK_ROWS ? s->buf_rows : GRID_CHUNK_ROWS;
+  const int chunk = GRID_CHUNK_ROWS;
+  bp_net *vn = lo->grid || lo->neurons ? view_net (s) : NULL;
+  if (vn == NULL)
+    return;
   if (lo->grid && ensure_plane (s, &s->grid_x, &s->grid_x_size, lo->gs))
     {
       size_t cells = (size_t) lo->gs * lo->gs, k_out = (size_t) s->n_outputs;
@@ -385,7 +420,7 @@ fill_grid (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
       for (size_t at = 0; at < cells; at += (size_t) chunk)
         {
           int k = (int) (cells - at < (size_t) chunk ? cells - at : (size_t) chunk);
-          const float *y = bp_net_predict (s->net, s->grid_x + at * (size_t) s->n_inputs, k, true);
+          const float *y = bp_net_predict (vn, s->grid_x + at * (size_t) s->n_inputs, k, true);
           memcpy (v + at * k_out, y, sizeof (float) * (size_t) k * k_out);
         }
       g->valid = true;
@@ -414,12 +449,12 @@ fill_grid (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
   for (size_t at = 0; at < cells; at += (size_t) chunk)
     {
       int k = (int) (cells - at < (size_t) chunk ? cells - at : (size_t) chunk);
-      bp_net_predict (s->net, s->ngrid_x + at * (size_t) f, k, false);
+      bp_net_predict (vn, s->ngrid_x + at * (size_t) f, k, false);
       for (int i = 0; i < lo->n_layers; i++)
         if (base[i] != NULL)
           {
-            size_t u_n = bp_net_layer (s->net, i)->out_size;
-            const float *y = bp_net_layer_output (s->net, i);
+            size_t u_n = bp_net_layer (vn, i)->out_size;
+            const float *y = bp_net_layer_output (vn, i);
             for (int r = 0; r < k; r++)
               for (size_t u = 0; u < u_n; u++)
                 base[i][u * cells + at + (size_t) r] = y[(size_t) r * u_n + u];
@@ -489,6 +524,8 @@ bp_session_snapshot_forget_net (bp_session *s)
   free (s->hist_has);
   free (s->grid_x);
   free (s->ngrid_x);
+  bp_net_free (s->view_net);
+  s->view_net = NULL;
   s->snap_ranges = NULL;
   s->act_hist = NULL;
   s->hist_tmp = NULL;
@@ -509,5 +546,4 @@ bp_session_snapshot_slots_free (bp_session *s)
       free (s->slots[i].floats);
       free (s->slots[i].neuron_ptrs);
     }
-  free (s->map_buf);
 }

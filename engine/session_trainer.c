@@ -9,8 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-#define GRID_CHUNK 256 /* rows per forward pass of the snapshot grids */
-
 double
 bp_session_now (void)
 {
@@ -74,8 +72,9 @@ steps_per_epoch (const bp_session *s)
 int
 bp_session_size_buffers (bp_session *s, int rows)
 {
-  /* 2-D problems also push the snapshot grids through the same compiled batch. */
-  int need = s->two_d && rows < GRID_CHUNK ? GRID_CHUNK : rows;
+  /* Exactly the batch: the engine clears its gradient buffers for the compiled size every
+   * step, so compiling bigger would slow every step (snapshots use a twin, view_net). */
+  int need = rows;
   if (need <= s->buf_rows)
     return 0;
   char err[128];
