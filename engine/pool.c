@@ -103,56 +103,44 @@ maxpool_plane (const bp_window_geom *g, const float *xp, float *yp, int32_t *ap,
       }
 }
 
-/* The usual 2x2 window at stride 2, four outputs at a time: the even and odd columns of the two
- * input rows are pulled apart with shuffles and compared lane by lane, in the same order as
- * maxpool_plane (row 0 even, row 0 odd, row 1 even, row 1 odd). */
+/* Lane by lane: where c beats best (or is NaN), take it and its index. */
+static inline void
+take_if_larger (bp_v4f c, bp_v4i ci, bp_v4f *best, bp_v4i *best_i)
+{
+  bp_v4i take = (c > *best) | (c != c);
+  *best = bp_v4f_select (take, c, *best);
+  *best_i = (take & ci) | (~take & *best_i);
+}
+
+/* The usual 2x2 window at stride 2, four outputs at a time (rows of at least 4 outputs): the
+ * even and odd columns of the two input rows are pulled apart with shuffles and compared lane
+ * by lane, in the same order as maxpool_plane (row 0 even, row 0 odd, row 1 even, row 1 odd).
+ * A row's last group of four is aligned to its end and may overlap the one before, which it
+ * then recomputes to the same values: no partial loads, no scalar tail. */
 static void
 maxpool_plane_2x2 (const bp_window_geom *g, const float *xp, float *yp, int32_t *ap,
                    int32_t base)
 {
   const bp_v4i even = { 0, 2, 4, 6 }, odd = { 1, 3, 5, 7 }, step = { 0, 2, 4, 6 };
+  const int w = g->w, ow = g->ow;
   for (int oy = 0; oy < g->oh; oy++)
     {
-      const float *r0 = xp + 2 * oy * g->w, *r1 = r0 + g->w;
-      float *y = yp + oy * g->ow;
-      int32_t *a = ap + oy * g->ow;
-      int ox = 0;
-      for (; ox + 4 <= g->ow && 2 * ox + 8 <= g->w; ox += 4)
+      const float *r0 = xp + 2 * oy * w, *r1 = r0 + w;
+      float *y = yp + oy * ow;
+      int32_t *a = ap + oy * ow;
+      for (int ox0 = 0; ox0 < ow; ox0 += 4)
         {
+          int ox = ox0 + 4 <= ow ? ox0 : ow - 4;
           bp_v4f p0 = bp_v4f_load (r0 + 2 * ox), p1 = bp_v4f_load (r0 + 2 * ox + 4);
           bp_v4f q0 = bp_v4f_load (r1 + 2 * ox), q1 = bp_v4f_load (r1 + 2 * ox + 4);
-          bp_v4f c[4] = {
-            __builtin_shuffle (p0, p1, even), __builtin_shuffle (p0, p1, odd),
-            __builtin_shuffle (q0, q1, even), __builtin_shuffle (q0, q1, odd),
-          };
-          bp_v4i i0 = base + 2 * oy * g->w + 2 * ox + step;
-          bp_v4i off[4] = { i0, i0 + 1, i0 + g->w, i0 + g->w + 1 };
-          bp_v4f best = c[0];
-          bp_v4i best_i = off[0];
-          for (int k = 1; k < 4; k++)
-            {
-              bp_v4i take = (c[k] > best) | (c[k] != c[k]);
-              best = bp_v4f_select (take, c[k], best);
-              best_i = (take & off[k]) | (~take & best_i);
-            }
+          bp_v4i i0 = base + 2 * oy * w + 2 * ox + step;
+          bp_v4f best = __builtin_shuffle (p0, p1, even);
+          bp_v4i best_i = i0;
+          take_if_larger (__builtin_shuffle (p0, p1, odd), i0 + 1, &best, &best_i);
+          take_if_larger (__builtin_shuffle (q0, q1, even), i0 + w, &best, &best_i);
+          take_if_larger (__builtin_shuffle (q0, q1, odd), i0 + w + 1, &best, &best_i);
           bp_v4f_store (y + ox, best);
           memcpy (a + ox, &best_i, sizeof best_i);
-        }
-      for (; ox < g->ow; ox++)
-        {
-          int first = 2 * oy * g->w + 2 * ox;
-          int idx[4] = { first, first + 1, first + g->w, first + g->w + 1 };
-          int best_i = idx[0];
-          float best = xp[idx[0]];
-          for (int k = 1; k < 4; k++)
-            {
-              float v = xp[idx[k]];
-              int take = (v > best) | (v != v);
-              best = take ? v : best;
-              best_i = take ? idx[k] : best_i;
-            }
-          y[ox] = best;
-          a[ox] = base + best_i;
         }
     }
 }
@@ -162,7 +150,7 @@ maxpool_forward (bp_layer *L, int batch, bool train)
 {
   bp_window_geom g = pool_geom (&L->spec->u.pool, L->in);
   const size_t hw = (size_t) g.h * (size_t) g.w, ohw = (size_t) g.oh * (size_t) g.ow;
-  const bool two = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2;
+  const bool two = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ow >= 4;
   int32_t *arg = (int32_t *) L->scratch; /* (batch, C, OH, OW) */
   for (int n = 0; n < batch; n++)
     for (int ch = 0; ch < g.c; ch++)
