@@ -6,6 +6,10 @@
 
 #include <stdbool.h>
 
+/* Products of at most this many multiply-adds (M*N*K) run bp_gemm's own loops, larger ones
+ * cblas_sgemm (the measurement behind the number is in blas.c). */
+#define BP_GEMM_SMALL_MNK 768
+
 /* C(M,N) = alpha * op(A) * op(B) + beta * C, row-major; op(X) = X or X^T.
  * lda/ldb/ldc are the row strides of A, B, C as stored. */
 void bp_gemm (bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float *A,

@@ -71,25 +71,39 @@ check_one (bool ta, bool tb, int M, int N, int K, float alpha, float beta, int p
   g_free (R);
 }
 
-/* Shapes on both sides of the small-product threshold (M*N*K <= 4096 runs the plain loops,
- * see blas.c), chosen to reach every branch of the small path: full and partial panels of 8
+/* Shapes on both sides of the small-product threshold (M*N*K <= BP_GEMM_SMALL_MNK runs the
+ * plain loops), chosen to reach every branch of the small path: full and partial panels of 8
  * columns, 4-row blocks and leftover rows, K beyond one packed chunk (256), the dot-product
  * path (A B^T with few rows or columns), the transposed write for narrow C (N < 4, M >= 8),
- * and dense layers' own shapes (2-8-8-1 at batch 10). */
-static const int shapes[][3] = {
+ * and the 2-8-8-1 net's own products at batch 10. */
+static const int small_shapes[][3] = {
   { 1, 1, 1 }, { 3, 5, 7 }, { 7, 3, 5 }, { 4, 8, 8 }, { 10, 8, 2 }, { 8, 2, 10 },
-  { 10, 1, 8 }, { 1, 8, 10 }, { 10, 8, 1 }, { 9, 3, 11 }, { 13, 9, 17 }, { 2, 7, 290 },
-  { 5, 17, 33 }, { 16, 16, 16 }, { 12, 1, 300 },
-  /* BLAS side */
-  { 33, 65, 17 }, { 64, 10, 128 }, { 1, 784, 10 }, { 17, 31, 47 }, { 32, 128, 200 },
+  { 10, 1, 8 }, { 1, 8, 10 }, { 10, 8, 1 }, { 10, 8, 8 }, { 8, 8, 10 }, { 9, 3, 11 },
+  { 13, 9, 5 }, { 5, 17, 7 }, { 16, 16, 3 }, { 2, 1, 300 }, { 1, 2, 300 }, { 2, 1, 257 },
+};
+
+static const int blas_shapes[][3] = {
+  { 13, 9, 17 }, { 33, 65, 17 }, { 64, 10, 128 }, { 1, 784, 10 }, { 17, 31, 47 },
+  { 32, 128, 200 },
 };
 
 static void
 run_all (float alpha, float beta, int pad)
 {
-  for (size_t s = 0; s < G_N_ELEMENTS (shapes); s++)
-    for (int t = 0; t < 4; t++)
-      check_one (t & 1, t & 2, shapes[s][0], shapes[s][1], shapes[s][2], alpha, beta, pad);
+  for (size_t s = 0; s < G_N_ELEMENTS (small_shapes); s++)
+    {
+      const int *d = small_shapes[s];
+      g_assert_cmpint (d[0] * d[1] * d[2], <=, BP_GEMM_SMALL_MNK);
+      for (int t = 0; t < 4; t++)
+        check_one (t & 1, t & 2, d[0], d[1], d[2], alpha, beta, pad);
+    }
+  for (size_t s = 0; s < G_N_ELEMENTS (blas_shapes); s++)
+    {
+      const int *d = blas_shapes[s];
+      g_assert_cmpint (d[0] * d[1] * d[2], >, BP_GEMM_SMALL_MNK);
+      for (int t = 0; t < 4; t++)
+        check_one (t & 1, t & 2, d[0], d[1], d[2], alpha, beta, pad);
+    }
 }
 
 static void
@@ -146,7 +160,7 @@ test_naive_by_hand (void)
 static void
 test_blas_rules (void)
 {
-  const int sizes[][3] = { { 3, 5, 7 }, { 40, 50, 60 } };
+  const int sizes[][3] = { { 3, 5, 7 }, { 40, 50, 60 } }; /* small path, then BLAS */
   for (size_t s = 0; s < G_N_ELEMENTS (sizes); s++)
     for (int t = 0; t < 4; t++)
       {
