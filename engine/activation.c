@@ -88,7 +88,7 @@ v_tanh (bp_v4f x)
   bp_v4f ac = bp_v4f_select (a > 10.0f, bp_v4f_splat (10.0f), a); /* NaN passes */
   bp_v4f e = bp_v4f_exp (ac + ac);
   bp_v4f big = 1.0f - 2.0f / (e + 1.0f);
-  big = (bp_v4f) ((bp_v4i) big | ((bp_v4i) x & (int32_t) 0x80000000)); /* sign of x */
+  big = (bp_v4f) ((bp_v4i) big | ((bp_v4i) x & INT32_MIN)); /* sign of x */
   bp_v4f u = x * x;
   bp_v4f p = bp_v4f_splat (-0.005718891533775274f);
   p = p * u + 0.020653063925384612f;
