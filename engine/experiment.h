@@ -153,6 +153,8 @@ typedef struct bp_experiment_dataset {
   bp_scaler scaler;   /* n_features 0 when the scaling is none */
   unsigned maps;      /* exp->data.features */
   float plane[4];     /* with maps: x1 and x2's range over the training rows, widened 10% */
+  size_t rows_dropped;  /* CSV rows skipped with drop_bad_rows */
+  char first_drop[256]; /* why the first was ("" when none) */
 } bp_experiment_dataset;
 
 /* Loads exp->data.source (synthetic parameters, CSV and IDX options applied), maps the

@@ -106,10 +106,13 @@ bp_experiment_load_dataset (const bp_experiment *exp, bp_experiment_dataset *out
     },
     .idx_labels = d->idx_labels,
   };
-  bp_dataset *raw = bp_source_load (source, &opts, NULL, err, errlen);
+  bp_csv_info info = { 0 };
+  bp_dataset *raw = bp_source_load (source, &opts, &info, err, errlen);
   free (source);
   if (raw == NULL)
     return -1;
+  out->rows_dropped = info.rows_dropped;
+  memcpy (out->first_drop, info.first_drop, sizeof out->first_drop); /* both 256 bytes */
   bp_dataset *ds = raw;
   if (d->features != 0)
     {
