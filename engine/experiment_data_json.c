@@ -289,7 +289,8 @@ bp_experiment_read_data (const cJSON *obj, const char *base_dir, bp_experiment_d
   char got[96];
   if (!cJSON_IsObject (obj))
     {
-      bp_spec_say (&r, "\"data\" must be an object, got %s", bp_spec_describe (obj, got, sizeof got));
+      bp_spec_say (&r, "\"data\" must be an object, got %s",
+                   bp_spec_describe (obj, got, sizeof got));
       return -1;
     }
   static const char *const keys[] = { "source", "params", "label", "task", "header",

@@ -11,8 +11,6 @@
 
 #define N_OF(a) ((int) (sizeof (a) / sizeof (a)[0]))
 #define MAX_LONG_SETTING 1000000000
-#define MAX_TITLE 256
-#define MAX_DESCRIPTION 16384
 
 int
 bp_experiment_read_u64 (bp_spec_reader *r, const cJSON *obj, const char *key, uint64_t max,
@@ -97,7 +95,8 @@ object_field (bp_spec_reader *r, const cJSON *obj, const char *key, bool *bad)
   if (v != NULL && !cJSON_IsObject (v))
     {
       char got[96];
-      bp_spec_say_field (r, key, "must be an object, got %s", bp_spec_describe (v, got, sizeof got));
+      bp_spec_say_field (r, key, "must be an object, got %s",
+                         bp_spec_describe (v, got, sizeof got));
       *bad = true;
       return NULL;
     }

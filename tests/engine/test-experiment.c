@@ -273,6 +273,17 @@ test_roundtrip_bpx (void)
   g_assert_true (g_file_get_contents (again, &b2, &n2, NULL));
   g_assert_cmpmem (b1, n1, b2, n2);
 
+  /* A session's weights file (bp_net_save_safetensors) opens as an experiment without data. */
+  g_autofree char *weights = g_build_filename (dir, "session.st", NULL);
+  const char *keys[] = { "format", "step" }, *vals[] = { "backprop-weights-1", "3" };
+  g_assert_cmpint (bp_net_save_safetensors (net, weights, keys, vals, 2, err, sizeof err), ==, 0);
+  bp_experiment *w = load_ok (weights);
+  g_assert_null (w->data.source);
+  assert_same_weights (e, w);
+  g_autofree char *ws = bp_spec_to_json (w->spec), *es = bp_spec_to_json (e->spec);
+  g_assert_cmpstr (ws, ==, es);
+  bp_experiment_free (w);
+
   bp_net_free (fresh);
   bp_net_free (net);
   bp_experiment_free (back);
