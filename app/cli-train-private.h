@@ -6,19 +6,19 @@
 #include "data/split.h"
 #include "engine/session.h"
 
-typedef struct cJSON cJSON;
+#include "engine/experiment.h"
 
 typedef struct cli_plan {
-  cJSON *exp;          /* the experiment's JSON, when there is one */
-  char *spec_path;     /* the experiment's spec file, next to it */
-  char *data_source;   /* the experiment's data source */
-  const char *scaling; /* the experiment's scaling */
-  double val_ratio, test_ratio;
-  bp_spec *spec;
-  bp_dataset *ds;
-  bp_split split;
-  bp_scaler scaler;
-  bool have_scaler;
+  bp_experiment *exp;        /* EXPERIMENT.json / .bpx, when given */
+  bp_experiment_dataset xd;  /* its dataset (exp only) */
+  bp_spec *spec;             /* what trains (owned) */
+  /* The data: xd's, or loaded from --data into the three below. */
+  bp_dataset *own_ds;
+  bp_split own_split;
+  bp_scaler own_scaler;
+  const bp_dataset *ds;
+  const bp_split *split;
+  const bp_scaler *scaler;   /* NULL: features as stored */
 } cli_plan;
 
 /* Reads the experiment, the spec and the data, splits and scales. 0, or an exit status with
@@ -28,3 +28,6 @@ int bp_cli_plan_make (cli_plan *p, const bp_cli_train_options *o, bp_cli_data_op
 void bp_cli_plan_config (const cli_plan *p, const bp_cli_train_options *o,
                          bp_session_config *cfg);
 void bp_cli_plan_free (cli_plan *p);
+/* An experiment's trained weights go into the session's network. 0, or an exit status with
+ * the message printed. */
+int bp_cli_plan_apply_weights (const cli_plan *p, bp_session *s, FILE *err);

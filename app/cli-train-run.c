@@ -143,13 +143,18 @@ bp_cli_train (const bp_cli_train_options *o, bp_cli_data_options *data, FILE *ou
   bp_session_config cfg;
   bp_cli_plan_config (&p, o, &cfg);
   char msg[512] = "";
-  bp_session *s = bp_session_new (p.spec, p.ds, &p.split, p.have_scaler ? &p.scaler : NULL,
-                                  &cfg, msg, sizeof msg);
+  bp_session *s = bp_session_new (p.spec, p.ds, p.split, p.scaler, &cfg, msg, sizeof msg);
   if (s == NULL)
     {
       fprintf (err, "backprop-train: %s\n", msg);
       bp_cli_plan_free (&p);
       return BP_EXIT_USAGE;
+    }
+  if ((status = bp_cli_plan_apply_weights (&p, s, err)) != 0)
+    {
+      bp_session_free (s);
+      bp_cli_plan_free (&p);
+      return status;
     }
   atomic_file csv = { 0 };
   if (o->metrics_csv != NULL)
@@ -167,8 +172,8 @@ bp_cli_train (const bp_cli_train_options *o, bp_cli_data_options *data, FILE *ou
   bool regression = p.ds->task == BP_TASK_REGRESSION;
   if (!o->quiet)
     fprintf (out, "training on %s: %u rows, %u for validation, %u for test; %zu parameters\n",
-             p.ds->name ? p.ds->name : data->source, p.split.n_train, p.split.n_val,
-             p.split.n_test, bp_spec_param_count (p.spec));
+             p.ds->name ? p.ds->name : data->source, p.split->n_train, p.split->n_val,
+             p.split->n_test, bp_spec_param_count (p.spec));
   interrupted = 0;
   struct sigaction sa = { .sa_handler = on_sigint }, old_sa;
   sigemptyset (&sa.sa_mask);
@@ -241,10 +246,11 @@ bp_cli_train (const bp_cli_train_options *o, bp_cli_data_options *data, FILE *ou
                interrupted ? "interrupted" : "finished", (unsigned long long) st.step, st.epoch,
                st.time);
     }
-  if (p.split.n_test > 0 && rc == BP_EXIT_OK)
+  if (p.split->n_test > 0 && rc == BP_EXIT_OK)
     {
       double loss, acc;
-      if (bp_session_evaluate (s, p.split.test, p.split.n_test, &loss, &acc, msg, sizeof msg) == 0
+      if (bp_session_evaluate (s, p.split->test, p.split->n_test, &loss, &acc, msg, sizeof msg)
+            == 0
           && !o->quiet)
         fprintf (out, regression ? "test: loss %.4f\n" : "test: loss %.4f  acc %.4f\n", loss,
                  acc);

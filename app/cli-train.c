@@ -3,8 +3,6 @@
  * data), the split, the scaler and the session's configuration. */
 #include "app/cli-train-private.h"
 
-#include <cjson/cJSON.h>
-#include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,176 +17,6 @@ bp_cli_train_options_init (bp_cli_train_options *o)
   o->steps = -1;
   o->val_ratio = -1;
   o->test_ratio = -1;
-}
-
-static char *
-read_text (const char *path, size_t *len, char *err, size_t errlen)
-{
-  FILE *f = fopen (path, "rb");
-  if (f == NULL)
-    {
-      snprintf (err, errlen, "%s: cannot open: %m", path);
-      return NULL;
-    }
-  char *buf = NULL;
-  size_t n = 0, cap = 0;
-  for (;;)
-    {
-      if (n + 4096 + 1 > cap)
-        {
-          cap = cap ? cap * 2 : 65536;
-          if (cap > ((size_t) 8 << 20) + 65536)
-            {
-              snprintf (err, errlen, "%s: larger than 8 MiB; not an experiment file", path);
-              free (buf);
-              fclose (f);
-              return NULL;
-            }
-          char *nb = realloc (buf, cap);
-          if (nb == NULL)
-            {
-              snprintf (err, errlen, "%s: out of memory", path);
-              free (buf);
-              fclose (f);
-              return NULL;
-            }
-          buf = nb;
-        }
-      size_t k = fread (buf + n, 1, cap - n - 1, f);
-      n += k;
-      if (k == 0)
-        break;
-    }
-  fclose (f);
-  buf[n] = '\0';
-  *len = n;
-  return buf;
-}
-
-/* path relative to the experiment file's folder (unless absolute); caller frees. */
-static char *
-beside (const char *experiment, const char *path)
-{
-  if (path[0] == '/' || experiment == NULL)
-    return strdup (path);
-  char *copy = strdup (experiment);
-  const char *dir = dirname (copy);
-  size_t n = strlen (dir) + strlen (path) + 2;
-  char *out = malloc (n);
-  snprintf (out, n, "%s/%s", dir, path);
-  free (copy);
-  return out;
-}
-
-static bool
-number_field (const cJSON *o, const char *name, double lo, double hi, double *out,
-              const char *file, char *err, size_t errlen)
-{
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive (o, name);
-  if (v == NULL)
-    return true;
-  if (!cJSON_IsNumber (v) || !(v->valuedouble >= lo && v->valuedouble < hi))
-    {
-      snprintf (err, errlen, "%s: data.%s must be a number in [%g, %g)", file, name, lo, hi);
-      return false;
-    }
-  *out = v->valuedouble;
-  return true;
-}
-
-/* Reads EXPERIMENT.json: {"spec": {...} or "spec.json", "data": "SOURCE" or {"source",
- * "label", "task", "val_ratio", "test_ratio", "scaling", "drop_bad_rows"}}. Command-line
- * options win over what it says. */
-static int
-read_experiment (cli_plan *p, const bp_cli_train_options *o, bp_cli_data_options *data,
-                 char *err, size_t errlen)
-{
-  size_t len;
-  char *text = read_text (o->experiment, &len, err, errlen);
-  if (text == NULL)
-    return -1;
-  p->exp = cJSON_ParseWithLength (text, len);
-  free (text);
-  const char *f = o->experiment;
-  if (!cJSON_IsObject (p->exp))
-    {
-      snprintf (err, errlen, "%s: not a JSON object", f);
-      return -1;
-    }
-  for (const cJSON *it = p->exp->child; it != NULL; it = it->next)
-    if (strcmp (it->string, "format") != 0 && strcmp (it->string, "version") != 0
-        && strcmp (it->string, "spec") != 0 && strcmp (it->string, "data") != 0
-        && strcmp (it->string, "meta") != 0)
-      {
-        snprintf (err, errlen, "%s: unknown field \"%s\"", f, it->string);
-        return -1;
-      }
-  const cJSON *spec = cJSON_GetObjectItemCaseSensitive (p->exp, "spec");
-  if (o->spec == NULL && cJSON_IsString (spec))
-    {
-      p->spec_path = beside (f, spec->valuestring);
-    }
-  else if (o->spec == NULL && cJSON_IsObject (spec))
-    {
-      char *json = cJSON_PrintUnformatted (spec);
-      char msg[512];
-      p->spec = bp_spec_parse (json, strlen (json), msg, sizeof msg);
-      free (json);
-      if (p->spec == NULL)
-        {
-          snprintf (err, errlen, "%s: spec: %s", f, msg);
-          return -1;
-        }
-    }
-  else if (spec != NULL && o->spec == NULL)
-    {
-      snprintf (err, errlen, "%s: \"spec\" must be an object or a file name", f);
-      return -1;
-    }
-  const cJSON *d = cJSON_GetObjectItemCaseSensitive (p->exp, "data");
-  const cJSON *src = cJSON_IsObject (d) ? cJSON_GetObjectItemCaseSensitive (d, "source") : d;
-  if (d != NULL && !cJSON_IsString (src))
-    {
-      snprintf (err, errlen, "%s: \"data\" must be a source name or an object with \"source\"", f);
-      return -1;
-    }
-  if (data->source == NULL && src != NULL)
-    {
-      /* A file next to the experiment, or a built-in name as written. */
-      char *path = beside (f, src->valuestring);
-      FILE *probe = fopen (path, "rb");
-      if (probe != NULL)
-        {
-          fclose (probe);
-          p->data_source = path;
-        }
-      else
-        {
-          free (path);
-          p->data_source = strdup (src->valuestring);
-        }
-      data->source = p->data_source;
-    }
-  if (cJSON_IsObject (d))
-    {
-      const cJSON *v;
-      if ((v = cJSON_GetObjectItemCaseSensitive (d, "label")) && data->label == NULL)
-        data->label = cJSON_IsString (v) ? v->valuestring : NULL;
-      if ((v = cJSON_GetObjectItemCaseSensitive (d, "task")) && cJSON_IsString (v)
-          && !bp_cli_parse_task (v->valuestring, &data->task))
-        {
-          snprintf (err, errlen, "%s: data.task must be classification or regression", f);
-          return -1;
-        }
-      if ((v = cJSON_GetObjectItemCaseSensitive (d, "drop_bad_rows")) && cJSON_IsTrue (v))
-        data->drop_bad_rows = true;
-      if ((v = cJSON_GetObjectItemCaseSensitive (d, "scaling")) && cJSON_IsString (v))
-        p->scaling = v->valuestring;
-      if (!number_field (d, "val_ratio", 0, 1, &p->val_ratio, f, err, errlen)
-          || !number_field (d, "test_ratio", 0, 1, &p->test_ratio, f, err, errlen))
-        return -1;
-    }
-  return 0;
 }
 
 /* The Playground's net for 2-D sets, an MLP otherwise; sized for the data's outputs. */
@@ -215,10 +43,11 @@ default_spec (const bp_dataset *ds, char *err, size_t errlen)
   return bp_spec_parse (json, strlen (json), err, errlen);
 }
 
+/* ds NULL: name must be given. */
 static bool
 scaling_from (const char *name, const bp_dataset *ds, bp_scaling *out)
 {
-  if (name == NULL)
+  if (name == NULL && ds != NULL)
     {
       /* Images are already in [0, 1]; everything else gets zero mean and unit variance. */
       *out = ds->storage == BP_FEATURES_U8 ? BP_SCALING_NONE : BP_SCALING_STANDARD;
@@ -239,13 +68,129 @@ void
 bp_cli_plan_free (cli_plan *p)
 {
   bp_spec_free (p->spec);
-  bp_dataset_free (p->ds);
-  bp_split_free (&p->split);
-  if (p->have_scaler)
-    bp_scaler_free (&p->scaler);
-  cJSON_Delete (p->exp);
-  free (p->spec_path);
-  free (p->data_source);
+  if (p->exp != NULL)
+    bp_experiment_dataset_free (&p->xd);
+  bp_experiment_free (p->exp);
+  bp_dataset_free (p->own_ds);
+  bp_split_free (&p->own_split);
+  if (p->scaler == &p->own_scaler)
+    bp_scaler_free (&p->own_scaler);
+}
+
+/* --data SOURCE [--spec] without an experiment: load, split, scale here. */
+static int
+plan_from_options (cli_plan *p, const bp_cli_train_options *o, bp_cli_data_options *data,
+                   char *msg, size_t msglen, FILE *err)
+{
+  if (data->source == NULL)
+    {
+      snprintf (msg, msglen, "backprop-train: no dataset: use --data SOURCE or an experiment "
+                "file (see --help)");
+      return BP_EXIT_USAGE;
+    }
+  if (o->spec != NULL && (p->spec = bp_spec_parse_file (o->spec, msg, msglen)) == NULL)
+    return BP_EXIT_USAGE;
+  p->own_ds = bp_cli_load_data (data, err);
+  if (p->own_ds == NULL)
+    {
+      msg[0] = '\0';
+      return BP_EXIT_USAGE;
+    }
+  p->ds = p->own_ds;
+  if (p->spec == NULL && (p->spec = default_spec (p->ds, msg, msglen)) == NULL)
+    return BP_EXIT_USAGE;
+  uint64_t seed = o->have_seed ? o->seed : p->spec->seed;
+  if (bp_split_make (p->own_ds, o->val_ratio >= 0 ? o->val_ratio : 0.2,
+                     o->test_ratio >= 0 ? o->test_ratio : 0.0, seed, &p->own_split, msg,
+                     msglen) != 0)
+    return BP_EXIT_USAGE;
+  p->split = &p->own_split;
+  bp_scaling how;
+  if (!scaling_from (o->scaling, p->ds, &how))
+    {
+      snprintf (msg, msglen, "backprop-train: --scale %s: use none, standard or minmax",
+                o->scaling);
+      return BP_EXIT_USAGE;
+    }
+  if (how != BP_SCALING_NONE)
+    {
+      if (bp_scaler_fit (p->own_ds, p->own_split.train, p->own_split.n_train, how,
+                         &p->own_scaler) != 0)
+        {
+          snprintf (msg, msglen, "backprop-train: out of memory");
+          return BP_EXIT_FAILURE;
+        }
+      p->scaler = &p->own_scaler;
+    }
+  return 0;
+}
+
+static char *
+dup_or_null (const char *s)
+{
+  return s != NULL ? strdup (s) : NULL;
+}
+
+/* EXPERIMENT (.json or .bpx, engine/experiment.h), with the command line's overrides. */
+static int
+plan_from_experiment (cli_plan *p, const bp_cli_train_options *o, bp_cli_data_options *data,
+                      char *msg, size_t msglen)
+{
+  p->exp = bp_experiment_load (o->experiment, msg, msglen);
+  if (p->exp == NULL)
+    return BP_EXIT_USAGE;
+  bp_experiment_data *d = &p->exp->data;
+  if (o->spec != NULL)
+    {
+      bp_spec *spec = bp_spec_parse_file (o->spec, msg, msglen);
+      if (spec == NULL)
+        return BP_EXIT_USAGE;
+      bp_spec_free (p->exp->spec);
+      p->exp->spec = spec;
+      bp_experiment_clear_weights (p->exp); /* they belong to the other network */
+    }
+  if (data->source != NULL)
+    {
+      free (d->source);
+      free (d->label);
+      free (d->idx_labels);
+      d->source = strdup (data->source);
+      d->label = dup_or_null (data->label);
+      d->idx_labels = dup_or_null (data->idx_labels);
+      d->task = data->task;
+      d->drop_bad_rows = data->drop_bad_rows;
+      d->features = 0;
+    }
+  if (d->source == NULL)
+    {
+      snprintf (msg, msglen, "%s: the experiment names no dataset; add --data SOURCE",
+                o->experiment);
+      return BP_EXIT_USAGE;
+    }
+  if (o->val_ratio >= 0)
+    d->val_ratio = o->val_ratio;
+  if (o->test_ratio >= 0)
+    d->test_ratio = o->test_ratio;
+  if (o->have_seed)
+    d->split_seed = o->seed;
+  if (o->scaling != NULL && !scaling_from (o->scaling, NULL, &d->scaling))
+    {
+      snprintf (msg, msglen, "backprop-train: --scale %s: use none, standard or minmax",
+                o->scaling);
+      return BP_EXIT_USAGE;
+    }
+  if (bp_experiment_load_dataset (p->exp, &p->xd, msg, msglen) != 0)
+    return BP_EXIT_USAGE;
+  p->spec = bp_spec_copy (p->exp->spec);
+  if (p->spec == NULL)
+    {
+      snprintf (msg, msglen, "backprop-train: out of memory");
+      return BP_EXIT_FAILURE;
+    }
+  p->ds = p->xd.ds;
+  p->split = &p->xd.split;
+  p->scaler = bp_experiment_dataset_scaler (&p->xd);
+  return 0;
 }
 
 int
@@ -253,62 +198,51 @@ bp_cli_plan_make (cli_plan *p, const bp_cli_train_options *o, bp_cli_data_option
                   FILE *err)
 {
   char msg[1024] = "";
-  p->val_ratio = 0.2;
-  p->test_ratio = 0.0;
-  if (o->experiment != NULL && read_experiment (p, o, data, msg, sizeof msg) != 0)
-    goto bad;
-  if (data->source == NULL)
+  int rc = o->experiment != NULL ? plan_from_experiment (p, o, data, msg, sizeof msg)
+                                 : plan_from_options (p, o, data, msg, sizeof msg, err);
+  if (rc != 0)
     {
-      snprintf (msg, sizeof msg, "backprop-train: no dataset: use --data SOURCE or an "
-                "experiment file (see --help)");
-      goto bad;
-    }
-  if (o->spec != NULL || p->spec_path != NULL)
-    {
-      p->spec = bp_spec_parse_file (o->spec ? o->spec : p->spec_path, msg, sizeof msg);
-      if (p->spec == NULL)
-        goto bad;
-    }
-  p->ds = bp_cli_load_data (data, err);
-  if (p->ds == NULL)
-    return BP_EXIT_USAGE;
-  if (p->spec == NULL && (p->spec = default_spec (p->ds, msg, sizeof msg)) == NULL)
-    goto bad;
-  if (o->val_ratio >= 0)
-    p->val_ratio = o->val_ratio;
-  if (o->test_ratio >= 0)
-    p->test_ratio = o->test_ratio;
-  uint64_t seed = o->have_seed ? o->seed : p->spec->seed;
-  if (bp_split_make (p->ds, p->val_ratio, p->test_ratio, seed, &p->split, msg, sizeof msg) != 0)
-    goto bad;
-  bp_scaling how;
-  if (!scaling_from (o->scaling ? o->scaling : p->scaling, p->ds, &how))
-    {
-      snprintf (msg, sizeof msg, "backprop-train: scaling '%s': use none, standard or minmax",
-                o->scaling ? o->scaling : p->scaling);
-      goto bad;
-    }
-  if (how != BP_SCALING_NONE)
-    {
-      if (bp_scaler_fit (p->ds, p->split.train, p->split.n_train, how, &p->scaler) != 0)
-        {
-          fprintf (err, "backprop-train: out of memory\n");
-          return BP_EXIT_FAILURE;
-        }
-      p->have_scaler = true;
+      if (msg[0] != '\0')
+        fprintf (err, "%s\n", msg);
+      return rc;
     }
   if (o->threads > 0)
     bp_blas_set_threads (o->threads);
   return 0;
-bad:
-  fprintf (err, "%s\n", msg);
-  return BP_EXIT_USAGE;
+}
+
+static int
+apply_weights (bp_net *net, void *user)
+{
+  void **a = user;
+  return bp_experiment_apply_weights (a[0], net, a[1], 512);
+}
+
+int
+bp_cli_plan_apply_weights (const cli_plan *p, bp_session *s, FILE *err)
+{
+  if (p->exp == NULL || p->exp->n_weights == 0)
+    return 0;
+  char msg[512] = "";
+  void *args[2] = { p->exp, msg };
+  if (bp_session_with_net (s, apply_weights, args) != 0)
+    {
+      fprintf (err, "%s\n", msg);
+      return BP_EXIT_USAGE;
+    }
+  return 0;
 }
 
 void
 bp_cli_plan_config (const cli_plan *p, const bp_cli_train_options *o, bp_session_config *cfg)
 {
-  bp_session_config_defaults (cfg, p->spec);
+  if (p->exp != NULL)
+    {
+      bp_experiment_session_config (p->exp, cfg);
+      bp_experiment_dataset_configure (&p->xd, cfg);
+    }
+  else
+    bp_session_config_defaults (cfg, p->spec);
   if (o->have_seed)
     cfg->seed = o->seed;
   if (o->batch_size > 0)
@@ -322,13 +256,13 @@ bp_cli_plan_config (const cli_plan *p, const bp_cli_train_options *o, bp_session
   if (o->steps >= 0)
     cfg->max_steps = (uint64_t) o->steps;
   /* Room in the metric log for the whole run when it is bounded. */
-  uint64_t per_epoch = (p->split.n_train + (uint64_t) cfg->batch_size - 1)
+  uint64_t per_epoch = (p->split->n_train + (uint64_t) cfg->batch_size - 1)
                        / (uint64_t) cfg->batch_size;
   uint64_t need = cfg->max_steps > 0 ? cfg->max_steps
                   : cfg->max_epochs > 0 ? per_epoch * (uint64_t) cfg->max_epochs : 0;
   if (need + 1 > cfg->max_log_steps)
     cfg->max_log_steps = need + 1 < BP_METRIC_LOG_MAX_STEPS ? need + 1 : BP_METRIC_LOG_MAX_STEPS;
-  /* Nobody looks at snapshots here: skip the grids, keep histograms rare. */
+  /* Nobody looks at snapshots here: skip them all. */
   cfg->snapshots.grid = false;
   cfg->snapshots.neurons = false;
   cfg->snapshots.histograms = false;

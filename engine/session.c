@@ -297,6 +297,7 @@ bp_session_new (const bp_spec *spec, const bp_dataset *ds, const bp_split *split
   atomic_init (&s->state, BP_SESSION_PAUSED);
   atomic_init (&s->reason, BP_REASON_NONE);
   atomic_init (&s->middle, 1);
+  s->busy = true; /* until the trainer first goes to sleep */
   s->back = 0;
   s->front = 2;
 

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 typedef struct bp_session bp_session;
+typedef struct bp_net bp_net;
 
 /* Maps n raw points (x1, x2) of the plane to the dataset's features for those points, before
  * the scaler: out is (n, n_features). Needed when a 2-D problem's features are derived from
@@ -197,8 +198,9 @@ void bp_session_get_status (bp_session *s, bp_session_status *out);
 bp_session_state bp_session_get_state (const bp_session *s);
 uint64_t bp_session_get_step (const bp_session *s);
 
-/* Blocks the caller until the session is not RUNNING with no command pending, or timeout_s
- * passes (< 0: no timeout). Returns the state. For the CLI and tests; not the UI thread. */
+/* Blocks the caller until the session is not RUNNING, every command given has been applied
+ * and the snapshot showing the result is out, or timeout_s passes (< 0: no timeout).
+ * Returns the state. For the CLI and tests; not the UI thread. */
 bp_session_state bp_session_wait (bp_session *s, double timeout_s);
 
 /* ---- Streams ---- */
@@ -228,6 +230,11 @@ int bp_session_save_weights (bp_session *s, const char *path, char *err, size_t 
  * layer, index out of range, value not finite). */
 int bp_session_set_weight (bp_session *s, int layer, int out, int in, float value, char *err,
                            size_t errlen);
+
+/* Runs fn (net, user) on the trainer thread between two steps while the caller waits, for
+ * what needs the network itself (bp_experiment_take_weights, bp_experiment_apply_weights).
+ * fn must not keep net, nor call the session. A snapshot follows. Returns fn's value. */
+int bp_session_with_net (bp_session *s, int (*fn) (bp_net *net, void *user), void *user);
 
 /* Eval-mode loss and accuracy (NaN for regression) over rows of the dataset (e.g. the
  * split's test rows). Returns 0 or -1 with a message. */

@@ -36,6 +36,8 @@ typedef struct sync_request {
   uint32_t n_rows;
   int layer, out, in; /* set_weight */
   float value;
+  int (*net_fn) (bp_net *net, void *user); /* with_net */
+  void *user;
   double loss, acc;
   char *err;
   size_t errlen;
@@ -180,7 +182,7 @@ struct bp_session {
   pthread_cond_t idle;       /* bp_session_wait and sync callers wait here */
   cmd *queue;
   size_t n_queue, cap_queue;
-  bool busy;                 /* the trainer is applying commands (under mu) */
+  bool busy;                 /* the trainer is awake (under mu): not yet idle */
   atomic_bool pending;       /* queue not empty: the only thing the step loop checks */
   atomic_bool quit;
   double hp_shadow[BP_HPARAM_COUNT];

@@ -247,9 +247,6 @@ drain_commands (bp_session *s)
     }
   free (q);
 
-  pthread_mutex_lock (&s->mu);
-  s->busy = false;
-  pthread_mutex_unlock (&s->mu);
 }
 
 void *
@@ -274,11 +271,16 @@ bp_session_trainer_main (void *arg)
       if (s->snapshot_wanted)
         bp_session_make_snapshot (s);
       pthread_mutex_lock (&s->mu);
-      /* Idle: let waiters know, then sleep until a command comes. */
+      /* Idle, everything applied and shown: let waiters know, then sleep until a command
+       * comes. busy is false only while asleep. */
       if (s->n_queue == 0)
-        pthread_cond_broadcast (&s->idle);
+        {
+          s->busy = false;
+          pthread_cond_broadcast (&s->idle);
+        }
       while (s->n_queue == 0 && !atomic_load (&s->quit))
         pthread_cond_wait (&s->wake, &s->mu);
+      s->busy = true;
       pthread_mutex_unlock (&s->mu);
     }
   pthread_mutex_lock (&s->mu);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define HIST_SAMPLE_MAX (1 << 14) /* bigger tensors are histogrammed from an even stride */
 #define GRID_CHUNK_ROWS 256
@@ -476,10 +477,20 @@ ensure_trainer_side (bp_session *s, int n_layers)
   return s->snap_ranges != NULL && s->act_hist != NULL;
 }
 
+/* CPU time of the calling thread: what a snapshot costs the trainer, unaffected by the
+ * trainer being preempted on a busy machine (wall time would then inflate the cost). */
+static double
+thread_cpu_s (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec * 1e-9;
+}
+
 void
 bp_session_make_snapshot (bp_session *s)
 {
-  double t0 = bp_session_now ();
+  double t0 = bp_session_now (), c0 = thread_cpu_s ();
   s->snapshot_wanted = false;
   s->next_snapshot_t = t0 + s->snap_opts.interval_s;
   layout lo = plan (s);
@@ -502,12 +513,13 @@ bp_session_make_snapshot (bp_session *s)
   fill_sample (s, slot, &lo, &cur);
   fill_grid (s, slot, &lo, &cur);
   sn->history_count = bp_hist_history_count (s->hist);
-  double t1 = bp_session_now ();
-  sn->cost_ms = (t1 - t0) * 1e3;
-  /* The time budget: a costly snapshot delays the next one (see max_share). */
+  double cost = thread_cpu_s () - c0;
+  sn->cost_ms = cost * 1e3;
+  /* The time budget: a costly snapshot delays the next one (see max_share), by at most a
+   * second, so what is drawn never falls further behind than that. */
   double gap = s->snap_opts.interval_s, share = s->snap_opts.max_share;
-  if (share > 0 && (t1 - t0) / share > gap)
-    gap = (t1 - t0) / share;
+  if (share > 0 && cost / share > gap)
+    gap = cost / share < 1.0 ? cost / share : (gap > 1.0 ? gap : 1.0);
   s->next_snapshot_t = t0 + gap;
   /* Publish: our filled slot becomes the middle one, the old middle is ours to fill next. */
   int old = atomic_exchange_explicit (&s->middle, s->back | SLOT_FRESH, memory_order_acq_rel);

@@ -231,3 +231,18 @@ bp_session_set_weight (bp_session *s, int layer, int out, int in, float value, c
                        .value = value, .err = err, .errlen = errlen };
   return run_sync (s, &req);
 }
+
+static int
+do_with_net (bp_session *s, sync_request *req)
+{
+  int rc = req->net_fn (s->net, req->user);
+  s->snapshot_wanted = true;
+  return rc;
+}
+
+int
+bp_session_with_net (bp_session *s, int (*fn) (bp_net *net, void *user), void *user)
+{
+  sync_request req = { .fn = do_with_net, .net_fn = fn, .user = user };
+  return run_sync (s, &req);
+}

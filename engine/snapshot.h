@@ -115,7 +115,7 @@ typedef struct bp_snapshot {
   int32_t sample_label;       /* classification, else -1 */
 
   uint64_t history_count; /* histogram history entries at the time of the snapshot */
-  double cost_ms;         /* trainer time spent making this snapshot */
+  double cost_ms;         /* trainer CPU time spent making this snapshot */
 } bp_snapshot;
 
 /* What a snapshot computes; the window switches off what it does not show, so the trainer
@@ -130,9 +130,9 @@ typedef struct bp_snapshot_options {
   int neuron_size;     /* default 24, at most 64 */
   bool weights;        /* weights and edge gradients of small dense nets; default true */
   /* The largest share of the trainer's time snapshots may take while running (default
-   * 0.04): a snapshot costing more than max_share * interval_s (a 200x200 grid on a tiny
-   * net) pushes the next one later, so training speed never hangs on what is drawn. 0: no
-   * limit, every interval_s whatever it costs. */
+   * 0.04): a snapshot costing more CPU time than max_share * interval_s (a 200x200 grid on a
+   * tiny net) pushes the next one later (by at most 1 s), so training speed never hangs on
+   * what is drawn. 0: no limit, every interval_s whatever it costs. */
   double max_share;
 } bp_snapshot_options;
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # backprop-train training runs: files, limits, exit statuses, Ctrl+C, experiment files (TAP).
-# usage: cli-train.sh BACKPROP_TRAIN
+# usage: cli-train.sh BACKPROP_TRAIN EXAMPLES_DIR
 set -u
 bin=$1
+examples=$2
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 out=$dir/out
@@ -42,18 +43,13 @@ check "a spec that does not fit the data: exit 2, says why" \
 
 status=$(run "$dir/missing.json")
 check "a missing experiment file: exit 2, named" \
-  '[ "$status" = 2 ] && grep -q "missing.json" "$err"'
+  '[ "$status" = 2 ] && grep -q "missing.json" "$err" && [ "$(wc -l <"$err")" = 1 ]'
 
-cat >"$dir/exp.json" <<'JSON'
-{ "format": "backprop-experiment", "version": 1, "spec": "three-in.json",
-  "data": { "source": "iris", "val_ratio": 0.2, "test_ratio": 0.2 } }
-JSON
-printf '{ "input": { "shape": [4] }, "layers": [ { "type": "dense", "units": 8, "activation": "relu" },
-  { "type": "dense", "units": 3 } ], "loss": "cross_entropy", "training": { "epochs": 4 } }' \
-  >"$dir/three-in.json"
-status=$(run "$dir/exp.json" --seed 5)
-check "an experiment file with its spec beside it: trains, tests" \
-  '[ "$status" = 0 ] && grep -q "^epoch 4/4 " "$out" && grep -q "^test: loss" "$out"'
+# An experiment file from data/examples (iris, early stopping, a test split), shortened.
+status=$(run "$examples/iris-mlp.json" --epochs 4 --seed 5 --save-weights "$dir/iris.bpx")
+check "an experiment file: trains with its split and test rows, options win" \
+  '[ "$status" = 0 ] && grep -q "^epoch 4/4 " "$out" && grep -q "^test: loss" "$out" \
+   && grep -q "90 rows, 30 for validation, 30 for test" "$out"'
 
 # Ctrl+C: stops after the step in progress, writes the files, exits 130.
 "$bin" --data spiral --epochs 100000000 --quiet --metrics-csv "$dir/i.csv" \

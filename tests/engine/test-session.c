@@ -2,6 +2,8 @@
 /* The live session: commands from every state, live hyperparameters, divergence, early
  * stopping, plateau and schedules on constructed cases, snapshots checked against a forward
  * pass by hand, and a thread hammering commands while another drains the log. */
+#include "engine/layer.h"
+#include "engine/net.h"
 #include "engine/safetensors.h"
 #include "session-fixtures.h"
 
@@ -243,8 +245,11 @@ test_every_command (void)
         bp_session_state got;
         if (expect[st][c] == BP_SESSION_RUNNING)
           {
-            /* Still running a while later, and making progress. */
+            /* Still running a while later, and making progress (allowing a loaded machine
+             * a few seconds to schedule the trainer). */
             g_usleep (20000);
+            for (int t = 0; t < 500 && bp_session_get_step (f.s) <= step0; t++)
+              g_usleep (10000);
             got = bp_session_get_state (f.s);
             g_assert_cmpuint (bp_session_get_step (f.s), >, step0);
           }
@@ -301,7 +306,8 @@ test_live_hparams (void)
   while (bp_session_get_step (f.s) < 50)
     g_usleep (100);
   bp_session_set_hparam (f.s, BP_HPARAM_LR, 0.0625, NULL, 0);
-  while (bp_session_get_step (f.s) < 300)
+  uint64_t at_set = bp_session_get_step (f.s);
+  while (bp_session_get_step (f.s) < at_set + 100)
     g_usleep (100);
   bp_session_pause (f.s);
   fx_wait (f.s);
@@ -330,6 +336,15 @@ test_live_hparams (void)
   fx_free (&f);
 }
 
+static int
+zero_first_layer (bp_net *net, void *user)
+{
+  (void) user;
+  bp_layer *L = bp_net_layer (net, 0);
+  memset (L->params, 0, 16 * sizeof (float));
+  return (int) bp_net_layer (net, 0)->in_size * 8;
+}
+
 static void
 test_set_weight (void)
 {
@@ -348,6 +363,15 @@ test_set_weight (void)
   g_assert_nonnull (sn);
   g_assert_cmpfloat (sn->layers[0].weights[7 * 2 + 1], ==, 0.625f);
   g_assert_cmpfloat (sn->layers[2].biases[0], ==, -1.5f);
+
+  /* with_net runs on the trainer between steps, while running too, and its changes show. */
+  g_assert_cmpint (bp_session_with_net (f.s, zero_first_layer, NULL), ==, 16);
+  fx_wait (f.s);
+  sn = bp_session_snapshot (f.s, NULL);
+  for (int i = 0; i < 16; i++)
+    g_assert_cmpfloat (sn->layers[0].weights[i], ==, 0.0f);
+  bp_session_play (f.s);
+  g_assert_cmpint (bp_session_with_net (f.s, zero_first_layer, NULL), ==, 16);
   fx_free (&f);
 }
 
