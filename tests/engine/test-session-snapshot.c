@@ -195,9 +195,15 @@ test_snapshot (void)
   g_usleep (80000);
   g_assert_cmpuint (sn->seq, ==, seq);
   g_assert_cmpmem (copy, 2500 * sizeof (float), g->values, 2500 * sizeof (float));
+  /* A newer one is there (at once, unless a loaded machine kept the trainer off the CPU). */
   const bp_snapshot *sn2 = bp_session_snapshot (s, &fresh);
+  for (int t = 0; t < 300 && !fresh; t++)
+    {
+      g_usleep (10000);
+      sn2 = bp_session_snapshot (s, &fresh);
+    }
   g_assert_true (fresh);
-  g_assert_cmpuint (sn2->seq, >, seq + 1); /* several were made meanwhile (30 Hz) */
+  g_assert_cmpuint (sn2->seq, >, seq);
   g_assert_cmpuint (sn2->step, >, 40);
   g_free (copy);
   bp_session_free (s);
