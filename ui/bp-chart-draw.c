@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Painting a BpChart. The frame (grid, ticks, labels, title, legend) goes through a small
+ * painter that either appends snapshot nodes (the widget) or draws with cairo (the exports), so
+ * both pictures come from one piece of code; the curves are cairo paths either way. Both are
+ * cached as render nodes until the data, the view or the size change. */
+#include "bp-config.h"
+
+#include "bp-chart-private.h"
+
+#include "bp-palette.h"
+
+#include <math.h>
+
+typedef struct {
+  GtkSnapshot *snapshot; /* one of the two */
+  cairo_t *cr;
+} Painter;
+
+double
+_bp_chart_px (const BpChartGeometry *g, double ax)
+{
+  return g->plot.origin.x + (ax - g->vx0) / (g->vx1 - g->vx0) * g->plot.size.width;
+}
+
+double
+_bp_chart_py (const BpChartGeometry *g, double ay)
+{
+  return g->plot.origin.y + g->plot.size.height
+         - (ay - g->vy0) / (g->vy1 - g->vy0) * g->plot.size.height;
+}
+
+double
+_bp_chart_ax (const BpChartGeometry *g, double px)
+{
+  return g->vx0 + (px - g->plot.origin.x) / g->plot.size.width * (g->vx1 - g->vx0);
+}
+
+double
+_bp_chart_ay (const BpChartGeometry *g, double py)
+{
+  return g->vy0 + (g->plot.origin.y + g->plot.size.height - py) / g->plot.size.height
+                    * (g->vy1 - g->vy0);
+}
+
+PangoLayout *
+_bp_chart_layout_text (BpChart *self, const char *text, gboolean small)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+
+  if (small)
+    {
+      PangoAttrList *attrs = pango_attr_list_new ();
+
+      pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
+      pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+      pango_layout_set_attributes (layout, attrs);
+      pango_attr_list_unref (attrs);
+    }
+  return layout;
+}
+
+static void
+paint_rect (Painter *p, const GdkRGBA *c, double x, double y, double w, double h)
+{
+  if (p->snapshot != NULL)
+    {
+      gtk_snapshot_append_color (p->snapshot, c, &GRAPHENE_RECT_INIT ((float) x, (float) y,
+                                                                      (float) w, (float) h));
+      return;
+    }
+  gdk_cairo_set_source_rgba (p->cr, c);
+  cairo_rectangle (p->cr, x, y, w, h);
+  cairo_fill (p->cr);
+}
+
+static void
+paint_text (Painter *p, PangoLayout *layout, const GdkRGBA *c, double x, double y)
+{
+  if (p->snapshot != NULL)
+    {
+      gtk_snapshot_save (p->snapshot);
+      gtk_snapshot_translate (p->snapshot, &GRAPHENE_POINT_INIT ((float) x, (float) y));
+      gtk_snapshot_append_layout (p->snapshot, layout, c);
+      gtk_snapshot_restore (p->snapshot);
+      return;
+    }
+  gdk_cairo_set_source_rgba (p->cr, c);
+  cairo_move_to (p->cr, x, y);
+  pango_cairo_show_layout (p->cr, layout);
+}
+
+static GdkRGBA
+with_alpha (const GdkRGBA *c, float a)
+{
+  return (GdkRGBA) { c->red, c->green, c->blue, c->alpha * a };
+}
+
+static void
+paint_legend (BpChart *self, Painter *p, const GdkRGBA *fg, double title_right)
+{
+  const BpChartGeometry *g = &self->geo;
+  double x = g->plot.origin.x + g->plot.size.width;
+
+  /* Right to left, so the first series ends up leftmost and the last ones drop out first
+   * when room runs short. */
+  for (guint k = self->series->len; k-- > 0;)
+    {
+      BpChartSeries *s = g_ptr_array_index (self->series, k);
+      g_autoptr (PangoLayout) layout = NULL;
+      GdkRGBA text = with_alpha (fg, 0.8f);
+      int w, h;
+
+      if (!s->visible || s->name[0] == '\0')
+        continue;
+      layout = _bp_chart_layout_text (self, s->name, TRUE);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      if (x - w - 20 < title_right + 12)
+        break;
+      x -= w;
+      paint_text (p, layout, &text, x, 4);
+      x -= 18;
+      if (s->style == BP_CHART_LINE)
+        {
+          paint_rect (p, &s->color, x, 4 + h / 2.0 - 1.5, s->dashed ? 5 : 14, 3);
+          if (s->dashed)
+            paint_rect (p, &s->color, x + 9, 4 + h / 2.0 - 1.5, 5, 3);
+        }
+      else
+        paint_rect (p, &s->color, x + 3, 4 + h / 2.0 - 4, 8, 8);
+      x -= 12;
+    }
+}
+
+static void
+paint_frame (BpChart *self, Painter *p)
+{
+  const BpChartGeometry *g = &self->geo;
+  const graphene_rect_t *r = &g->plot;
+  GdkRGBA fg, grid, axis, label;
+  double title_right = r->origin.x, last_right = -G_MAXDOUBLE;
+
+  bp_palette_widget_fg (GTK_WIDGET (self), &fg);
+  grid = with_alpha (&fg, 0.09f);
+  axis = with_alpha (&fg, 0.35f);
+  label = with_alpha (&fg, 0.7f);
+
+  for (int i = 0; i < g->n_yticks; i++)
+    {
+      double y = _bp_chart_py (g, g->yticks[i]);
+      g_autoptr (PangoLayout) layout = _bp_chart_layout_text (self, g->ylabels[i], TRUE);
+      int w, h;
+
+      if (y < r->origin.y - 0.5 || y > r->origin.y + r->size.height + 0.5)
+        continue;
+      paint_rect (p, &grid, r->origin.x, round (y) - 0.5, r->size.width, 1);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      paint_text (p, layout, &label, r->origin.x - 6 - w, y - h / 2.0);
+    }
+  for (int i = 0; i < g->n_xticks; i++)
+    {
+      double x = _bp_chart_px (g, g->xticks[i]);
+      g_autoptr (PangoLayout) layout = _bp_chart_layout_text (self, g->xlabels[i], TRUE);
+      int w, h;
+
+      if (x < r->origin.x - 0.5 || x > r->origin.x + r->size.width + 0.5)
+        continue;
+      paint_rect (p, &grid, round (x) - 0.5, r->origin.y, 1, r->size.height);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      /* Keep labels apart and inside the widget. */
+      {
+        double lx = CLAMP (x - w / 2.0, 0, g->width - w);
+
+        if (lx > last_right + 6)
+          {
+            paint_text (p, layout, &label, lx, r->origin.y + r->size.height + 4);
+            last_right = lx + w;
+          }
+      }
+    }
+  paint_rect (p, &axis, r->origin.x - 1, r->origin.y, 1, r->size.height);
+  paint_rect (p, &axis, r->origin.x - 1, r->origin.y + r->size.height, r->size.width + 1, 1);
+
+  if (self->title != NULL)
+    {
+      g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self),
+                                                                        self->title);
+      PangoAttrList *attrs = pango_attr_list_new ();
+      int w, h;
+
+      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+      pango_layout_set_attributes (layout, attrs);
+      pango_attr_list_unref (attrs);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      paint_text (p, layout, &fg, MAX (r->origin.x - 30, 4), 3);
+      title_right = MAX (r->origin.x - 30, 4) + w;
+    }
+  if (self->x_label != NULL)
+    {
+      g_autoptr (PangoLayout) layout = _bp_chart_layout_text (self, self->x_label, TRUE);
+      int w, h;
+
+      pango_layout_get_pixel_size (layout, &w, &h);
+      paint_text (p, layout, &label, r->origin.x + r->size.width - w, g->height - h - 2);
+    }
+  paint_legend (self, p, &fg, title_right);
+}
+
+/* ---- curves ---- */
+
+static void
+path_raw (BpChart *self, cairo_t *cr, const double *x, const float *y, gsize a, gsize b)
+{
+  const BpChartGeometry *g = &self->geo;
+  gboolean pen = FALSE;
+
+  for (gsize i = a; i < b; i++)
+    {
+      double ax = _bp_chart_axis_x (self, x[i]), ay = _bp_chart_axis_y (self, y[i]);
+
+      if (!isfinite (ax) || !isfinite (ay))
+        {
+          pen = FALSE; /* a gap, not a line through it */
+          continue;
+        }
+      if (pen)
+        cairo_line_to (cr, _bp_chart_px (g, ax), _bp_chart_py (g, ay));
+      else
+        cairo_move_to (cr, _bp_chart_px (g, ax), _bp_chart_py (g, ay));
+      pen = TRUE;
+    }
+}
+
+/* A line series in the colour c and width w. With more points than twice the pixel columns,
+ * each column becomes a bar from its lowest to its highest value, stretched to meet the
+ * previous column's last value, which is the area a polyline through every point would cover:
+ * every extreme shows, the cost follows the width, not the data, and whole-pixel bars fill
+ * without antialiasing work. (Stroking the per-column zig-zag of a noisy curve costs ten
+ * times more in cairo's stroker.) */
+static void
+paint_line (BpChart *self, cairo_t *cr, const BpChartSeries *s, const float *y,
+            const bp_pyramid *pyr, const GdkRGBA *c, double w)
+{
+  const BpChartGeometry *g = &self->geo;
+  const double *x = (const double *) (gpointer) s->x->data;
+  gsize n = s->x->len, a, b;
+  int cols = MAX (1, (int) ceil (g->plot.size.width));
+  double dx0 = self->log_x ? pow (10.0, g->vx0) : g->vx0;
+  double dx1 = self->log_x ? pow (10.0, g->vx1) : g->vx1;
+  double prev = NAN, bar_w = MAX (1, ceil (w));
+  g_autofree double *edges = NULL;
+  g_autofree bp_column *col = NULL;
+
+  gdk_cairo_set_source_rgba (cr, c);
+  cairo_set_line_width (cr, w);
+  a = s->sorted ? bp_lower_bound (x, n, dx0) : 0;
+  b = s->sorted ? bp_lower_bound (x, n, dx1) : n;
+  while (s->sorted && b < n && x[b] <= dx1)
+    b++;
+  if (!s->sorted || b - a <= (gsize) cols * 2)
+    {
+      /* Few points: draw them all, with one more on each side so the line reaches the edge. */
+      path_raw (self, cr, x, y, a > 0 ? a - 1 : 0, MIN (b + 1, n));
+      cairo_stroke (cr);
+      return;
+    }
+  edges = g_new (double, cols + 1);
+  col = g_new (bp_column, cols);
+  for (int k = 0; k <= cols; k++)
+    {
+      double ax = g->vx0 + (g->vx1 - g->vx0) * k / cols;
+
+      edges[k] = self->log_x ? pow (10.0, ax) : ax;
+    }
+  bp_decimate_edges (x, y, n, pyr, edges, cols, col);
+  for (int k = 0; k < cols; k++)
+    {
+      double lo, hi, top, bottom;
+
+      if (col[k].n == 0)
+        continue; /* an empty column: the next bar reaches back to the last value */
+      if (!(col[k].min <= col[k].max))
+        {
+          prev = NAN; /* only NaN/Inf here: a gap */
+          continue;
+        }
+      lo = col[k].min;
+      hi = col[k].max;
+      if (isfinite (prev))
+        {
+          lo = MIN (lo, prev);
+          hi = MAX (hi, prev);
+        }
+      prev = isfinite (col[k].last) ? col[k].last : prev;
+      hi = _bp_chart_axis_y (self, hi);
+      lo = _bp_chart_axis_y (self, lo);
+      if (!isfinite (hi))
+        continue;
+      if (!isfinite (lo))
+        lo = g->vy0; /* log axis: values at or below 0 reach the bottom */
+      top = _bp_chart_py (g, hi) - w / 2;
+      bottom = _bp_chart_py (g, lo) + w / 2;
+      cairo_rectangle (cr, floor (g->plot.origin.x + k + 0.5 - bar_w / 2), top, bar_w,
+                       bottom - top);
+    }
+  cairo_fill (cr);
+}
+
+static void
+paint_points (BpChart *self, cairo_t *cr, const BpChartSeries *s)
+{
+  const BpChartGeometry *g = &self->geo;
+  const double *x = (const double *) (gpointer) s->x->data;
+  const float *y = (const float *) (gpointer) s->y->data;
+  int w = MAX (1, (int) g->plot.size.width), h = MAX (1, (int) g->plot.size.height);
+  g_autofree guint8 *seen = g_malloc0 ((gsize) w * h);
+
+  gdk_cairo_set_source_rgba (cr, &(GdkRGBA) { s->color.red, s->color.green, s->color.blue,
+                                              0.75f * s->color.alpha });
+  for (guint i = 0; i < s->x->len; i++)
+    {
+      double px = _bp_chart_px (g, _bp_chart_axis_x (self, x[i]));
+      double py = _bp_chart_py (g, _bp_chart_axis_y (self, y[i]));
+      int ix = (int) floor (px - g->plot.origin.x), iy = (int) floor (py - g->plot.origin.y);
+
+      if (!isfinite (px) || !isfinite (py) || ix < 0 || iy < 0 || ix >= w || iy >= h)
+        continue;
+      /* Many points on one pixel draw as one: a 60 000-point scatter stays quick. */
+      if (seen[(gsize) iy * w + ix])
+        continue;
+      seen[(gsize) iy * w + ix] = 1;
+      cairo_rectangle (cr, px - 1.5, py - 1.5, 3, 3);
+    }
+  cairo_fill (cr);
+}
+
+static void
+paint_bars (BpChart *self, cairo_t *cr, const BpChartSeries *s)
+{
+  const BpChartGeometry *g = &self->geo;
+  const double *x = (const double *) (gpointer) s->x->data;
+  const float *y = (const float *) (gpointer) s->y->data;
+  double bw = s->bar_width > 0 ? s->bar_width : isfinite (s->min_gap) ? s->min_gap * 0.8 : 0.8;
+  double base = self->log_y ? g->plot.origin.y + g->plot.size.height
+                            : _bp_chart_py (g, 0);
+
+  gdk_cairo_set_source_rgba (cr, &(GdkRGBA) { s->color.red, s->color.green, s->color.blue,
+                                              0.85f * s->color.alpha });
+  for (guint i = 0; i < s->x->len; i++)
+    {
+      double x0 = _bp_chart_px (g, _bp_chart_axis_x (self, x[i] - bw / 2));
+      double x1 = _bp_chart_px (g, _bp_chart_axis_x (self, x[i] + bw / 2));
+      double top = _bp_chart_py (g, _bp_chart_axis_y (self, y[i]));
+
+      if (!isfinite (x0) || !isfinite (x1) || !isfinite (top))
+        continue;
+      cairo_rectangle (cr, x0, MIN (top, base), MAX (x1 - x0, 1), fabs (base - top));
+    }
+  cairo_fill (cr);
+}
+
+static void
+paint_curves (BpChart *self, cairo_t *cr)
+{
+  const graphene_rect_t *r = &self->geo.plot;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, r->origin.x, r->origin.y, r->size.width, r->size.height);
+  cairo_clip (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      BpChartSeries *s = g_ptr_array_index (self->series, i);
+      const bp_pyramid *pyr = NULL;
+
+      if (!s->visible || s->x->len == 0)
+        continue;
+      if (s->style == BP_CHART_POINTS)
+        {
+          paint_points (self, cr, s);
+          continue;
+        }
+      if (s->style == BP_CHART_BARS)
+        {
+          paint_bars (self, cr, s);
+          continue;
+        }
+      if (s->dashed)
+        cairo_set_dash (cr, (double[]) { 5, 3 }, 2, 0);
+      else
+        cairo_set_dash (cr, NULL, 0, 0);
+      if (s->ys->len > 0)
+        {
+          /* TensorBoard's look: the raw values faint behind the smoothed line. */
+          GdkRGBA faint = { s->color.red, s->color.green, s->color.blue, 0.25f };
+
+          paint_line (self, cr, s, (const float *) (gpointer) s->y->data,
+                      s->sorted ? &s->pyr : NULL, &faint, 1);
+        }
+      {
+        const float *y = _bp_chart_series_line (s, &pyr);
+
+        paint_line (self, cr, s, y, pyr, &s->color, 1.6);
+      }
+    }
+  cairo_restore (cr);
+}
+
+/* ---- entry points ---- */
+
+void
+_bp_chart_paint_cairo (BpChart *self, cairo_t *cr, const GdkRGBA *background)
+{
+  Painter p = { NULL, cr };
+
+  if (background != NULL)
+    {
+      gdk_cairo_set_source_rgba (cr, background);
+      cairo_paint (cr);
+    }
+  paint_frame (self, &p);
+  paint_curves (self, cr);
+}
+
+void
+_bp_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  BpChart *self = BP_CHART (widget);
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+  if (w <= 0 || h <= 0)
+    return;
+  if (!self->geo.valid || self->geo.width != w || self->geo.height != h)
+    {
+      g_clear_pointer (&self->frame_node, gsk_render_node_unref);
+      g_clear_pointer (&self->curves_node, gsk_render_node_unref);
+      _bp_chart_layout (self, w, h);
+    }
+  if (self->frame_node == NULL)
+    {
+      GtkSnapshot *sub = gtk_snapshot_new ();
+      Painter p = { sub, NULL };
+
+      paint_frame (self, &p);
+      self->frame_node = gtk_snapshot_free_to_node (sub);
+    }
+  if (self->curves_node == NULL)
+    {
+      GtkSnapshot *sub = gtk_snapshot_new ();
+      cairo_t *cr = gtk_snapshot_append_cairo (sub, &self->geo.plot);
+
+      paint_curves (self, cr);
+      cairo_destroy (cr);
+      self->curves_node = gtk_snapshot_free_to_node (sub);
+    }
+  if (self->frame_node != NULL)
+    gtk_snapshot_append_node (snapshot, self->frame_node);
+  if (self->curves_node != NULL)
+    gtk_snapshot_append_node (snapshot, self->curves_node);
+  _bp_chart_snapshot_overlay (self, snapshot);
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Shared by the chart's files: bp-chart.c (object, series, view), bp-chart-series.c (series
+ * data, smoothing, extents), bp-chart-draw.c (layout and painting), bp-chart-input.c
+ * (pointer and menu) and bp-chart-export.c (PNG, SVG, CSV). */
+#pragma once
+
+#include "bp-chart.h"
+
+#include "bp-chart-math.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint id;
+  char *name;
+  GdkRGBA color;
+  BpChartStyle style;
+  gboolean visible;
+  gboolean dashed;
+  double bar_width;
+
+  GArray *x;        /* double, n points */
+  GArray *y;        /* float, n points */
+  GArray *ys;       /* float: smoothed y (line series while smoothing > 0), else empty */
+  bp_smooth_state smooth;
+  double smooth_weight; /* weight ys was computed with */
+  bp_pyramid pyr;       /* over y */
+  bp_pyramid pyr_s;     /* over ys */
+  gboolean sorted;      /* x never decreases */
+  double x_min, x_max;  /* of finite x (x_min > x_max when none) */
+  double x_min_pos;     /* smallest x > 0 (for log x) */
+  double min_gap;       /* smallest gap between consecutive distinct x (bars) */
+} BpChartSeries;
+
+/* Where things go, for the current size and view. */
+typedef struct {
+  int width, height;
+  graphene_rect_t plot;
+  double vx0, vx1, vy0, vy1; /* the view, in axis space (log10 for log axes) */
+  int n_xticks, n_yticks;
+  double xticks[32], yticks[32]; /* in axis space */
+  char xlabels[32][24], ylabels[32][24];
+  gboolean valid;
+} BpChartGeometry;
+
+struct _BpChart {
+  GtkWidget parent_instance;
+
+  GPtrArray *series; /* BpChartSeries */
+  guint next_id;
+  guint next_color;
+
+  double smoothing;
+  gboolean log_x, log_y;
+  char *title;
+  char *x_label;
+  double y_floor_lo, y_floor_hi; /* NaN: none */
+
+  /* The view the user chose, in axis space (valid when user_x / user_y). */
+  gboolean user_x, user_y;
+  double ux0, ux1, uy0, uy1;
+
+  BpChartGeometry geo;
+  GskRenderNode *frame_node;  /* grid, ticks, labels, legend: until size, view or style change */
+  GskRenderNode *curves_node; /* the data: until data, view or size change */
+
+  /* The pointer */
+  gboolean hover;
+  double hover_x, hover_y;
+  gboolean dragging; /* a box zoom or a pan is under way */
+  gboolean panning;
+  double drag_x0, drag_y0, drag_dx, drag_dy;
+  double pan_vx0, pan_vx1, pan_vy0, pan_vy1;
+  GtkWidget *menu;
+};
+
+/* bp-chart-series.c */
+BpChartSeries *_bp_chart_series_new (guint id, const char *name, const GdkRGBA *color,
+                                     BpChartStyle style);
+void _bp_chart_series_free (gpointer data);
+void _bp_chart_series_append (BpChartSeries *s, const double *x, const float *y, gsize n,
+                              double smoothing);
+void _bp_chart_series_clear (BpChartSeries *s);
+/* Recomputes the smoothed copy for a new weight. */
+void _bp_chart_series_resmooth (BpChartSeries *s, double smoothing);
+/* The values drawn as the line: smoothed when there are, else raw. */
+const float *_bp_chart_series_line (const BpChartSeries *s, const bp_pyramid **pyr);
+/* Lowest and highest finite y of the points with axis-space x in [x0, x1] (for log y, the
+ * positive ones only, in axis space). FALSE when none. */
+gboolean _bp_chart_series_y_range (const BpChartSeries *s, gboolean log_x, gboolean log_y,
+                                   gboolean use_line, double x0, double x1, double *lo,
+                                   double *hi);
+/* The index of the point nearest to axis-space x (line and bar series), or -1. */
+gssize _bp_chart_series_nearest (const BpChartSeries *s, gboolean log_x, double ax);
+
+/* bp-chart.c */
+BpChartSeries *_bp_chart_find (BpChart *self, guint id);
+/* Data value -> axis space (log10 for log axes; NaN when the value cannot be shown). */
+double _bp_chart_axis_x (BpChart *self, double x);
+double _bp_chart_axis_y (BpChart *self, double y);
+/* Drops the cached nodes (data or view changed) and redraws. */
+void _bp_chart_invalidate (BpChart *self, gboolean frame);
+/* Fills self->geo for a width x height chart. */
+void _bp_chart_layout (BpChart *self, int width, int height);
+
+/* bp-chart-draw.c */
+/* Paints frame and curves with cairo (exports) at geo's size. */
+void _bp_chart_paint_cairo (BpChart *self, cairo_t *cr, const GdkRGBA *background);
+void _bp_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot);
+/* Text metrics of a label as the chart draws it. */
+PangoLayout *_bp_chart_layout_text (BpChart *self, const char *text, gboolean small);
+
+/* Axis space -> widget coordinates with geo, and back. */
+double _bp_chart_px (const BpChartGeometry *g, double ax);
+double _bp_chart_py (const BpChartGeometry *g, double ay);
+double _bp_chart_ax (const BpChartGeometry *g, double px);
+double _bp_chart_ay (const BpChartGeometry *g, double py);
+
+/* bp-chart-input.c */
+void _bp_chart_init_input (BpChart *self);
+void _bp_chart_class_init_actions (GtkWidgetClass *widget_class);
+/* The hover read-out and the zoom box, over the cached nodes. */
+void _bp_chart_snapshot_overlay (BpChart *self, GtkSnapshot *snapshot);
+
+G_END_DECLS

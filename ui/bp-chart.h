@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* BpChart: the one chart widget of the program. Several series (lines, points or bars) over
+ * shared axes with ticks and labels; a hover crosshair that reads out exact values; TensorBoard's
+ * debiased smoothing; log x and log y; zoom (scroll, drag a box), pan (middle or Shift+drag),
+ * double-click to reset the view; decimation to one min/max column per pixel, so a series of
+ * 10^7 points draws within a frame. Exports the picture as PNG or SVG and the data as CSV.
+ *
+ * Series data are copied in; append as a run grows. Line series need x that never decreases
+ * (steps, epochs, time); point series may come in any order. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define BP_TYPE_CHART (bp_chart_get_type ())
+G_DECLARE_FINAL_TYPE (BpChart, bp_chart, BP, CHART, GtkWidget)
+
+typedef enum {
+  BP_CHART_LINE,   /* a polyline; smoothed when smoothing > 0 */
+  BP_CHART_POINTS, /* a scatter plot */
+  BP_CHART_BARS,   /* bars from 0 (or the bottom of a log axis) up to each value */
+} BpChartStyle;
+
+GtkWidget *bp_chart_new (void);
+
+/* Adds an empty series and returns its id (> 0). color NULL: the next colour of the chart's
+ * palette. */
+guint bp_chart_add_series (BpChart *self, const char *name, const GdkRGBA *color,
+                           BpChartStyle style);
+void bp_chart_remove_series (BpChart *self, guint id);
+/* Removes every series. */
+void bp_chart_clear (BpChart *self);
+/* Drops a series' points, keeping the series. */
+void bp_chart_series_clear (BpChart *self, guint id);
+void bp_chart_series_append (BpChart *self, guint id, const double *x, const float *y, gsize n);
+gsize bp_chart_series_get_n_points (BpChart *self, guint id);
+void bp_chart_series_set_visible (BpChart *self, guint id, gboolean visible);
+void bp_chart_series_set_name (BpChart *self, guint id, const char *name);
+void bp_chart_series_set_color (BpChart *self, guint id, const GdkRGBA *color);
+/* Dashed lines (validation curves next to their training curve). */
+void bp_chart_series_set_dashed (BpChart *self, guint id, gboolean dashed);
+/* Width of bars in x units (0: 80% of the smallest gap between x values). */
+void bp_chart_series_set_bar_width (BpChart *self, guint id, double width);
+/* The smoothed copy of a line series as drawn (NULL without smoothing); n points. */
+const float *bp_chart_series_get_smoothed (BpChart *self, guint id, gsize *n);
+
+/* Smoothing weight in [0, 0.999] ("smoothing" property). */
+void bp_chart_set_smoothing (BpChart *self, double weight);
+double bp_chart_get_smoothing (BpChart *self);
+void bp_chart_set_log_x (BpChart *self, gboolean log_x);
+gboolean bp_chart_get_log_x (BpChart *self);
+void bp_chart_set_log_y (BpChart *self, gboolean log_y);
+gboolean bp_chart_get_log_y (BpChart *self);
+void bp_chart_set_title (BpChart *self, const char *title);
+void bp_chart_set_x_label (BpChart *self, const char *label);
+/* Keeps the y range at least [lo, hi] when fitting the data (e.g. 0 to 1 for accuracy);
+ * NaN to drop a bound. */
+void bp_chart_set_y_floor (BpChart *self, double lo, double hi);
+
+/* The view in data units. A view set here (or by zooming) stays until reset; the reset view
+ * follows the data. */
+void bp_chart_set_view (BpChart *self, double x0, double x1, double y0, double y1);
+void bp_chart_reset_view (BpChart *self);
+/* The view of the last drawing (or layout), in data units. */
+void bp_chart_get_view (BpChart *self, double *x0, double *x1, double *y0, double *y1);
+
+/* The rectangle the data are drawn in, in widget coordinates, for a widget of its current
+ * size. FALSE when the chart has no size yet. */
+gboolean bp_chart_get_plot_area (BpChart *self, graphene_rect_t *out);
+/* Widget coordinates of the data point (x, y) in the current view and size. */
+gboolean bp_chart_data_to_widget (BpChart *self, double x, double y, double *wx, double *wy);
+
+/* Exports: width x height pixels (points for SVG), the chart as it looks now. */
+gboolean bp_chart_export_png (BpChart *self, const char *path, int width, int height,
+                              GError **error);
+gboolean bp_chart_export_svg (BpChart *self, const char *path, int width, int height,
+                              GError **error);
+/* Every series' points as "series,x,y,smoothed" lines with a header. */
+gboolean bp_chart_export_csv (BpChart *self, const char *path, GError **error);
+
+G_END_DECLS
