@@ -182,6 +182,49 @@ gemm_small_nt_dots (int M, int N, int K, float alpha, const float *A, int lda, c
     }
 }
 
+/* C = alpha op(A) B + beta C for a few rows (dense's dx = dz W for one sample): eight columns
+ * at a time summed over all of K in registers, straight from the rows of B. The panel path
+ * would pay its set-up per eight columns for a single row's worth of work. */
+static void
+gemm_small_rows (bool trans_a, int M, int N, int K, float alpha, const float *A, int lda,
+                 const float *B, int ldb, float beta, float *C, int ldc)
+{
+  size_t a_rs = trans_a ? 1 : (size_t) lda, a_ks = trans_a ? (size_t) lda : 1;
+  for (int i = 0; i < M; i++)
+    {
+      const float *a = A + (size_t) i * a_rs;
+      float *c = C + (size_t) i * (size_t) ldc;
+      int j = 0;
+      for (; j + PANEL_W <= N; j += PANEL_W)
+        {
+          bp_v4f lo = { 0 }, hi = { 0 };
+          for (int k = 0; k < K; k++)
+            {
+              const float *b = B + (size_t) k * (size_t) ldb + (size_t) j;
+              float ak = a[(size_t) k * a_ks];
+              lo += ak * bp_v4f_load (b);
+              hi += ak * bp_v4f_load (b + 4);
+            }
+          lo *= alpha;
+          hi *= alpha;
+          if (beta != 0.0f)
+            {
+              lo += beta * bp_v4f_load (c + j);
+              hi += beta * bp_v4f_load (c + j + 4);
+            }
+          bp_v4f_store (c + j, lo);
+          bp_v4f_store (c + j + 4, hi);
+        }
+      for (; j < N; j++)
+        {
+          float acc = 0.0f;
+          for (int k = 0; k < K; k++)
+            acc += a[(size_t) k * a_ks] * B[(size_t) k * (size_t) ldb + (size_t) j];
+          c[j] = beta == 0.0f ? alpha * acc : alpha * acc + beta * c[j];
+        }
+    }
+}
+
 static void
 gemm_small (bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float *A,
             int lda, const float *B, int ldb, float beta, float *C, int ldc)
@@ -202,6 +245,13 @@ gemm_small (bool trans_a, bool trans_b, int M, int N, int K, float alpha, const 
   if (!trans_a && trans_b && (M < 4 || N < 4))
     {
       gemm_small_nt_dots (M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+      return;
+    }
+
+  /* A few rows of C, unless their width would leave a full panel mostly padding anyway */
+  if (!trans_b && M < 4 && (N >= PANEL_W || N < 4))
+    {
+      gemm_small_rows (trans_a, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
       return;
     }
 

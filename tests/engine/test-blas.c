@@ -74,12 +74,14 @@ check_one (bool ta, bool tb, int M, int N, int K, float alpha, float beta, int p
 /* Shapes on both sides of the small-product threshold (M*N*K <= BP_GEMM_SMALL_MNK runs the
  * plain loops), chosen to reach every branch of the small path: full and partial panels of 8
  * columns, 4-row blocks and leftover rows, K beyond one packed chunk (256), the dot-product
- * path (A B^T with few rows or columns), the transposed write for narrow C (N < 4, M >= 8),
- * and the 2-8-8-1 net's own products at batch 10. */
+ * path (A B^T with few rows or columns), the row path (A B with fewer than 4 rows), the
+ * transposed write for narrow C (N < 4, M >= 8), and the 2-8-8-1 net's own products at
+ * batch 10. */
 static const int small_shapes[][3] = {
   { 1, 1, 1 }, { 3, 5, 7 }, { 7, 3, 5 }, { 4, 8, 8 }, { 10, 8, 2 }, { 8, 2, 10 },
   { 10, 1, 8 }, { 1, 8, 10 }, { 10, 8, 1 }, { 10, 8, 8 }, { 8, 8, 10 }, { 9, 3, 11 },
   { 13, 9, 5 }, { 5, 17, 7 }, { 16, 16, 3 }, { 2, 1, 300 }, { 1, 2, 300 }, { 2, 1, 257 },
+  { 2, 11, 5 }, { 3, 17, 9 },
 };
 
 static const int blas_shapes[][3] = {
@@ -160,7 +162,8 @@ test_naive_by_hand (void)
 static void
 test_blas_rules (void)
 {
-  const int sizes[][3] = { { 3, 5, 7 }, { 40, 50, 60 } }; /* small path, then BLAS */
+  /* every small path (panels, rows, dots, transposed write), then BLAS */
+  const int sizes[][3] = { { 3, 5, 7 }, { 2, 11, 5 }, { 1, 3, 4 }, { 10, 2, 8 }, { 40, 50, 60 } };
   for (size_t s = 0; s < G_N_ELEMENTS (sizes); s++)
     for (int t = 0; t < 4; t++)
       {
