@@ -34,7 +34,11 @@ bp_dataset_thumb_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
       bp_palette_signed_color (0, dark, &bg);
       gtk_snapshot_append_color (s, &bg, &r);
-      cr = gtk_snapshot_append_cairo (s, &r);
+      cairo_surface_t *surface = bp_palette_surface_new (widget, (int) side, (int) side);
+      GskRenderNode *points;
+
+      cr = cairo_create (surface);
+      cairo_translate (cr, -r.origin.x, -r.origin.y);
       for (guint i = 0; i < self->points->len; i++)
         {
           const BpHeatmapPoint *p = &g_array_index (self->points, BpHeatmapPoint, i);
@@ -50,6 +54,9 @@ bp_dataset_thumb_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
           cairo_fill (cr);
         }
       cairo_destroy (cr);
+      points = bp_palette_surface_node (surface, &r);
+      gtk_snapshot_append_node (s, points);
+      gsk_render_node_unref (points);
       self->node = gtk_snapshot_free_to_node (s);
     }
   if (self->node != NULL)

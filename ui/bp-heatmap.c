@@ -20,9 +20,14 @@ struct _BpHeatmap {
   int grid_size, grid_k;
   BpGridKind grid_kind;
   double grid_scale;
-  GdkTexture *grid_texture; /* made from grid when needed; dropped when colours change */
+  GskRenderNode *grid_node; /* the grid drawn over the plot; dropped when the grid, the
+                               colours or the plot's size change */
+  float *overlay;           /* (overlay_size, overlay_size) */
+  int overlay_size;
+  double overlay_scale;
 
-  GdkTexture *overlay_texture;
+  GskRenderNode *overlay_node;
+  graphene_rect_t node_rect; /* where the two nodes were made for */
   char *overlay_caption;
 
   GArray *points; /* BpHeatmapPoint */
@@ -68,7 +73,8 @@ plot_rect (BpHeatmap *self, graphene_rect_t *r)
 static void
 drop_textures (BpHeatmap *self)
 {
-  g_clear_object (&self->grid_texture);
+  g_clear_pointer (&self->grid_node, gsk_render_node_unref);
+  g_clear_pointer (&self->overlay_node, gsk_render_node_unref);
 }
 
 static void
@@ -89,11 +95,18 @@ append_label (BpHeatmap *self, GtkSnapshot *snapshot, const char *text, double x
 static GskRenderNode *
 build_points (BpHeatmap *self, const graphene_rect_t *r)
 {
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  /* Drawn once into an image (a margin wide enough for the edge points), then composited. */
+  const float m = POINT_RADIUS + 1;
+  graphene_rect_t area = GRAPHENE_RECT_INIT (r->origin.x - m, r->origin.y - m,
+                                             r->size.width + 2 * m, r->size.height + 2 * m);
+  cairo_surface_t *surface = bp_palette_surface_new (GTK_WIDGET (self), (int) area.size.width,
+                                                     (int) area.size.height);
   gboolean dark = bp_palette_is_dark ();
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, r);
+  cairo_t *cr = cairo_create (surface);
   double sx = r->size.width / (self->x_max - self->x_min);
   double sy = r->size.height / (self->y_max - self->y_min);
+
+  cairo_translate (cr, -area.origin.x, -area.origin.y);
 
   cairo_set_line_width (cr, 1.0);
   /* Training points first, test points on top so the few of them are not hidden. */
@@ -122,7 +135,7 @@ build_points (BpHeatmap *self, const graphene_rect_t *r)
         cairo_stroke (cr);
       }
   cairo_destroy (cr);
-  return gtk_snapshot_free_to_node (snapshot);
+  return bp_palette_surface_node (surface, &area);
 }
 
 static void
@@ -132,19 +145,27 @@ bp_heatmap_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   graphene_rect_t r;
   GdkRGBA fg, frame;
   char buf[32];
-  GdkTexture *texture;
+  GskRenderNode *node;
 
   if (!plot_rect (self, &r))
     return;
   bp_palette_widget_fg (widget, &fg);
 
-  if (self->grid_texture == NULL && self->grid != NULL)
-    self->grid_texture = bp_palette_grid_texture (self->grid, self->grid_size, self->grid_k,
-                                                  self->grid_kind, self->grid_scale,
-                                                  self->discretize, bp_palette_is_dark ());
-  texture = self->overlay_texture != NULL ? self->overlay_texture : self->grid_texture;
-  if (texture != NULL)
-    gtk_snapshot_append_texture (snapshot, texture, &r);
+  if (!graphene_rect_equal (&r, &self->node_rect))
+    {
+      drop_textures (self);
+      self->node_rect = r;
+    }
+  if (self->grid_node == NULL && self->grid != NULL)
+    self->grid_node = bp_palette_grid_node (widget, self->grid, self->grid_size, self->grid_k,
+                                            self->grid_kind, self->grid_scale, self->discretize,
+                                            &r);
+  if (self->overlay_node == NULL && self->overlay != NULL)
+    self->overlay_node = bp_palette_grid_node (widget, self->overlay, self->overlay_size, 1,
+                                               BP_GRID_SIGNED, self->overlay_scale, FALSE, &r);
+  node = self->overlay != NULL ? self->overlay_node : self->grid_node;
+  if (node != NULL)
+    gtk_snapshot_append_node (snapshot, node);
   else
     {
       GdkRGBA empty = fg;
@@ -186,7 +207,7 @@ bp_heatmap_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                     1.0, t == 0 ? 1.0 : t == 2 ? 0.0 : 0.5, &fg);
     }
 
-  if (self->overlay_texture != NULL && self->overlay_caption != NULL)
+  if (self->overlay != NULL && self->overlay_caption != NULL)
     {
       GdkRGBA bg = { 0, 0, 0, 0.55f }, white = { 1, 1, 1, 1 };
       g_autoptr (PangoLayout) layout
@@ -246,8 +267,8 @@ bp_heatmap_finalize (GObject *object)
   BpHeatmap *self = BP_HEATMAP (object);
 
   g_free (self->grid);
-  g_clear_object (&self->grid_texture);
-  g_clear_object (&self->overlay_texture);
+  drop_textures (self);
+  g_free (self->overlay);
   g_free (self->overlay_caption);
   g_array_unref (self->points);
   g_clear_pointer (&self->points_node, gsk_render_node_unref);
@@ -372,7 +393,7 @@ bp_heatmap_set_grid (BpHeatmap *self, const float *values, int size, int k, BpGr
 
   g_return_if_fail (BP_IS_HEATMAP (self));
 
-  drop_textures (self);
+  g_clear_pointer (&self->grid_node, gsk_render_node_unref);
   if (values == NULL || size <= 0 || k <= 0)
     {
       g_clear_pointer (&self->grid, g_free);
@@ -400,12 +421,14 @@ bp_heatmap_set_overlay (BpHeatmap *self, const float *values, int size, double s
 {
   g_return_if_fail (BP_IS_HEATMAP (self));
 
-  g_clear_object (&self->overlay_texture);
+  g_clear_pointer (&self->overlay_node, gsk_render_node_unref);
   g_clear_pointer (&self->overlay_caption, g_free);
+  g_clear_pointer (&self->overlay, g_free);
   if (values != NULL && size > 0)
     {
-      self->overlay_texture = bp_palette_grid_texture (values, size, 1, BP_GRID_SIGNED, scale,
-                                                       FALSE, bp_palette_is_dark ());
+      self->overlay = g_memdup2 (values, (gsize) size * size * sizeof (float));
+      self->overlay_size = size;
+      self->overlay_scale = scale;
       self->overlay_caption = g_strdup (caption);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));

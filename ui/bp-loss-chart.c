@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-#define MAX_BUCKETS 2048
+#define MAX_BUCKETS 1024 /* two to four per pixel of a plot up to 500 px wide */
 #define MARGIN_LEFT 46.0
 #define MARGIN_RIGHT 10.0
 #define MARGIN_TOP 22.0
@@ -35,6 +35,9 @@ struct _BpLossChart {
 
   double hover_x; /* widget x of the pointer, < 0 when outside */
   GskRenderNode *axes_node; /* grid and labels, rebuilt when size or ranges change */
+  gint64 drawn_us;          /* when the chart last drew; new points redraw it 30 times a second
+                               at most, however fast they come */
+  guint redraw_tick;
   int axes_width, axes_height;
 };
 
@@ -204,36 +207,55 @@ draw_series (BpLossChart *self, cairo_t *cr, BpLossSeries which, const graphene_
     return;
   series_color (which, &c);
 
-  /* The spread inside each bucket (noisy per-step losses) as a faint band. */
-  cairo_set_source_rgba (cr, c.red, c.green, c.blue, 0.25);
-  cairo_set_line_width (cr, 1.0);
-  for (guint i = 0; i < s->buckets->len; i++)
-    {
-      const Bucket *b = &g_array_index (s->buckets, Bucket, i);
-      double x = ox + sx * 0.5 * (b->x0 + b->x1);
+  /* Fold the buckets into pixel columns first: a band (the spread of the noisy losses)
+   * filled as one polygon and one polyline through the last values, so the drawing costs
+   * the plot's width whatever the number of points. */
+  {
+    int w = MAX ((int) ceilf (r->size.width), 1), n = 0;
+    g_autofree double *col_x = g_new (double, w + 1);
+    g_autofree double *col_min = g_new (double, w + 1);
+    g_autofree double *col_max = g_new (double, w + 1);
+    g_autofree double *col_last = g_new (double, w + 1);
+    int prev = -1;
 
-      if (b->max - b->min > 0)
-        {
-          cairo_move_to (cr, x, oy - sy * b->min);
-          cairo_line_to (cr, x, oy - sy * b->max);
-        }
-    }
-  cairo_stroke (cr);
+    for (guint i = 0; i < s->buckets->len; i++)
+      {
+        const Bucket *b = &g_array_index (s->buckets, Bucket, i);
+        int px = CLAMP ((int) (sx * b->x1), 0, w);
+        double lo = MIN (b->min, self->axis_y_max), hi = MIN (b->max, self->axis_y_max);
 
-  cairo_set_source_rgba (cr, c.red, c.green, c.blue, 1.0);
-  cairo_set_line_width (cr, 2.0);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  for (guint i = 0; i < s->buckets->len; i++)
-    {
-      const Bucket *b = &g_array_index (s->buckets, Bucket, i);
-      double x = ox + sx * b->x1, y = oy - sy * MIN (b->last, self->axis_y_max);
+        if (px != prev)
+          {
+            col_x[n] = ox + sx * b->x1;
+            col_min[n] = lo;
+            col_max[n] = hi;
+            n++;
+            prev = px;
+          }
+        else
+          {
+            col_x[n - 1] = ox + sx * b->x1;
+            col_min[n - 1] = MIN (col_min[n - 1], lo);
+            col_max[n - 1] = MAX (col_max[n - 1], hi);
+          }
+        col_last[n - 1] = MIN (b->last, self->axis_y_max);
+      }
 
-      if (i == 0)
-        cairo_move_to (cr, x, y);
-      else
-        cairo_line_to (cr, x, y);
-    }
-  cairo_stroke (cr);
+    cairo_set_source_rgba (cr, c.red, c.green, c.blue, 0.25);
+    for (int i = 0; i < n; i++)
+      cairo_line_to (cr, col_x[i], oy - sy * col_max[i] - 0.5);
+    for (int i = n - 1; i >= 0; i--)
+      cairo_line_to (cr, col_x[i], oy - sy * col_min[i] + 0.5);
+    cairo_close_path (cr);
+    cairo_fill (cr);
+
+    cairo_set_source_rgba (cr, c.red, c.green, c.blue, 1.0);
+    cairo_set_line_width (cr, 2.0);
+    cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+    for (int i = 0; i < n; i++)
+      cairo_line_to (cr, col_x[i], oy - sy * col_last[i]);
+    cairo_stroke (cr);
+  }
 }
 
 static const Bucket *
@@ -256,6 +278,29 @@ bucket_near (const Series *s, double x)
   return &g_array_index (s->buckets, Bucket, lo);
 }
 
+#define REDRAW_INTERVAL_US (33 * G_TIME_SPAN_MILLISECOND)
+
+static gboolean
+redraw_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  BpLossChart *self = BP_LOSS_CHART (widget);
+
+  if (g_get_monotonic_time () - self->drawn_us < REDRAW_INTERVAL_US)
+    return G_SOURCE_CONTINUE;
+  self->redraw_tick = 0;
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_data_redraw (BpLossChart *self)
+{
+  if (g_get_monotonic_time () - self->drawn_us >= REDRAW_INTERVAL_US)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  else if (self->redraw_tick == 0)
+    self->redraw_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), redraw_tick, NULL, NULL);
+}
+
 static void
 bp_loss_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -268,6 +313,7 @@ bp_loss_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   if (w <= MARGIN_LEFT + MARGIN_RIGHT || h <= MARGIN_TOP + MARGIN_BOTTOM)
     return;
+  self->drawn_us = g_get_monotonic_time ();
   update_axes (self);
   if (self->axes_node == NULL || self->axes_width != w || self->axes_height != h)
     {
@@ -381,6 +427,17 @@ bp_loss_chart_measure (GtkWidget *widget, GtkOrientation orientation, int for_si
 }
 
 static void
+bp_loss_chart_dispose (GObject *object)
+{
+  BpLossChart *self = BP_LOSS_CHART (object);
+
+  if (self->redraw_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->redraw_tick);
+  self->redraw_tick = 0;
+  G_OBJECT_CLASS (bp_loss_chart_parent_class)->dispose (object);
+}
+
+static void
 bp_loss_chart_finalize (GObject *object)
 {
   BpLossChart *self = BP_LOSS_CHART (object);
@@ -397,6 +454,7 @@ bp_loss_chart_class_init (BpLossChartClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = bp_loss_chart_dispose;
   object_class->finalize = bp_loss_chart_finalize;
   widget_class->snapshot = bp_loss_chart_snapshot;
   widget_class->measure = bp_loss_chart_measure;
@@ -442,7 +500,7 @@ bp_loss_chart_append (BpLossChart *self, double x, double train, double test)
         self->y_max = MAX (self->y_max, v[i]);
       }
   self->x_max = MAX (self->x_max, x);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_data_redraw (self);
 }
 
 void

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #define BEZIER_SEGMENTS 12
+#define REFRESH_INTERVAL_US (40 * G_TIME_SPAN_MILLISECOND)
 #define LINK_HIT_DISTANCE 4.0
 
 static int
@@ -34,13 +35,13 @@ neuron_pitch (BpNetworkView *self)
   double top, height;
 
   neuron_area (self, &top, &height);
-  return MIN (52.0, height / max_column_size (self));
+  return MIN (60.0, height / max_column_size (self));
 }
 
 double
 _bp_nv_neuron_side (BpNetworkView *self)
 {
-  return CLAMP (floor (neuron_pitch (self) * 0.8), 6.0, 40.0);
+  return CLAMP (floor (neuron_pitch (self) * 0.8), 6.0, 48.0);
 }
 
 static double
@@ -212,16 +213,30 @@ _bp_nv_describe (BpNetworkView *self, const BpNvHit *hit)
 }
 
 void
-_bp_nv_drop_textures (BpNetworkView *self)
+_bp_nv_drop_links (BpNetworkView *self, int layer)
 {
-  for (int c = 0; c < self->n_columns; c++)
-    if (self->columns[c].textures != NULL)
-      for (int i = 0; i < self->columns[c].n; i++)
-        g_clear_object (&self->columns[c].textures[i]);
+  for (int l = 0; l < BP_NETWORK_VIEW_MAX_COLUMNS; l++)
+    if (layer < 0 || l == layer)
+      {
+        g_clear_pointer (&self->links_nodes[l], gsk_render_node_unref);
+        self->links_stale[l] = FALSE;
+      }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static GdkTexture *
-neuron_texture (BpNetworkView *self, int c, int i)
+void
+_bp_nv_drop_textures (BpNetworkView *self)
+{
+  _bp_nv_drop_links (self, -1);
+  g_clear_pointer (&self->labels_node, gsk_render_node_unref);
+  for (int c = 0; c < self->n_columns; c++)
+    if (self->columns[c].nodes != NULL)
+      for (int i = 0; i < self->columns[c].n; i++)
+        g_clear_pointer (&self->columns[c].nodes[i], gsk_render_node_unref);
+}
+
+static GskRenderNode *
+neuron_node (BpNetworkView *self, int c, int i, const graphene_rect_t *r, gboolean refresh)
 {
   BpNvColumn *col = &self->columns[c];
   const float *v;
@@ -230,10 +245,12 @@ neuron_texture (BpNetworkView *self, int c, int i)
 
   if (col->thumbs == NULL)
     return NULL;
-  if (col->textures == NULL)
-    col->textures = g_new0 (GdkTexture *, col->n);
-  if (col->textures[i] != NULL)
-    return col->textures[i];
+  if (col->nodes == NULL)
+    col->nodes = g_new0 (GskRenderNode *, col->n);
+  if (refresh)
+    g_clear_pointer (&col->nodes[i], gsk_render_node_unref);
+  if (col->nodes[i] != NULL)
+    return col->nodes[i];
   n = (size_t) col->thumb_side * col->thumb_side;
   v = col->thumbs + n * i;
   /* Outputs of tanh fill [-1, 1] as they are; wider ranges (ReLU, raw inputs) are scaled to
@@ -241,9 +258,9 @@ neuron_texture (BpNetworkView *self, int c, int i)
   for (size_t k = 0; k < n; k++)
     if (isfinite (v[k]))
       m = MAX (m, fabsf (v[k]));
-  col->textures[i] = bp_palette_grid_texture (v, col->thumb_side, 1, BP_GRID_SIGNED,
-                                              MAX (m, 1.0f), FALSE, bp_palette_is_dark ());
-  return col->textures[i];
+  col->nodes[i] = bp_palette_grid_node (GTK_WIDGET (self), v, col->thumb_side, 1,
+                                        BP_GRID_SIGNED, MAX (m, 1.0f), FALSE, r);
+  return col->nodes[i];
 }
 
 /* Largest |dL/dw| in the network: gradient links are drawn relative to it, on a log scale, so
@@ -266,75 +283,73 @@ max_grad (BpNetworkView *self)
 }
 
 static void
-draw_links (BpNetworkView *self, cairo_t *cr, gboolean dark)
+draw_links (BpNetworkView *self, cairo_t *cr, gboolean dark, int l)
 {
   float gmax = self->show_gradients ? max_grad (self) : 0;
+  BpNvColumn *col = &self->columns[l];
 
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
-  for (int l = 0; l + 1 < self->n_columns; l++)
-    {
-      BpNvColumn *col = &self->columns[l];
+  /* A third of a pixel is finer than the eye sees on these curves and halves the segments. */
+  cairo_set_tolerance (cr, 0.3);
+  for (int o = 0; o < self->columns[l + 1].n; o++)
+    for (int i = 0; i < col->n; i++)
+      {
+        size_t k = (size_t) o * col->n + i;
+        double p[4], xm, width, alpha = 0.9;
+        GdkRGBA c;
+        gboolean dead = FALSE;
 
-      for (int o = 0; o < self->columns[l + 1].n; o++)
-        for (int i = 0; i < col->n; i++)
+        link_ends (self, l, o, i, p);
+        if (self->show_gradients)
           {
-            size_t k = (size_t) o * col->n + i;
-            double p[4], xm, width, alpha = 0.9;
-            GdkRGBA c;
-            gboolean dead = FALSE;
+            double g = col->grads != NULL ? fabsf (col->grads[k]) : 0, t = 0;
 
-            link_ends (self, l, o, i, p);
-            if (self->show_gradients)
-              {
-                double g = col->grads != NULL ? fabsf (col->grads[k]) : 0, t = 0;
-
-                if (gmax > 0 && g > 0)
-                  t = CLAMP (1.0 + log10 (g / gmax) / 4.0, 0.0, 1.0);
-                c = (GdkRGBA) { 0.75f, 0.38f, 0.80f, 1 };
-                width = 0.5 + 7.5 * t;
-                alpha = 0.15 + 0.85 * t;
-              }
-            else if (col->weights != NULL)
-              {
-                float w = col->weights[k];
-
-                dead = self->show_dead && fabsf (w) < 1e-4f;
-                bp_palette_signed_color (isfinite (w) ? CLAMP (w, -1.f, 1.f) : 0, dark, &c);
-                width = 1.0 + 9.0 * MIN (fabsf (w), 5.0f) / 5.0;
-                /* Keep weak links visible against the background. */
-                alpha = 0.35 + 0.65 * MIN (fabsf (w), 1.0f);
-              }
-            else
-              {
-                c = (GdkRGBA) { 0.5f, 0.5f, 0.5f, 1 };
-                width = 1;
-                alpha = 0.3;
-              }
-            if (self->hover.kind == BP_NV_HIT_LINK && self->hover.layer == l
-                && self->hover.out == o && self->hover.in == i)
-              width += 2, alpha = 1;
-
-            xm = (p[0] + p[2]) / 2;
-            cairo_move_to (cr, p[0], p[1]);
-            cairo_curve_to (cr, xm, p[1], xm, p[3], p[2], p[3]);
-            if (dead)
-              {
-                static const double dash[] = { 2, 3 };
-
-                cairo_set_dash (cr, dash, 2, 0);
-                cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.6);
-                cairo_set_line_width (cr, 1);
-                cairo_stroke (cr);
-                cairo_set_dash (cr, NULL, 0, 0);
-              }
-            else
-              {
-                cairo_set_source_rgba (cr, c.red, c.green, c.blue, alpha);
-                cairo_set_line_width (cr, width);
-                cairo_stroke (cr);
-              }
+            if (gmax > 0 && g > 0)
+              t = CLAMP (1.0 + log10 (g / gmax) / 4.0, 0.0, 1.0);
+            c = (GdkRGBA) { 0.75f, 0.38f, 0.80f, 1 };
+            width = 0.5 + 7.5 * t;
+            alpha = 0.15 + 0.85 * t;
           }
-    }
+        else if (col->weights != NULL)
+          {
+            float w = col->weights[k];
+
+            dead = self->show_dead && fabsf (w) < 1e-4f;
+            bp_palette_signed_color (isfinite (w) ? CLAMP (w, -1.f, 1.f) : 0, dark, &c);
+            width = 1.0 + 9.0 * MIN (fabsf (w), 5.0f) / 5.0;
+            /* Keep weak links visible against the background. */
+            alpha = 0.35 + 0.65 * MIN (fabsf (w), 1.0f);
+          }
+        else
+          {
+            c = (GdkRGBA) { 0.5f, 0.5f, 0.5f, 1 };
+            width = 1;
+            alpha = 0.3;
+          }
+        if (self->hover.kind == BP_NV_HIT_LINK && self->hover.layer == l
+            && self->hover.out == o && self->hover.in == i)
+          width += 2, alpha = 1;
+
+        xm = (p[0] + p[2]) / 2;
+        cairo_move_to (cr, p[0], p[1]);
+        cairo_curve_to (cr, xm, p[1], xm, p[3], p[2], p[3]);
+        if (dead)
+          {
+            static const double dash[] = { 2, 3 };
+
+            cairo_set_dash (cr, dash, 2, 0);
+            cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.6);
+            cairo_set_line_width (cr, 1);
+            cairo_stroke (cr);
+            cairo_set_dash (cr, NULL, 0, 0);
+          }
+        else
+          {
+            cairo_set_source_rgba (cr, c.red, c.green, c.blue, alpha);
+            cairo_set_line_width (cr, width);
+            cairo_stroke (cr);
+          }
+      }
 }
 
 static void
@@ -360,13 +375,13 @@ append_text (BpNetworkView *self, GtkSnapshot *snapshot, const char *text, doubl
 }
 
 static void
-draw_neurons (BpNetworkView *self, GtkSnapshot *snapshot, gboolean dark, const GdkRGBA *fg)
+draw_neurons (BpNetworkView *self, GtkSnapshot *snapshot, gboolean dark, const GdkRGBA *fg,
+              const gboolean *refresh)
 {
   double s = _bp_nv_neuron_side (self);
-  GdkRGBA border = *fg, dim = *fg, empty = *fg;
+  GdkRGBA border = *fg, empty = *fg;
 
   border.alpha = 0.45f;
-  dim.alpha = 0.75f;
   empty.alpha = 0.08f;
   for (int c = 0; c < self->n_columns; c++)
     {
@@ -377,7 +392,7 @@ draw_neurons (BpNetworkView *self, GtkSnapshot *snapshot, gboolean dark, const G
         {
           double x, y;
           graphene_rect_t r;
-          GdkTexture *tex = neuron_texture (self, c, i);
+          GskRenderNode *thumb;
           gboolean hovered = self->hover.kind == BP_NV_HIT_NEURON && self->hover.column == c
                              && self->hover.index == i;
           float bw = hovered ? 2.f : 1.f;
@@ -387,8 +402,9 @@ draw_neurons (BpNetworkView *self, GtkSnapshot *snapshot, gboolean dark, const G
 
           _bp_nv_neuron_pos (self, c, i, &x, &y);
           graphene_rect_init (&r, (float) (x - s / 2), (float) (y - s / 2), (float) s, (float) s);
-          if (tex != NULL)
-            gtk_snapshot_append_texture (snapshot, tex, &r);
+          thumb = neuron_node (self, c, i, &r, refresh[c]);
+          if (thumb != NULL)
+            gtk_snapshot_append_node (snapshot, thumb);
           else
             gtk_snapshot_append_color (snapshot, &empty, &r);
           gtk_snapshot_append_border (snapshot, &GSK_ROUNDED_RECT_INIT (r.origin.x, r.origin.y,
@@ -408,34 +424,24 @@ draw_neurons (BpNetworkView *self, GtkSnapshot *snapshot, gboolean dark, const G
                                                               r.origin.y + r.size.height - 5,
                                                               6, 6));
             }
-          if (c == 0 && col->names != NULL)
-            append_text (self, snapshot, col->names[i], x - s / 2 - 6, y, 1.0, 0.5, &dim, FALSE);
         }
     }
 }
 
-void
-_bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+static GskRenderNode *
+build_labels (BpNetworkView *self, int w, int h, const GdkRGBA *fg_in, const GdkRGBA *dim_in)
 {
-  BpNetworkView *self = BP_NETWORK_VIEW (widget);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  gboolean dark = bp_palette_is_dark ();
-  GdkRGBA fg, dim;
-  cairo_t *cr;
-  double s;
+  GtkSnapshot *ls = gtk_snapshot_new ();
+  GdkRGBA fg = *fg_in, dim = *dim_in;
+  double s = _bp_nv_neuron_side (self);
 
-  if (self->n_columns < 2 || w <= 0 || h <= 0)
-    return;
-  bp_palette_widget_fg (widget, &fg);
-  dim = fg;
-  dim.alpha = 0.65f;
-  s = _bp_nv_neuron_side (self);
+  for (int i = 0; i < self->columns[0].n && self->columns[0].names != NULL; i++)
+    {
+      double x, y;
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  draw_links (self, cr, dark);
-  cairo_destroy (cr);
-  draw_neurons (self, snapshot, dark, &fg);
-
+      _bp_nv_neuron_pos (self, 0, i, &x, &y);
+      append_text (self, ls, self->columns[0].names[i], x - s / 2 - 6, y, 1.0, 0.5, &dim, FALSE);
+    }
   /* Column headings and captions. */
   for (int c = 0; c < self->n_columns; c++)
     {
@@ -449,23 +455,123 @@ _bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         g_snprintf (buf, sizeof buf, "output");
       else
         g_snprintf (buf, sizeof buf, "%d neuron%s", n, n == 1 ? "" : "s");
-      append_text (self, snapshot, buf, x, BP_NV_HEADER_H + BP_NV_COLUMN_HEAD_H - 4, 0.5, 1.0,
+      append_text (self, ls, buf, x, BP_NV_HEADER_H + BP_NV_COLUMN_HEAD_H - 4, 0.5, 1.0,
                    &dim, TRUE);
       if (self->columns[c].caption != NULL)
-        append_text (self, snapshot, self->columns[c].caption, x, h - 3, 0.5, 1.0, &dim, TRUE);
+        append_text (self, ls, self->columns[c].caption, x, h - 3, 0.5, 1.0, &dim, TRUE);
     }
   {
     int hidden = self->n_columns - 2;
     char buf[64];
 
     g_snprintf (buf, sizeof buf, "%d hidden layer%s", hidden, hidden == 1 ? "" : "s");
-    append_text (self, snapshot, buf, w / 2.0, BP_NV_HEADER_H / 2, 0.5, 0.5, &fg, FALSE);
+    append_text (self, ls, buf, w / 2.0, BP_NV_HEADER_H / 2, 0.5, 0.5, &fg, FALSE);
   }
   if (self->show_gradients)
-    append_text (self, snapshot, "links: |∂L/∂w|, log scale", w - 4, BP_NV_HEADER_H / 2, 1.0,
+    append_text (self, ls, "links: |∂L/∂w|, log scale", w - 4, BP_NV_HEADER_H / 2, 1.0,
                  0.5, &dim, TRUE);
 
-  (void) s;
+  return gtk_snapshot_free_to_node (ls);
+}
+
+/* The links of one layer, drawn between its two columns. */
+static GskRenderNode *
+build_links (BpNetworkView *self, int layer, gboolean dark, int height)
+{
+  double s = _bp_nv_neuron_side (self);
+  double x0 = floor (column_x (self, layer) + s / 2), x1 = ceil (column_x (self, layer + 1) - s / 2);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  if (x1 <= x0 || height <= 0)
+    return NULL;
+  surface = bp_palette_surface_new (GTK_WIDGET (self), (int) (x1 - x0), height);
+  cr = cairo_create (surface);
+  cairo_translate (cr, -x0, 0);
+  draw_links (self, cr, dark, layer);
+  cairo_destroy (cr);
+  return bp_palette_surface_node (surface, &GRAPHENE_RECT_INIT ((float) x0, 0, (float) (x1 - x0),
+                                                                (float) height));
+}
+
+static gboolean
+refresh_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  BpNetworkView *self = BP_NETWORK_VIEW (widget);
+
+  self->refresh_tick = 0;
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_REMOVE;
+}
+
+void
+_bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  BpNetworkView *self = BP_NETWORK_VIEW (widget);
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  gboolean dark = bp_palette_is_dark ();
+  GdkRGBA fg, dim;
+
+  if (self->n_columns < 2 || w <= 0 || h <= 0)
+    return;
+  bp_palette_widget_fg (widget, &fg);
+  dim = fg;
+  dim.alpha = 0.65f;
+
+  /* The links and thumbnails: what is missing now, and one stale layer or column every
+   * REFRESH_INTERVAL (new weights come at the session's snapshot rate, ~30 a second). */
+  {
+    gint64 now = g_get_monotonic_time ();
+    int n_units = 2 * self->n_columns;
+    int budget = now - self->refresh_time >= REFRESH_INTERVAL_US ? 1 : 0;
+    gboolean refresh[BP_NETWORK_VIEW_MAX_COLUMNS] = { FALSE };
+    gboolean more = FALSE;
+
+    for (int k = 0; k < n_units; k++)
+      {
+        int u = (self->refresh_next + k) % n_units;
+        int c = u / 2;
+
+        if (u % 2 == 0 && c + 1 < self->n_columns)
+          {
+            if (self->links_nodes[c] == NULL || (self->links_stale[c] && budget > 0))
+              {
+                if (self->links_nodes[c] != NULL)
+                  budget--, self->refresh_next = u + 1, self->refresh_time = now;
+                g_clear_pointer (&self->links_nodes[c], gsk_render_node_unref);
+                self->links_nodes[c] = build_links (self, c, dark, h);
+                self->links_stale[c] = FALSE;
+              }
+            more |= self->links_stale[c];
+          }
+        else if (u % 2 == 1 && self->thumbs_stale[c])
+          {
+            if (budget > 0)
+              {
+                budget--;
+                self->refresh_next = u + 1;
+                self->refresh_time = now;
+                refresh[c] = TRUE;
+                self->thumbs_stale[c] = FALSE;
+              }
+            else
+              more = TRUE;
+          }
+      }
+    for (int l = 0; l + 1 < self->n_columns; l++)
+      if (self->links_nodes[l] != NULL)
+        gtk_snapshot_append_node (snapshot, self->links_nodes[l]);
+    draw_neurons (self, snapshot, dark, &fg, refresh);
+    if (more && self->refresh_tick == 0)
+      self->refresh_tick = gtk_widget_add_tick_callback (widget, refresh_tick, NULL, NULL);
+  }
+
+  /* Text changes with the layout, not with the weights. */
+  if (self->labels_node == NULL)
+    self->labels_node = build_labels (self, w, h, &fg, &dim);
+  if (self->labels_node != NULL)
+    gtk_snapshot_append_node (snapshot, self->labels_node);
+
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     gtk_widget_snapshot_child (widget, child, snapshot);

@@ -16,7 +16,7 @@ typedef struct {
   char *caption;    /* under the column, e.g. "tanh" */
   float *thumbs;    /* (n, thumb_side, thumb_side) or NULL */
   int thumb_side;
-  GdkTexture **textures; /* n, made lazily from thumbs */
+  GskRenderNode **nodes; /* n thumbnails drawn at their place, made lazily from thumbs */
   /* Links into the next column (none for the output column): */
   float *weights;   /* (next n, n) or NULL */
   float *biases;    /* of the next column's neurons: (next n) or NULL */
@@ -47,6 +47,18 @@ struct _BpNetworkView {
   GtkWidget *popover_label;
   BpNvHit editing;       /* the link being edited */
 
+  /* Cached drawings of each layer's links and each column's thumbnails. New weights or
+   * thumbnails only mark them stale: a frame redraws at most one stale layer or column (and
+   * a tick brings the next frame), so no frame pays for the whole network. Geometry and style
+   * changes drop them, and dropped ones are drawn at once. */
+  GskRenderNode *links_nodes[BP_NETWORK_VIEW_MAX_COLUMNS];
+  gboolean links_stale[BP_NETWORK_VIEW_MAX_COLUMNS];
+  gboolean thumbs_stale[BP_NETWORK_VIEW_MAX_COLUMNS];
+  GskRenderNode *labels_node; /* names, counts and captions */
+  int refresh_next;    /* where the round of stale redraws resumes */
+  gint64 refresh_time; /* monotonic time of the last one */
+  guint refresh_tick;
+
   BpNvHit hover;
   double hover_x, hover_y;
 };
@@ -58,6 +70,8 @@ void _bp_nv_hit_test (BpNetworkView *self, double x, double y, BpNvHit *hit);
 char *_bp_nv_describe (BpNetworkView *self, const BpNvHit *hit);
 void _bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot);
 void _bp_nv_drop_textures (BpNetworkView *self);
+/* layer -1: all of them. */
+void _bp_nv_drop_links (BpNetworkView *self, int layer);
 
 #define BP_NV_HEADER_H 40.0   /* the layer-count buttons */
 #define BP_NV_COLUMN_HEAD_H 48.0 /* per-column buttons and the neuron count */

@@ -83,10 +83,10 @@ update_sensitivity (BpNetworkView *self)
 static void
 clear_column (BpNvColumn *col)
 {
-  if (col->textures != NULL)
+  if (col->nodes != NULL)
     for (int i = 0; i < col->n; i++)
-      g_clear_object (&col->textures[i]);
-  g_clear_pointer (&col->textures, g_free);
+      g_clear_pointer (&col->nodes[i], gsk_render_node_unref);
+  g_clear_pointer (&col->nodes, g_free);
   g_clear_pointer (&col->names, g_strfreev);
   g_clear_pointer (&col->caption, g_free);
   g_clear_pointer (&col->thumbs, g_free);
@@ -106,6 +106,10 @@ set_hover (BpNetworkView *self, const BpNvHit *hit)
 
   if (memcmp (hit, &self->hover, sizeof *hit) == 0)
     return;
+  if (self->hover.kind == BP_NV_HIT_LINK)
+    _bp_nv_drop_links (self, self->hover.layer);
+  if (hit->kind == BP_NV_HIT_LINK)
+    _bp_nv_drop_links (self, hit->layer);
   self->hover = *hit;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   if (neuron_changed)
@@ -277,6 +281,11 @@ bp_network_view_dispose (GObject *object)
   g_clear_pointer (&self->layer_minus, gtk_widget_unparent);
   g_clear_pointer (&self->layer_plus, gtk_widget_unparent);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
+  _bp_nv_drop_links (self, -1);
+  g_clear_pointer (&self->labels_node, gsk_render_node_unref);
+  if (self->refresh_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->refresh_tick);
+  self->refresh_tick = 0;
   G_OBJECT_CLASS (bp_network_view_parent_class)->dispose (object);
 }
 
@@ -421,6 +430,7 @@ bp_network_view_set_layout (BpNetworkView *self, int n_columns, const int *sizes
           g_signal_connect (col->plus, "clicked", G_CALLBACK (on_column_button), self);
         }
     }
+  _bp_nv_drop_textures (self);
   self->hover = none;
   self->editing = none;
   if (self->popover != NULL)
@@ -473,6 +483,13 @@ bp_network_view_set_weights (BpNetworkView *self, int layer, const float *weight
   copy_into (&col->weights, weights, (size_t) n_out * col->n);
   copy_into (&col->biases, biases, n_out);
   copy_into (&col->grads, grads, (size_t) n_out * col->n);
+  self->links_stale[layer] = TRUE;
+  if (self->show_gradients)
+    {
+      /* Gradient links are scaled by the network's largest |dL/dw|: all layers move. */
+      for (int l = 0; l + 1 < self->n_columns; l++)
+        self->links_stale[l] = TRUE;
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -512,9 +529,7 @@ bp_network_view_set_thumbnails (BpNetworkView *self, int column, const float *va
   g_return_if_fail (column >= 0 && column < self->n_columns);
 
   col = &self->columns[column];
-  if (col->textures != NULL)
-    for (int i = 0; i < col->n; i++)
-      g_clear_object (&col->textures[i]);
+  self->thumbs_stale[column] = TRUE;
   if (values == NULL || side <= 0)
     {
       g_clear_pointer (&col->thumbs, g_free);
@@ -555,6 +570,7 @@ bp_network_view_set_column_caption (BpNetworkView *self, int column, const char 
 
   g_free (self->columns[column].caption);
   self->columns[column].caption = g_strdup (caption);
+  g_clear_pointer (&self->labels_node, gsk_render_node_unref);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -567,6 +583,7 @@ bp_network_view_set_show_gradients (BpNetworkView *self, gboolean show)
   if (self->show_gradients == show)
     return;
   self->show_gradients = show;
+  _bp_nv_drop_textures (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_GRADIENTS]);
 }
@@ -583,7 +600,10 @@ bp_network_view_set_show_dead (BpNetworkView *self, gboolean show)
 {
   g_return_if_fail (BP_IS_NETWORK_VIEW (self));
 
+  if (self->show_dead == !!show)
+    return;
   self->show_dead = !!show;
+  _bp_nv_drop_links (self, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -138,19 +138,81 @@ bp_palette_fill_grid (guint8 *rgb, const float *values, int size, int k, BpGridK
     }
 }
 
-GdkTexture *
-bp_palette_grid_texture (const float *values, int size, int k, BpGridKind kind, double scale,
-                         gboolean discretize, gboolean dark)
+cairo_surface_t *
+bp_palette_surface_new (GtkWidget *widget, int width, int height)
 {
-  g_autoptr (GBytes) bytes = NULL;
-  guint8 *rgb;
+  int scale = MAX (gtk_widget_get_scale_factor (widget), 1);
+  cairo_surface_t *surface
+    = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MAX (width, 1) * scale,
+                                  MAX (height, 1) * scale);
 
-  if (size <= 0 || values == NULL)
+  cairo_surface_set_device_scale (surface, scale, scale);
+  return surface;
+}
+
+GskRenderNode *
+bp_palette_surface_node (cairo_surface_t *surface, const graphene_rect_t *bounds)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, bounds);
+
+  cairo_set_source_surface (cr, surface, bounds->origin.x, bounds->origin.y);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface); /* the recording keeps its own reference */
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+GskRenderNode *
+bp_palette_grid_node (GtkWidget *widget, const float *values, int size, int k, BpGridKind kind,
+                      double scale, gboolean discretize, const graphene_rect_t *bounds)
+{
+  g_autofree guint8 *cells = NULL;
+  cairo_surface_t *surface;
+  cairo_pattern_t *pattern;
+  cairo_matrix_t m;
+  GtkSnapshot *snapshot;
+  cairo_t *cr;
+  guint8 *data;
+  int stride;
+
+  if (size <= 0 || values == NULL || bounds->size.width <= 0 || bounds->size.height <= 0)
     return NULL;
-  rgb = g_malloc ((size_t) size * size * 3);
-  bp_palette_fill_grid (rgb, values, size, k, kind, scale, discretize, dark);
-  bytes = g_bytes_new_take (rgb, (size_t) size * size * 3);
-  return gdk_memory_texture_new (size, size, GDK_MEMORY_R8G8B8, bytes, (gsize) size * 3);
+  cells = g_malloc ((size_t) size * size * 3);
+  bp_palette_fill_grid (cells, values, size, k, kind, scale, discretize, bp_palette_is_dark ());
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, size, size);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int y = 0; y < size; y++)
+    {
+      guint32 *row = (guint32 *) (gpointer) (data + (size_t) y * stride);
+      const guint8 *c = cells + (size_t) y * size * 3;
+
+      for (int x = 0; x < size; x++)
+        row[x] = 0xff000000u | (guint32) c[3 * x] << 16 | (guint32) c[3 * x + 1] << 8
+                 | c[3 * x + 2];
+    }
+  cairo_surface_mark_dirty (surface);
+
+  /* One cell per pixel of the image, stretched over bounds when drawn: bilinear between cell
+   * centres (pixman's fast path), or hard cell edges when discretized. */
+  snapshot = gtk_snapshot_new ();
+  cr = gtk_snapshot_append_cairo (snapshot, bounds);
+  pattern = cairo_pattern_create_for_surface (surface);
+  cairo_matrix_init_scale (&m, size / bounds->size.width, size / bounds->size.height);
+  cairo_matrix_translate (&m, -bounds->origin.x, -bounds->origin.y);
+  cairo_pattern_set_matrix (pattern, &m);
+  cairo_pattern_set_filter (pattern, discretize ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_BILINEAR);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+  cairo_set_source (cr, pattern);
+  cairo_rectangle (cr, bounds->origin.x, bounds->origin.y, bounds->size.width,
+                   bounds->size.height);
+  cairo_fill (cr);
+  cairo_pattern_destroy (pattern);
+  cairo_surface_destroy (surface);
+  cairo_destroy (cr);
+  (void) widget;
+  return gtk_snapshot_free_to_node (snapshot);
 }
 
 gboolean

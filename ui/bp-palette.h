@@ -29,9 +29,18 @@ void bp_palette_signed_color (double v, gboolean dark, GdkRGBA *out);
 void bp_palette_fill_grid (guint8 *rgb, const float *values, int size, int k, BpGridKind kind,
                            double scale, gboolean discretize, gboolean dark);
 
-/* The same as a texture (NULL when size <= 0). */
-GdkTexture *bp_palette_grid_texture (const float *values, int size, int k, BpGridKind kind,
-                                     double scale, gboolean discretize, gboolean dark);
+/* The grid drawn to fill bounds (bilinear between cell centres, or nearest cell when
+ * discretize) at the widget's scale factor, as a node that only composites an image. */
+GskRenderNode *bp_palette_grid_node (GtkWidget *widget, const float *values, int size, int k,
+                                     BpGridKind kind, double scale, gboolean discretize,
+                                     const graphene_rect_t *bounds);
+
+/* A cairo image surface for drawing width x height logical pixels of widget at its scale
+ * factor, and a node showing it at bounds. GTK 4.8's cairo nodes record their drawing and
+ * replay it at every render, and its cairo renderer converts textures at every render: a
+ * node that paints one prepared image surface costs a single composite instead. */
+cairo_surface_t *bp_palette_surface_new (GtkWidget *widget, int width, int height);
+GskRenderNode *bp_palette_surface_node (cairo_surface_t *surface, const graphene_rect_t *bounds);
 
 /* Is the application in its dark style? */
 gboolean bp_palette_is_dark (void);
