@@ -150,6 +150,10 @@ struct bp_session {
   double run_time_base; /* run seconds accumulated before the current running stretch */
   double resume_t;      /* monotonic time the current running stretch began */
   double rate_t0;
+  /* step_clock: the clock is read every 16th step when steps are short (see there) */
+  double clock_t, clock_pace, clock_last;
+  uint32_t clock_n, clock_left;
+  bool clock_valid;
   uint64_t rate_samples0, samples;
   float last_loss;
 

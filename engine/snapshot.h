@@ -142,8 +142,8 @@ void bp_snapshot_options_defaults (bp_snapshot_options *o);
  * metric log. Each entry holds, for every layer, the histograms of bp_hist_tensor it has
  * (weights, biases, gradients, activations) at that step. To stay bounded on long runs the
  * stride doubles every BP_HIST_HISTORY_BLOCK entries (entries keep their own step). */
-#define BP_HIST_HISTORY_BLOCK 1000
-#define BP_HIST_HISTORY_DEFAULT_EVERY 50
+#define BP_HIST_HISTORY_BLOCK 500
+#define BP_HIST_HISTORY_DEFAULT_EVERY 100
 
 typedef struct bp_hist_history bp_hist_history;
 
