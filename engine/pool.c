@@ -7,9 +7,13 @@
 
 #include "engine/im2col.h"
 #include "engine/simd.h"
+#include "engine/workers.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Below this many input values per pass, one thread: starting threads would cost more. */
+#define MIN_PARALLEL_FLOATS 2e5
 
 static bp_window_geom
 pool_geom (const bp_pool_cfg *p, bp_shape in)
@@ -146,13 +150,14 @@ maxpool_plane_2x2 (const bp_window_geom *g, const float *xp, float *yp, int32_t 
 }
 
 static void
-maxpool_forward (bp_layer *L, int batch, bool train)
+maxpool_forward_samples (void *ctx, int w, int begin, int end)
 {
+  bp_layer *L = ctx;
   bp_window_geom g = pool_geom (&L->spec->u.pool, L->in);
   const size_t hw = (size_t) g.h * (size_t) g.w, ohw = (size_t) g.oh * (size_t) g.ow;
   const bool two = g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ow >= 4;
   int32_t *arg = (int32_t *) L->scratch; /* (batch, C, OH, OW) */
-  for (int n = 0; n < batch; n++)
+  for (int n = begin; n < end; n++)
     for (int ch = 0; ch < g.c; ch++)
       {
         const float *xp = L->x + (size_t) n * L->in_size + (size_t) ch * hw; /* (H, W) */
@@ -166,12 +171,18 @@ maxpool_forward (bp_layer *L, int batch, bool train)
 }
 
 static void
-maxpool_backward (bp_layer *L, int batch)
+maxpool_forward (bp_layer *L, int batch, bool train)
 {
-  if (L->dx == NULL)
-    return;
+  bp_workers_run (bp_workers_for (batch, (double) L->in_size, MIN_PARALLEL_FLOATS), batch,
+                  maxpool_forward_samples, L);
+}
+
+static void
+maxpool_backward_samples (void *ctx, int w, int begin, int end)
+{
+  bp_layer *L = ctx;
   const int32_t *arg = (const int32_t *) L->scratch; /* (batch, C, OH, OW) */
-  for (int n = 0; n < batch; n++)
+  for (int n = begin; n < end; n++)
     {
       float *dxs = L->dx + (size_t) n * L->in_size;
       const float *dys = L->dy + (size_t) n * L->out_size;
@@ -179,6 +190,15 @@ maxpool_backward (bp_layer *L, int batch)
       for (size_t o = 0; o < L->out_size; o++)
         dxs[as[o]] += dys[o];
     }
+}
+
+static void
+maxpool_backward (bp_layer *L, int batch)
+{
+  if (L->dx == NULL)
+    return;
+  bp_workers_run (bp_workers_for (batch, (double) L->in_size, MIN_PARALLEL_FLOATS), batch,
+                  maxpool_backward_samples, L);
 }
 
 /* ---- average ---- */
@@ -190,12 +210,13 @@ no_scratch (const bp_layer *L, int batch)
 }
 
 static void
-avgpool_forward (bp_layer *L, int batch, bool train)
+avgpool_forward_samples (void *ctx, int w, int begin, int end)
 {
+  bp_layer *L = ctx;
   bp_window_geom g = pool_geom (&L->spec->u.pool, L->in);
   const size_t hw = (size_t) g.h * (size_t) g.w;
   const float scale = 1.0f / (float) (g.kh * g.kw);
-  for (int n = 0; n < batch; n++)
+  for (int n = begin; n < end; n++)
     for (int ch = 0; ch < g.c; ch++)
       {
         const float *xp = L->x + (size_t) n * L->in_size + (size_t) ch * hw; /* (H, W) */
@@ -214,14 +235,20 @@ avgpool_forward (bp_layer *L, int batch, bool train)
 }
 
 static void
-avgpool_backward (bp_layer *L, int batch)
+avgpool_forward (bp_layer *L, int batch, bool train)
 {
-  if (L->dx == NULL)
-    return;
+  bp_workers_run (bp_workers_for (batch, (double) L->in_size, MIN_PARALLEL_FLOATS), batch,
+                  avgpool_forward_samples, L);
+}
+
+static void
+avgpool_backward_samples (void *ctx, int w, int begin, int end)
+{
+  bp_layer *L = ctx;
   bp_window_geom g = pool_geom (&L->spec->u.pool, L->in);
   const size_t hw = (size_t) g.h * (size_t) g.w;
   const float scale = 1.0f / (float) (g.kh * g.kw);
-  for (int n = 0; n < batch; n++)
+  for (int n = begin; n < end; n++)
     for (int ch = 0; ch < g.c; ch++)
       {
         float *dxp = L->dx + (size_t) n * L->in_size + (size_t) ch * hw; /* (H, W) */
@@ -236,6 +263,15 @@ avgpool_backward (bp_layer *L, int batch)
                   w0[(size_t) ki * (size_t) g.w + (size_t) kj] += d;
             }
       }
+}
+
+static void
+avgpool_backward (bp_layer *L, int batch)
+{
+  if (L->dx == NULL)
+    return;
+  bp_workers_run (bp_workers_for (batch, (double) L->in_size, MIN_PARALLEL_FLOATS), batch,
+                  avgpool_backward_samples, L);
 }
 
 /* ---- global average: (C, H, W) -> (C) ---- */
@@ -253,12 +289,13 @@ gap_infer (const bp_layer_spec *ls, bp_shape in, bp_shape *out, size_t *n_params
 }
 
 static void
-gap_forward (bp_layer *L, int batch, bool train)
+gap_forward_samples (void *ctx, int w, int begin, int end)
 {
+  bp_layer *L = ctx;
   const int C = L->in.dims[0];
   const size_t hw = (size_t) L->in.dims[1] * (size_t) L->in.dims[2];
   const float scale = 1.0f / (float) hw;
-  for (int n = 0; n < batch; n++)
+  for (int n = begin; n < end; n++)
     for (int ch = 0; ch < C; ch++)
       {
         const float *xp = L->x + (size_t) n * L->in_size + (size_t) ch * hw;
@@ -270,14 +307,20 @@ gap_forward (bp_layer *L, int batch, bool train)
 }
 
 static void
-gap_backward (bp_layer *L, int batch)
+gap_forward (bp_layer *L, int batch, bool train)
 {
-  if (L->dx == NULL)
-    return;
+  bp_workers_run (bp_workers_for (batch, (double) L->in_size, MIN_PARALLEL_FLOATS), batch,
+                  gap_forward_samples, L);
+}
+
+static void
+gap_backward_samples (void *ctx, int w, int begin, int end)
+{
+  bp_layer *L = ctx;
   const int C = L->in.dims[0];
   const size_t hw = (size_t) L->in.dims[1] * (size_t) L->in.dims[2];
   const float scale = 1.0f / (float) hw;
-  for (int n = 0; n < batch; n++)
+  for (int n = begin; n < end; n++)
     for (int ch = 0; ch < C; ch++)
       {
         float *dxp = L->dx + (size_t) n * L->in_size + (size_t) ch * hw;
@@ -285,6 +328,15 @@ gap_backward (bp_layer *L, int batch)
         for (size_t i = 0; i < hw; i++)
           dxp[i] += d;
       }
+}
+
+static void
+gap_backward (bp_layer *L, int batch)
+{
+  if (L->dx == NULL)
+    return;
+  bp_workers_run (bp_workers_for (batch, (double) L->in_size, MIN_PARALLEL_FLOATS), batch,
+                  gap_backward_samples, L);
 }
 
 /* ---- no parameters ---- */

@@ -305,6 +305,76 @@ test_maxpool_ties (void)
     }
 }
 
+/* The batch split over workers (threads) gives the same outputs and input gradients as one
+ * thread, bit for bit (each sample is computed the same way wherever it runs), and the same
+ * parameter gradients up to the order of the sums. */
+typedef struct run_result {
+  float *y, *dx, *grads;
+} run_result;
+
+static run_result
+run_layer (const bp_layer_spec *ls, bp_shape in, int batch, int threads)
+{
+  bp_blas_set_threads (threads);
+  tc_layer t;
+  tc_layer_make (&t, ls, in, batch);
+  tc_rng rng = { 5 };
+  size_t nx = (size_t) batch * t.L.in_size, ny = (size_t) batch * t.L.out_size;
+  tc_fill (&rng, t.x, nx, 1.0f);
+  tc_fill (&rng, t.L.dy, ny, 1.0f);
+  t.L.ops->forward (&t.L, batch, true);
+  t.L.ops->backward (&t.L, batch);
+  run_result r = { g_memdup2 (t.L.y, ny * sizeof (float)), g_memdup2 (t.L.dx, nx * sizeof (float)),
+                   g_memdup2 (t.L.grads, (t.L.n_params + 1) * sizeof (float)) };
+  tc_layer_clear (&t);
+  return r;
+}
+
+static void
+compare_workers (const bp_layer_spec *ls, bp_shape in, int batch, size_t n_params)
+{
+  int saved = bp_blas_get_threads ();
+  run_result one = run_layer (ls, in, batch, 1), three = run_layer (ls, in, batch, 3);
+  bp_blas_set_threads (saved);
+  size_t ny = 0, nx = (size_t) batch * bp_shape_size (in);
+  {
+    bp_shape out;
+    size_t np, nb;
+    char err[128];
+    g_assert_cmpint (bp_layer_ops_for (ls->kind)->infer (ls, in, &out, &np, &nb, err, sizeof err),
+                     ==, 0);
+    ny = (size_t) batch * bp_shape_size (out);
+    g_assert_cmpuint (np, ==, n_params);
+  }
+  g_assert_cmpmem (one.y, ny * sizeof (float), three.y, ny * sizeof (float));
+  g_assert_cmpmem (one.dx, nx * sizeof (float), three.dx, nx * sizeof (float));
+  for (size_t i = 0; i < n_params; i++)
+    g_assert_cmpfloat_with_epsilon (one.grads[i], three.grads[i],
+                                    1e-5 * (1 + fabs (one.grads[i])));
+  g_free (one.y), g_free (one.dx), g_free (one.grads);
+  g_free (three.y), g_free (three.dx), g_free (three.grads);
+}
+
+static void
+test_workers_agree (void)
+{
+  bp_layer_spec ls;
+  /* 5 x 18 x 400 multiply-adds a sample, 7 samples: enough for three workers (3, 2, 2) */
+  const conv_case k = { "workers", 7, 2, 20, 20, 5, 3, 3, 1, 1, BP_PADDING_SAME, true,
+                        BP_ACT_GELU };
+  conv_spec (&k, &ls);
+  compare_workers (&ls, (bp_shape) { 3, { 2, 20, 20 } }, 7, 5 * 18 + 5);
+  ls.u.conv2d.activation = BP_ACT_RELU;
+  ls.u.conv2d.use_bias = false;
+  compare_workers (&ls, (bp_shape) { 3, { 2, 20, 20 } }, 7, 5 * 18);
+  pool_spec (&ls, BP_LAYER_MAXPOOL2D, 2, 2, 2, 2);
+  compare_workers (&ls, (bp_shape) { 3, { 4, 40, 40 } }, 33, 0);
+  pool_spec (&ls, BP_LAYER_AVGPOOL2D, 3, 3, 2, 2);
+  compare_workers (&ls, (bp_shape) { 3, { 4, 40, 40 } }, 33, 0);
+  bp_layer_spec_defaults (&ls, BP_LAYER_GLOBAL_AVGPOOL2D);
+  compare_workers (&ls, (bp_shape) { 3, { 4, 40, 40 } }, 33, 0);
+}
+
 typedef struct pool_case {
   const char *name;
   bp_layer_kind kind;
@@ -350,6 +420,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* three threads, whatever the machine: the big cases then split their batch over workers */
+  bp_blas_set_threads (3);
   g_test_add_func ("/conv/window-axis", test_window_axis);
   g_test_add_func ("/conv/col2im-adjoint", test_col2im_adjoint);
   for (size_t i = 0; i < G_N_ELEMENTS (conv_cases); i++)
@@ -371,5 +443,6 @@ main (int argc, char **argv)
       g_free (p);
     }
   g_test_add_func ("/flatten/shape", test_flatten_shape);
+  g_test_add_func ("/workers/agree", test_workers_agree);
   return g_test_run ();
 }

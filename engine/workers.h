@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Splitting a layer's batch over a few threads. The convolution and pooling layers do most of
+ * their work outside BLAS (im2col, col2im, pooling, the bias and activation pass), and their
+ * GEMMs are fastest one sample at a time in one thread; so they run whole samples on
+ * BP_MAX_WORKERS threads at most, as many as BLAS is allowed (bp_blas_get_threads). The
+ * threads live for one call: a few tens of microseconds, against milliseconds of work.
+ * Engine-internal. */
+#pragma once
+
+#include <stdbool.h>
+
+#define BP_MAX_WORKERS 4
+
+/* How many workers a pass over n items should use: min(BLAS threads, BP_MAX_WORKERS, n),
+ * and 1 when the whole pass is smaller than `min_work` (in any unit the caller likes, given
+ * as work_per_item * n). */
+int bp_workers_for (int n, double work_per_item, double min_work);
+
+/* Runs fn (ctx, w, begin, end) for w = 0 .. workers-1 on the contiguous ranges
+ * [n*w/workers, n*(w+1)/workers) of [0, n): worker 0 in the calling thread, the others in new
+ * threads, and returns when all are done. A thread that cannot be started has its range run in
+ * the calling thread instead, with the same w. */
+void bp_workers_run (int workers, int n, void (*fn) (void *ctx, int w, int begin, int end),
+                     void *ctx);
+
+/* C = op(A) op(B) + beta C, row-major, as bp_gemm with alpha 1, but cut into pieces small
+ * enough that OpenBLAS computes each in the calling thread (it wakes its own threads only above
+ * 2^18 multiply-adds): for GEMMs issued from inside a worker. */
+void bp_gemm_in_thread (bool trans_a, bool trans_b, int M, int N, int K, const float *A, int lda,
+                        const float *B, int ldb, float beta, float *C, int ldc);
