@@ -23,6 +23,9 @@ guint bp_frame_stats_n_frames (const BpFrameStats *self);
 /* Percentile p in [0, 100] of the paint times, in milliseconds; 0 with no frames. */
 double bp_frame_stats_paint_ms (const BpFrameStats *self, double p);
 
+/* The same for the UI thread's CPU time per frame (frames seen through the frame clock). */
+double bp_frame_stats_cpu_ms (const BpFrameStats *self, double p);
+
 /* Frames per second over the span of recorded frames; 0 with fewer than two. */
 double bp_frame_stats_fps (const BpFrameStats *self);
 

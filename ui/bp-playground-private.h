@@ -43,6 +43,8 @@ struct _BpPlayground {
   guint64 snapshot_step; /* step of the last snapshot applied, of run snapshot_run */
   guint64 snapshot_run;
   double train_loss, test_loss, train_acc, test_acc;
+  gboolean stats_dirty;  /* the losses above changed since the label showed them */
+  gint64 text_time;      /* when the counters and the label were last set */
   char *last_error;
 
   gboolean running;

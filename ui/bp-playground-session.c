@@ -14,6 +14,7 @@ int bp_session_set_weight (bp_session *s, int layer, int out, int in, float valu
                            size_t errlen) __attribute__ ((weak));
 
 #define EPOCH_READ_CHUNK 256
+#define TEXT_INTERVAL_US (50 * G_TIME_SPAN_MILLISECOND)
 
 void
 _bp_pg_set_running_flag (BpPlayground *self, gboolean running)
@@ -59,6 +60,7 @@ update_stats_label (BpPlayground *self)
 {
   g_autoptr (GString) s = g_string_new (NULL);
 
+  self->stats_dirty = FALSE;
   if (isnan (self->train_loss))
     {
       gtk_label_set_markup (self->stats_label, "<span alpha='70%'>Press Space to train</span>");
@@ -363,7 +365,7 @@ read_epochs (BpPlayground *self)
       self->test_loss = recs[n - 1].val_loss;
       self->train_acc = recs[n - 1].train_acc;
       self->test_acc = recs[n - 1].val_acc;
-      update_stats_label (self);
+      self->stats_dirty = TRUE;
     }
 }
 
@@ -473,6 +475,7 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   const bp_snapshot *snap;
   bool fresh = false;
   gboolean settled;
+  gint64 now;
 
   if (self->session == NULL)
     {
@@ -481,9 +484,18 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
     }
   bp_session_get_status (self->session, &st);
   self->run_time = st.time;
-  set_counters (self, st.epoch, (gint64) st.step,
-                st.state == BP_SESSION_RUNNING ? st.samples_per_s : 0);
   read_epochs (self);
+  /* Text is re-laid out on every change: 20 times a second is live enough for numbers that
+   * change thousands of times a second, and leaves the frame to the pictures. */
+  now = g_get_monotonic_time ();
+  if (st.state != BP_SESSION_RUNNING || now - self->text_time >= TEXT_INTERVAL_US)
+    {
+      self->text_time = now;
+      set_counters (self, st.epoch, (gint64) st.step,
+                    st.state == BP_SESSION_RUNNING ? st.samples_per_s : 0);
+      if (self->stats_dirty)
+        update_stats_label (self);
+    }
   snap = bp_session_snapshot (self->session, &fresh);
   if (snap != NULL && fresh && snap->run == st.run)
     apply_snapshot (self, snap);

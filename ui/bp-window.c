@@ -388,6 +388,9 @@ bp_window_stats_report (BpWindow *self)
       g_string_append_printf (s, "frame time ms: p50 %.2f, p95 %.2f, p99 %.2f, max %.2f\n",
                               bp_frame_stats_paint_ms (fs, 50), bp_frame_stats_paint_ms (fs, 95),
                               bp_frame_stats_paint_ms (fs, 99), bp_frame_stats_paint_ms (fs, 100));
+      g_string_append_printf (s, "frame cpu ms: p50 %.2f, p95 %.2f, p99 %.2f, max %.2f\n",
+                              bp_frame_stats_cpu_ms (fs, 50), bp_frame_stats_cpu_ms (fs, 95),
+                              bp_frame_stats_cpu_ms (fs, 99), bp_frame_stats_cpu_ms (fs, 100));
     }
   return g_string_free (s, FALSE);
 }

@@ -39,8 +39,9 @@ xdotool (const char *window_id, double x, double y, int button)
   g_autofree char *sx = g_strdup_printf ("%d", (int) lround (x));
   g_autofree char *sy = g_strdup_printf ("%d", (int) lround (y));
   g_autofree char *sb = g_strdup_printf ("%d", button);
-  const char *argv[] = { "xdotool", "mousemove", "--window", window_id, sx, sy,
-                         "click", sb, NULL };
+  /* On top first: other windows on the same display must not take the click. */
+  const char *argv[] = { "xdotool", "windowraise", window_id, "mousemove", "--window",
+                         window_id, sx, sy, "click", sb, NULL };
   g_autoptr (GError) error = NULL;
   int status = 0;
 
