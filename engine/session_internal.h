@@ -164,6 +164,7 @@ struct bp_session {
   bp_snapshot_options snap_opts;
   int64_t sample_row;
   double next_snapshot_t;
+  double snap_cpu_end, snap_wall_end; /* trainer CPU and wall time when the last one ended */
   bool snapshot_wanted;
   uint64_t snap_seq;
   int back;                 /* slot the trainer fills */
@@ -228,7 +229,7 @@ int bp_session_evaluate_rows (bp_session *s, const uint32_t *rows, uint32_t n, e
 int bp_session_gather (bp_session *s, const uint32_t *rows, int n);
 
 /* snapshot.c */
-void bp_histogram_compute_strided (bp_histogram *h, const float *x, size_t n, size_t stride,
+void bp_histogram_compute_sampled (bp_histogram *h, const float *x, size_t n, size_t max_values,
                                    int n_bins, float *lo, float *hi);
 bool bp_hist_history_append (bp_hist_history *h, uint64_t step, uint32_t epoch,
                              const bp_histogram *hists, const bool *has);

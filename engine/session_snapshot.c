@@ -8,19 +8,13 @@
 #include <string.h>
 #include <time.h>
 
-#define HIST_SAMPLE_MAX (1 << 14) /* bigger tensors are histogrammed from an even stride */
+#define HIST_SAMPLE_MAX (1 << 14) /* bigger tensors are histogrammed from a sample */
 #define GRID_CHUNK_ROWS 256
-
-static size_t
-stride_for (size_t n)
-{
-  return n > HIST_SAMPLE_MAX ? (n + HIST_SAMPLE_MAX - 1) / HIST_SAMPLE_MAX : 1;
-}
 
 static void
 hist_of (bp_histogram *h, const float *x, size_t n, int bins, hist_range *r)
 {
-  bp_histogram_compute_strided (h, x, n, stride_for (n), bins, &r->lo, &r->hi);
+  bp_histogram_compute_sampled (h, x, n, HIST_SAMPLE_MAX, bins, &r->lo, &r->hi);
 }
 
 static size_t
@@ -315,14 +309,6 @@ fill_layers (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
       double w2 = 0.0, g2 = 0.0;
       bp_param_view v[BP_MAX_PARAM_VIEWS];
       int k = L->ops->param_views != NULL ? L->ops->param_views (L, v) : 0;
-      for (int j = 0; j < k; j++)
-        {
-          size_t n = view_numel (&v[j]);
-          w2 += sum_squares (v[j].value, n);
-          g2 += sum_squares (v[j].grad, n);
-        }
-      ls->weight_norm = sqrt (w2);
-      ls->grad_norm = sqrt (g2);
       if (hist)
         {
           hist_range *r = &s->snap_ranges[(size_t) i * BP_HIST_TENSOR_COUNT];
@@ -333,6 +319,28 @@ fill_layers (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
               ls->has[BP_HIST_ACTIVATIONS] = true;
             }
         }
+      /* Norms: exact for small tensors; for big ones (with histograms on) from the
+       * histogram's sample, sum x^2 = count * (std^2 + mean^2), which reads no more memory. */
+      for (int j = 0; j < k; j++)
+        {
+          size_t n = view_numel (&v[j]);
+          const bp_histogram *hv = j < 2 && hist ? &ls->hist[j == 0 ? BP_HIST_WEIGHTS
+                                                                     : BP_HIST_BIASES] : NULL;
+          const bp_histogram *hg = j < 2 && hist ? &ls->hist[j == 0 ? BP_HIST_WEIGHT_GRADS
+                                                                     : BP_HIST_BIAS_GRADS] : NULL;
+          if (n > HIST_SAMPLE_MAX && hv != NULL && hv->n_nonfinite == 0 && hg->n_nonfinite == 0)
+            {
+              w2 += (double) n * ((double) hv->std * hv->std + (double) hv->mean * hv->mean);
+              g2 += (double) n * ((double) hg->std * hg->std + (double) hg->mean * hg->mean);
+            }
+          else
+            {
+              w2 += sum_squares (v[j].value, n);
+              g2 += sum_squares (v[j].grad, n);
+            }
+        }
+      ls->weight_norm = sqrt (w2);
+      ls->grad_norm = sqrt (g2);
       if (lo->small && L->spec->kind == BP_LAYER_DENSE && k >= 1)
         {
           size_t nw = view_numel (&v[0]);
@@ -513,14 +521,24 @@ bp_session_make_snapshot (bp_session *s)
   fill_sample (s, slot, &lo, &cur);
   fill_grid (s, slot, &lo, &cur);
   sn->history_count = bp_hist_history_count (s->hist);
-  double cost = thread_cpu_s () - c0;
+  double c1 = thread_cpu_s ();
+  double cost = c1 - c0;
   sn->cost_ms = cost * 1e3;
   /* The time budget: a costly snapshot delays the next one (see max_share), by at most a
-   * second, so what is drawn never falls further behind than that. */
+   * second, so what is drawn never falls further behind than that. The budget is a share of
+   * the trainer's CPU time: on a busy machine the trainer gets less than a core, so its CPU
+   * time runs slower than the wall clock, by the factor measured since the last snapshot. */
+  double wall_per_cpu = 1.0;
+  if (s->snap_cpu_end > 0 && c0 > s->snap_cpu_end && t0 > s->snap_wall_end)
+    wall_per_cpu = (t0 - s->snap_wall_end) / (c0 - s->snap_cpu_end);
+  wall_per_cpu = wall_per_cpu < 1.0 ? 1.0 : wall_per_cpu > 20.0 ? 20.0 : wall_per_cpu;
   double gap = s->snap_opts.interval_s, share = s->snap_opts.max_share;
-  if (share > 0 && cost / share > gap)
-    gap = cost / share < 1.0 ? cost / share : (gap > 1.0 ? gap : 1.0);
+  double need = share > 0 ? cost / share * wall_per_cpu : 0.0;
+  if (need > gap)
+    gap = need < 1.0 ? need : (gap > 1.0 ? gap : 1.0);
   s->next_snapshot_t = t0 + gap;
+  s->snap_cpu_end = c1;
+  s->snap_wall_end = bp_session_now ();
   /* Publish: our filled slot becomes the middle one, the old middle is ours to fill next. */
   int old = atomic_exchange_explicit (&s->middle, s->back | SLOT_FRESH, memory_order_acq_rel);
   s->back = old & 3;

@@ -3,6 +3,7 @@
 #include "engine/session_internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,34 +66,67 @@ track_range (float mn, float mx, float *lo, float *hi)
     *hi = nextafterf (*lo, INFINITY);
 }
 
+/* The values a histogram looks at: all of x when n <= max_values, else blocks of 256
+ * contiguous values evenly spread over x (contiguous, so the sample costs memory traffic in
+ * proportion to its size, which an even stride would not). */
+#define SAMPLE_BLOCK 256
+
+typedef struct sample_plan {
+  size_t n, blocks, len; /* blocks of len values */
+} sample_plan;
+
+static sample_plan
+plan_sample (size_t n, size_t max_values)
+{
+  sample_plan p = { n, 1, n };
+  if (n > max_values && max_values >= SAMPLE_BLOCK * 2)
+    {
+      p.blocks = max_values / SAMPLE_BLOCK;
+      p.len = SAMPLE_BLOCK;
+    }
+  return p;
+}
+
+static size_t
+block_start (const sample_plan *p, size_t k)
+{
+  return p->blocks == 1 ? 0 : k * (p->n - p->len) / (p->blocks - 1);
+}
+
 void
-bp_histogram_compute_strided (bp_histogram *h, const float *x, size_t n, size_t stride,
+bp_histogram_compute_sampled (bp_histogram *h, const float *x, size_t n, size_t max_values,
                               int n_bins, float *lo, float *hi)
 {
   if (n_bins < 1)
     n_bins = 1;
   if (n_bins > BP_HIST_MAX_BINS)
     n_bins = BP_HIST_MAX_BINS;
-  if (stride < 1)
-    stride = 1;
   h->n_bins = n_bins;
   memset (h->counts, 0, sizeof (uint32_t) * (size_t) n_bins);
+  sample_plan sp = plan_sample (n, max_values);
   float mn = INFINITY, mx = -INFINITY;
   double sum = 0.0, sum2 = 0.0;
   uint64_t seen = 0, bad = 0;
-  for (size_t i = 0; i < n; i += stride)
+  for (size_t k = 0; k < sp.blocks; k++)
     {
-      float v = x[i];
-      seen++;
-      if (!isfinite (v))
+      const float *b = x + block_start (&sp, k);
+      float bs = 0.0f, bs2 = 0.0f; /* a block's sums in float, then added up in double */
+      for (size_t i = 0; i < sp.len; i++)
         {
-          bad++;
-          continue;
+          float v = b[i];
+          if (!isfinite (v))
+            {
+              bad++;
+              continue;
+            }
+          mn = v < mn ? v : mn;
+          mx = v > mx ? v : mx;
+          bs += v;
+          bs2 += v * v;
         }
-      mn = v < mn ? v : mn;
-      mx = v > mx ? v : mx;
-      sum += v;
-      sum2 += (double) v * v;
+      seen += sp.len;
+      sum += bs;
+      sum2 += bs2;
     }
   uint64_t good = seen - bad;
   h->n = seen;
@@ -120,14 +154,18 @@ bp_histogram_compute_strided (bp_histogram *h, const float *x, size_t n, size_t 
   h->hi = *hi;
   const float scale = (float) n_bins / (*hi - *lo), base = *lo;
   const int last = n_bins - 1;
-  for (size_t i = 0; i < n; i += stride)
+  for (size_t k = 0; k < sp.blocks; k++)
     {
-      float v = x[i];
-      if (!isfinite (v))
-        continue;
-      int b = (int) ((v - base) * scale);
-      b = b < 0 ? 0 : b > last ? last : b;
-      h->counts[b]++;
+      const float *b = x + block_start (&sp, k);
+      for (size_t i = 0; i < sp.len; i++)
+        {
+          float v = b[i];
+          if (!isfinite (v))
+            continue;
+          int bin = (int) ((v - base) * scale);
+          bin = bin < 0 ? 0 : bin > last ? last : bin;
+          h->counts[bin]++;
+        }
     }
 }
 
@@ -135,7 +173,7 @@ void
 bp_histogram_compute (bp_histogram *h, const float *x, size_t n, int n_bins, float *lo,
                       float *hi)
 {
-  bp_histogram_compute_strided (h, x, n, 1, n_bins, lo, hi);
+  bp_histogram_compute_sampled (h, x, n, SIZE_MAX, n_bins, lo, hi);
 }
 
 /* ---- history store ---- */

@@ -14,7 +14,8 @@
 #define BP_HIST_MAX_BINS 256
 #define BP_HIST_DEFAULT_BINS 30
 
-/* A histogram of one tensor. Bins split [lo, hi) evenly; values below lo count in bin 0 and
+/* A histogram of one tensor (in a snapshot, of tensors over 16,384 values a sample of 64
+ * evenly spread blocks of 256 values; n says how many were seen). Bins split [lo, hi) evenly; values below lo count in bin 0 and
  * values at or above hi in the last bin, so the counts always sum to n - n_nonfinite.
  * The range is tracked per tensor across snapshots so bars do not jump: it grows at once to
  * cover the data (rounded outwards to a multiple of a power-of-ten-ish step) and shrinks only
@@ -52,7 +53,9 @@ typedef struct bp_layer_snapshot {
   int in_size, out_size;
   bool has[BP_HIST_TENSOR_COUNT];
   bp_histogram hist[BP_HIST_TENSOR_COUNT];
-  double weight_norm, grad_norm; /* L2 norms over the layer's trained tensors */
+  /* L2 norms over the layer's trained tensors; for tensors over 16,384 values estimated from
+   * the histograms' sample (count * (std^2 + mean^2)). */
+  double weight_norm, grad_norm;
 
   /* The chosen sample's output of this layer (out_size), or NULL (no sample chosen). */
   const float *sample_output;
