@@ -34,6 +34,7 @@ struct _BpDataPanel {
 
 enum {
   SIGNAL_CHANGED,
+  SIGNAL_LOAD_CSV,
   N_SIGNALS
 };
 
@@ -107,6 +108,12 @@ static void
 on_regenerate (GtkButton *button, BpDataPanel *self)
 {
   gtk_spin_button_spin (self->seed_spin, GTK_SPIN_STEP_FORWARD, 1);
+}
+
+static void
+on_load_csv (GtkButton *button, BpDataPanel *self)
+{
+  g_signal_emit (self, signals[SIGNAL_LOAD_CSV], 0);
 }
 
 static void
@@ -196,6 +203,11 @@ bp_data_panel_class_init (BpDataPanelClass *klass)
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
                                           1, G_TYPE_UINT);
 
+  /* The user asked for a CSV file: the receiver opens the file chooser. */
+  signals[SIGNAL_LOAD_CSV] = g_signal_new ("load-csv", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                           0);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                BP_RESOURCE_PREFIX "/bp-data-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, BpDataPanel, content);
@@ -213,6 +225,7 @@ bp_data_panel_class_init (BpDataPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_control_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_regenerate);
   gtk_widget_class_bind_template_callback (widget_class, on_dataset_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_load_csv);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "datapanel");
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The data column of the playground: dataset thumbnails, train/test ratio, noise, batch size,
  * number of points, classes, seed and regenerate, the class a click adds, feature toggles.
- * "changed" says which setting moved (BpDataField). */
+ * "changed" says which setting moved (BpDataField); "load-csv" asks for a file. */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -434,6 +434,13 @@ bp_heatmap_set_overlay (BpHeatmap *self, const float *values, int size, double s
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+const char *
+bp_heatmap_get_overlay_caption (BpHeatmap *self)
+{
+  g_return_val_if_fail (BP_IS_HEATMAP (self), NULL);
+  return self->overlay != NULL ? self->overlay_caption : NULL;
+}
+
 void
 bp_heatmap_set_points (BpHeatmap *self, const BpHeatmapPoint *points, guint n)
 {

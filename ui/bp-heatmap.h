@@ -36,6 +36,9 @@ void bp_heatmap_set_grid (BpHeatmap *self, const float *values, int size, int k,
 void bp_heatmap_set_overlay (BpHeatmap *self, const float *values, int size, double scale,
                              const char *caption);
 
+/* The caption of the neuron shown instead of the model, NULL when none is. */
+const char *bp_heatmap_get_overlay_caption (BpHeatmap *self);
+
 void bp_heatmap_set_points (BpHeatmap *self, const BpHeatmapPoint *points, guint n);
 guint bp_heatmap_get_n_points (BpHeatmap *self);
 

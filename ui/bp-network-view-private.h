@@ -59,9 +59,20 @@ struct _BpNetworkView {
   gint64 refresh_time; /* monotonic time of the last one */
   guint refresh_tick;
 
+  GtkWidget *choice_popover; /* the per-layer choice (bp-network-view-choice.c) */
+  GtkWidget *choice_box;
+  char **choices;
+  int choice_column;
+
   BpNvHit hover;
   double hover_x, hover_y;
 };
+
+/* The per-layer choice (bp-network-view-choice.c). */
+void _bp_nv_choice_init (BpNetworkView *self);
+void _bp_nv_choice_dispose (BpNetworkView *self);
+gboolean _bp_nv_choice_pressed (BpNetworkView *self, double x, double y);
+void _bp_nv_emit_choice (BpNetworkView *self, int column, int index); /* bp-network-view.c */
 
 /* Geometry (bp-network-view-draw.c). */
 double _bp_nv_neuron_side (BpNetworkView *self);

@@ -20,6 +20,7 @@ enum {
   SIGNAL_REMOVE_NEURON,
   SIGNAL_WEIGHT_EDITED,
   SIGNAL_NEURON_HOVERED,
+  SIGNAL_CHOICE_CHANGED,
   N_SIGNALS
 };
 
@@ -154,11 +155,22 @@ on_pressed (GtkGestureClick *gesture, int n_press, double x, double y, BpNetwork
 {
   BpNvHit hit;
 
+  if (_bp_nv_choice_pressed (self, x, y))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      return;
+    }
   _bp_nv_hit_test (self, x, y, &hit);
   if (hit.kind != BP_NV_HIT_LINK)
     return;
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   bp_network_view_edit_weight (self, hit.layer, hit.out, hit.in);
+}
+
+void
+_bp_nv_emit_choice (BpNetworkView *self, int column, int index)
+{
+  g_signal_emit (self, signals[SIGNAL_CHOICE_CHANGED], 0, column, index);
 }
 
 static void
@@ -249,6 +261,8 @@ bp_network_view_size_allocate (GtkWidget *widget, int width, int height, int bas
     }
   if (self->popover != NULL)
     gtk_popover_present (GTK_POPOVER (self->popover));
+  if (self->choice_popover != NULL)
+    gtk_popover_present (GTK_POPOVER (self->choice_popover));
   _bp_nv_drop_textures (self);
 }
 
@@ -281,6 +295,7 @@ bp_network_view_dispose (GObject *object)
   g_clear_pointer (&self->layer_minus, gtk_widget_unparent);
   g_clear_pointer (&self->layer_plus, gtk_widget_unparent);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
+  _bp_nv_choice_dispose (self);
   _bp_nv_drop_links (self, -1);
   g_clear_pointer (&self->labels_node, gsk_render_node_unref);
   if (self->refresh_tick != 0)
@@ -363,6 +378,11 @@ bp_network_view_class_init (BpNetworkViewClass *klass)
                                                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                  G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
 
+  /* (column, index) */
+  signals[SIGNAL_CHOICE_CHANGED] = g_signal_new ("choice-changed", G_TYPE_FROM_CLASS (klass),
+                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                 G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+
   gtk_widget_class_set_css_name (widget_class, "networkview");
 }
 
@@ -379,6 +399,7 @@ bp_network_view_init (BpNetworkView *self)
   g_signal_connect (self->layer_minus, "clicked", G_CALLBACK (on_layer_button), self);
   g_signal_connect (self->layer_plus, "clicked", G_CALLBACK (on_layer_button), self);
   build_popover (self);
+  _bp_nv_choice_init (self);
 
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);

@@ -46,6 +46,12 @@ const float *bp_network_view_get_thumbnail (BpNetworkView *self, int column, int
 /* Activation name shown under each hidden column ("tanh"). */
 void bp_network_view_set_column_caption (BpNetworkView *self, int column, const char *caption);
 
+/* What a click on a hidden column's caption offers (NULL-terminated, e.g. activation names);
+ * picking one sets the caption and emits "choice-changed" (column, index). */
+void bp_network_view_set_choices (BpNetworkView *self, const char *const *choices);
+/* Picks choice index for a hidden column, as the user would. */
+void bp_network_view_choose (BpNetworkView *self, int column, int index);
+
 void bp_network_view_set_show_gradients (BpNetworkView *self, gboolean show);
 gboolean bp_network_view_get_show_gradients (BpNetworkView *self);
 /* With L1 on, weights at zero are drawn as dead links. */

@@ -3,6 +3,8 @@
 
 #include "bp-pg-data.h"
 
+#include "data/csv.h"
+
 #include <gio/gio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +78,9 @@ bp_pg_data_new (void)
 
   bp_pg_data_params_defaults (&d->params);
   d->points = g_array_new (FALSE, FALSE, sizeof (BpHeatmapPoint));
+  d->plane[0] = d->plane[2] = BP_PG_PLANE_MIN;
+  d->plane[1] = d->plane[3] = BP_PG_PLANE_MAX;
+  d->target_scale = 1;
   return d;
 }
 
@@ -97,7 +102,28 @@ bp_pg_data_free (BpPgData *d)
     return;
   clear_built (d);
   g_array_unref (d->points);
+  g_free (d->file);
   g_free (d);
+}
+
+/* The rows of a two-feature dataset as points. */
+static void
+take_points (BpPgData *d, const bp_dataset *ds)
+{
+  clear_built (d);
+  d->task = ds->task;
+  d->n_classes = ds->task == BP_TASK_CLASSIFICATION ? ds->n_classes : 0;
+  g_array_set_size (d->points, 0);
+  for (size_t i = 0; i < ds->n_rows; i++)
+    {
+      BpHeatmapPoint pt = {
+        .x = bp_dataset_feature (ds, i, 0),
+        .y = bp_dataset_feature (ds, i, 1),
+        .label = ds->task == BP_TASK_CLASSIFICATION ? ds->labels[i] : -1,
+        .target = ds->task == BP_TASK_REGRESSION ? ds->targets[i * ds->n_targets] : 0,
+      };
+      g_array_append_val (d->points, pt);
+    }
 }
 
 gboolean
@@ -113,22 +139,61 @@ bp_pg_data_generate (BpPgData *d, const BpPgDataParams *p, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s", err);
       return FALSE;
     }
-  clear_built (d);
   d->params = *p;
-  d->task = ds->task;
-  d->n_classes = ds->task == BP_TASK_CLASSIFICATION ? ds->n_classes : 0;
-  g_array_set_size (d->points, 0);
-  for (size_t i = 0; i < ds->n_rows; i++)
-    {
-      BpHeatmapPoint pt = {
-        .x = bp_dataset_feature (ds, i, 0),
-        .y = bp_dataset_feature (ds, i, 1),
-        .label = ds->task == BP_TASK_CLASSIFICATION ? ds->labels[i] : -1,
-        .target = ds->task == BP_TASK_REGRESSION ? ds->targets[i * ds->n_targets] : 0,
-      };
-      g_array_append_val (d->points, pt);
-    }
+  take_points (d, ds);
   bp_dataset_free (ds);
+  g_clear_pointer (&d->file, g_free);
+  d->plane[0] = d->plane[2] = BP_PG_PLANE_MIN;
+  d->plane[1] = d->plane[3] = BP_PG_PLANE_MAX;
+  d->target_scale = 1;
+  return bp_pg_data_build (d, error);
+}
+
+gboolean
+bp_pg_data_load_csv (BpPgData *d, const char *path, GError **error)
+{
+  char err[512] = "";
+  bp_dataset *ds = bp_csv_load_file (path, NULL, NULL, err, sizeof err);
+  float lo[2] = { G_MAXFLOAT, G_MAXFLOAT }, hi[2] = { -G_MAXFLOAT, -G_MAXFLOAT };
+
+  if (ds == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s", err);
+      return FALSE;
+    }
+  if (ds->n_features != 2 || ds->n_rows < 4
+      || (ds->task == BP_TASK_REGRESSION && ds->n_targets != 1))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s: the playground needs two numeric features and one label or target "
+                   "column in at least 4 rows; this file has %d features, %zu rows",
+                   path, ds->n_features, ds->n_rows);
+      bp_dataset_free (ds);
+      return FALSE;
+    }
+  take_points (d, ds);
+  bp_dataset_free (ds);
+  g_free (d->file);
+  d->file = g_strdup (path);
+  /* The plane drawn: the points' range widened by a tenth on each side. */
+  d->target_scale = 0;
+  for (guint i = 0; i < d->points->len; i++)
+    {
+      const BpHeatmapPoint *pt = &g_array_index (d->points, BpHeatmapPoint, i);
+
+      lo[0] = MIN (lo[0], pt->x), hi[0] = MAX (hi[0], pt->x);
+      lo[1] = MIN (lo[1], pt->y), hi[1] = MAX (hi[1], pt->y);
+      d->target_scale = MAX (d->target_scale, fabsf (pt->target));
+    }
+  if (d->target_scale <= 0)
+    d->target_scale = 1;
+  for (int a = 0; a < 2; a++)
+    {
+      float pad = MAX ((hi[a] - lo[a]) * 0.1f, 1e-3f);
+
+      d->plane[2 * a] = lo[a] - pad;
+      d->plane[2 * a + 1] = hi[a] + pad;
+    }
   return bp_pg_data_build (d, error);
 }
 

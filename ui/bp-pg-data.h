@@ -53,6 +53,10 @@ typedef struct {
   GArray *points;   /* BpHeatmapPoint: raw coordinates, label or target, test flag */
   guint features;   /* the mask the map reads (stable address for the session) */
 
+  float plane[4];   /* x_min, x_max, y_min, y_max drawn: -6 … 6, or the file's range */
+  float target_scale; /* largest |target| (regression colours), 1 for the synthetic sets */
+  char *file;       /* the CSV the points came from, NULL for generated ones */
+
   bp_dataset *ds;   /* rows = points, columns = the chosen features */
   bp_split split;   /* val = the "test" points of the playground */
   bp_scaler scaler;
@@ -65,6 +69,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BpPgData, bp_pg_data_free)
 
 /* New points from the generator, then bp_pg_data_build(). */
 gboolean bp_pg_data_generate (BpPgData *d, const BpPgDataParams *p, GError **error);
+/* Points from a CSV file with two numeric features and a label or target column (the last
+ * one), then bp_pg_data_build(). FALSE with a message naming the file and the problem. */
+gboolean bp_pg_data_load_csv (BpPgData *d, const char *path, GError **error);
 /* Dataset, split and scaler from the points, the features and the ratio in d->params. */
 gboolean bp_pg_data_build (BpPgData *d, GError **error);
 

@@ -32,6 +32,7 @@ struct _BpPlayground {
   int batch_size;
   int n_hidden;
   int hidden[BP_NV_MAX_HIDDEN_LAYERS];
+  bp_act activations[BP_NV_MAX_HIDDEN_LAYERS]; /* per hidden layer; the bar sets them all */
 
   /* the session and what has been read from it */
   bp_session *session;

@@ -134,7 +134,7 @@ build_spec (BpPlayground *self, bp_spec *spec, bp_layer_spec *layers)
         {
           g_snprintf (ls->name, sizeof ls->name, "hidden%d", i + 1);
           ls->u.dense.units = self->hidden[i];
-          ls->u.dense.activation = self->hyper.activation;
+          ls->u.dense.activation = self->activations[i];
         }
       else
         {
@@ -173,7 +173,7 @@ show_layout (BpPlayground *self)
   bp_network_view_set_layout (self->network_view, self->n_hidden + 2, sizes, names);
   for (int i = 0; i < self->n_hidden; i++)
     bp_network_view_set_column_caption (self->network_view, i + 1,
-                                        bp_act_name (self->hyper.activation));
+                                        bp_act_name (self->activations[i]));
   bp_network_view_set_column_caption (self->network_view, self->n_hidden + 1,
                                       self->loss == BP_LOSS_MSE ? "linear"
                                       : self->loss == BP_LOSS_CROSS_ENTROPY ? "softmax"
@@ -214,8 +214,7 @@ start_session (BpPlayground *self, gboolean was_running)
   cfg.max_epochs = 0;
   cfg.plane_map = bp_pg_features_map;
   cfg.plane_map_user = &self->data->features;
-  cfg.plane[0] = cfg.plane[2] = BP_PG_PLANE_MIN;
-  cfg.plane[1] = cfg.plane[3] = BP_PG_PLANE_MAX;
+  memcpy (cfg.plane, self->data->plane, sizeof cfg.plane);
   cfg.snapshots.histograms = false; /* the playground draws none */
   cfg.history_every = 0;
 
@@ -256,6 +255,8 @@ _bp_pg_new_session (BpPlayground *self, gboolean regenerate)
   bp_heatmap_set_points (self->heatmap, (const BpHeatmapPoint *) (gpointer) self->data->points->data,
                          self->data->points->len);
   bp_heatmap_set_grid (self->heatmap, NULL, 0, 0, BP_GRID_SIGNED, 1);
+  bp_heatmap_set_bounds (self->heatmap, self->data->plane[0], self->data->plane[1],
+                         self->data->plane[2], self->data->plane[3]);
   bp_data_panel_set_add_choices (self->data_panel,
                                  self->data->task == BP_TASK_CLASSIFICATION ? self->data->n_classes
                                                                            : 0);
@@ -400,7 +401,8 @@ output_thumbnails (BpPlayground *self, const bp_grid_snapshot *g)
           int gi = (int) ((i + 0.5) * g->size / side), gj = (int) ((j + 0.5) * g->size / side);
           float x = g->values[((size_t) gi * g->size + gj) * g->n_outputs + o];
 
-          v[((size_t) o * side + i) * side + j] = self->loss == BP_LOSS_MSE ? x : 2 * x - 1;
+          v[((size_t) o * side + i) * side + j]
+            = self->loss == BP_LOSS_MSE ? x / self->data->target_scale : 2 * x - 1;
         }
   bp_network_view_set_thumbnails (self->network_view, last, v, side);
 }
@@ -414,7 +416,8 @@ apply_snapshot (BpPlayground *self, const bp_snapshot *snap)
   self->snapshot_run = snap->run;
   self->snapshot_step = snap->step;
   if (g->valid && g->values != NULL)
-    bp_heatmap_set_grid (self->heatmap, g->values, g->size, g->n_outputs, grid_kind (self), 1.0);
+    bp_heatmap_set_grid (self->heatmap, g->values, g->size, g->n_outputs, grid_kind (self),
+                         self->data->target_scale);
   if (snap->n_layers != n_columns - 1)
     return; /* a snapshot of the network before a rebuild */
   for (int l = 0; l < snap->n_layers; l++)

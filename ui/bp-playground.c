@@ -44,6 +44,9 @@ on_hyper_changed (BpHyperBar *bar, guint field, BpPlayground *self)
                                    ? BP_SYNTH_REG_PLANE : BP_SYNTH_SPIRAL);
       return;
     }
+  if (field & BP_HYPER_ACTIVATION)
+    for (int i = 0; i < BP_NV_MAX_HIDDEN_LAYERS; i++)
+      self->activations[i] = self->hyper.activation;
   if (field & (BP_HYPER_ACTIVATION | BP_HYPER_OPTIMIZER))
     {
       if (_bp_pg_rebuild_network (self))
@@ -84,6 +87,41 @@ on_data_changed (BpDataPanel *panel, guint field, BpPlayground *self)
 }
 
 static void
+on_csv_chosen (GtkNativeDialog *dialog, int response, BpPlayground *self)
+{
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_object_unref (dialog);
+  if (file == NULL)
+    return;
+  path = g_file_get_path (file);
+  if (path != NULL)
+    bp_playground_load_csv (self, path, NULL);
+}
+
+static void
+on_load_csv (BpDataPanel *panel, BpPlayground *self)
+{
+  GtkFileChooserNative *dialog;
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  dialog = gtk_file_chooser_native_new ("Load Points from CSV",
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, "_Load", "_Cancel");
+  gtk_file_filter_set_name (filter, "CSV files");
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_csv_chosen), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
 on_add_point (BpHeatmap *heatmap, double x, double y, BpPlayground *self)
 {
   int label;
@@ -110,7 +148,11 @@ change_layers (BpPlayground *self, int column, int delta_layers, int delta_neuro
   memcpy (old, self->hidden, sizeof old);
   if (delta_layers > 0 && self->n_hidden < BP_NV_MAX_HIDDEN_LAYERS)
     {
+      /* A new layer copies the last one's width and activation. */
       self->hidden[self->n_hidden] = self->n_hidden > 0 ? self->hidden[self->n_hidden - 1] : 4;
+      self->activations[self->n_hidden] = self->n_hidden > 0
+                                            ? self->activations[self->n_hidden - 1]
+                                            : self->hyper.activation;
       self->n_hidden++;
     }
   else if (delta_layers < 0 && self->n_hidden > 0)
@@ -124,7 +166,9 @@ change_layers (BpPlayground *self, int column, int delta_layers, int delta_neuro
     {
       self->n_hidden = old_n;
       memcpy (self->hidden, old, sizeof old);
+      return;
     }
+  _bp_pg_message (self, "Network changed: training starts again");
 }
 
 static void
@@ -156,6 +200,24 @@ on_weight_edited (BpNetworkView *view, int layer, int out, int in, double value,
                   BpPlayground *self)
 {
   _bp_pg_set_weight (self, layer, out, in, value);
+}
+
+static void
+on_choice_changed (BpNetworkView *view, int column, int index, BpPlayground *self)
+{
+  const bp_act *acts = bp_hyper_bar_activations ();
+  bp_act old;
+
+  if (column < 1 || column > self->n_hidden)
+    return;
+  old = self->activations[column - 1];
+  self->activations[column - 1] = acts[index];
+  if (old == acts[index])
+    return;
+  if (_bp_pg_rebuild_network (self))
+    _bp_pg_message (self, "Activation changed: training starts again");
+  else
+    self->activations[column - 1] = old;
 }
 
 static void
@@ -263,6 +325,7 @@ bp_playground_class_init (BpPlaygroundClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpPlayground, banner_label);
   gtk_widget_class_bind_template_callback (widget_class, on_hyper_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_data_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_load_csv);
   gtk_widget_class_bind_template_callback (widget_class, on_add_point);
   gtk_widget_class_bind_template_callback (widget_class, on_remove_point);
   gtk_widget_class_bind_template_callback (widget_class, on_add_layer);
@@ -271,6 +334,7 @@ bp_playground_class_init (BpPlaygroundClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_remove_neuron);
   gtk_widget_class_bind_template_callback (widget_class, on_weight_edited);
   gtk_widget_class_bind_template_callback (widget_class, on_neuron_hovered);
+  gtk_widget_class_bind_template_callback (widget_class, on_choice_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_banner_dismiss);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "playground");
@@ -299,6 +363,18 @@ bp_playground_init (BpPlayground *self)
   self->data->params = p;
   self->n_hidden = G_N_ELEMENTS (default_hidden);
   memcpy (self->hidden, default_hidden, sizeof default_hidden);
+  for (int i = 0; i < BP_NV_MAX_HIDDEN_LAYERS; i++)
+    self->activations[i] = self->hyper.activation;
+  {
+    const bp_act *acts = bp_hyper_bar_activations ();
+    const char *names[BP_ACT_COUNT + 1];
+    int n = 0;
+
+    for (; acts[n] != BP_ACT_COUNT; n++)
+      names[n] = bp_act_name (acts[n]);
+    names[n] = NULL;
+    bp_network_view_set_choices (self->network_view, names);
+  }
   _bp_pg_new_session (self, TRUE);
 }
 
@@ -376,6 +452,46 @@ bp_playground_run_steps (BpPlayground *self, int n, BpPlaygroundStepsDone done,
   self->steps_target = bp_session_get_step (self->session) + (guint64) n;
   bp_session_step (self->session, (uint64_t) n);
   _bp_pg_watch (self);
+}
+
+gboolean
+bp_playground_load_csv (BpPlayground *self, const char *path, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (BP_IS_PLAYGROUND (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  /* The session borrows the data: it goes before the points change. */
+  _bp_pg_free_session (self);
+  ok = bp_pg_data_load_csv (self->data, path, &local);
+  if (ok)
+    {
+      g_autofree char *base = g_path_get_basename (path);
+      g_autofree char *msg = g_strdup_printf ("%u points from %s", self->data->points->len, base);
+      BpHyperSettings h = self->hyper;
+
+      h.problem = self->data->task == BP_TASK_REGRESSION ? BP_PG_PROBLEM_REGRESSION
+                                                         : BP_PG_PROBLEM_CLASSIFICATION;
+      if (h.problem != self->hyper.problem)
+        {
+          self->hyper = h;
+          bp_hyper_bar_set_settings (self->hyper_bar, &self->hyper);
+        }
+      _bp_pg_message (self, msg);
+    }
+  else
+    {
+      g_free (self->last_error);
+      self->last_error = g_strdup (local->message);
+      _bp_pg_message (self, local->message);
+    }
+  /* On failure the old points come back with a new session. */
+  _bp_pg_new_session (self, FALSE);
+  if (!ok && error != NULL)
+    *error = g_steal_pointer (&local);
+  return ok;
 }
 
 gint64

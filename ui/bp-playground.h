@@ -30,6 +30,10 @@ void bp_playground_reset (BpPlayground *self);
 void bp_playground_run_steps (BpPlayground *self, int n, BpPlaygroundStepsDone done,
                               gpointer user_data);
 
+/* Points from a CSV file (two numeric features, then a class or a value); the old points stay
+ * when it fails (FALSE, and the message also goes out as "message"). */
+gboolean bp_playground_load_csv (BpPlayground *self, const char *path, GError **error);
+
 gint64 bp_playground_get_epoch (BpPlayground *self);
 gint64 bp_playground_get_step (BpPlayground *self);
 double bp_playground_get_samples_per_second (BpPlayground *self);

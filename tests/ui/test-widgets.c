@@ -297,9 +297,15 @@ test_network_view (void)
   bp_network_view_edit_weight (BP_NETWORK_VIEW (view), 0, 1, 0);
   {
     GtkWidget *popover = NULL;
+    /* (the view has two popovers: the weight editor holds a spin button) */
     for (GtkWidget *c = gtk_widget_get_first_child (view); c; c = gtk_widget_get_next_sibling (c))
       if (GTK_IS_POPOVER (c))
-        popover = c;
+        {
+          GtkWidget *first = gtk_widget_get_first_child (gtk_popover_get_child (GTK_POPOVER (c)));
+
+          if (first != NULL && GTK_IS_SPIN_BUTTON (gtk_widget_get_next_sibling (first)))
+            popover = c;
+        }
     g_assert_nonnull (popover);
     ui_test_spin (0.1);
     g_assert_true (gtk_widget_get_visible (popover));
