@@ -8,11 +8,6 @@
 
 #include <math.h>
 
-/* Editing one weight needs a session command that may not exist yet in this engine: a weak
- * reference lets the window build and run without it (the editor then says so). */
-int bp_session_set_weight (bp_session *s, int layer, int out, int in, float value, char *err,
-                           size_t errlen) __attribute__ ((weak));
-
 #define EPOCH_READ_CHUNK 256
 #define TEXT_INTERVAL_US (50 * G_TIME_SPAN_MILLISECOND)
 
@@ -324,11 +319,6 @@ _bp_pg_set_weight (BpPlayground *self, int layer, int out, int in, double value)
 
   if (self->session == NULL)
     return;
-  if (bp_session_set_weight == NULL)
-    {
-      _bp_pg_message (self, "This engine cannot edit single weights yet");
-      return;
-    }
   if (bp_session_set_weight (self->session, layer, out, in, (float) value, err, sizeof err) != 0)
     {
       set_error (self, err);

@@ -161,6 +161,56 @@ test_layer_activation (Fixture *f, gconstpointer data)
   }
 }
 
+static gboolean
+weight_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return fabsf (bp_network_view_get_weight (f->pg->network_view, 1, 2, 3) - 1.75f) < 1e-6f;
+}
+
+static void
+test_edit_weight (Fixture *f, gconstpointer data)
+{
+  g_assert_false (weight_shown (f));
+  /* What the weight editor sends: the session takes it, and the next snapshot shows it. */
+  g_signal_emit_by_name (f->pg->network_view, "weight-edited", 1, 2, 3, 1.75);
+  g_assert_true (ui_test_wait (weight_shown, f, 10));
+  g_assert_null (bp_playground_get_last_error (f->pg));
+}
+
+static gboolean
+stopped (gpointer data)
+{
+  Fixture *f = data;
+
+  return !bp_playground_get_running (f->pg);
+}
+
+static void
+test_divergence (Fixture *f, gconstpointer data)
+{
+  BpHyperSettings h;
+
+  /* A linear network fitting the plane by squared error with plain SGD at a learning rate of
+   * 10 overshoots more at every step, to infinity within a few dozen. */
+  bp_data_panel_select_kind (f->pg->data_panel, BP_SYNTH_REG_PLANE);
+  wait_settled (f);
+  bp_hyper_bar_get_settings (f->pg->hyper_bar, &h);
+  h.activation = BP_ACT_LINEAR;
+  h.learning_rate = 10;
+  bp_hyper_bar_set_settings (f->pg->hyper_bar, &h);
+  g_signal_emit_by_name (f->pg->hyper_bar, "changed", (guint) (BP_HYPER_ACTIVATION | BP_HYPER_LR));
+  wait_settled (f);
+  bp_playground_set_running (f->pg, TRUE);
+  g_assert_true (ui_test_wait (stopped, f, 30));
+  /* Paused by the session, which says why; the banner shows it. */
+  g_assert_cmpint (bp_session_get_state (f->pg->session), ==, BP_SESSION_DIVERGED);
+  g_assert_true (gtk_revealer_get_reveal_child (f->pg->banner_revealer));
+  g_test_message ("banner: %s", gtk_label_get_text (f->pg->banner_label));
+  g_assert_cmpuint (strlen (gtk_label_get_text (f->pg->banner_label)), >, 10);
+}
+
 static void
 test_hover_shows_neuron (Fixture *f, gconstpointer data)
 {
@@ -225,6 +275,10 @@ main (int argc, char *argv[])
               test_multiclass_and_regression, fixture_teardown);
   g_test_add ("/playground/layer-activation", Fixture, NULL, fixture_setup,
               test_layer_activation, fixture_teardown);
+  g_test_add ("/playground/edit-weight", Fixture, NULL, fixture_setup, test_edit_weight,
+              fixture_teardown);
+  g_test_add ("/playground/divergence", Fixture, NULL, fixture_setup, test_divergence,
+              fixture_teardown);
   g_test_add ("/playground/hover-shows-neuron", Fixture, NULL, fixture_setup,
               test_hover_shows_neuron, fixture_teardown);
   g_test_add ("/playground/csv", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
