@@ -5,7 +5,7 @@
 
 #include "bp-palette.h"
 
-#define THUMB_SIZE 52
+#define THUMB_SIZE 44
 
 struct _BpDatasetThumb {
   GtkWidget parent_instance;

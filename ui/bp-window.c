@@ -28,6 +28,9 @@ struct _BpWindow {
   gpointer shot_data;
   guint shot_tick_id;
   int shot_frames_left; /* frames to let pass after training before capturing */
+  gint64 shot_first_frame_us; /* frame time of the first frame: start-up animations settle */
+  GdkFrameClock *shot_clock;
+  gulong shot_paint_id;
   gboolean shot_training;
 };
 
@@ -175,11 +178,23 @@ shot_steps_done (BpPlayground *playground, gpointer user_data)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+static void
+shot_after_paint (GdkFrameClock *clock, BpWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_clear_signal_handler (&self->shot_paint_id, self->shot_clock);
+  g_clear_object (&self->shot_clock);
+  if (!bp_screenshot_widget_to_png (GTK_WIDGET (self), self->shot_path, &error))
+    shot_finish (self, FALSE, error->message);
+  else
+    shot_finish (self, TRUE, NULL);
+}
+
 static gboolean
 shot_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   BpWindow *self = BP_WINDOW (widget);
-  g_autoptr (GError) error = NULL;
 
   if (self->shot_training)
     return G_SOURCE_CONTINUE;
@@ -193,16 +208,23 @@ shot_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       bp_playground_run_steps (self->playground, steps, shot_steps_done, self);
       return G_SOURCE_CONTINUE;
     }
-  if (self->shot_frames_left-- > 0)
+  if (self->shot_first_frame_us == 0)
+    self->shot_first_frame_us = gdk_frame_clock_get_frame_time (clock);
+  /* A few frames after training, and half a second after the window appeared, so that the
+   * header's transitions are over. */
+  if (self->shot_frames_left-- > 0
+      || gdk_frame_clock_get_frame_time (clock) - self->shot_first_frame_us < 500000)
     {
       gtk_widget_queue_draw (widget);
       return G_SOURCE_CONTINUE;
     }
+  /* Capture once this frame is laid out and painted: in the update phase a label changed by
+   * the playground's tick may still wait for its allocation. */
   self->shot_tick_id = 0;
-  if (!bp_screenshot_widget_to_png (widget, self->shot_path, &error))
-    shot_finish (self, FALSE, error->message);
-  else
-    shot_finish (self, TRUE, NULL);
+  self->shot_clock = g_object_ref (clock);
+  self->shot_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (shot_after_paint),
+                                          self);
+  gtk_widget_queue_draw (widget);
   return G_SOURCE_REMOVE;
 }
 
@@ -216,6 +238,9 @@ bp_window_dispose (GObject *object)
   if (self->shot_tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->shot_tick_id);
   self->shot_tick_id = 0;
+  if (self->shot_clock != NULL)
+    g_clear_signal_handler (&self->shot_paint_id, self->shot_clock);
+  g_clear_object (&self->shot_clock);
   g_clear_pointer (&self->frame_stats, bp_frame_stats_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_WINDOW);
   G_OBJECT_CLASS (bp_window_parent_class)->dispose (object);
