@@ -166,6 +166,54 @@ test_schedule (void)
   bp_dataset_free (ds);
 }
 
+/* Schedules and rules change live, from the next step / epoch end. */
+static void
+test_live_rules (void)
+{
+  bp_dataset *ds = fx_blobs (100, 50, 14);
+  bp_split sp = fx_split (200, 100);
+  bp_spec *spec = fx_tiny_spec (0.1f, 10);
+  bp_session_config cfg;
+  bp_session_config_defaults (&cfg, spec);
+  cfg.max_epochs = 0;
+  char err[256] = "";
+  bp_session *s = bp_session_new (spec, ds, &sp, NULL, &cfg, err, sizeof err);
+  g_assert_nonnull (s);
+  bp_session_step (s, 3);
+  bp_session_wait (s, 30);
+  bp_schedule sc;
+  bp_schedule_defaults (&sc, BP_SCHEDULE_STEP);
+  sc.per_step = true;
+  sc.step_size = 1;
+  sc.gamma = 0.5f;
+  bp_session_set_schedule (s, &sc);
+  bp_session_step (s, 1);
+  bp_session_wait (s, 30);
+  uint64_t n;
+  g_autofree bp_step_record *r = fx_steps (bp_session_metric_log (s), &n);
+  g_assert_cmpfloat (r[2].lr, ==, 0.1f);
+  g_assert_cmpfloat_with_epsilon (r[3].lr, 0.1 * 0.125, 1e-9); /* step 3 (0-based): 0.5^3 */
+
+  /* Early stopping switched on mid-run (flipped validation: the best epoch is the first
+   * watched one), then play: it stops three epochs later. */
+  bp_session_set_schedule (s, &(bp_schedule) { .kind = BP_SCHEDULE_CONSTANT });
+  bp_early_stop es;
+  bp_early_stop_defaults (&es);
+  es.enabled = true;
+  es.patience = 3;
+  bp_session_set_early_stop (s, &es);
+  bp_session_play (s);
+  g_assert_cmpint (bp_session_wait (s, 30), ==, BP_SESSION_FINISHED);
+  bp_session_status st;
+  bp_session_get_status (s, &st);
+  g_assert_cmpint (st.reason, ==, BP_REASON_EARLY_STOP);
+  g_assert_cmpuint (st.epoch, ==, st.best_epoch + 3);
+  bp_session_free (s);
+  bp_spec_free (spec);
+  bp_split_free (&sp);
+  bp_dataset_free (ds);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -173,5 +221,6 @@ main (int argc, char **argv)
   g_test_add_func ("/session-rules/early-stop", test_early_stop_restores_best);
   g_test_add_func ("/session-rules/plateau", test_plateau);
   g_test_add_func ("/session-rules/schedule", test_schedule);
+  g_test_add_func ("/session-rules/live", test_live_rules);
   return g_test_run ();
 }

@@ -375,6 +375,47 @@ test_set_weight (void)
   fx_free (&f);
 }
 
+static void
+test_rebuild (void)
+{
+  fx f = { 0 };
+  fx_blobs_session (&f, 0.1f, 10, true);
+  bp_session_step (f.s, 5);
+  fx_wait (f.s);
+  /* A wider net with another optimizer: a new run, the new shapes in the snapshot. */
+  const int units[] = { 12, 1 };
+  bp_spec *wide = fx_spec (2, units, 2, BP_ACT_RELU, BP_LOSS_BCE_LOGITS, BP_OPTIM_ADAM, 0.01f, 20);
+  char err[256] = "";
+  g_assert_cmpint (bp_session_rebuild (f.s, wide, 9, err, sizeof err), ==, 0);
+  g_assert_cmpfloat (bp_session_get_hparam (f.s, BP_HPARAM_LR), ==, 0.01f);
+  bp_session_step (f.s, 3);
+  g_assert_cmpint (fx_wait (f.s), ==, BP_SESSION_PAUSED);
+  bp_session_status st;
+  bp_session_get_status (f.s, &st);
+  g_assert_cmpuint (st.run, ==, 2);
+  g_assert_cmpuint (st.step, ==, 3);
+  g_assert_cmpuint (st.steps_per_epoch, ==, 10); /* 200 rows at the new batch of 20 */
+  const bp_snapshot *sn = bp_session_snapshot (f.s, NULL);
+  g_assert_cmpint (sn->n_layers, ==, 2);
+  g_assert_cmpint (sn->layers[0].out_size, ==, 12);
+  g_assert_true (sn->grid.valid);
+  uint64_t n;
+  g_autofree bp_step_record *r = fx_steps (bp_session_metric_log (f.s), &n);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpfloat (r[0].lr, ==, 0.01f);
+  /* The first run's log is still there. */
+  g_assert_cmpuint (bp_metric_log_n_steps (bp_session_metric_log_of_run (f.s, 1)), ==, 5);
+  /* A spec that does not fit the data is refused and changes nothing. */
+  const int bad_units[] = { 3 };
+  bp_spec *bad = fx_spec (2, bad_units, 1, BP_ACT_RELU, BP_LOSS_BCE_LOGITS, BP_OPTIM_SGD, 0.1f, 10);
+  g_assert_cmpint (bp_session_rebuild (f.s, bad, 1, err, sizeof err), ==, -1);
+  g_assert_nonnull (strstr (err, "gives 3 outputs"));
+  g_assert_cmpuint (bp_session_run (f.s), ==, 2);
+  bp_spec_free (bad);
+  bp_spec_free (wide);
+  fx_free (&f);
+}
+
 /* ---- divergence ---- */
 
 static void
@@ -609,6 +650,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/live-hparams", test_live_hparams);
   g_test_add_func ("/session/divergence", test_divergence);
   g_test_add_func ("/session/set-weight", test_set_weight);
+  g_test_add_func ("/session/rebuild", test_rebuild);
   g_test_add_func ("/session/hammer", test_hammer);
   g_test_add_func ("/session/free-while-running", test_free_while_running);
   return g_test_run ();
