@@ -324,9 +324,31 @@ test_network_view (void)
   g_assert_cmpint (ev.edited_in, ==, 0);
   g_assert_cmpfloat_with_epsilon (ev.edited_value, -1.25, 1e-9);
 
-  bp_network_view_set_show_gradients (BP_NETWORK_VIEW (view), TRUE);
-  g_assert_true (bp_network_view_get_show_gradients (BP_NETWORK_VIEW (view)));
-  ui_test_spin (0.1);
+  /* Links show weights (X₂ → neuron 3: 0.625, blue), or with the toggle |∂L/∂w| in purple,
+   * strongest for the largest gradient. */
+  {
+    static const float g0[] = { 1e-3f, 1e-3f, 1e-3f, 1e-3f, 1e-3f, 0.1f };
+    g_autoptr (GdkTexture) before = NULL;
+    g_autoptr (GdkTexture) after = NULL;
+    int rgb[3];
+
+    bp_network_view_set_weights (BP_NETWORK_VIEW (view), 0, w0, b0, g0);
+    ui_test_spin (0.1);
+    g_assert_true (bp_network_view_link_center (BP_NETWORK_VIEW (view), 0, 2, 1, &x, &y));
+    before = bp_screenshot_widget (view, NULL);
+    ui_test_pixel (before, (int) x, (int) y, rgb);
+    g_assert_cmpint (rgb[2], >, rgb[0] + 60); /* blue */
+    g_assert_cmpint (rgb[2], >, rgb[1]);
+    bp_network_view_set_show_gradients (BP_NETWORK_VIEW (view), TRUE);
+    g_assert_true (bp_network_view_get_show_gradients (BP_NETWORK_VIEW (view)));
+    ui_test_spin (0.1);
+    after = bp_screenshot_widget (view, NULL);
+    ui_test_pixel (after, (int) x, (int) y, rgb);
+    /* (0.75, 0.38, 0.80): red and blue both high, green low */
+    g_assert_cmpint (rgb[0], >, 150);
+    g_assert_cmpint (rgb[2], >, 150);
+    g_assert_cmpint (rgb[1], <, 130);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (view);
 }
