@@ -215,6 +215,14 @@ void bp_session_push (bp_session *s, const cmd *c);
 
 /* session_trainer.c */
 void bp_session_train_one (bp_session *s);
+bool bp_session_running (const bp_session *s);
+double bp_session_run_time (const bp_session *s, double now);
+
+/* session_epoch.c */
+bp_batch bp_session_batch (const bp_session *s, int n);
+int bp_session_count_correct (const bp_session *s, const float *out, int n);
+double bp_session_acc (const bp_session *s, int correct, int n);
+void bp_session_end_epoch (bp_session *s, double now);
 void *bp_session_trainer_main (void *arg);
 double bp_session_now (void);
 void bp_session_set_message (bp_session *s, const char *fmt, ...)
