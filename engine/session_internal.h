@@ -154,7 +154,8 @@ struct bp_session {
   double clock_t, clock_pace, clock_last;
   uint32_t clock_n, clock_left;
   bool clock_valid;
-  uint64_t rate_samples0, samples;
+  uint64_t rate_samples0, rate_step0, samples;
+  bool rate_published;  /* a samples/s figure is out for this run */
   float last_loss;
 
   bp_metric_log *log;

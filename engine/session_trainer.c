@@ -48,6 +48,7 @@ bp_session_publish_state (bp_session *s, bp_session_state st, bp_session_reason 
       s->clock_left = 0;
       s->rate_t0 = now;
       s->rate_samples0 = s->samples;
+      s->rate_step0 = s->step;
     }
   bool changed = s->state_local != (int) st;
   s->state_local = st;
@@ -154,7 +155,8 @@ bp_session_start_run (bp_session *s, uint64_t seed, char *err, size_t errlen)
   s->until_epoch_end = false;
   s->stopped = false;
   s->run_time_base = 0.0;
-  s->samples = s->rate_samples0 = 0;
+  s->samples = s->rate_samples0 = s->rate_step0 = 0;
+  s->rate_published = false;
   s->last_loss = NAN;
   s->have_best = false;
   s->act_hist_step = 0;
@@ -299,15 +301,18 @@ bp_session_train_one (bp_session *s)
   atomic_store_explicit (&s->pub_loss, r.loss, memory_order_relaxed);
   atomic_store_explicit (&s->pub_lr, lr, memory_order_relaxed);
   atomic_store_explicit (&s->pub_time, r.time, memory_order_relaxed);
-  if (now - s->rate_t0 >= 0.25)
+  /* Over ~0.25 s windows; the first figure after 20 ms, so short runs show one too. */
+  double since = now - s->rate_t0;
+  if (since >= 0.25 || (!s->rate_published && since >= 0.02))
     {
-      double dt = now - s->rate_t0;
-      uint64_t ds = s->samples - s->rate_samples0;
-      atomic_store_explicit (&s->pub_sps, (double) ds / dt, memory_order_relaxed);
-      atomic_store_explicit (&s->pub_steps_ps, (double) ds / dt / s->batch_size,
+      atomic_store_explicit (&s->pub_sps, (double) (s->samples - s->rate_samples0) / since,
+                             memory_order_relaxed);
+      atomic_store_explicit (&s->pub_steps_ps, (double) (s->step - s->rate_step0) / since,
                              memory_order_relaxed);
       s->rate_t0 = now;
       s->rate_samples0 = s->samples;
+      s->rate_step0 = s->step;
+      s->rate_published = true;
     }
 
   s->last_n = n;
