@@ -148,6 +148,14 @@ test_step_and_epoch (void)
   bp_session_get_status (f.s, &st);
   g_assert_cmpint (st.reason, ==, BP_REASON_EPOCH_LIMIT);
   g_assert_cmpuint (st.step, ==, 60);
+  /* Throughput is out (after 20 ms of running at most); every batch here has 10 rows. */
+  if (st.time > 0.02)
+    {
+      g_assert_cmpfloat (st.samples_per_s, >, 0);
+      g_assert_cmpfloat_with_epsilon (st.steps_per_s * 10, st.samples_per_s,
+                                      st.samples_per_s * 1e-9);
+    }
+  g_assert_cmpfloat (st.time, >, 0);
   /* Raising the limit lets play go on; a step limit stops it exactly. */
   bp_session_set_limits (f.s, 0, 65);
   bp_session_play (f.s);
