@@ -94,24 +94,65 @@ bias_act (bp_act act, float alpha, float b, float *restrict y, float *restrict k
     }
 }
 
-/* dz[0..n) = dy * f'(z), from z (when f needs it) and y = f(z). */
-static void
-act_grad (bp_act act, float alpha, const float *z, const float *restrict y,
-          const float *restrict dy, float *restrict dz, size_t n)
+/* The sum of r[0..n), four lanes at a time. */
+static inline float
+row_sum (const float *r, size_t n)
 {
+  bp_v4f acc = bp_v4f_splat (0.0f);
   size_t i = 0;
-  const bp_v4f zero = bp_v4f_splat (0.0f);
+  for (; i + 4 <= n; i += 4)
+    acc += bp_v4f_load (r + i);
+  float s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  for (; i < n; i++)
+    s += r[i];
+  return s;
+}
+
+/* For one sample: dz (F, P) = dy * f'(z) from z (when f needs it) and y = f(z), and, when db
+ * is not NULL, db[f] += the sum of dz's row f. Returns dz: dy itself when f is linear. ReLU's
+ * derivative and the sums share one pass. */
+static const float *
+act_grad (bp_act act, float alpha, const float *z, const float *restrict y,
+          const float *restrict dy, float *restrict dzbuf, float *restrict db, int F, size_t P)
+{
+  size_t n = (size_t) F * P;
   if (act == BP_ACT_RELU)
     {
       /* derivative 0 at 0, as torch's threshold_backward */
-      for (; i + 4 <= n; i += 4)
-        bp_v4f_store (dz + i, bp_v4f_select (bp_v4f_load (y + i) > 0.0f, bp_v4f_load (dy + i),
-                                             zero));
-      for (; i < n; i++)
-        dz[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+      const bp_v4f zero = bp_v4f_splat (0.0f);
+      for (int f = 0; f < F; f++)
+        {
+          const float *yr = y + (size_t) f * P, *dyr = dy + (size_t) f * P;
+          float *dzr = dzbuf + (size_t) f * P;
+          bp_v4f acc = zero;
+          size_t i = 0;
+          for (; i + 4 <= P; i += 4)
+            {
+              bp_v4f d = bp_v4f_select (bp_v4f_load (yr + i) > 0.0f, bp_v4f_load (dyr + i), zero);
+              bp_v4f_store (dzr + i, d);
+              acc += d;
+            }
+          float s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+          for (; i < P; i++)
+            {
+              dzr[i] = yr[i] > 0.0f ? dyr[i] : 0.0f;
+              s += dzr[i];
+            }
+          if (db)
+            db[f] += s;
+        }
+      return dzbuf;
     }
-  else
-    bp_act_backward (act, alpha, z, y, dy, dz, n);
+  const float *dz = dy;
+  if (act != BP_ACT_LINEAR)
+    {
+      bp_act_backward (act, alpha, z, y, dy, dzbuf, n);
+      dz = dzbuf;
+    }
+  if (db)
+    for (int f = 0; f < F; f++)
+      db[f] += row_sum (dz + (size_t) f * P, P);
+  return dz;
 }
 
 static void
@@ -160,30 +201,13 @@ backward_samples (void *ctx, int w, int begin, int end)
   for (int n = begin; n < end; n++)
     {
       size_t yo = (size_t) n * L->out_size;
-      const float *dz = L->dy + yo; /* (F, P) */
-      if (c->activation != BP_ACT_LINEAR)
-        {
-          act_grad (c->activation, c->alpha, p->keep ? p->keep + yo : NULL, L->y + yo, dz, dzbuf,
-                    L->out_size);
-          dz = dzbuf;
-        }
+      const float *dz = act_grad (c->activation, c->alpha, p->keep ? p->keep + yo : NULL,
+                                  L->y + yo, L->dy + yo, dzbuf, c->use_bias ? db : NULL, p->F,
+                                  P); /* (F, P) */
       bp_im2col (&p->g, L->x + (size_t) n * L->in_size, col, P);
-      /* dW += dz col^T, db += row sums of dz */
+      /* dW += dz col^T */
       bp_gemm_in_thread (false, true, p->F, p->K, (int) P, dz, (int) P, col, (int) P, 1.0f, dW,
                          p->K);
-      if (c->use_bias)
-        for (int f = 0; f < p->F; f++)
-          {
-            const float *r = dz + (size_t) f * P;
-            bp_v4f acc = bp_v4f_splat (0.0f);
-            size_t i = 0;
-            for (; i + 4 <= P; i += 4)
-              acc += bp_v4f_load (r + i);
-            float s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-            for (; i < P; i++)
-              s += r[i];
-            db[f] += s;
-          }
       if (L->dx)
         {
           /* dcol = W^T dz, into col (its patches are used), then dx_n += col2im (dcol) */
