@@ -22,9 +22,9 @@
 
 /* A block's size and the gaps the tidy-up leaves, in canvas units (pixels at zoom 1). */
 #define BP_GRAPH_BLOCK_W 220.0
-#define BP_GRAPH_BLOCK_H 64.0
+#define BP_GRAPH_BLOCK_H 56.0
 #define BP_GRAPH_GAP_X 48.0
-#define BP_GRAPH_GAP_Y 40.0
+#define BP_GRAPH_GAP_Y 32.0
 
 typedef struct bp_graph_node {
   int id;              /* > 0, unique in the graph, never reused by it */

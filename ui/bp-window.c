@@ -3,6 +3,7 @@
 
 #include "bp-window.h"
 
+#include "bp-builder.h"
 #include "bp-frame-stats.h"
 #include "bp-screenshot.h"
 
@@ -265,6 +266,7 @@ bp_window_class_init (BpWindowClass *klass)
   object_class->finalize = bp_window_finalize;
 
   g_type_ensure (BP_TYPE_PLAYGROUND);
+  g_type_ensure (BP_TYPE_BUILDER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                BP_RESOURCE_PREFIX "/bp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BpWindow, play_button);

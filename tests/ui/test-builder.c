@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The builder page in a real window: templates become blocks and the very spec they hold;
+ * edits through the page's API and its inspector change the spec as expected; undo gives back
+ * the previous spec text exactly and edits of one field undo in one step; a shape error turns
+ * the right block red on screen (pixels) with the engine's message in the block, the inspector
+ * and the totals; save -> open gives the same spec; Train runs a session on the page's dataset
+ * and the Run chart fills; the window has the page. */
+#include "bp-config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "bp-builder.h"
+#include "bp-screenshot.h"
+#include "bp-ui.h"
+#include "bp-window.h"
+#include "ui-test-util.h"
+
+typedef struct {
+  GtkWindow *window;
+  BpBuilder *builder;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->window = GTK_WINDOW (gtk_window_new ());
+  g_object_ref_sink (f->window);
+  gtk_window_set_default_size (f->window, 1200, 760);
+  f->builder = BP_BUILDER (bp_builder_new ());
+  gtk_window_set_child (f->window, GTK_WIDGET (f->builder));
+  gtk_window_present (f->window);
+  g_assert_true (ui_test_wait (ui_test_is_mapped, bp_builder_get_canvas (f->builder), 10));
+  ui_test_spin (0.2);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (f->window);
+  g_assert_finalize_object (f->window);
+}
+
+static char *
+spec_json_without_meta (const bp_spec *spec)
+{
+  bp_spec *c = bp_spec_copy (spec);
+  char *text, *copy;
+
+  g_clear_pointer (&c->meta, free);
+  text = bp_spec_to_json (c);
+  copy = g_strdup (text);
+  free (text);
+  bp_spec_free (c);
+  return copy;
+}
+
+static bp_experiment *
+load_example (const char *name)
+{
+  g_autofree char *file = g_strconcat (name, ".json", NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "data", "examples",
+                                                 file, NULL);
+  char err[512];
+  bp_experiment *exp = bp_experiment_load (path, err, sizeof err);
+
+  if (exp == NULL)
+    g_error ("%s", err);
+  return exp;
+}
+
+static int
+id_of (BpBuilder *b, const char *name)
+{
+  const bp_graph *g = bp_builder_get_graph (b);
+
+  for (int i = 0; i < g->n_nodes; i++)
+    if (!g->nodes[i].is_input && g_str_equal (g->nodes[i].layer.name, name))
+      return g->nodes[i].id;
+  g_assert_not_reached ();
+}
+
+static void
+test_templates (Fixture *f, gconstpointer data)
+{
+  g_auto (GStrv) names = bp_builder_list_templates ();
+  g_autoptr (GError) error = NULL;
+
+  /* All four of data/examples/ are offered. */
+  g_assert_cmpuint (g_strv_length (names), ==, 4);
+  g_assert_true (g_strv_contains ((const char *const *) names, "fashion-mnist-lenet"));
+  for (int i = 0; names[i] != NULL; i++)
+    {
+      bp_experiment *exp = load_example (names[i]);
+      g_autofree char *want = spec_json_without_meta (exp->spec);
+      g_autofree char *got = NULL;
+
+      g_assert_true (bp_builder_load_template (f->builder, names[i], &error));
+      g_assert_no_error (error);
+      g_assert_true (bp_builder_get_report (f->builder)->ok);
+      got = spec_json_without_meta (bp_builder_get_report (f->builder)->spec);
+      g_assert_cmpstr (got, ==, want);
+      /* One block per layer and the input, wired in a chain. */
+      g_assert_cmpint (bp_builder_get_graph (f->builder)->n_nodes, ==, exp->spec->n_layers + 1);
+      g_assert_cmpint (bp_builder_get_graph (f->builder)->n_edges, ==, exp->spec->n_layers);
+      g_assert_false (bp_builder_get_modified (f->builder));
+      bp_experiment_free (exp);
+    }
+  /* Iris: 4*16 + 16 and 16*3 + 3 */
+  g_assert_true (bp_builder_load_template (f->builder, "iris-mlp", &error));
+  g_assert_true (g_str_has_prefix (bp_builder_get_totals_text (f->builder), "131 parameters"));
+  g_assert_false (bp_builder_load_template (f->builder, "no-such", &error));
+  g_assert_nonnull (error);
+}
+
+static void
+test_edit_undo_redo (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *before = NULL, *after = NULL, *undone = NULL, *redone = NULL;
+  int output, id, n_nodes;
+  const bp_spec *spec;
+
+  g_assert_true (bp_builder_load_template (f->builder, "iris-mlp", &error));
+  before = bp_builder_get_spec_json (f->builder);
+  n_nodes = bp_builder_get_graph (f->builder)->n_nodes;
+  output = id_of (f->builder, "output");
+
+  id = bp_builder_add_block (f->builder, BP_LAYER_DROPOUT, 0, 400);
+  g_assert_cmpint (id, >, 0);
+  /* Dropped, not wired: left out of the spec, which does not change. */
+  undone = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (undone, ==, before);
+  g_clear_pointer (&undone, g_free);
+  g_assert_true (bp_builder_connect (f->builder, output, id, 0, &error));
+  g_assert_no_error (error);
+  spec = bp_builder_get_report (f->builder)->spec;
+  g_assert_cmpint (spec->n_layers, ==, 3);
+  g_assert_cmpint (spec->layers[2].kind, ==, BP_LAYER_DROPOUT);
+  g_assert_cmpstr (spec->layers[2].name, ==, "dropout_1");
+  g_assert_cmpfloat (spec->layers[2].u.dropout.rate, ==, 0.5f);
+  g_assert_true (bp_builder_get_modified (f->builder));
+  after = bp_builder_get_spec_json (f->builder);
+
+  /* A loop is refused and changes nothing. */
+  g_assert_false (bp_builder_connect (f->builder, id, output, 0, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_true (bp_builder_undo (f->builder));
+  undone = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (undone, ==, before);
+  g_assert_cmpint (bp_builder_get_graph (f->builder)->n_nodes, ==, n_nodes + 1);
+  g_assert_true (bp_builder_undo (f->builder));
+  g_assert_cmpint (bp_builder_get_graph (f->builder)->n_nodes, ==, n_nodes);
+  g_assert_false (bp_builder_get_modified (f->builder));
+  g_assert_true (bp_builder_redo (f->builder));
+  g_assert_true (bp_builder_redo (f->builder));
+  g_assert_false (bp_builder_redo (f->builder));
+  redone = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (redone, ==, after);
+
+  /* Deleting the selection: the input stays. */
+  bp_builder_canvas_select_all (bp_builder_get_canvas (f->builder));
+  bp_builder_delete_selection (f->builder);
+  g_assert_cmpint (bp_builder_get_graph (f->builder)->n_nodes, ==, 1);
+  g_assert_true (bp_builder_get_graph (f->builder)->nodes[0].is_input);
+  g_assert_null (bp_builder_get_report (f->builder)->spec);
+  g_assert_cmpstr (bp_builder_get_last_message (f->builder), ==,
+                   "The input block stays: every network has one");
+  g_assert_true (bp_builder_undo (f->builder));
+  g_clear_pointer (&redone, g_free);
+  redone = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (redone, ==, after);
+}
+
+static void
+test_inspector (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  BpBuilderInspector *inspector = bp_builder_get_inspector (f->builder);
+  GtkWidget *units, *act, *alpha;
+  int hidden;
+  int undo_before;
+  const bp_spec *spec;
+
+  g_assert_true (bp_builder_load_template (f->builder, "iris-mlp", &error));
+  hidden = id_of (f->builder, "hidden");
+  bp_builder_canvas_select (bp_builder_get_canvas (f->builder), hidden, FALSE);
+  units = bp_builder_inspector_get_control (inspector, BP_SET_UNITS);
+  g_assert_true (GTK_IS_SPIN_BUTTON (units));
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (units)), ==, 16);
+  g_assert_cmpstr (bp_builder_inspector_get_status (inspector), ==,
+                   "Output (16) · 80 parameters · 160 FLOPs per sample");
+
+  /* Three values typed in one field: one undo step. */
+  undo_before = bp_builder_can_undo (f->builder);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (units), 64);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (units), 65);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (units), 66);
+  spec = bp_builder_get_report (f->builder)->spec;
+  g_assert_cmpint (spec->layers[0].u.dense.units, ==, 66);
+  /* 4*66 + 66 + 66*3 + 3 */
+  g_assert_cmpuint (bp_builder_get_report (f->builder)->params, ==, 531);
+  g_assert_true (bp_builder_undo (f->builder));
+  g_assert_cmpint (bp_builder_get_report (f->builder)->spec->layers[0].u.dense.units, ==, 16);
+  g_assert_cmpint (bp_builder_can_undo (f->builder), ==, undo_before);
+
+  /* Alpha shows only for leaky ReLU and ELU; choosing leaky ReLU sets its 0.01. */
+  act = bp_builder_inspector_get_control (inspector, BP_SET_ACTIVATION);
+  alpha = bp_builder_inspector_get_control (inspector, BP_SET_ALPHA);
+  g_assert_true (ADW_IS_COMBO_ROW (act));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (alpha, ADW_TYPE_ACTION_ROW)));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (act), BP_ACT_LEAKY_RELU); /* no softmax before it */
+  spec = bp_builder_get_report (f->builder)->spec;
+  g_assert_cmpint (spec->layers[0].u.dense.activation, ==, BP_ACT_LEAKY_RELU);
+  g_assert_cmpfloat (spec->layers[0].u.dense.alpha, ==, 0.01f);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (alpha, ADW_TYPE_ACTION_ROW)));
+  /* A spin button refuses what the engine would: units stop at 1. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (units), -4);
+  g_assert_cmpint (bp_builder_get_report (f->builder)->spec->layers[0].u.dense.units, ==, 1);
+}
+
+static gboolean
+is_reddish (const int rgb[3])
+{
+  return rgb[0] > rgb[1] + 12 && rgb[0] > rgb[2] + 12;
+}
+
+static void
+block_pixel (Fixture *f, int id, GdkTexture *texture, int rgb[3])
+{
+  graphene_rect_t r;
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (f->builder));
+
+  g_assert_true (bp_builder_canvas_block_rect (bp_builder_get_canvas (f->builder), id, &r));
+  /* Right of the text, inside the card. */
+  ui_test_pixel (texture, (int) ((r.origin.x + r.size.width - 6) * scale),
+                 (int) ((r.origin.y + r.size.height * 0.8) * scale), rgb);
+}
+
+static void
+test_red_block (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) good = NULL, bad = NULL;
+  BpBuilderCanvas *canvas = bp_builder_get_canvas (f->builder);
+  const bp_graph_report *r;
+  bp_layer_spec conv2;
+  int id_conv2, id_conv1, rgb[3];
+  GdkRGBA fill;
+  const char *want = "layer 3 'conv2' has a 30x30 kernel, larger than its 14x14 input (padding "
+                     "'valid'); use a smaller kernel or padding 'same'";
+
+  g_assert_true (bp_builder_load_template (f->builder, "fashion-mnist-lenet", &error));
+  id_conv1 = id_of (f->builder, "conv1");
+  id_conv2 = id_of (f->builder, "conv2");
+  ui_test_spin (0.3);
+  good = bp_screenshot_widget (GTK_WIDGET (canvas), &error);
+  g_assert_no_error (error);
+  block_pixel (f, id_conv2, good, rgb);
+  g_assert_false (is_reddish (rgb));
+
+  conv2 = bp_graph_find (bp_builder_get_graph (f->builder), id_conv2)->layer;
+  conv2.u.conv2d.kernel_h = conv2.u.conv2d.kernel_w = 30;
+  g_assert_true (bp_builder_set_layer (f->builder, id_conv2, &conv2, &error));
+  r = bp_builder_get_report (f->builder);
+  g_assert_false (r->ok);
+  g_assert_cmpint (r->bad_id, ==, id_conv2);
+  g_assert_cmpstr (r->message, ==, want);
+  g_assert_cmpint (r->nodes[bp_graph_index_of (bp_builder_get_graph (f->builder), id_conv2)].state,
+                   ==, BP_NODE_BAD);
+
+  ui_test_spin (0.3);
+  bad = bp_screenshot_widget (GTK_WIDGET (canvas), &error);
+  g_assert_no_error (error);
+  block_pixel (f, id_conv2, bad, rgb);
+  g_assert_true (is_reddish (rgb));
+  bp_builder_canvas_block_color (canvas, id_conv2, &fill);
+  g_assert_cmpfloat (fill.red, >, fill.green + 0.05);
+  /* Only that block. */
+  block_pixel (f, id_conv1, bad, rgb);
+  g_assert_false (is_reddish (rgb));
+
+  /* The same words in the inspector and under the canvas; Train refuses with them. */
+  bp_builder_canvas_select (canvas, id_conv2, FALSE);
+  g_assert_cmpstr (bp_builder_inspector_get_status (bp_builder_get_inspector (f->builder)), ==,
+                   want);
+  g_assert_false (bp_builder_train (f->builder, &error));
+  g_assert_nonnull (strstr (error->message, want));
+  g_clear_error (&error);
+
+  /* Undo: no longer red. */
+  g_assert_true (bp_builder_undo (f->builder));
+  g_assert_true (bp_builder_get_report (f->builder)->ok);
+}
+
+static void
+test_save_open (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bp-builder-XXXXXX", NULL);
+  g_autofree char *json_path = g_build_filename (dir, "net.json", NULL);
+  g_autofree char *bpx_path = g_build_filename (dir, "net.bpx", NULL);
+  g_autofree char *saved = NULL, *opened = NULL;
+  BpBuilder *other;
+
+  g_assert_true (bp_builder_load_template (f->builder, "fashion-mnist-lenet", &error));
+  g_assert_false (bp_builder_get_modified (f->builder));
+  g_assert_true (bp_builder_connect (f->builder, id_of (f->builder, "output"),
+                                     bp_builder_add_block (f->builder, BP_LAYER_DROPOUT, 600, 500),
+                                     0, &error));
+  g_assert_true (bp_builder_get_modified (f->builder));
+  saved = bp_builder_get_spec_json (f->builder);
+  g_assert_true (bp_builder_save_file (f->builder, json_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (bp_builder_save_file (f->builder, bpx_path, &error));
+  g_assert_false (bp_builder_get_modified (f->builder));
+  g_assert_cmpstr (bp_builder_get_path (f->builder), ==, bpx_path);
+
+  for (int i = 0; i < 2; i++)
+    {
+      other = BP_BUILDER (g_object_ref_sink (bp_builder_new ()));
+      g_assert_true (bp_builder_open_file (other, i == 0 ? json_path : bpx_path, &error));
+      g_assert_no_error (error);
+      opened = bp_builder_get_spec_json (other);
+      /* Layout included: the same text. */
+      g_assert_cmpstr (opened, ==, saved);
+      g_clear_pointer (&opened, g_free);
+      g_assert_false (bp_builder_get_modified (other));
+      g_assert_finalize_object (other);
+    }
+  /* A damaged file is refused with the file's name, and the page is untouched. */
+  g_assert_true (g_file_set_contents (json_path, "{ \"format\": \"backprop-experiment\"", -1,
+                                      NULL));
+  g_assert_false (bp_builder_open_file (f->builder, json_path, &error));
+  g_assert_nonnull (strstr (error->message, "net.json"));
+  opened = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (opened, ==, saved);
+  g_unlink (json_path);
+  g_unlink (bpx_path);
+  g_rmdir (dir);
+}
+
+static gboolean
+trained_epochs (gpointer data)
+{
+  Fixture *f = data;
+  bp_session *s = bp_builder_get_session (f->builder);
+
+  return s != NULL && bp_metric_log_n_epochs (bp_session_metric_log (s)) >= 3;
+}
+
+static void
+test_train (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bp-builder-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "trained.bpx", NULL);
+  char err[512];
+  bp_experiment *exp;
+
+  g_assert_true (bp_builder_load_template (f->builder, "iris-mlp", &error));
+  g_assert_true (bp_builder_train (f->builder, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_test_wait (trained_epochs, f, 30));
+  g_assert_true (bp_builder_get_training (f->builder) || bp_builder_get_session (f->builder));
+  ui_test_spin (0.2);
+  bp_builder_stop (f->builder);
+  g_assert_false (bp_builder_get_training (f->builder));
+  bp_session_wait (bp_builder_get_session (f->builder), 10);
+  /* The session trained the page's network on the page's data: 150 iris rows split 60/20/20
+   * (the template's split). */
+  {
+    bp_session_status st;
+    bp_session_get_status (bp_builder_get_session (f->builder), &st);
+    g_assert_cmpuint (st.step, >, 0);
+    /* 90 training rows in batches of 16 */
+    g_assert_cmpuint (st.steps_per_epoch, ==, 6);
+  }
+  /* A save now carries the trained weights. */
+  g_assert_true (bp_builder_save_file (f->builder, path, &error));
+  g_assert_no_error (error);
+  exp = bp_experiment_load (path, err, sizeof err);
+  g_assert_nonnull (exp);
+  g_assert_cmpint (exp->n_weights, ==, 4); /* hidden and output, weight and bias */
+  bp_experiment_free (exp);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_window_page (void)
+{
+  BpWindow *window = bp_window_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_object_ref_sink (window);
+  g_assert_true (bp_window_set_page (window, "builder", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (bp_window_get_page (window), ==, "builder");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  bp_ui_init ();
+
+#define ADD(path, fn) g_test_add ("/builder/" path, Fixture, NULL, fixture_setup, fn, \
+                                  fixture_teardown)
+  ADD ("templates", test_templates);
+  ADD ("edit-undo-redo", test_edit_undo_redo);
+  ADD ("inspector", test_inspector);
+  ADD ("red-block", test_red_block);
+  ADD ("save-open", test_save_open);
+  ADD ("train", test_train);
+#undef ADD
+  g_test_add_func ("/builder/window-page", test_window_page);
+  return g_test_run ();
+}

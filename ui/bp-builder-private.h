@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* BpBuilder's insides, shared by bp-builder.c (the widget and its wiring), bp-builder-edit.c
+ * (edits, undo, the live report), bp-builder-files.c (templates, open, save, the dataset) and
+ * bp-builder-train.c (the session). */
+#pragma once
+
+#include <adwaita.h>
+
+#include "bp-builder.h"
+#include "bp-chart.h"
+#include "bp-graph-history.h"
+
+G_BEGIN_DECLS
+
+enum {
+  BP_BUILDER_PROP_0,
+  BP_BUILDER_PROP_CAN_UNDO,
+  BP_BUILDER_PROP_CAN_REDO,
+  BP_BUILDER_PROP_MODIFIED,
+  BP_BUILDER_PROP_TRAINING,
+  BP_BUILDER_PROP_SESSION,
+  BP_BUILDER_N_PROPS
+};
+
+extern GParamSpec *_bp_builder_properties[BP_BUILDER_N_PROPS];
+
+struct _BpBuilder {
+  GtkWidget parent_instance;
+
+  /* template */
+  BpBuilderPalette *palette;
+  BpBuilderCanvas *canvas;
+  BpBuilderInspector *inspector;
+  BpBuilderSettings *settings;
+  AdwToastOverlay *toasts;
+  GtkStack *side_stack;
+  GtkMenuButton *templates_button;
+  GtkLabel *zoom_label;
+  GtkLabel *totals_label;
+  GtkLabel *problem_label;
+  GtkLabel *run_label;
+  GtkLabel *hint_label;
+  GtkButton *train_button;
+  BpChart *chart;
+
+  /* the network */
+  bp_graph *graph;
+  bp_graph_report *report;
+  bp_graph_history *history;
+  char *saved_json;      /* the spec as last saved or opened, for "modified" */
+  char *path;            /* the file it was opened from or saved to */
+  char totals_text[256];
+  char last_message[512];
+
+  /* data and training settings, and the loaded dataset */
+  bp_experiment *exp;            /* spec unused (the graph's wins) */
+  bp_experiment_dataset *data;   /* loaded for data_key, or NULL */
+  char *data_key;                /* JSON of exp->data when data was loaded */
+  GCancellable *data_cancel;     /* a load in progress */
+  gboolean train_when_loaded;
+
+  /* training */
+  bp_session *session;
+  char *session_spec;   /* the spec JSON the session was built from */
+  guint tick_id;
+  guint64 epochs_read;
+  guint64 steps_read;
+  guint series_loss, series_val_loss, series_acc, series_val_acc;
+  gboolean training;
+};
+
+/* bp-builder-edit.c */
+/* Records the graph as it is (for undo; merge_key joins edits of one field), bumps "modified". */
+void _bp_builder_begin_edit (BpBuilder *self, const char *merge_key);
+/* After any change of self->graph: new report, canvas, inspector, totals, debug log. */
+void _bp_builder_refresh (BpBuilder *self);
+/* Replaces the graph (takes g) as one undoable edit. */
+void _bp_builder_replace_graph (BpBuilder *self, bp_graph *g, const char *what);
+void _bp_builder_message (BpBuilder *self, const char *message);
+void _bp_builder_connect_signals (BpBuilder *self);
+void _bp_builder_update_actions (BpBuilder *self);
+void _bp_builder_log_geometry (BpBuilder *self);
+
+/* bp-builder-files.c */
+void _bp_builder_setup_templates (BpBuilder *self);
+void _bp_builder_open_dialog (BpBuilder *self);
+void _bp_builder_save_dialog (BpBuilder *self, gboolean save_as);
+void _bp_builder_open_data_dialog (BpBuilder *self);
+/* Loads exp->data in the background unless already loaded; calls _bp_builder_data_ready. */
+void _bp_builder_load_data (BpBuilder *self);
+void _bp_builder_drop_data (BpBuilder *self);
+void _bp_builder_fit_data (BpBuilder *self);
+char *_bp_builder_data_key (BpBuilder *self);
+
+/* bp-builder-train.c */
+void _bp_builder_data_ready (BpBuilder *self);
+void _bp_builder_free_session (BpBuilder *self);
+
+G_END_DECLS

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Train on the builder page: a session (engine/session.h) built from the canvas's spec, the
+ * page's dataset and its training settings. A frame-clock tick, installed only while a run has
+ * something new to show, reads the metric log (lock-free) into the Run chart and the status
+ * line; the trainer never waits for the window. */
+#include "bp-config.h"
+
+#include "bp-builder-private.h"
+
+#include <math.h>
+
+#define READ_CHUNK 256
+
+static void
+set_training (BpBuilder *self, gboolean training)
+{
+  if (self->training == training)
+    return;
+  self->training = training;
+  _bp_builder_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), _bp_builder_properties[BP_BUILDER_PROP_TRAINING]);
+}
+
+void
+_bp_builder_free_session (BpBuilder *self)
+{
+  if (self->tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+  self->tick_id = 0;
+  if (self->session == NULL)
+    return;
+  g_clear_pointer (&self->session, bp_session_free);
+  g_clear_pointer (&self->session_spec, g_free);
+  set_training (self, FALSE);
+  g_object_notify_by_pspec (G_OBJECT (self), _bp_builder_properties[BP_BUILDER_PROP_SESSION]);
+}
+
+static void
+show_status (BpBuilder *self, const bp_session_status *st, const bp_epoch_record *last)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "Epoch %u of %d", st->epoch, self->graph->epochs);
+  if (last != NULL)
+    {
+      g_string_append_printf (s, " · loss %.4g", last->train_loss);
+      if (!isnan (last->val_loss))
+        g_string_append_printf (s, " · val loss %.4g", last->val_loss);
+      if (!isnan (last->val_acc))
+        g_string_append_printf (s, " · val acc %.1f%%", 100 * last->val_acc);
+      else if (!isnan (last->train_acc))
+        g_string_append_printf (s, " · acc %.1f%%", 100 * last->train_acc);
+    }
+  else if (!isnan (st->loss))
+    g_string_append_printf (s, " · batch loss %.4g", (double) st->loss);
+  if (st->state != BP_SESSION_RUNNING)
+    g_string_append_printf (s, " · %s", bp_session_state_name (st->state));
+  gtk_label_set_text (self->run_label, s->str);
+  g_string_free (s, TRUE);
+}
+
+/* Reads what the trainer published since the last frame. */
+static gboolean
+read_log (BpBuilder *self, bp_session_status *st, bp_epoch_record *last, gboolean *have_last)
+{
+  const bp_metric_log *log = bp_session_metric_log (self->session);
+  bp_epoch_record er[READ_CHUNK];
+  bp_step_record sr[READ_CHUNK];
+  double x[READ_CHUNK];
+  float y[READ_CHUNK], v[READ_CHUNK];
+  size_t n;
+  gboolean more = FALSE;
+  double per_epoch;
+
+  bp_session_get_status (self->session, st);
+  per_epoch = st->steps_per_epoch > 0 ? (double) st->steps_per_epoch : 1.0;
+  /* Batch losses as fractions of an epoch, a chunk per frame at most per kind so a frame
+   * stays short; the tick comes back for the rest. */
+  n = bp_metric_log_read_steps (log, self->steps_read, sr, READ_CHUNK);
+  for (size_t i = 0; i < n; i++)
+    {
+      x[i] = (double) sr[i].step / per_epoch;
+      y[i] = sr[i].loss;
+    }
+  if (n > 0)
+    bp_chart_series_append (self->chart, self->series_loss, x, y, n);
+  self->steps_read += n;
+  more |= n == READ_CHUNK;
+
+  n = bp_metric_log_read_epochs (log, self->epochs_read, er, READ_CHUNK);
+  for (size_t i = 0; i < n; i++)
+    {
+      x[i] = er[i].epoch;
+      v[i] = (float) er[i].val_loss;
+    }
+  if (n > 0)
+    {
+      bp_chart_series_append (self->chart, self->series_val_loss, x, v, n);
+      *last = er[n - 1];
+      *have_last = TRUE;
+    }
+  self->epochs_read += n;
+  more |= n == READ_CHUNK;
+  return more;
+}
+
+static gboolean
+tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  BpBuilder *self = BP_BUILDER (widget);
+  bp_session_status st;
+  bp_epoch_record last;
+  gboolean have_last = FALSE, more;
+
+  if (self->session == NULL)
+    {
+      self->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  more = read_log (self, &st, &last, &have_last);
+  if (have_last || st.state != BP_SESSION_RUNNING)
+    show_status (self, &st, have_last ? &last : NULL);
+  if (st.state == BP_SESSION_RUNNING || more)
+    return G_SOURCE_CONTINUE;
+  /* The run stopped by itself (its epochs, early stopping, divergence): say why. */
+  if (self->training && st.message[0] != '\0')
+    _bp_builder_message (self, st.message);
+  set_training (self, FALSE);
+  self->tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ensure_tick (BpBuilder *self)
+{
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick, NULL, NULL);
+}
+
+static char *
+json_without_meta (const bp_spec *spec)
+{
+  bp_spec *c = bp_spec_copy (spec);
+  char *text, *copy;
+
+  if (c == NULL)
+    return NULL;
+  g_clear_pointer (&c->meta, free);
+  text = bp_spec_to_json (c);
+  bp_spec_free (c);
+  copy = g_strdup (text);
+  free (text);
+  return copy;
+}
+
+typedef struct {
+  const bp_experiment *exp;
+  char err[512];
+} ApplyWeights;
+
+static int
+apply_weights (bp_net *net, void *user)
+{
+  ApplyWeights *a = user;
+
+  return bp_experiment_apply_weights (a->exp, net, a->err, sizeof a->err);
+}
+
+static void
+start_session (BpBuilder *self)
+{
+  g_autoptr (GError) error = NULL;
+  bp_experiment *exp = bp_builder_get_experiment (self, &error);
+  bp_session_config cfg;
+  char err[512];
+
+  if (exp == NULL)
+    {
+      _bp_builder_message (self, error->message);
+      return;
+    }
+  _bp_builder_free_session (self);
+  bp_experiment_session_config (exp, &cfg);
+  bp_experiment_dataset_configure (self->data, &cfg);
+  self->session = bp_session_new (exp->spec, self->data->ds, &self->data->split,
+                                  bp_experiment_dataset_scaler (self->data), &cfg, err,
+                                  sizeof err);
+  if (self->session == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf ("%s (Data & Training: Fit adapts the network to "
+                                              "the data)", err);
+      _bp_builder_message (self, msg);
+      bp_experiment_free (exp);
+      _bp_builder_update_actions (self);
+      return;
+    }
+  /* Weights read with the experiment train on when the network is still the one they fit. */
+  if (self->exp->n_weights > 0)
+    {
+      g_autofree char *a = json_without_meta (self->exp->spec);
+      g_autofree char *b = json_without_meta (exp->spec);
+      ApplyWeights aw = { self->exp, "" };
+      if (g_strcmp0 (a, b) == 0 && bp_session_with_net (self->session, apply_weights, &aw) < 0)
+        _bp_builder_message (self, aw.err);
+    }
+  self->session_spec = bp_builder_get_spec_json (self);
+  bp_experiment_free (exp);
+
+  self->epochs_read = self->steps_read = 0;
+  bp_chart_clear (self->chart);
+  self->series_loss = bp_chart_add_series (self->chart, "batch loss", NULL, BP_CHART_LINE);
+  self->series_val_loss = bp_chart_add_series (self->chart, "val loss", NULL, BP_CHART_LINE);
+  bp_chart_series_set_dashed (self->chart, self->series_val_loss, TRUE);
+  bp_chart_set_smoothing (self->chart, 0.6);
+  g_object_notify_by_pspec (G_OBJECT (self), _bp_builder_properties[BP_BUILDER_PROP_SESSION]);
+  gtk_stack_set_visible_child_name (self->side_stack, "run");
+  bp_session_play (self->session);
+  set_training (self, TRUE);
+  ensure_tick (self);
+}
+
+void
+_bp_builder_data_ready (BpBuilder *self)
+{
+  if (!self->train_when_loaded)
+    return;
+  self->train_when_loaded = FALSE;
+  start_session (self);
+}
+
+gboolean
+bp_builder_train (BpBuilder *self, GError **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (BP_IS_BUILDER (self), FALSE);
+
+  if (!self->report->ok)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Fix the network first: %s",
+                   self->report->message);
+      return FALSE;
+    }
+  json = bp_builder_get_spec_json (self);
+  if (self->session != NULL && g_strcmp0 (json, self->session_spec) == 0
+      && bp_session_get_state (self->session) != BP_SESSION_FINISHED)
+    {
+      bp_session_play (self->session);
+      set_training (self, TRUE);
+      ensure_tick (self);
+      return TRUE;
+    }
+  self->train_when_loaded = TRUE;
+  _bp_builder_load_data (self);
+  return TRUE;
+}
+
+void
+bp_builder_pause (BpBuilder *self)
+{
+  g_return_if_fail (BP_IS_BUILDER (self));
+  self->train_when_loaded = FALSE;
+  if (self->session != NULL)
+    bp_session_pause (self->session);
+  set_training (self, FALSE);
+}
+
+void
+bp_builder_stop (BpBuilder *self)
+{
+  g_return_if_fail (BP_IS_BUILDER (self));
+  self->train_when_loaded = FALSE;
+  if (self->session != NULL)
+    {
+      bp_session_stop (self->session);
+      ensure_tick (self);
+    }
+  set_training (self, FALSE);
+}
