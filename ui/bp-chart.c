@@ -380,6 +380,13 @@ bp_chart_new (void)
   return g_object_new (BP_TYPE_CHART, NULL);
 }
 
+void
+bp_chart_palette_color (guint index, GdkRGBA *out)
+{
+  g_return_if_fail (out != NULL);
+  *out = palette[index % G_N_ELEMENTS (palette)];
+}
+
 guint
 bp_chart_add_series (BpChart *self, const char *name, const GdkRGBA *color, BpChartStyle style)
 {

@@ -24,6 +24,9 @@ typedef enum {
 
 GtkWidget *bp_chart_new (void);
 
+/* Colour i of the chart palette (Tableau 10, wrapping), as runs and series use them. */
+void bp_chart_palette_color (guint index, GdkRGBA *out);
+
 /* Adds an empty series and returns its id (> 0). color NULL: the next colour of the chart's
  * palette. */
 guint bp_chart_add_series (BpChart *self, const char *name, const GdkRGBA *color,

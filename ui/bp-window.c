@@ -4,7 +4,10 @@
 #include "bp-window.h"
 
 #include "bp-builder.h"
+#include "bp-dashboard.h"
+#include "bp-data-explorer.h"
 #include "bp-frame-stats.h"
+#include "bp-playground-private.h"
 #include "bp-screenshot.h"
 
 struct _BpWindow {
@@ -19,6 +22,8 @@ struct _BpWindow {
   AdwViewSwitcherTitle *switcher_title;
   AdwToastOverlay *toast_overlay;
   BpPlayground *playground;
+  BpDashboard *dashboard;
+  BpDataExplorer *data_explorer;
 
   BpFrameStats *frame_stats; /* NULL unless --stats */
 
@@ -96,6 +101,37 @@ static void
 on_message (BpPlayground *playground, const char *message, BpWindow *self)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* The data explorer and the dashboard: what the explorer shows is what the next dashboard
+ * run trains on; "Train on This Data" goes there and starts it; a file dropped anywhere on the
+ * window opens in the explorer. */
+
+static void
+on_data_loaded (BpDataExplorer *explorer, BpWindow *self)
+{
+  bp_dashboard_set_source (self->dashboard, bp_data_explorer_get_source (explorer));
+}
+
+static void
+on_train_data (BpDataExplorer *explorer, gpointer src, BpWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  bp_dashboard_set_source (self->dashboard, src);
+  adw_view_stack_set_visible_child_name (self->view_stack, "dashboard");
+  if (!bp_dashboard_new_run (self->dashboard, TRUE, &error))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+}
+
+static gboolean
+on_file_dropped (GtkDropTarget *target, const GValue *value, double x, double y, BpWindow *self)
+{
+  if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
+    return FALSE;
+  adw_view_stack_set_visible_child_name (self->view_stack, "data");
+  bp_data_explorer_open_file (self->data_explorer, g_value_get_object (value));
+  return TRUE;
 }
 
 /* Actions */
@@ -267,6 +303,8 @@ bp_window_class_init (BpWindowClass *klass)
 
   g_type_ensure (BP_TYPE_PLAYGROUND);
   g_type_ensure (BP_TYPE_BUILDER);
+  g_type_ensure (BP_TYPE_DASHBOARD);
+  g_type_ensure (BP_TYPE_DATA_EXPLORER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                BP_RESOURCE_PREFIX "/bp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BpWindow, play_button);
@@ -277,6 +315,8 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, playground);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, dashboard);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, data_explorer);
 
   gtk_widget_class_install_action (widget_class, "win.play", NULL, action_play);
   gtk_widget_class_install_action (widget_class, "win.step", NULL, action_step);
@@ -316,6 +356,14 @@ bp_window_init (BpWindow *self)
   g_signal_connect_object (self->playground, "notify::running", G_CALLBACK (on_running_changed),
                            self, 0);
   g_signal_connect_object (self->playground, "message", G_CALLBACK (on_message), self, 0);
+  g_signal_connect_object (self->data_explorer, "loaded", G_CALLBACK (on_data_loaded), self, 0);
+  g_signal_connect_object (self->data_explorer, "train", G_CALLBACK (on_train_data), self, 0);
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+
+    g_signal_connect (drop, "drop", G_CALLBACK (on_file_dropped), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  }
   update_counters (self);
   on_running_changed (self->playground, NULL, self);
 }
@@ -363,6 +411,13 @@ bp_window_get_playground (BpWindow *self)
 {
   g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
   return self->playground;
+}
+
+bp_session *
+bp_window_get_session (BpWindow *self)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+  return self->playground->session;
 }
 
 void

@@ -7,6 +7,7 @@
 
 #include "bp-application.h"
 #include "bp-playground.h"
+#include "engine/session.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,10 @@ gboolean bp_window_set_page (BpWindow *self, const char *name, GError **error);
 const char *bp_window_get_page (BpWindow *self);
 
 BpPlayground *bp_window_get_playground (BpWindow *self);
+
+/* The session the playground is training, or NULL. It may be replaced or freed whenever the
+ * playground changes its data or network: ask again rather than keep it. */
+bp_session *bp_window_get_session (BpWindow *self);
 
 /* Once the window is on screen: trains `steps` steps, waits for the window to draw them,
  * writes the PNG and calls done (ok FALSE and a message when something failed). */

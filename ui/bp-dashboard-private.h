@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Shared by the dashboard's files: bp-dashboard.c (object, toolbar, tick), bp-dashboard-curves.c
+ * (the learning curves and the runs chart), bp-dashboard-inside.c (histograms and weights) and
+ * bp-dashboard-eval.c (evaluation, gallery, drawing pad). */
+#pragma once
+
+#include "bp-dashboard.h"
+
+#include "bp-confusion.h"
+#include "bp-draw-pad.h"
+#include "bp-histogram-view.h"
+#include "bp-runs-view.h"
+#include "bp-weight-heatmap.h"
+
+G_BEGIN_DECLS
+
+struct _BpDashboard {
+  GtkWidget parent_instance;
+
+  /* template */
+  GtkWidget *root;
+  GtkLabel *data_label;
+  GtkEntry *hidden_entry;
+  GtkDropDown *activation_drop;
+  GtkDropDown *optimizer_drop;
+  GtkDropDown *lr_drop;
+  GtkDropDown *batch_drop;
+  GtkDropDown *epochs_drop;
+  GtkButton *new_run_button;
+  GtkButton *play_button;
+  GtkProgressBar *progress;
+  GtkLabel *status_label;
+  GtkStack *stack;
+  GtkAdjustment *smoothing_adjustment;
+  GtkCheckButton *log_check;
+  BpChart *loss_chart;
+  BpChart *acc_chart;
+  BpChart *lr_chart;
+  GtkDropDown *hist_layer_drop;
+  GtkDropDown *hist_tensor_drop;
+  GtkDropDown *hist_mode_drop;
+  GtkDropDown *bins_drop;
+  GtkEntry *from_entry;
+  GtkEntry *to_entry;
+  BpHistogramView *hist_view;
+  GtkDropDown *weight_layer_drop;
+  GtkCheckButton *hinton_check;
+  GtkLabel *dead_label;
+  BpWeightHeatmap *weight_map;
+  GtkButton *evaluate_button;
+  GtkDropDown *norm_drop;
+  GtkLabel *eval_label;
+  GtkStack *eval_stack;
+  BpConfusion *confusion;
+  GtkGrid *class_grid;
+  GtkLabel *gallery_label;
+  GtkFlowBox *gallery;
+  BpChart *scatter_chart;
+  BpChart *residual_chart;
+  BpChart *runs_chart;
+  BpRunsView *runs_view;
+  GtkStackPage *draw_page;
+  BpDrawPad *draw_pad;
+  GtkButton *clear_button;
+  GtkGrid *prob_grid;
+
+  BpDashboardTraining *training;
+  BpDataSource *source;       /* what the next run trains on */
+  GCancellable *cancellable;  /* loads and model copies in flight */
+  guint tick_id;
+  gint64 last_status_us;      /* labels are refreshed a few times a second, not every frame */
+
+  /* curves: one entry per run (RunCurves), by run */
+  GHashTable *curves;
+  /* histograms: what the view holds */
+  guint64 hist_run;
+  int hist_layer;
+  bp_hist_tensor hist_tensor;
+  guint64 hist_fed;
+  int n_layers_listed;
+  /* the weights and the evaluation */
+  BpModelView *model;         /* the newest copy */
+  gboolean model_pending;
+  gint64 model_us;            /* when the last copy was asked for */
+  guint64 evaluated_step;     /* the step last evaluated (or being evaluated) */
+  GCallback eval_done;
+  gpointer eval_done_data;
+  gboolean eval_pending;
+  int dense_listed;
+  GPtrArray *prob_bars;       /* GtkLevelBar per class */
+  GPtrArray *prob_labels;     /* GtkLabel per class */
+};
+
+/* bp-dashboard-curves.c */
+void _bp_dashboard_curves_init (BpDashboard *self);
+void _bp_dashboard_curves_dispose (BpDashboard *self);
+/* Appends what the runs gained since the last call; adds and drops series as runs come and go. */
+void _bp_dashboard_curves_update (BpDashboard *self);
+
+/* bp-dashboard-inside.c */
+void _bp_dashboard_inside_init (BpDashboard *self);
+/* Histograms: the layer list, then whatever the history gained. */
+void _bp_dashboard_inside_update (BpDashboard *self);
+/* A new copy of the network arrived: the weight heatmap and the dead-unit share. */
+void _bp_dashboard_inside_model (BpDashboard *self);
+
+/* bp-dashboard-eval.c */
+void _bp_dashboard_eval_init (BpDashboard *self);
+void _bp_dashboard_eval_dispose (BpDashboard *self);
+/* A copy with an evaluation arrived. */
+void _bp_dashboard_eval_show (BpDashboard *self);
+/* The drawing pad's classes and its prediction. */
+void _bp_dashboard_draw_setup (BpDashboard *self);
+void _bp_dashboard_draw_predict (BpDashboard *self);
+
+/* bp-dashboard.c */
+/* Asks for a copy of the network (with an evaluation when evaluate). */
+void _bp_dashboard_request_model (BpDashboard *self, gboolean evaluate);
+
+G_END_DECLS

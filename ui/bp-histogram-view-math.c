@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Plain C on purpose (see bp-histogram-view-math.h). */
+#include "bp-histogram-view-math.h"
+
+#include <math.h>
+
+const double bp_hist_band_q[BP_HIST_N_BANDS] = {
+  0.0, 0.0668, 0.1587, 0.3085, 0.5, 0.6915, 0.8413, 0.9332, 1.0,
+};
+
+void
+bp_hist_rebin (const bp_histogram *h, double lo, double hi, int n_bins, double *out)
+{
+  double ow, nw;
+
+  for (int j = 0; j < n_bins; j++)
+    out[j] = 0;
+  if (h->n_bins <= 0 || n_bins <= 0)
+    return;
+  ow = ((double) h->hi - h->lo) / h->n_bins;
+  nw = (hi - lo) / n_bins;
+  for (int i = 0; i < h->n_bins; i++)
+    {
+      double a = h->lo + i * ow, b = a + ow, c = h->counts[i];
+
+      if (c == 0)
+        continue;
+      if (!(ow > 0) || !(nw > 0))
+        {
+          /* A degenerate range: everything in the bin holding the value. */
+          int j = nw > 0 ? (int) floor ((a - lo) / nw) : 0;
+
+          out[j < 0 ? 0 : j >= n_bins ? n_bins - 1 : j] += c;
+          continue;
+        }
+      /* Parts of [a, b) below lo or above hi go to the end bins. */
+      if (a < lo)
+        {
+          double share = (fmin (b, lo) - a) / ow;
+
+          out[0] += c * share;
+        }
+      if (b > hi)
+        {
+          double share = (b - fmax (a, hi)) / ow;
+
+          out[n_bins - 1] += c * share;
+        }
+      {
+        double s = fmax (a, lo), e = fmin (b, hi);
+        int j0, j1;
+
+        if (!(e > s))
+          continue;
+        j0 = (int) floor ((s - lo) / nw);
+        j1 = (int) floor ((e - lo) / nw);
+        if (j0 < 0)
+          j0 = 0;
+        if (j1 > n_bins - 1)
+          j1 = n_bins - 1;
+        for (int j = j0; j <= j1; j++)
+          {
+            double bs = lo + j * nw, be = bs + nw;
+            double overlap = fmin (e, be) - fmax (s, bs);
+
+            if (j == n_bins - 1)
+              overlap = e - fmax (s, bs); /* the last bin takes up to hi exactly */
+            if (overlap > 0)
+              out[j] += c * overlap / ow;
+          }
+      }
+    }
+}
+
+double
+bp_hist_percentile (const bp_histogram *h, double q)
+{
+  double total = 0, target, acc = 0, w, v;
+
+  for (int i = 0; i < h->n_bins; i++)
+    total += h->counts[i];
+  if (total <= 0 || h->n_bins <= 0)
+    return NAN;
+  if (q <= 0)
+    return h->min;
+  if (q >= 1)
+    return h->max;
+  target = q * total;
+  w = ((double) h->hi - h->lo) / h->n_bins;
+  v = h->max;
+  for (int i = 0; i < h->n_bins; i++)
+    {
+      double c = h->counts[i];
+
+      if (c > 0 && acc + c >= target)
+        {
+          v = h->lo + w * (i + (target - acc) / c);
+          break;
+        }
+      acc += c;
+    }
+  return fmin (fmax (v, h->min), h->max);
+}

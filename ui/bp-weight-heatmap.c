@@ -1,0 +1,459 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "bp-config.h"
+
+#include "bp-weight-heatmap.h"
+
+#include "bp-chart-math.h"
+#include "bp-palette.h"
+
+#include <math.h>
+
+#define MARGIN_LEFT 30.0
+#define MARGIN_RIGHT 56.0 /* the colour key */
+#define MARGIN_TOP 24.0
+#define MARGIN_BOTTOM 8.0
+#define HINTON_MIN_CELL 3.0
+
+struct _BpWeightHeatmap {
+  GtkWidget parent_instance;
+
+  float *w; /* (rows, cols) */
+  int rows, cols;
+  double scale;
+  gboolean *dead;
+  char *title;
+  gboolean hinton;
+
+  GskRenderNode *node;
+  gboolean hover;
+  double hover_x, hover_y;
+};
+
+enum { PROP_0, PROP_HINTON, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (BpWeightHeatmap, bp_weight_heatmap, GTK_TYPE_WIDGET)
+
+static void
+invalidate (BpWeightHeatmap *self)
+{
+  g_clear_pointer (&self->node, gsk_render_node_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static graphene_rect_t
+matrix_area (BpWeightHeatmap *self)
+{
+  int w = gtk_widget_get_width (GTK_WIDGET (self)), h = gtk_widget_get_height (GTK_WIDGET (self));
+
+  return GRAPHENE_RECT_INIT (MARGIN_LEFT, MARGIN_TOP, MAX (w - MARGIN_LEFT - MARGIN_RIGHT, 1),
+                             MAX (h - MARGIN_TOP - MARGIN_BOTTOM, 1));
+}
+
+/* The matrix averaged down (or repeated up) to pw x ph pixels, in the diverging colours. */
+static GdkTexture *
+make_texture (BpWeightHeatmap *self, int pw, int ph, gboolean dark)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  guint8 *rgb = g_malloc ((gsize) pw * ph * 3);
+
+  for (int y = 0; y < ph; y++)
+    {
+      int r0 = (int) ((gint64) y * self->rows / ph), r1 = (int) ((gint64) (y + 1) * self->rows / ph);
+
+      r1 = MAX (r1, r0 + 1);
+      for (int x = 0; x < pw; x++)
+        {
+          int c0 = (int) ((gint64) x * self->cols / pw);
+          int c1 = MAX ((int) ((gint64) (x + 1) * self->cols / pw), c0 + 1);
+          double sum = 0;
+          GdkRGBA c;
+          guint8 *p = rgb + ((gsize) y * pw + x) * 3;
+
+          for (int r = r0; r < r1; r++)
+            for (int k = c0; k < c1; k++)
+              sum += self->w[(gsize) r * self->cols + k];
+          bp_palette_signed_color (sum / ((r1 - r0) * (c1 - c0)) / self->scale, dark, &c);
+          p[0] = (guint8) lrintf (c.red * 255);
+          p[1] = (guint8) lrintf (c.green * 255);
+          p[2] = (guint8) lrintf (c.blue * 255);
+        }
+    }
+  bytes = g_bytes_new_take (rgb, (gsize) pw * ph * 3);
+  return gdk_memory_texture_new (pw, ph, GDK_MEMORY_R8G8B8, bytes, (gsize) pw * 3);
+}
+
+static void
+append_text (GtkSnapshot *snapshot, GtkWidget *widget, const char *text, double x, double y,
+             const GdkRGBA *c)
+{
+  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) x, (float) y));
+  gtk_snapshot_append_layout (snapshot, layout, c);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+draw_hinton (BpWeightHeatmap *self, GtkSnapshot *snapshot, const graphene_rect_t *a)
+{
+  double cw = a->size.width / self->cols, ch = a->size.height / self->rows;
+  double side = MIN (cw, ch);
+
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.5f, 0.5f, 0.5f, 1 }, a);
+  for (int r = 0; r < self->rows; r++)
+    for (int c = 0; c < self->cols; c++)
+      {
+        double v = self->w[(gsize) r * self->cols + c];
+        /* Area in proportion to |w|: the side goes with its square root. */
+        double s = side * 0.9 * sqrt (fabs (v) / self->scale);
+        double cx = a->origin.x + (c + 0.5) * cw, cy = a->origin.y + (r + 0.5) * ch;
+
+        if (s < 0.5)
+          continue;
+        gtk_snapshot_append_color (snapshot,
+                                   v > 0 ? &(GdkRGBA) { 1, 1, 1, 1 } : &(GdkRGBA) { 0, 0, 0, 1 },
+                                   &GRAPHENE_RECT_INIT ((float) (cx - s / 2), (float) (cy - s / 2),
+                                                        (float) s, (float) s));
+      }
+}
+
+static void
+snapshot_content (BpWeightHeatmap *self, GtkSnapshot *snapshot)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  graphene_rect_t a = matrix_area (self);
+  GdkRGBA fg, dim;
+  gboolean dark;
+  char buf[64];
+
+  bp_palette_widget_fg (widget, &fg);
+  dark = fg.red > 0.5f;
+  dim = (GdkRGBA) { fg.red, fg.green, fg.blue, 0.65f };
+  if (self->title != NULL)
+    append_text (snapshot, widget, self->title, 4, 2, &fg);
+  if (self->w == NULL)
+    {
+      append_text (snapshot, widget, "No weights yet", a.origin.x, a.origin.y + 10, &dim);
+      return;
+    }
+  if (self->hinton && MIN (a.size.width / self->cols, a.size.height / self->rows)
+                        >= HINTON_MIN_CELL)
+    draw_hinton (self, snapshot, &a);
+  else
+    {
+      int scale = gtk_widget_get_scale_factor (widget);
+      g_autoptr (GdkTexture) tex = make_texture (self, MAX (1, (int) (a.size.width * scale)),
+                                                 MAX (1, (int) (a.size.height * scale)), dark);
+
+      gtk_snapshot_append_texture (snapshot, tex, &a);
+    }
+  /* Axis words and sizes: units down the side, inputs along the top. */
+  g_snprintf (buf, sizeof buf, "%d units × %d inputs", self->rows, self->cols);
+  append_text (snapshot, widget, buf, a.origin.x + a.size.width - 150, 4, &dim);
+  append_text (snapshot, widget, "1", 8, a.origin.y, &dim);
+  g_snprintf (buf, sizeof buf, "%d", self->rows);
+  append_text (snapshot, widget, buf, 4, a.origin.y + a.size.height - 14, &dim);
+  if (self->dead != NULL)
+    for (int r = 0; r < self->rows; r++)
+      if (self->dead[r])
+        gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.88f, 0.11f, 0.14f, 1 },
+                                   &GRAPHENE_RECT_INIT (a.origin.x - 5,
+                                                        a.origin.y + (float) r * a.size.height
+                                                                       / self->rows,
+                                                        4, MAX (1, a.size.height / self->rows)));
+  /* The colour key: -scale at the bottom, +scale at the top. */
+  for (int i = 0; i < 64; i++)
+    {
+      GdkRGBA c;
+      double t = 1 - (i + 0.5) / 64;
+
+      bp_palette_signed_color (2 * t - 1, dark, &c);
+      gtk_snapshot_append_color (snapshot, &c,
+                                 &GRAPHENE_RECT_INIT (a.origin.x + a.size.width + 8,
+                                                      a.origin.y + i * a.size.height / 64, 10,
+                                                      a.size.height / 64 + 1));
+    }
+  bp_format_value (self->scale, buf, sizeof buf);
+  append_text (snapshot, widget, buf, a.origin.x + a.size.width + 20, a.origin.y - 2, &dim);
+  append_text (snapshot, widget, "0", a.origin.x + a.size.width + 20,
+               a.origin.y + a.size.height / 2 - 8, &dim);
+  bp_format_value (-self->scale, buf, sizeof buf);
+  append_text (snapshot, widget, buf, a.origin.x + a.size.width + 20,
+               a.origin.y + a.size.height - 14, &dim);
+}
+
+static void
+snapshot_hover (BpWeightHeatmap *self, GtkSnapshot *snapshot)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  int row, col;
+  graphene_rect_t cell;
+  char text[96], v[32];
+  g_autoptr (PangoLayout) layout = NULL;
+  GdkRGBA fg;
+  int tw, th;
+  double bx, by;
+
+  if (!self->hover || !bp_weight_heatmap_cell_at (self, self->hover_x, self->hover_y, &row, &col))
+    return;
+  bp_weight_heatmap_cell_rect (self, row, col, &cell);
+  bp_palette_widget_fg (widget, &fg);
+  if (cell.size.width >= 3 && cell.size.height >= 3)
+    {
+      GskRoundedRect rr;
+
+      gsk_rounded_rect_init_from_rect (&rr, &cell, 0);
+      gtk_snapshot_append_border (snapshot, &rr, (float[]) { 1, 1, 1, 1 },
+                                  (GdkRGBA[]) { fg, fg, fg, fg });
+    }
+  bp_format_value (self->w[(gsize) row * self->cols + col], v, sizeof v);
+  g_snprintf (text, sizeof text, "unit %d, input %d: %s%s", row + 1, col + 1, v,
+              self->dead != NULL && self->dead[row] ? " (dead unit)" : "");
+  layout = gtk_widget_create_pango_layout (widget, text);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  bx = MIN (self->hover_x + 12, gtk_widget_get_width (widget) - tw - 12);
+  by = MAX (self->hover_y - th - 14, 0);
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1 - fg.red, 1 - fg.green, 1 - fg.blue, 0.92f },
+                             &GRAPHENE_RECT_INIT ((float) bx, (float) by, (float) tw + 10,
+                                                  (float) th + 6));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) bx + 5, (float) by + 3));
+  gtk_snapshot_append_layout (snapshot, layout, &fg);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+bp_weight_heatmap_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  BpWeightHeatmap *self = BP_WEIGHT_HEATMAP (widget);
+
+  if (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0)
+    return;
+  if (self->node == NULL)
+    {
+      GtkSnapshot *sub = gtk_snapshot_new ();
+
+      snapshot_content (self, sub);
+      self->node = gtk_snapshot_free_to_node (sub);
+    }
+  if (self->node != NULL)
+    gtk_snapshot_append_node (snapshot, self->node);
+  snapshot_hover (self, snapshot);
+}
+
+static void
+on_motion (GtkEventControllerMotion *c, double x, double y, BpWeightHeatmap *self)
+{
+  self->hover = TRUE;
+  self->hover_x = x;
+  self->hover_y = y;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_leave (GtkEventControllerMotion *c, BpWeightHeatmap *self)
+{
+  self->hover = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+bp_weight_heatmap_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  g_clear_pointer (&BP_WEIGHT_HEATMAP (widget)->node, gsk_render_node_unref);
+}
+
+static void
+bp_weight_heatmap_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                           int *minimum, int *natural, int *minimum_baseline,
+                           int *natural_baseline)
+{
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 160 : 120;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 420 : 260;
+}
+
+static void
+bp_weight_heatmap_dispose (GObject *object)
+{
+  g_clear_pointer (&BP_WEIGHT_HEATMAP (object)->node, gsk_render_node_unref);
+  G_OBJECT_CLASS (bp_weight_heatmap_parent_class)->dispose (object);
+}
+
+static void
+bp_weight_heatmap_finalize (GObject *object)
+{
+  BpWeightHeatmap *self = BP_WEIGHT_HEATMAP (object);
+
+  g_free (self->w);
+  g_free (self->dead);
+  g_free (self->title);
+  G_OBJECT_CLASS (bp_weight_heatmap_parent_class)->finalize (object);
+}
+
+static void
+bp_weight_heatmap_get_property (GObject *object, guint prop_id, GValue *value,
+                                GParamSpec *pspec)
+{
+  if (prop_id == PROP_HINTON)
+    g_value_set_boolean (value, BP_WEIGHT_HEATMAP (object)->hinton);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+bp_weight_heatmap_set_property (GObject *object, guint prop_id, const GValue *value,
+                                GParamSpec *pspec)
+{
+  if (prop_id == PROP_HINTON)
+    bp_weight_heatmap_set_hinton (BP_WEIGHT_HEATMAP (object), g_value_get_boolean (value));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+bp_weight_heatmap_class_init (BpWeightHeatmapClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bp_weight_heatmap_dispose;
+  object_class->finalize = bp_weight_heatmap_finalize;
+  object_class->get_property = bp_weight_heatmap_get_property;
+  object_class->set_property = bp_weight_heatmap_set_property;
+  widget_class->snapshot = bp_weight_heatmap_snapshot;
+  widget_class->size_allocate = bp_weight_heatmap_size_allocate;
+  widget_class->measure = bp_weight_heatmap_measure;
+
+  properties[PROP_HINTON] =
+    g_param_spec_boolean ("hinton", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+  gtk_widget_class_set_css_name (widget_class, "weightheatmap");
+}
+
+static void
+bp_weight_heatmap_init (BpWeightHeatmap *self)
+{
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  self->scale = 1;
+  g_signal_connect (motion, "enter", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+}
+
+GtkWidget *
+bp_weight_heatmap_new (void)
+{
+  return g_object_new (BP_TYPE_WEIGHT_HEATMAP, NULL);
+}
+
+void
+bp_weight_heatmap_set_matrix (BpWeightHeatmap *self, const float *w, int rows, int cols)
+{
+  g_return_if_fail (BP_IS_WEIGHT_HEATMAP (self));
+
+  g_clear_pointer (&self->w, g_free);
+  if (self->rows != rows)
+    g_clear_pointer (&self->dead, g_free);
+  self->rows = self->cols = 0;
+  self->scale = 1;
+  if (w != NULL && rows > 0 && cols > 0)
+    {
+      double m = 0;
+
+      self->w = g_memdup2 (w, sizeof (float) * (gsize) rows * cols);
+      self->rows = rows;
+      self->cols = cols;
+      for (gsize i = 0; i < (gsize) rows * cols; i++)
+        if (isfinite (w[i]))
+          m = MAX (m, fabs (w[i]));
+      self->scale = m > 0 ? m : 1;
+    }
+  invalidate (self);
+}
+
+void
+bp_weight_heatmap_set_title (BpWeightHeatmap *self, const char *title)
+{
+  g_return_if_fail (BP_IS_WEIGHT_HEATMAP (self));
+  g_free (self->title);
+  self->title = g_strdup (title);
+  invalidate (self);
+}
+
+void
+bp_weight_heatmap_set_hinton (BpWeightHeatmap *self, gboolean hinton)
+{
+  g_return_if_fail (BP_IS_WEIGHT_HEATMAP (self));
+
+  if (self->hinton == !!hinton)
+    return;
+  self->hinton = !!hinton;
+  invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HINTON]);
+}
+
+gboolean
+bp_weight_heatmap_get_hinton (BpWeightHeatmap *self)
+{
+  g_return_val_if_fail (BP_IS_WEIGHT_HEATMAP (self), FALSE);
+  return self->hinton;
+}
+
+void
+bp_weight_heatmap_set_dead (BpWeightHeatmap *self, const gboolean *dead, int rows)
+{
+  g_return_if_fail (BP_IS_WEIGHT_HEATMAP (self));
+
+  g_clear_pointer (&self->dead, g_free);
+  if (dead != NULL && rows == self->rows && rows > 0)
+    self->dead = g_memdup2 (dead, sizeof (gboolean) * (gsize) rows);
+  invalidate (self);
+}
+
+double
+bp_weight_heatmap_get_scale (BpWeightHeatmap *self)
+{
+  g_return_val_if_fail (BP_IS_WEIGHT_HEATMAP (self), 1);
+  return self->scale;
+}
+
+gboolean
+bp_weight_heatmap_cell_at (BpWeightHeatmap *self, double x, double y, int *row, int *col)
+{
+  graphene_rect_t a;
+
+  g_return_val_if_fail (BP_IS_WEIGHT_HEATMAP (self), FALSE);
+
+  a = matrix_area (self);
+  if (self->w == NULL || !graphene_rect_contains_point (&a, &GRAPHENE_POINT_INIT ((float) x,
+                                                                                  (float) y)))
+    return FALSE;
+  *col = CLAMP ((int) ((x - a.origin.x) / a.size.width * self->cols), 0, self->cols - 1);
+  *row = CLAMP ((int) ((y - a.origin.y) / a.size.height * self->rows), 0, self->rows - 1);
+  return TRUE;
+}
+
+gboolean
+bp_weight_heatmap_cell_rect (BpWeightHeatmap *self, int row, int col, graphene_rect_t *out)
+{
+  graphene_rect_t a;
+
+  g_return_val_if_fail (BP_IS_WEIGHT_HEATMAP (self), FALSE);
+
+  if (self->w == NULL || row < 0 || col < 0 || row >= self->rows || col >= self->cols)
+    return FALSE;
+  a = matrix_area (self);
+  *out = GRAPHENE_RECT_INIT (a.origin.x + (float) col * a.size.width / self->cols,
+                             a.origin.y + (float) row * a.size.height / self->rows,
+                             a.size.width / self->cols, a.size.height / self->rows);
+  return TRUE;
+}
