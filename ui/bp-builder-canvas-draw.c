@@ -254,11 +254,20 @@ draw_block (BpBuilderCanvas *self, GtkSnapshot *snapshot, int index, double dx, 
                              &GRAPHENE_RECT_INIT ((float) x, (float) y, (float) STRIPE,
                                                   (float) BP_GRAPH_BLOCK_H));
   gtk_snapshot_pop (snapshot);
-  if (selected)
-    border = accent;
-  bw = selected || (nr != NULL && nr->state == BP_NODE_BAD) ? 2.f : 1.f;
+  bw = nr != NULL && nr->state == BP_NODE_BAD ? 2.f : 1.f;
   gtk_snapshot_append_border (snapshot, &rr, (float[4]) { bw, bw, bw, bw },
                               (GdkRGBA[4]) { border, border, border, border });
+  if (selected)
+    {
+      /* A ring outside the card, so a red card stays red when selected. */
+      GskRoundedRect ring;
+      gsk_rounded_rect_init_from_rect (&ring, &GRAPHENE_RECT_INIT ((float) x - 3, (float) y - 3,
+                                                                   (float) BP_GRAPH_BLOCK_W + 6,
+                                                                   (float) BP_GRAPH_BLOCK_H + 6),
+                                       (float) RADIUS + 3);
+      gtk_snapshot_append_border (snapshot, &ring, (float[4]) { 2, 2, 2, 2 },
+                                  (GdkRGBA[4]) { accent, accent, accent, accent });
+    }
 
   draw_icon (self, snapshot, n, x + STRIPE + 9, y + 9, &hue);
   name = g_markup_escape_text (n->is_input ? "input" : n->layer.name, -1);
@@ -340,16 +349,21 @@ block_offset (BpBuilderCanvas *self, int id, double *dx, double *dy)
     }
 }
 
+/* In widget coordinates with the view's transform applied by cairo: GTK 4.8 misplaces cairo
+ * nodes recorded under a scaled snapshot. */
 static void
-draw_wires (BpBuilderCanvas *self, GtkSnapshot *snapshot, const graphene_rect_t *visible)
+draw_wires (BpBuilderCanvas *self, GtkSnapshot *snapshot, int w, int h)
 {
   const bp_graph *g = self->graph;
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, visible);
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
+                                           &GRAPHENE_RECT_INIT (0, 0, (float) w, (float) h));
   GdkRGBA wire, red, accent;
 
   fg_color (self, 0.5f, &wire);
   rgba_hex (0xe01b24, 0.9f, &red);
   rgba_hex (0x3584e4, 1, &accent);
+  cairo_translate (cr, self->offset_x, self->offset_y);
+  cairo_scale (cr, self->zoom, self->zoom);
   cairo_set_line_width (cr, 2);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (int e = 0; e < g->n_edges; e++)
@@ -438,8 +452,6 @@ _bp_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   BpBuilderCanvas *self = BP_BUILDER_CANVAS (widget);
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  graphene_rect_t visible;
-  double x0, y0, x1, y1;
   GdkRGBA accent;
 
   draw_grid (self, snapshot, w, h);
@@ -456,16 +468,13 @@ _bp_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       pango_layout_set_font_description (self->layout, font);
       pango_font_description_free (font);
     }
-  bp_builder_canvas_to_canvas (self, 0, 0, &x0, &y0);
-  bp_builder_canvas_to_canvas (self, w, h, &x1, &y1);
-  graphene_rect_init (&visible, (float) x0, (float) y0, (float) (x1 - x0), (float) (y1 - y0));
   rgba_hex (0x3584e4, 1, &accent);
 
+  draw_wires (self, snapshot, w, h);
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) self->offset_x,
                                                           (float) self->offset_y));
   gtk_snapshot_scale (snapshot, (float) self->zoom, (float) self->zoom);
-  draw_wires (self, snapshot, &visible);
   for (int i = 0; i < self->graph->n_nodes; i++)
     {
       double dx, dy;
@@ -482,10 +491,12 @@ _bp_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
       bp_builder_canvas_to_canvas (self, self->drop_x, self->drop_y, &x, &y);
       a2.alpha = 0.12f;
-      gsk_rounded_rect_init_from_rect (
-        &rr, &GRAPHENE_RECT_INIT ((float) (x - BP_GRAPH_BLOCK_W / 2), (float) (y - BP_GRAPH_BLOCK_H / 2),
-                                  (float) BP_GRAPH_BLOCK_W, (float) BP_GRAPH_BLOCK_H),
-        (float) RADIUS);
+      gsk_rounded_rect_init_from_rect (&rr,
+                                       &GRAPHENE_RECT_INIT ((float) (x - BP_GRAPH_BLOCK_W / 2),
+                                                            (float) (y - BP_GRAPH_BLOCK_H / 2),
+                                                            (float) BP_GRAPH_BLOCK_W,
+                                                            (float) BP_GRAPH_BLOCK_H),
+                                       (float) RADIUS);
       gtk_snapshot_push_rounded_clip (snapshot, &rr);
       gtk_snapshot_append_color (snapshot, &a2, &rr.bounds);
       gtk_snapshot_pop (snapshot);

@@ -232,6 +232,8 @@ on_drag_end (GtkGestureDrag *gesture, double dx, double dy, BpBuilderCanvas *sel
     case BP_DRAG_PAN:
       if (click && g_hash_table_size (self->selection) > 0)
         bp_builder_canvas_select (self, 0, FALSE);
+      else if (!click)
+        _bp_canvas_view_changed (self);
       break;
     case BP_DRAG_BAND:
       select_band (self);
@@ -261,6 +263,12 @@ on_pan_update (GtkGestureDrag *gesture, double dx, double dy, BpBuilderCanvas *s
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+static void
+on_pan_end (GtkGestureDrag *gesture, double dx, double dy, BpBuilderCanvas *self)
+{
+  _bp_canvas_view_changed (self);
+}
+
 static gboolean
 on_scroll (GtkEventControllerScroll *controller, double dx, double dy, BpBuilderCanvas *self)
 {
@@ -278,8 +286,7 @@ on_scroll (GtkEventControllerScroll *controller, double dx, double dy, BpBuilder
     dx = dy, dy = 0;
   self->offset_x -= dx * (wheel ? 40 : 1);
   self->offset_y -= dy * (wheel ? 40 : 1);
-  self->fit_pending = FALSE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  _bp_canvas_view_changed (self);
   return TRUE;
 }
 
@@ -358,6 +365,7 @@ _bp_canvas_setup_input (BpBuilderCanvas *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (pan), GDK_BUTTON_MIDDLE);
   g_signal_connect (pan, "drag-begin", G_CALLBACK (on_pan_begin), self);
   g_signal_connect (pan, "drag-update", G_CALLBACK (on_pan_update), self);
+  g_signal_connect (pan, "drag-end", G_CALLBACK (on_pan_end), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (pan));
 
   scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);

@@ -26,6 +26,7 @@ enum {
   BP_CANVAS_SIGNAL_MOVE_SELECTION,
   BP_CANVAS_SIGNAL_DELETE_SELECTION,
   BP_CANVAS_SIGNAL_SELECTION_CHANGED,
+  BP_CANVAS_SIGNAL_VIEW_CHANGED,
   BP_CANVAS_N_SIGNALS
 };
 
@@ -63,6 +64,9 @@ struct _BpBuilderCanvas {
 void _bp_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot);
 void _bp_canvas_state_color (BpBuilderCanvas *self, int index, GdkRGBA *fill, GdkRGBA *border);
 gboolean _bp_canvas_is_dark (BpBuilderCanvas *self);
+
+/* bp-builder-canvas.c */
+void _bp_canvas_view_changed (BpBuilderCanvas *self);
 
 /* bp-builder-canvas-input.c */
 void _bp_canvas_setup_input (BpBuilderCanvas *self);

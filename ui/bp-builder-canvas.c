@@ -24,6 +24,14 @@ emit_selection_changed (BpBuilderCanvas *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+void
+_bp_canvas_view_changed (BpBuilderCanvas *self)
+{
+  self->fit_pending = FALSE;
+  g_signal_emit (self, _bp_canvas_signals[BP_CANVAS_SIGNAL_VIEW_CHANGED], 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 fit_now (BpBuilderCanvas *self)
 {
@@ -44,9 +52,8 @@ fit_now (BpBuilderCanvas *self)
     self->offset_y = round (margin - zoom * box[1]);
   else
     self->offset_y = round (h / 2.0 - zoom * (box[1] + box[3]) / 2);
-  self->fit_pending = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  _bp_canvas_view_changed (self);
 }
 
 static void
@@ -157,6 +164,9 @@ bp_builder_canvas_class_init (BpBuilderCanvasClass *klass)
   _bp_canvas_signals[BP_CANVAS_SIGNAL_DELETE_SELECTION] =
     g_signal_new ("delete-selection", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 0);
+  _bp_canvas_signals[BP_CANVAS_SIGNAL_VIEW_CHANGED] =
+    g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
   _bp_canvas_signals[BP_CANVAS_SIGNAL_SELECTION_CHANGED] =
     g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 0);
@@ -287,9 +297,8 @@ bp_builder_canvas_set_zoom (BpBuilderCanvas *self, double zoom, double wx, doubl
   self->zoom = zoom;
   self->offset_x = wx - x * zoom;
   self->offset_y = wy - y * zoom;
-  self->fit_pending = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  _bp_canvas_view_changed (self);
 }
 
 void

@@ -28,7 +28,8 @@ G_DECLARE_FINAL_TYPE (BpBuilderCanvas, bp_builder_canvas, BP, BUILDER_CANVAS, Gt
  *  "move-selection" (double dx, double dy): the selected blocks dragged by (dx, dy) canvas
  *     units.
  *  "delete-selection" (): Del or BackSpace.
- *  "selection-changed" (). */
+ *  "selection-changed" ().
+ *  "view-changed" (): zoomed or panned. */
 
 GtkWidget *bp_builder_canvas_new (void);
 

@@ -57,7 +57,7 @@ describe (const bp_experiment_dataset *d)
 {
   const bp_dataset *ds = d->ds;
   GString *s = g_string_new (NULL);
-  char rows[32];
+  char rows[32], a[32], b[32], c[32];
 
   g_string_append_printf (s, "%s rows · ", bp_format_count ((double) ds->n_rows, FALSE, rows,
                                                              sizeof rows));
@@ -71,8 +71,10 @@ describe (const bp_experiment_dataset *d)
   else
     g_string_append_printf (s, " · %d target%s (regression)", ds->n_targets,
                             ds->n_targets == 1 ? "" : "s");
-  g_string_append_printf (s, "\n%u to train, %u to validate, %u to test", d->split.n_train,
-                          d->split.n_val, d->split.n_test);
+  g_string_append_printf (s, "\n%s to train, %s to validate, %s to test",
+                          bp_format_count (d->split.n_train, FALSE, a, sizeof a),
+                          bp_format_count (d->split.n_val, FALSE, b, sizeof b),
+                          bp_format_count (d->split.n_test, FALSE, c, sizeof c));
   if (d->rows_dropped > 0)
     g_string_append_printf (s, "; %zu bad rows dropped (%s)", d->rows_dropped, d->first_drop);
   return g_string_free (s, FALSE);

@@ -74,12 +74,26 @@ struct _BpBuilder {
 void _bp_builder_begin_edit (BpBuilder *self, const char *merge_key);
 /* After any change of self->graph: new report, canvas, inspector, totals, debug log. */
 void _bp_builder_refresh (BpBuilder *self);
+/* Makes g (a changed copy, taken) the graph, as one undoable edit. */
+void _bp_builder_commit (BpBuilder *self, bp_graph *g, const char *merge_key);
+/* A copy of the graph to change, or NULL (and a message) when memory is short. */
+bp_graph *_bp_builder_copy_graph (BpBuilder *self);
+/* Moves the wire out of old_to's port old_port (old_to 0: none) to port `port` of to (to 0:
+ * nowhere), as one edit. */
+gboolean _bp_builder_wire (BpBuilder *self, int from, int to, int port, int old_to, int old_port,
+                           GError **error);
 /* Replaces the graph (takes g) as one undoable edit. */
 void _bp_builder_replace_graph (BpBuilder *self, bp_graph *g, const char *what);
 void _bp_builder_message (BpBuilder *self, const char *message);
-void _bp_builder_connect_signals (BpBuilder *self);
 void _bp_builder_update_actions (BpBuilder *self);
+
+/* bp-builder-log.c */
+void _bp_builder_log_edit (BpBuilder *self);
+void _bp_builder_log_view (BpBuilder *self);
 void _bp_builder_log_geometry (BpBuilder *self);
+
+/* bp-builder-wiring.c */
+void _bp_builder_connect_signals (BpBuilder *self);
 
 /* bp-builder-files.c */
 void _bp_builder_setup_templates (BpBuilder *self);

@@ -12,121 +12,12 @@
 #include <stddef.h>
 
 #include "bp-builder-rows.h"
+#include "bp-builder-settings-fields.h"
 #include "data/builtin.h"
 
-typedef enum { S_SPEC, S_DATA, S_TRAIN } FieldStruct;
-typedef enum { T_F32, T_F64, T_INT, T_LONG, T_U64, T_BOOL } FieldType;
+#define N_FIELDS BP_SETTINGS_N_FIELDS
+#define fields bp_settings_fields
 
-enum {
-  F_HUBER = 1 << 0,
-  F_SYNTH = 1 << 1,
-  F_SYNTH_K = 1 << 2,
-  F_EARLY = 1 << 3,
-  F_PLATEAU = 1 << 4,
-  F_SCHED_NOT_CONST = 1 << 5,
-};
-
-#define OPT(k) (1u << (k))
-#define SCHED(k) (1u << (k))
-
-typedef struct {
-  const char *title, *range;
-  FieldStruct where;
-  size_t offset;
-  FieldType type;
-  double min, max, step;
-  int digits;
-  unsigned optim_mask; /* 0: any optimizer */
-  unsigned sched_mask; /* 0: any schedule */
-  unsigned flags;
-} Field;
-
-#define SP(f) S_SPEC, offsetof (BpSpecSettings, f)
-#define DA(f) S_DATA, offsetof (bp_experiment_data, f)
-#define TR(f) S_TRAIN, offsetof (bp_experiment_training, f)
-
-/* Group boundaries: see build_groups. */
-static const Field fields[] = {
-  /* 0-2 dataset (synthetic) */
-  { "Points", "10 to 1,000,000; 0: the generator's default (500)", DA (synth.n), T_INT, 0, 1e6, 10,
-    0, 0, 0, F_SYNTH },
-  { "Noise", "0 to 0.5", DA (synth.noise), T_F64, 0, 0.5, 0.05, 2, 0, 0, F_SYNTH },
-  { "Classes", "2 to 16 (blobs and spirals)", DA (synth.k), T_INT, 2, 16, 1, 0, 0, 0, F_SYNTH_K },
-  /* 3-5 split */
-  { "Validation share", "0 to 0.9 of the rows, for val_loss and early stopping",
-    DA (val_ratio), T_F64, 0, 0.9, 0.05, 2, 0, 0, 0 },
-  { "Test share", "0 to 0.9 of the rows, kept for the final evaluation", DA (test_ratio), T_F64,
-    0, 0.9, 0.05, 2, 0, 0, 0 },
-  { "Split seed", NULL, DA (split_seed), T_U64, 0, 9007199254740991.0, 1, 0, 0, 0, 0 },
-  /* 6 loss */
-  { "Huber delta", "more than 0, up to 10⁶", SP (huber_delta), T_F32, 1e-6, 1e6, 0.1, 3, 0, 0,
-    F_HUBER },
-  /* 7-20 optimizer */
-  { "Learning rate", "more than 0", SP (optim.lr), T_F32, 1e-7, 100, 0.0001, 6, 0, 0, 0 },
-  { "Momentum", "0 to less than 1", SP (optim.momentum), T_F32, 0, 0.999, 0.05, 3,
-    OPT (BP_OPTIM_SGD) | OPT (BP_OPTIM_RMSPROP), 0, 0 },
-  { "Dampening", "0 to 1", SP (optim.dampening), T_F32, 0, 1, 0.05, 2, OPT (BP_OPTIM_SGD), 0, 0 },
-  { "Nesterov", "needs momentum > 0 and dampening 0", SP (optim.nesterov), T_BOOL, 0, 1, 1, 0,
-    OPT (BP_OPTIM_SGD), 0, 0 },
-  { "Alpha (smoothing)", "0 to less than 1", SP (optim.alpha), T_F32, 0, 0.999, 0.01, 3,
-    OPT (BP_OPTIM_RMSPROP), 0, 0 },
-  { "Centered", NULL, SP (optim.centered), T_BOOL, 0, 1, 1, 0, OPT (BP_OPTIM_RMSPROP), 0, 0 },
-  { "Beta 1", "0 to less than 1", SP (optim.beta1), T_F32, 0, 0.9999, 0.01, 4,
-    OPT (BP_OPTIM_ADAM) | OPT (BP_OPTIM_ADAMW), 0, 0 },
-  { "Beta 2", "0 to less than 1", SP (optim.beta2), T_F32, 0, 0.99999, 0.001, 5,
-    OPT (BP_OPTIM_ADAM) | OPT (BP_OPTIM_ADAMW), 0, 0 },
-  { "AMSGrad", NULL, SP (optim.amsgrad), T_BOOL, 0, 1, 1, 0,
-    OPT (BP_OPTIM_ADAM) | OPT (BP_OPTIM_ADAMW), 0, 0 },
-  { "Epsilon", "more than 0", SP (optim.eps), T_F32, 1e-12, 1, 1e-8, 12,
-    OPT (BP_OPTIM_RMSPROP) | OPT (BP_OPTIM_ADAGRAD) | OPT (BP_OPTIM_ADAM) | OPT (BP_OPTIM_ADAMW),
-    0, 0 },
-  { "Weight decay", "0 or more (decoupled for AdamW)", SP (optim.weight_decay), T_F32, 0, 1e6,
-    0.0001, 5, 0, 0, 0 },
-  { "Learning-rate decay", "0 or more", SP (optim.lr_decay), T_F32, 0, 1e6, 0.0001, 5,
-    OPT (BP_OPTIM_ADAGRAD), 0, 0 },
-  { "Initial accumulator", "0 or more", SP (optim.initial_accumulator), T_F32, 0, 1e6, 0.01, 3,
-    OPT (BP_OPTIM_ADAGRAD), 0, 0 },
-  { "Clip gradient norm", "0 (off) to 10⁶", SP (optim.clip_norm), T_F32, 0, 1e6, 0.1, 2, 0, 0,
-    0 },
-  /* 21-26 training */
-  { "Batch size", "1 to 65,536", SP (batch_size), T_INT, 1, 65536, 1, 0, 0, 0, 0 },
-  { "Epochs", "1 to 1,000,000", SP (epochs), T_INT, 1, 1e6, 1, 0, 0, 0, 0 },
-  { "Seed", "weights, shuffling and dropout masks", SP (seed), T_U64, 0, 9007199254740991.0, 1, 0,
-    0, 0, 0 },
-  { "Shuffle every epoch", NULL, TR (shuffle), T_BOOL, 0, 1, 1, 0, 0, 0, 0 },
-  { "Drop the last small batch", NULL, TR (drop_last), T_BOOL, 0, 1, 1, 0, 0, 0, 0 },
-  { "Step limit", "0: none", TR (max_steps), T_U64, 0, 1e12, 100, 0, 0, 0, 0 },
-  /* 27-33 schedule */
-  { "Per step", "off: t counts epochs", TR (schedule.per_step), T_BOOL, 0, 1, 1, 0, 0, 0,
-    F_SCHED_NOT_CONST },
-  { "Step size", "periods between decays", TR (schedule.step_size), T_LONG, 1, 1e9, 1, 0, 0,
-    SCHED (BP_SCHEDULE_STEP), 0 },
-  { "Gamma", "more than 0, up to 10", TR (schedule.gamma), T_F32, 1e-6, 10, 0.01, 3, 0,
-    SCHED (BP_SCHEDULE_STEP) | SCHED (BP_SCHEDULE_EXPONENTIAL), 0 },
-  { "Periods (T max)", "0: the epochs", TR (schedule.t_max), T_LONG, 0, 1e9, 1, 0, 0,
-    SCHED (BP_SCHEDULE_COSINE), 0 },
-  { "Floor (eta min)", "0 or more", TR (schedule.eta_min), T_F32, 0, 100, 0.0001, 6, 0,
-    SCHED (BP_SCHEDULE_COSINE), 0 },
-  { "Warm-up steps", "0: none", TR (schedule.warmup_steps), T_LONG, 0, 1e9, 10, 0, 0, 0, 0 },
-  /* 33-36 early stopping */
-  { "Early stopping", "stop when the watched value stops improving", TR (early_stop.enabled),
-    T_BOOL, 0, 1, 1, 0, 0, 0, 0 },
-  { "Patience", "epochs without improvement", TR (early_stop.patience), T_INT, 1, 100000, 1, 0,
-    0, 0, F_EARLY },
-  { "Minimum change", "0 or more", TR (early_stop.min_delta), T_F32, 0, 1e6, 0.001, 4, 0, 0,
-    F_EARLY },
-  { "Restore the best weights", NULL, TR (early_stop.restore_best), T_BOOL, 0, 1, 1, 0, 0, 0,
-    F_EARLY },
-  /* 37-40 plateau */
-  { "Lower the rate on a plateau", "Keras's ReduceLROnPlateau", TR (plateau.enabled), T_BOOL, 0,
-    1, 1, 0, 0, 0, 0 },
-  { "Factor", "between 0 and 1", TR (plateau.factor), T_F32, 0.001, 0.999, 0.05, 3, 0, 0,
-    F_PLATEAU },
-  { "Plateau patience", "epochs", TR (plateau.patience), T_INT, 1, 100000, 1, 0, 0, 0, F_PLATEAU },
-  { "Lowest rate", "0 or more", TR (plateau.min_lr), T_F32, 0, 100, 0.0001, 6, 0, 0, F_PLATEAU },
-};
-
-#define N_FIELDS G_N_ELEMENTS (fields)
 
 struct _BpBuilderSettings {
   GtkWidget parent_instance;
@@ -159,110 +50,12 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-void
-bp_spec_settings_from_graph (BpSpecSettings *s, const bp_graph *g)
-{
-  *s = (BpSpecSettings) { g->loss, g->huber_delta, g->optim, g->batch_size, g->epochs, g->seed };
-}
-
-void
-bp_spec_settings_to_graph (const BpSpecSettings *s, bp_graph *g)
-{
-  g->loss = s->loss;
-  g->huber_delta = s->huber_delta;
-  g->optim = s->optim;
-  g->batch_size = s->batch_size;
-  g->epochs = s->epochs;
-  g->seed = s->seed;
-}
-
-static void *
-field_ptr (BpBuilderSettings *self, const Field *f)
-{
-  char *base = f->where == S_SPEC ? (char *) &self->spec
-               : f->where == S_DATA ? (char *) &self->exp->data
-                                    : (char *) &self->exp->training;
-  return base + f->offset;
-}
-
-static double
-field_get (BpBuilderSettings *self, const Field *f)
-{
-  void *p = field_ptr (self, f);
-
-  switch (f->type)
-    {
-    case T_F32: return *(float *) p;
-    case T_F64: return *(double *) p;
-    case T_INT: return *(int *) p;
-    case T_LONG: return (double) *(long *) p;
-    case T_U64: return (double) *(guint64 *) p;
-    case T_BOOL: default: return *(bool *) p;
-    }
-}
-
 static void
-field_set (BpBuilderSettings *self, const Field *f, double v)
+emit_for (BpBuilderSettings *self, BpFieldStruct where, const char *key)
 {
-  void *p = field_ptr (self, f);
-
-  switch (f->type)
-    {
-    case T_F32: *(float *) p = (float) v; break;
-    case T_F64: *(double *) p = v; break;
-    case T_INT: *(int *) p = (int) lround (v); break;
-    case T_LONG: *(long *) p = lround (v); break;
-    case T_U64: *(guint64 *) p = (guint64) llround (MAX (v, 0)); break;
-    case T_BOOL: default: *(bool *) p = v != 0; break;
-    }
-}
-
-static gboolean
-source_is_synthetic (const char *source, gboolean *has_k)
-{
-  size_t n;
-  const bp_builtin_info *list = bp_builtin_list (&n);
-  g_autofree char *name = g_strndup (source, strcspn (source, ":"));
-
-  *has_k = g_str_equal (name, "blobs") || g_str_equal (name, "spirals");
-  for (size_t i = 0; i < n; i++)
-    if (g_str_equal (list[i].name, name))
-      return g_str_has_prefix (list[i].summary, "synthetic");
-  return FALSE;
-}
-
-static gboolean
-field_applies (BpBuilderSettings *self, const Field *f)
-{
-  const char *src = self->exp != NULL && self->exp->data.source != NULL ? self->exp->data.source
-                                                                       : "";
-  gboolean has_k = FALSE, synth = source_is_synthetic (src, &has_k);
-
-  if (f->optim_mask != 0 && !(f->optim_mask & OPT (self->spec.optim.kind)))
-    return FALSE;
-  if (f->sched_mask != 0 && !(f->sched_mask & SCHED (self->exp->training.schedule.kind)))
-    return FALSE;
-  if ((f->flags & F_HUBER) && self->spec.loss != BP_LOSS_HUBER)
-    return FALSE;
-  if ((f->flags & F_SYNTH) && !synth)
-    return FALSE;
-  if ((f->flags & F_SYNTH_K) && !(synth && has_k))
-    return FALSE;
-  if ((f->flags & F_EARLY) && !self->exp->training.early_stop.enabled)
-    return FALSE;
-  if ((f->flags & F_PLATEAU) && !self->exp->training.plateau.enabled)
-    return FALSE;
-  if ((f->flags & F_SCHED_NOT_CONST) && self->exp->training.schedule.kind == BP_SCHEDULE_CONSTANT)
-    return FALSE;
-  return TRUE;
-}
-
-static void
-emit_for (BpBuilderSettings *self, FieldStruct where, const char *key)
-{
-  if (where == S_SPEC)
+  if (where == BP_FIELD_SPEC)
     g_signal_emit (self, signals[SIGNAL_SPEC_CHANGED], 0, &self->spec, key);
-  else if (where == S_DATA)
+  else if (where == BP_FIELD_DATA)
     g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0);
   else
     g_signal_emit (self, signals[SIGNAL_TRAINING_CHANGED], 0);
@@ -272,13 +65,15 @@ static void
 on_field_changed (GObject *control, GParamSpec *pspec, BpBuilderSettings *self)
 {
   guint i = GPOINTER_TO_UINT (g_object_get_data (control, "bp-field"));
-  const Field *f = &fields[i];
+  const BpSettingsField *f = &fields[i];
   char key[32];
 
   if (self->updating || self->exp == NULL)
     return;
-  field_set (self, f, f->type == T_BOOL ? gtk_switch_get_active (GTK_SWITCH (control))
-                                        : gtk_spin_button_get_value (GTK_SPIN_BUTTON (control)));
+  bp_settings_field_set (f, &self->spec, self->exp,
+                         f->type == BP_FIELD_BOOL
+                           ? gtk_switch_get_active (GTK_SWITCH (control))
+                           : gtk_spin_button_get_value (GTK_SPIN_BUTTON (control)));
   g_snprintf (key, sizeof key, "settings %u", i);
   emit_for (self, f->where, key);
 }
@@ -311,7 +106,8 @@ update_visibility (BpBuilderSettings *self)
                   && !bp_experiment_source_is_builtin (self->exp->data.source);
 
   for (guint i = 0; i < N_FIELDS; i++)
-    gtk_widget_set_visible (self->rows[i], field_applies (self, &fields[i]));
+    gtk_widget_set_visible (self->rows[i],
+                            bp_settings_field_applies (&fields[i], &self->spec, self->exp));
   for (int i = 0; i < 3; i++)
     gtk_widget_set_visible (self->csv_rows[i], file);
   gtk_widget_set_visible (GTK_WIDGET (self->early_monitor), self->exp->training.early_stop.enabled);
@@ -425,10 +221,10 @@ add_fields (BpBuilderSettings *self, AdwPreferencesGroup *group, guint from, gui
 {
   for (guint i = from; i <= to; i++)
     {
-      const Field *f = &fields[i];
+      const BpSettingsField *f = &fields[i];
       GtkWidget *row, *control;
 
-      if (f->type == T_BOOL)
+      if (f->type == BP_FIELD_BOOL)
         {
           GtkSwitch *sw;
           row = bp_row_switch (f->title, f->range, &sw);
@@ -645,8 +441,8 @@ bp_builder_settings_show (BpBuilderSettings *self, const bp_graph *g, bp_experim
   show_source (self);
   for (guint i = 0; i < N_FIELDS; i++)
     {
-      double v = field_get (self, &fields[i]);
-      if (fields[i].type == T_BOOL)
+      double v = bp_settings_field_get (&fields[i], &self->spec, self->exp);
+      if (fields[i].type == BP_FIELD_BOOL)
         gtk_switch_set_active (GTK_SWITCH (self->controls[i]), v != 0);
       else
         bp_spin_set (GTK_SPIN_BUTTON (self->controls[i]), v);

@@ -187,7 +187,8 @@ bp_builder_class_init (BpBuilderClass *klass)
     g_param_spec_boolean ("modified", NULL, NULL, FALSE, ro);
   _bp_builder_properties[BP_BUILDER_PROP_TRAINING] =
     g_param_spec_boolean ("training", NULL, NULL, FALSE, ro);
-  _bp_builder_properties[BP_BUILDER_PROP_SESSION] = g_param_spec_pointer ("session", NULL, NULL, ro);
+  _bp_builder_properties[BP_BUILDER_PROP_SESSION] =
+    g_param_spec_pointer ("session", NULL, NULL, ro);
   g_object_class_install_properties (object_class, BP_BUILDER_N_PROPS, _bp_builder_properties);
 
   g_type_ensure (BP_TYPE_BUILDER_CANVAS);

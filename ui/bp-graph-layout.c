@@ -57,7 +57,8 @@ bp_graph_tidy (bp_graph *g)
       bool changed = false;
       for (int e = 0; e < g->n_edges; e++)
         {
-          int a = bp_graph_index_of (g, g->edges[e].from), b = bp_graph_index_of (g, g->edges[e].to);
+          int a = bp_graph_index_of (g, g->edges[e].from);
+          int b = bp_graph_index_of (g, g->edges[e].to);
           if (a >= 0 && b >= 0 && depth[b] < depth[a] + 1)
             {
               depth[b] = depth[a] + 1;

@@ -19,10 +19,10 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-echo "1..8"
+echo "1..10"
 
 if ! command -v xdotool >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
-  for i in 1 2 3 4 5 6 7 8; do echo "ok $i # SKIP xdotool or python3 missing"; done
+  for i in 1 2 3 4 5 6 7 8 9 10; do echo "ok $i # SKIP xdotool or python3 missing"; done
   exit 0
 fi
 
@@ -183,20 +183,52 @@ else
   echo "not ok 7 - after Del: $(last_spec)"
 fi
 
-# 8. Ctrl+Q ends the program cleanly.
+# 8. Ctrl+scroll over the canvas zooms in around the pointer.
+last_zoom() { sed -n 's/.*builder: zoom //p' "$log" | tail -1; }
+z0=$(last_zoom)
+g=$(n_geometry)
+set -- $(at canvas:centre)
+xdotool mousemove --window "$xid" "$1" "$2"
+sleep 0.2
+xdotool keydown ctrl click 4 keyup ctrl
+edit_done $((g + 1))
+z1=$(last_zoom)
+if python3 -c "import sys; sys.exit(not (float('$z1') > 1.1 * float('$z0')))"; then
+  echo "ok 8 - Ctrl+scroll zooms in: $z0 -> $z1"
+else
+  echo "not ok 8 - zoom $z0 -> $z1"
+fi
+
+# 9. Dragging the background pans the view: every port moves by the drag.
+set -- $(at out:output)
+ox=$1 oy=$2
+set -- $(at canvas:centre)
+bx=$(($1 - 280)) by=$(($2 - 120))
+g=$(n_geometry)
+drag "$bx" "$by" $((bx + 60)) $((by + 40))
+edit_done $((g + 1))
+set -- $(at out:output)
+if [ $(($1 - ox)) -ge 59 ] && [ $(($1 - ox)) -le 61 ] && [ $(($2 - oy)) -ge 39 ] \
+   && [ $(($2 - oy)) -le 41 ] && [ "$(last_spec)" = "$spec1" ]; then
+  echo "ok 9 - dragging the background pans by (60, 40) and edits nothing"
+else
+  echo "not ok 9 - the output port went from $ox $oy to $1 $2"
+fi
+
+# 10. Ctrl+Q ends the program cleanly.
 xdotool key --clearmodifiers ctrl+q
 i=0
 while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 if kill -0 "$pid" 2>/dev/null; then
-  echo "not ok 8 - still running after Ctrl+Q"
+  echo "not ok 10 - still running after Ctrl+Q"
 else
   wait "$pid"
   status=$?
   pid=
   # (GTK's warning about a missing session bus is about the test machine, not the program.)
   if [ $status -eq 0 ] && ! grep -- "-CRITICAL\|-WARNING" "$log" | grep -qv "session bus"; then
-    echo "ok 8 - Ctrl+Q exits 0 with no warnings"
+    echo "ok 10 - Ctrl+Q exits 0 with no warnings"
   else
-    echo "not ok 8 - exit $status"; grep -- "-CRITICAL\|-WARNING" "$log" | sed 's/^/# /'
+    echo "not ok 10 - exit $status"; grep -- "-CRITICAL\|-WARNING" "$log" | sed 's/^/# /'
   fi
 fi

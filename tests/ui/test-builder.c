@@ -15,6 +15,7 @@
 #include "bp-screenshot.h"
 #include "bp-ui.h"
 #include "bp-window.h"
+#include "data/builtin.h"
 #include "ui-test-util.h"
 
 typedef struct {
@@ -390,6 +391,127 @@ test_train (Fixture *f, gconstpointer data)
   g_rmdir (dir);
 }
 
+typedef gboolean (*WidgetTest) (GtkWidget *w, gconstpointer data);
+
+/* The first widget under root (depth first) that passes test. */
+static GtkWidget *
+find_widget (GtkWidget *root, WidgetTest test, gconstpointer data)
+{
+  if (test (root, data))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, test, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_row_titled (GtkWidget *w, gconstpointer title)
+{
+  return ADW_IS_PREFERENCES_ROW (w)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0;
+}
+
+static gboolean
+is_button (GtkWidget *w, gconstpointer data)
+{
+  return GTK_IS_BUTTON (w);
+}
+
+/* The line under the dataset picker: a label outside the rows that counts rows. */
+static gboolean
+is_data_info (GtkWidget *w, gconstpointer data)
+{
+  return GTK_IS_LABEL (w) && gtk_widget_get_ancestor (w, ADW_TYPE_PREFERENCES_ROW) == NULL
+         && strstr (gtk_label_get_text (GTK_LABEL (w)), " rows") != NULL;
+}
+
+static GtkWidget *
+find_row (GtkWidget *root, const char *title)
+{
+  return find_widget (root, is_row_titled, title);
+}
+
+static gboolean
+data_loaded (gpointer data)
+{
+  Fixture *f = data;
+  GtkWidget *label = find_widget (GTK_WIDGET (bp_builder_get_settings (f->builder)),
+                                  is_data_info, NULL);
+
+  return label != NULL && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), "178 rows");
+}
+
+static void
+test_palette_and_settings (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  GtkWidget *settings = GTK_WIDGET (bp_builder_get_settings (f->builder));
+  GtkWidget *row, *source, *fit;
+  const bp_spec *spec;
+  size_t n_builtins;
+  const bp_builtin_info *builtins = bp_builtin_list (&n_builtins);
+  guint wine = G_MAXUINT;
+
+  g_assert_true (bp_builder_load_template (f->builder, "iris-mlp", &error));
+  /* Enter on the Dropout row with "hidden" selected: dropout goes between hidden and output. */
+  bp_builder_canvas_select (bp_builder_get_canvas (f->builder), id_of (f->builder, "hidden"),
+                            FALSE);
+  row = bp_builder_palette_get_row (bp_builder_get_palette (f->builder), BP_LAYER_DROPOUT);
+  g_assert_true (gtk_widget_activate (row));
+  spec = bp_builder_get_report (f->builder)->spec;
+  g_assert_cmpint (spec->n_layers, ==, 3);
+  g_assert_cmpstr (spec->layers[0].name, ==, "hidden");
+  g_assert_cmpstr (spec->layers[1].name, ==, "dropout_1");
+  g_assert_cmpstr (spec->layers[2].name, ==, "output");
+  g_assert_true (bp_builder_get_report (f->builder)->ok);
+  /* output moved down to make room: no two blocks overlap. */
+  {
+    const bp_graph *g = bp_builder_get_graph (f->builder);
+    for (int i = 0; i < g->n_nodes; i++)
+      for (int j = i + 1; j < g->n_nodes; j++)
+        g_assert_true (fabs (g->nodes[i].y - g->nodes[j].y) >= BP_GRAPH_BLOCK_H
+                       || fabs (g->nodes[i].x - g->nodes[j].x) >= BP_GRAPH_BLOCK_W);
+  }
+
+  /* The optimizer is part of the spec: changing it is an edit that undoes. */
+  row = find_row (settings, "Optimizer");
+  g_assert_true (ADW_IS_COMBO_ROW (row));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 0); /* SGD */
+  spec = bp_builder_get_report (f->builder)->spec;
+  g_assert_cmpint (spec->optim.kind, ==, BP_OPTIM_SGD);
+  g_assert_cmpfloat (spec->optim.lr, ==, 0.01f); /* the template's rate stays */
+  g_assert_true (gtk_widget_get_visible (find_row (settings, "Momentum")));
+  g_assert_false (gtk_widget_get_visible (find_row (settings, "Beta 1")));
+  g_assert_true (bp_builder_undo (f->builder));
+  g_assert_cmpint (bp_builder_get_report (f->builder)->spec->optim.kind, ==, BP_OPTIM_ADAM);
+  g_assert_true (gtk_widget_get_visible (find_row (settings, "Beta 1")));
+
+  /* Pick Wine (13 features, 3 classes) and fit the network to it. */
+  for (size_t i = 0; i < n_builtins; i++)
+    if (g_str_equal (builtins[i].name, "wine"))
+      wine = (guint) i;
+  g_assert_cmpuint (wine, !=, G_MAXUINT);
+  source = find_row (settings, "Source");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (source), wine);
+  g_assert_true (ui_test_wait (data_loaded, f, 20));
+  fit = find_widget (find_row (settings, "Fit the network to it"), is_button, NULL);
+  g_assert_nonnull (fit);
+  g_signal_emit_by_name (fit, "clicked");
+  spec = bp_builder_get_report (f->builder)->spec;
+  g_assert_cmpint (spec->input.rank, ==, 1);
+  g_assert_cmpint (spec->input.dims[0], ==, 13);
+  g_assert_cmpint (spec->layers[spec->n_layers - 1].u.dense.units, ==, 3);
+  g_assert_cmpint (spec->loss, ==, BP_LOSS_CROSS_ENTROPY);
+  g_assert_true (bp_builder_get_report (f->builder)->ok);
+  /* 13*16 + 16, then dropout, then 16*3 + 3 */
+  g_assert_cmpuint (bp_builder_get_report (f->builder)->params, ==, 224 + 51);
+}
+
 static void
 test_window_page (void)
 {
@@ -419,6 +541,7 @@ main (int argc, char *argv[])
   ADD ("red-block", test_red_block);
   ADD ("save-open", test_save_open);
   ADD ("train", test_train);
+  ADD ("palette-and-settings", test_palette_and_settings);
 #undef ADD
   g_test_add_func ("/builder/window-page", test_window_page);
   return g_test_run ();

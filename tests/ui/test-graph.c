@@ -385,7 +385,8 @@ test_meta_kept (void)
   g_assert_cmpstr (g->meta, ==, "{\"note\":\"two moons\"}");
   back = bp_graph_to_spec (g, NULL, NULL, err, sizeof err);
   g_assert_cmpstr (back->meta, ==,
-                   "{\"note\":\"two moons\",\"editor\":{\"input\":[10,20],\"positions\":[[30,140]]}}");
+                   "{\"note\":\"two moons\",\"editor\":"
+                   "{\"input\":[10,20],\"positions\":[[30,140]]}}");
   bp_spec_free (back);
   bp_spec_free (spec);
   bp_graph_free (g);
@@ -480,7 +481,8 @@ test_setting_ranges (void)
     const char *fmt; /* %s is the value */
   } cases[] = {
     { BP_SET_UNITS, "{ \"type\": \"dense\", \"units\": %s }" },
-    { BP_SET_ALPHA, "{ \"type\": \"dense\", \"units\": 1, \"activation\": \"elu\", \"alpha\": %s }" },
+    { BP_SET_ALPHA,
+      "{ \"type\": \"dense\", \"units\": 1, \"activation\": \"elu\", \"alpha\": %s }" },
     { BP_SET_L1, "{ \"type\": \"dense\", \"units\": 1, \"l1\": %s }" },
     { BP_SET_L2, "{ \"type\": \"dense\", \"units\": 1, \"l2\": %s }" },
     { BP_SET_RATE, "{ \"type\": \"dropout\", \"rate\": %s }" },
