@@ -49,13 +49,16 @@ struct _BpPlayground {
   char *last_error;
 
   gboolean running;
+  gint64 play_time;      /* when play was last sent: until the trainer takes it, it may still
+                            say "paused" */
   gint64 epoch, step;
   double samples_per_second;
   double run_time;
 
   BpPlaygroundStepsDone steps_done;
   gpointer steps_data;
-  guint64 steps_target;
+  guint64 steps_target;  /* the tick goes on until the session has done this many steps */
+  guint64 run_target;    /* ... and has begun this run (after a reset or a rebuild) */
 
   int hover_column, hover_index;
 };
@@ -80,6 +83,8 @@ gboolean _bp_pg_rebuild_network (BpPlayground *self);
 /* Live: learning rate, regularization, batch size. */
 void _bp_pg_apply_live (BpPlayground *self);
 void _bp_pg_free_session (BpPlayground *self);
+/* Sends play and notes when. */
+void _bp_pg_play (BpPlayground *self);
 /* Makes sure the tick callback runs until the session settles. */
 void _bp_pg_watch (BpPlayground *self);
 void _bp_pg_set_running_flag (BpPlayground *self, gboolean running);

@@ -10,6 +10,7 @@
 
 #define EPOCH_READ_CHUNK 256
 #define TEXT_INTERVAL_US (50 * G_TIME_SPAN_MILLISECOND)
+#define PLAY_ACK_US (2 * G_TIME_SPAN_SECOND)
 
 void
 _bp_pg_set_running_flag (BpPlayground *self, gboolean running)
@@ -187,6 +188,23 @@ clear_run_views (BpPlayground *self)
 }
 
 void
+_bp_pg_play (BpPlayground *self)
+{
+  bp_session_play (self->session);
+  self->play_time = g_get_monotonic_time ();
+}
+
+/* A pause the trainer may have reported before it took the last play command. */
+static gboolean
+play_not_taken_yet (BpPlayground *self, const bp_session_status *st)
+{
+  return st->state == BP_SESSION_PAUSED
+         && (st->reason == BP_REASON_NONE || st->reason == BP_REASON_PAUSED
+             || st->reason == BP_REASON_STEPS_DONE)
+         && g_get_monotonic_time () - self->play_time < PLAY_ACK_US;
+}
+
+void
 _bp_pg_free_session (BpPlayground *self)
 {
   if (self->tick_id != 0)
@@ -217,6 +235,7 @@ start_session (BpPlayground *self, gboolean was_running)
                                   &self->data->scaler, &cfg, err, sizeof err);
   self->log_run = 0;
   self->snapshot_run = self->snapshot_step = 0;
+  self->run_target = self->steps_target = 0;
   clear_run_views (self);
   set_counters (self, 0, 0, 0);
   show_layout (self);
@@ -229,7 +248,7 @@ start_session (BpPlayground *self, gboolean was_running)
   _bp_pg_apply_live (self);
   bp_session_request_snapshot (self->session);
   if (was_running)
-    bp_session_play (self->session);
+    _bp_pg_play (self);
   _bp_pg_set_running_flag (self, was_running);
   _bp_pg_watch (self);
   return TRUE;
@@ -274,6 +293,8 @@ _bp_pg_rebuild_network (BpPlayground *self)
   if (self->session == NULL || !self->data->built)
     return _bp_pg_new_session (self, FALSE);
   build_spec (self, &spec, layers);
+  self->run_target = bp_session_run (self->session) + 1;
+  self->steps_target = 0;
   if (bp_session_rebuild (self->session, &spec, self->data->params.seed, err, sizeof err) != 0)
     {
       set_error (self, err);
@@ -285,7 +306,7 @@ _bp_pg_rebuild_network (BpPlayground *self)
   _bp_pg_apply_live (self);
   /* A new network starts paused; carry on if training was running. */
   if (self->running)
-    bp_session_play (self->session);
+    _bp_pg_play (self);
   _bp_pg_watch (self);
   return TRUE;
 }
@@ -467,7 +488,7 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   bp_session_status st;
   const bp_snapshot *snap;
   bool fresh = false;
-  gboolean settled;
+  gboolean settled, awaiting;
   gint64 now;
 
   if (self->session == NULL)
@@ -493,7 +514,7 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   if (snap != NULL && fresh && snap->run == st.run)
     apply_snapshot (self, snap);
 
-  if (st.state == BP_SESSION_RUNNING)
+  if (st.state == BP_SESSION_RUNNING || (self->running && play_not_taken_yet (self, &st)))
     return G_SOURCE_CONTINUE;
 
   /* Stopped: say why when it was not asked for. */
@@ -519,8 +540,11 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       done (self, self->steps_data);
     }
   /* Commands are applied by the trainer a little later: keep looking for a moment after
-   * each one, and for as long as a step count is awaited. */
-  if (!settled || self->steps_done != NULL || g_get_monotonic_time () < self->watch_until)
+   * each one, and for as long as steps or a new run (reset, rebuild) are awaited. */
+  awaiting = st.state != BP_SESSION_DIVERGED && st.state != BP_SESSION_FINISHED
+             && (st.step < self->steps_target || st.run < self->run_target);
+  if (!settled || awaiting || self->steps_done != NULL
+      || g_get_monotonic_time () < self->watch_until)
     {
       if (!settled)
         bp_session_request_snapshot (self->session);

@@ -402,8 +402,11 @@ bp_playground_set_running (BpPlayground *self, gboolean running)
     {
       gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
       if (bp_session_get_state (self->session) == BP_SESSION_FINISHED)
-        bp_session_reset (self->session, self->data->params.seed);
-      bp_session_play (self->session);
+        {
+          self->run_target = bp_session_run (self->session) + 1;
+          bp_session_reset (self->session, self->data->params.seed);
+        }
+      _bp_pg_play (self);
     }
   else
     bp_session_pause (self->session);
@@ -418,6 +421,7 @@ bp_playground_step (BpPlayground *self)
 
   if (self->session == NULL || self->running)
     return;
+  self->steps_target = bp_session_get_step (self->session) + 1;
   bp_session_step (self->session, 1);
   _bp_pg_watch (self);
 }
@@ -430,6 +434,8 @@ bp_playground_reset (BpPlayground *self)
   if (self->session == NULL)
     return;
   gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  self->run_target = bp_session_run (self->session) + 1;
+  self->steps_target = 0;
   bp_session_reset (self->session, self->data->params.seed);
   _bp_pg_set_running_flag (self, FALSE);
   _bp_pg_watch (self);

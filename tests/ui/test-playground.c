@@ -73,7 +73,14 @@ test_live_learning_rate (Fixture *f, gconstpointer data)
   g_assert_cmpfloat_with_epsilon (bp_session_get_hparam (f->pg->session, BP_HPARAM_LR), 0.3,
                                   1e-6);
   ui_test_spin (0.3);
-  g_assert_true (bp_playground_get_running (f->pg));
+  if (!bp_playground_get_running (f->pg))
+    {
+      bp_session_status st;
+
+      bp_session_get_status (f->pg->session, &st);
+      g_error ("stopped: state %d reason %d step %" G_GUINT64_FORMAT " '%s'", st.state,
+               st.reason, st.step, st.message);
+    }
   g_assert_cmpuint (bp_session_run (f->pg->session), ==, run);
   g_assert_cmpint (bp_playground_get_epoch (f->pg), >=, epoch_before);
 
