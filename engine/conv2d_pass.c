@@ -47,7 +47,8 @@ conv_pass_of (bp_layer *L)
   p.P = (size_t) p.g.oh * (size_t) p.g.ow;
   size_t fk = (size_t) p.F * (size_t) p.K;
   p.per_worker = (size_t) p.K * p.P + (size_t) p.F * p.P + fk + (size_t) p.F;
-  p.keep = bp_act_needs_input (c->activation)
+  /* (scratch_size asks before there is any scratch) */
+  p.keep = bp_act_needs_input (c->activation) && L->scratch != NULL
              ? L->scratch + BP_MAX_WORKERS * p.per_worker : NULL;
   return p;
 }
