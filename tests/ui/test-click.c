@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A real pointer click: xdotool moves the X server's pointer over the output plot and clicks,
- * and the point appears in the data; a right-click there removes it. */
+ * and the point appears in the data; a right-click there removes it. A click on a layer's
+ * caption opens its activation menu. */
 #include "bp-config.h"
 
 #include <adwaita.h>
@@ -31,6 +32,12 @@ n_points_is (gpointer data)
   Wait *w = data;
 
   return w->pg->data->points->len == w->want && w->pg->tick_id == 0;
+}
+
+static gboolean
+is_visible (gpointer widget)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (widget)) && gtk_widget_get_mapped (widget);
 }
 
 static void
@@ -120,6 +127,33 @@ test_click_adds_point (void)
       const BpHeatmapPoint *p = &g_array_index (pg->data->points, BpHeatmapPoint, i);
       g_assert_cmpfloat (hypot (p->x - px, p->y - py), >, 0.4);
     }
+
+  /* A click on a hidden layer's caption ("tanh" under the column) offers the activations. */
+  {
+    BpNetworkView *view = pg->network_view;
+    GtkWidget *choices = NULL;
+    double cx, cy;
+
+    g_assert_true (bp_network_view_neuron_center (view, 2, 0, &cx, &cy));
+    in = GRAPHENE_POINT_INIT ((float) cx, (float) (gtk_widget_get_height (GTK_WIDGET (view)) - 10));
+    g_assert_true (gtk_widget_compute_point (GTK_WIDGET (view), GTK_WIDGET (window), &in, &out));
+    for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (view)); c != NULL;
+         c = gtk_widget_get_next_sibling (c))
+      if (GTK_IS_POPOVER (c) && gtk_widget_has_css_class (c, "menu"))
+        choices = c;
+    g_assert_nonnull (choices);
+    g_assert_false (gtk_widget_get_visible (choices));
+    xdotool (xid, out.x + sx, out.y + sy, 1);
+    g_assert_true (ui_test_wait (is_visible, choices, 10));
+    /* one button per activation the bar offers */
+    {
+      int n = 0;
+      for (GtkWidget *b = gtk_widget_get_first_child (gtk_popover_get_child (GTK_POPOVER (choices)));
+           b != NULL; b = gtk_widget_get_next_sibling (b))
+        n++;
+      g_assert_cmpint (n, ==, 8);
+    }
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
