@@ -11,7 +11,7 @@
  * in its own thread, and im2col, col2im and the activation pass run in parallel too.
  *
  * Backward, per sample: dz = dy * f'(z) (dy itself when f is linear), im2col again (cheaper
- * than keeping a batch of col around), dW += dz col^T and db += row sums of dz into the
+ * than keeping a batch of col around), dW^T += col dz^T and db += row sums of dz into the
  * worker's own accumulator (summed into the gradients in worker order after the pass, so a
  * run is reproducible for a given number of threads), and dcol = W^T dz into col's memory,
  * which col2im adds into dx_n. */
@@ -34,10 +34,10 @@ typedef struct conv_pass {
   float *keep;     /* (batch, F, P) pre-activations when f' needs them, else NULL */
 } conv_pass;
 
-/* Scratch per worker: col (K, P), dz (F, P), and the gradient accumulator (F*K + F). Then, when
- * the activation's derivative needs it, the pre-activation of the whole batch, (batch, F, P)
- * like y. Sized for BP_MAX_WORKERS whatever the current thread count, which may change after
- * the network is compiled. */
+/* Scratch per worker: col (K, P), dz (F, P), and the gradient accumulator: dW^T (K, F), db (F).
+ * Then, when the activation's derivative needs it, the pre-activation of the whole batch,
+ * (batch, F, P) like y. Sized for BP_MAX_WORKERS whatever the current thread count, which may
+ * change after the network is compiled. */
 static conv_pass
 conv_pass_of (bp_layer *L)
 {
@@ -196,9 +196,9 @@ backward_samples (void *ctx, int w, int begin, int end)
   const float *W = L->params;                                     /* (F, K) */
   float *col = L->scratch + (size_t) w * p->per_worker;          /* (K, P) */
   float *dzbuf = col + (size_t) p->K * P;                        /* (F, P) */
-  float *dW = dzbuf + (size_t) p->F * P;                         /* (F, K) */
-  float *db = dW + fk;                                           /* (F) */
-  memset (dW, 0, (fk + (size_t) p->F) * sizeof *dW);
+  float *dWt = dzbuf + (size_t) p->F * P;                        /* (K, F) */
+  float *db = dWt + fk;                                          /* (F) */
+  memset (dWt, 0, (fk + (size_t) p->F) * sizeof *dWt);
   for (int n = begin; n < end; n++)
     {
       size_t yo = (size_t) n * L->out_size;
@@ -206,9 +206,10 @@ backward_samples (void *ctx, int w, int begin, int end)
                                   L->y + yo, L->dy + yo, dzbuf, c->use_bias ? db : NULL, p->F,
                                   P); /* (F, P) */
       bp_im2col (&p->g, L->x + (size_t) n * L->in_size, col, P);
-      /* dW += dz col^T */
-      bp_gemm_in_thread (false, true, p->F, p->K, (int) P, dz, (int) P, col, (int) P, 1.0f, dW,
-                         p->K);
+      /* dW^T += col dz^T: K rows, cut in blocks of 32, run faster than dW's F rows and
+       * K-long blocks of columns */
+      bp_gemm_in_thread (false, true, p->K, p->F, (int) P, col, (int) P, dz, (int) P, 1.0f, dWt,
+                         p->F);
       if (L->dx)
         {
           /* dcol = W^T dz, into col (its patches are used), then dx_n += col2im (dcol) */
@@ -226,12 +227,17 @@ bp_conv2d_backward (bp_layer *L, int batch)
   double macs = 2.0 * (double) p.F * (double) p.K * (double) p.P;
   int workers = bp_workers_for (batch, macs, MIN_PARALLEL_MACS);
   bp_workers_run (workers, batch, backward_samples, &p);
-  /* the workers' sums into the gradients, in worker order */
-  size_t n = (size_t) p.F * (size_t) p.K + (L->spec->u.conv2d.use_bias ? (size_t) p.F : 0);
+  /* the workers' sums into the gradients, in worker order: dW (F, K) from their dW^T (K, F) */
+  const size_t fk = (size_t) p.F * (size_t) p.K;
+  float *db = L->spec->u.conv2d.use_bias ? L->grads + fk : NULL;
   for (int w = 0; w < workers; w++)
     {
       const float *acc = L->scratch + (size_t) w * p.per_worker + ((size_t) p.K + p.F) * p.P;
-      for (size_t i = 0; i < n; i++)
-        L->grads[i] += acc[i];
+      for (int k = 0; k < p.K; k++)
+        for (int f = 0; f < p.F; f++)
+          L->grads[(size_t) f * p.K + k] += acc[(size_t) k * p.F + f];
+      if (db)
+        for (int f = 0; f < p.F; f++)
+          db[f] += acc[fk + f];
     }
 }

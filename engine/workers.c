@@ -66,6 +66,17 @@ bp_workers_run (int workers, int n, void (*fn) (void *ctx, int w, int begin, int
       job_main (&jobs[w]);
 }
 
+/* n rounded down to a multiple of 32, else of 8, and at least 1. */
+static int
+tile_round (int n)
+{
+  if (n >= 32)
+    return n - n % 32;
+  if (n >= 8)
+    return n - n % 8;
+  return n < 1 ? 1 : n;
+}
+
 void
 bp_gemm_in_thread (bool trans_a, bool trans_b, int M, int N, int K, const float *A, int lda,
                    const float *B, int ldb, float beta, float *C, int ldc)
@@ -78,13 +89,13 @@ bp_gemm_in_thread (bool trans_a, bool trans_b, int M, int N, int K, const float 
       bp_gemm (trans_a, trans_b, M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc);
       return;
     }
-  /* Cut the longer side of C; the other keeps its full length (OpenBLAS's small-matrix kernels
-   * want the short side whole). */
+  /* Cut C into row blocks when it has more than 32 rows, else into column blocks; blocks a
+   * multiple of 32 (else 8) long when the budget allows: OpenBLAS's kernels work in such tiles
+   * (measured on W3's products: 41-row blocks cost 25% more time than 32-row ones). */
   double budget = IN_THREAD_MNK / (double) (K > 0 ? K : 1);
-  if (M >= N)
+  if (M > 32 || M >= N)
     {
-      int rows = (int) (budget / N);
-      rows = rows < 1 ? 1 : rows;
+      int rows = tile_round ((int) (budget / N));
       for (int i = 0; i < M; i += rows)
         {
           int m = M - i < rows ? M - i : rows;
@@ -95,8 +106,7 @@ bp_gemm_in_thread (bool trans_a, bool trans_b, int M, int N, int K, const float 
     }
   else
     {
-      int cols = (int) (budget / M);
-      cols = cols < 1 ? 1 : cols;
+      int cols = tile_round ((int) (budget / M));
       for (int j = 0; j < N; j += cols)
         {
           int n = N - j < cols ? N - j : cols;
