@@ -219,6 +219,41 @@ test_divergence (Fixture *f, gconstpointer data)
 }
 
 static void
+test_layer_extremes (Fixture *f, gconstpointer data)
+{
+  int hidden[BP_NV_MAX_HIDDEN_LAYERS];
+
+  /* No hidden layer: logistic regression, inputs straight to the output. */
+  for (int i = 0; i < 3; i++)
+    g_signal_emit_by_name (f->pg->network_view, "remove-layer");
+  wait_settled (f);
+  g_assert_cmpint (bp_playground_get_hidden_layers (f->pg, hidden, BP_NV_MAX_HIDDEN_LAYERS), ==,
+                   0);
+  g_assert_cmpint (bp_network_view_get_n_columns (f->pg->network_view), ==, 2);
+  g_assert_false (gtk_widget_get_sensitive (bp_network_view_get_button (f->pg->network_view, -1,
+                                                                        FALSE)));
+  bp_playground_run_steps (f->pg, 50, NULL, NULL);
+  wait_settled (f);
+  g_assert_false (isnan (bp_network_view_get_weight (f->pg->network_view, 0, 0, 1)));
+
+  /* Eight layers of 32: no cap below that. */
+  for (int i = 0; i < 8; i++)
+    g_signal_emit_by_name (f->pg->network_view, "add-layer");
+  for (int c = 1; c <= 8; c++)
+    for (int k = 0; k < 28; k++)
+      g_signal_emit_by_name (f->pg->network_view, "add-neuron", c);
+  wait_settled (f);
+  g_assert_cmpint (bp_playground_get_hidden_layers (f->pg, hidden, BP_NV_MAX_HIDDEN_LAYERS), ==,
+                   8);
+  for (int i = 0; i < 8; i++)
+    g_assert_cmpint (hidden[i], ==, 32);
+  bp_playground_run_steps (f->pg, 20, NULL, NULL);
+  wait_settled (f);
+  g_assert_cmpint (bp_playground_get_step (f->pg), ==, 20);
+  g_assert_false (isnan (bp_network_view_get_weight (f->pg->network_view, 8, 0, 31)));
+}
+
+static void
 test_hover_shows_neuron (Fixture *f, gconstpointer data)
 {
   g_assert_null (bp_heatmap_get_overlay_caption (f->pg->heatmap));
@@ -285,6 +320,8 @@ main (int argc, char *argv[])
   g_test_add ("/playground/edit-weight", Fixture, NULL, fixture_setup, test_edit_weight,
               fixture_teardown);
   g_test_add ("/playground/divergence", Fixture, NULL, fixture_setup, test_divergence,
+              fixture_teardown);
+  g_test_add ("/playground/layer-extremes", Fixture, NULL, fixture_setup, test_layer_extremes,
               fixture_teardown);
   g_test_add ("/playground/hover-shows-neuron", Fixture, NULL, fixture_setup,
               test_hover_shows_neuron, fixture_teardown);
