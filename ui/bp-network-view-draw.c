@@ -10,6 +10,7 @@
 
 #define BEZIER_SEGMENTS 12
 #define REFRESH_INTERVAL_US (40 * G_TIME_SPAN_MILLISECOND)
+#define LINKS_PER_FRAME 600
 #define LINK_HIT_DISTANCE 4.0
 
 static int
@@ -518,15 +519,32 @@ _bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   dim = fg;
   dim.alpha = 0.65f;
 
-  /* The links and thumbnails: what is missing now, and one stale layer or column every
-   * REFRESH_INTERVAL (new weights come at the session's snapshot rate, ~30 a second). */
+  /* The links and thumbnails. Missing layers of links are drawn first, up to LINKS_PER_FRAME
+   * links a frame (at least one layer); then one stale layer or column, once REFRESH_INTERVAL
+   * has passed since the last (new weights come at the session's snapshot rate, ~30 a
+   * second), longer for big layers. What is left waits for the next frames. */
   {
     gint64 now = g_get_monotonic_time ();
     int n_units = 2 * self->n_columns;
-    int budget = now - self->refresh_time >= REFRESH_INTERVAL_US ? 1 : 0;
+    int built = 0, budget;
     gboolean refresh[BP_NETWORK_VIEW_MAX_COLUMNS] = { FALSE };
     gboolean more = FALSE;
 
+    for (int c = 0; c + 1 < self->n_columns; c++)
+      if (self->links_nodes[c] == NULL)
+        {
+          int n = self->columns[c].n * self->columns[c + 1].n;
+
+          if (built > 0 && built + n > LINKS_PER_FRAME)
+            {
+              more = TRUE;
+              continue;
+            }
+          self->links_nodes[c] = build_links (self, c, dark, h);
+          self->links_stale[c] = FALSE;
+          built += MAX (n, 1);
+        }
+    budget = built == 0 && now - self->refresh_time >= self->refresh_interval ? 1 : 0;
     for (int k = 0; k < n_units; k++)
       {
         int u = (self->refresh_next + k) % n_units;
@@ -534,10 +552,14 @@ _bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
         if (u % 2 == 0 && c + 1 < self->n_columns)
           {
-            if (self->links_nodes[c] == NULL || (self->links_stale[c] && budget > 0))
+            if (self->links_stale[c] && self->links_nodes[c] != NULL && budget > 0)
               {
-                if (self->links_nodes[c] != NULL)
-                  budget--, self->refresh_next = u + 1, self->refresh_time = now;
+                int n = self->columns[c].n * self->columns[c + 1].n;
+
+                budget--;
+                self->refresh_next = u + 1;
+                self->refresh_time = now;
+                self->refresh_interval = REFRESH_INTERVAL_US * MAX (1, n / 256);
                 g_clear_pointer (&self->links_nodes[c], gsk_render_node_unref);
                 self->links_nodes[c] = build_links (self, c, dark, h);
                 self->links_stale[c] = FALSE;
@@ -551,6 +573,7 @@ _bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                 budget--;
                 self->refresh_next = u + 1;
                 self->refresh_time = now;
+                self->refresh_interval = REFRESH_INTERVAL_US;
                 refresh[c] = TRUE;
                 self->thumbs_stale[c] = FALSE;
               }

@@ -57,6 +57,7 @@ struct _BpNetworkView {
   GskRenderNode *labels_node; /* names, counts and captions */
   int refresh_next;    /* where the round of stale redraws resumes */
   gint64 refresh_time; /* monotonic time of the last one */
+  gint64 refresh_interval; /* until the next one: longer after a big layer */
   guint refresh_tick;
 
   GtkWidget *choice_popover; /* the per-layer choice (bp-network-view-choice.c) */
