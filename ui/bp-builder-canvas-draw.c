@@ -188,7 +188,12 @@ shape_line (const bp_graph_node *n, const bp_node_report *nr, char *buf, size_t 
       g_snprintf (buf, len, "→ ?");
       return;
     case BP_NODE_BAD:
-      g_snprintf (buf, len, "<b>cannot work here</b>");
+      /* A block whose own shape is fine but whose wiring is not keeps its shape. */
+      if (nr->out.rank > 0)
+        g_snprintf (buf, len, "<b>%s</b> · see the message",
+                    bp_shape_format (nr->out, shape, sizeof shape));
+      else
+        g_snprintf (buf, len, "<b>cannot work here</b>");
       return;
     case BP_NODE_OK:
     default:

@@ -226,8 +226,7 @@ build_setting_row (BpBuilderInspector *self, AdwPreferencesGroup *group, bp_sett
 static void
 build_input (BpBuilderInspector *self, AdwPreferencesGroup *group)
 {
-  static const char *const kinds[] = { "Features (a row of numbers)",
-                                       "Image (channels, height, width)" };
+  static const char *const kinds[] = { "Features", "Image (C, H, W)" };
   static const char *const titles[] = { "Features", "Channels", "Height", "Width" };
 
   self->shape_kind = ADW_COMBO_ROW (bp_row_combo ("Shape", NULL, kinds, 2));
@@ -267,6 +266,7 @@ build (BpBuilderInspector *self, const bp_graph_node *node)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->name_row), "Name");
       adw_entry_row_set_show_apply_button (self->name_row, TRUE);
       g_signal_connect (self->name_row, "apply", G_CALLBACK (on_name_apply), self);
+      g_signal_connect (self->name_row, "entry-activated", G_CALLBACK (on_name_apply), self);
       gtk_list_box_append (GTK_LIST_BOX (box), GTK_WIDGET (self->name_row));
       gtk_list_box_set_selection_mode (GTK_LIST_BOX (box), GTK_SELECTION_NONE);
       adw_preferences_group_add (group, box);

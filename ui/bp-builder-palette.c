@@ -156,6 +156,8 @@ bp_builder_palette_init (BpBuilderPalette *self)
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
   self->list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
+  /* A press starts a drag; adding without dragging takes Enter or a double click. */
+  gtk_list_box_set_activate_on_single_click (self->list, FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self->list), "navigation-sidebar");
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->list));
   for (int i = 0; i < BP_BLOCK_COUNT; i++)

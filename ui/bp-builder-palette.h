@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The builder's palette: one row per block kind (icon, title, one line). Drag a row onto the
  * canvas (GtkDragSource carrying the kind's spec name as a string: "dense", "input") to add a
- * block there; activate a row (Enter, double-click) to append one after the selection:
+ * block there; activate a row (Enter, double-click) to add one after the selection:
  * "activate-kind" (int kind). */
 #pragma once
 

@@ -19,28 +19,28 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-echo "1..10"
+echo "1..11"
 
 if ! command -v xdotool >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
-  for i in 1 2 3 4 5 6 7 8 9 10; do echo "ok $i # SKIP xdotool or python3 missing"; done
+  for i in 1 2 3 4 5 6 7 8 9 10 11; do echo "ok $i # SKIP xdotool or python3 missing"; done
   exit 0
 fi
 
+: >"$log" # before the program starts: the waits below read it at once
 env -u G_DEBUG G_MESSAGES_DEBUG=Backprop GDK_BACKEND=x11 "$bin" --page builder >"$log" 2>&1 &
 pid=$!
 
-# wait_for PATTERN [N]: until the log has N lines matching (default 1), at most 20 s.
+# wait_for PATTERN [N]: until the log has N lines matching (default 1), at most 30 s.
 wait_for() {
   want=${2:-1}
   i=0
   while [ "$(grep -c -- "$1" "$log")" -lt "$want" ]; do
     i=$((i + 1))
-    if [ $i -gt 200 ]; then return 1; fi
+    if [ $i -gt 300 ]; then return 1; fi
     sleep 0.1
   done
   return 0
 }
-n_geometry() { grep -c "builder: geometry done" "$log"; }
 # at NAME: "x y" of the latest position logged for NAME (palette:dense, out:output ...)
 at() { sed -n "s/.*builder: at $1 //p" "$log" | tail -1; }
 last_spec() { sed -n 's/.*builder: spec //p' "$log" | tail -1; }
@@ -61,10 +61,26 @@ drag() {
   xdotool mouseup 1
 }
 
-# After an edit: the spec line, then the geometry two frames later.
-edit_done() {
-  wait_for "builder: geometry done" "$1"
+count() { grep -c -- "$1" "$log"; }
+last_line_of() { grep -n -- "$1" "$log" | tail -1 | cut -d: -f1; }
+# settled PATTERN N: until PATTERN has more than N lines and a geometry dump (two frames later)
+# follows the last of them, at most 30 s.
+settled() {
+  i=0
+  while :; do
+    if [ "$(count "$1")" -gt "$2" ]; then
+      a=$(last_line_of "$1")
+      b=$(last_line_of "builder: geometry done")
+      if [ -n "$b" ] && [ "$b" -gt "$a" ]; then return 0; fi
+    fi
+    i=$((i + 1))
+    if [ $i -gt 300 ]; then return 1; fi
+    sleep 0.1
+  done
 }
+# Every edit logs one "builder: blocks" line.
+edits() { count "builder: blocks "; }
+edit_done() { settled "builder: blocks " "$1"; }
 
 if ! wait_for "builder: geometry done"; then
   echo "Bail out! the builder page did not come up"
@@ -77,26 +93,26 @@ spec0=$(last_spec)
 blocks0=$(last_blocks)
 
 # 1. A Dense block dragged from the palette lands on the canvas, right of the chain.
-g=$(n_geometry)
+e=$(edits)
 set -- $(at palette:dense)
 px=$1 py=$2
 set -- $(at canvas:centre)
 cx=$(($1 + 260)) cy=$2
 drag "$px" "$py" "$cx" "$cy"
-if edit_done $((g + 1)) && [ "$(last_blocks)" = $((blocks0 + 1)) ] && [ "$(last_spec)" = "$spec0" ]; then
+if edit_done "$e" && [ "$(last_blocks)" = $((blocks0 + 1)) ] && [ "$(last_spec)" = "$spec0" ]; then
   echo "ok 1 - a drag from the palette adds a block ($blocks0 -> $(last_blocks)); the spec is unchanged until it is wired"
 else
   echo "not ok 1 - blocks $blocks0 -> $(last_blocks)"
 fi
 
 # 2. A wire from the output's bottom port to the new block's top port.
-g=$(n_geometry)
+e=$(edits)
 set -- $(at out:output)
 ox=$1 oy=$2
 set -- $(at in:dense_1)
 ix=$1 iy=$2
 drag "$ox" "$oy" "$ix" "$iy"
-edit_done $((g + 1))
+edit_done "$e"
 spec1=$(last_spec)
 if printf '%s\n%s\n' "$spec0" "$spec1" | python3 -c '
 import json, sys
@@ -116,9 +132,9 @@ else
 fi
 
 # 3. Ctrl+Z: the previous spec, to the byte.
-g=$(n_geometry)
+e=$(edits)
 xdotool key --clearmodifiers ctrl+z
-edit_done $((g + 1))
+edit_done "$e"
 if [ "$(last_spec)" = "$spec0" ] && [ "$(last_blocks)" = $((blocks0 + 1)) ]; then
   echo "ok 3 - Ctrl+Z removes the wire and restores the previous spec exactly"
 else
@@ -126,9 +142,9 @@ else
 fi
 
 # 4. Ctrl+Z again: the block goes too.
-g=$(n_geometry)
+e=$(edits)
 xdotool key --clearmodifiers ctrl+z
-edit_done $((g + 1))
+edit_done "$e"
 if [ "$(last_blocks)" = "$blocks0" ] && [ "$(last_spec)" = "$spec0" ]; then
   echo "ok 4 - a second Ctrl+Z removes the dropped block"
 else
@@ -136,11 +152,11 @@ else
 fi
 
 # 5. Shift+Ctrl+Z twice: block and wire come back, with the same spec as before the undo.
-g=$(n_geometry)
+e=$(edits)
 xdotool key --clearmodifiers shift+ctrl+z
-edit_done $((g + 1))
+edit_done "$e"
 xdotool key --clearmodifiers shift+ctrl+z
-edit_done $((g + 2))
+edit_done $((e + 1))
 if [ "$(last_spec)" = "$spec1" ]; then
   echo "ok 5 - Shift+Ctrl+Z redoes both edits"
 else
@@ -149,18 +165,18 @@ fi
 
 # 6. A Conv2D dropped and wired after dense_1 cannot work on a vector: the engine says so,
 #    naming it, and the log names the bad block.
-g=$(n_geometry)
+e=$(edits)
 set -- $(at palette:conv2d)
 px=$1 py=$2
 set -- $(at out:dense_1)
 drag "$px" "$py" "$(($1 + 20))" "$(($2 + 90))"
-edit_done $((g + 1))
-g=$(n_geometry)
+edit_done "$e"
+e=$(edits)
 set -- $(at out:dense_1)
 ox=$1 oy=$2
 set -- $(at in:conv2d_1)
 drag "$ox" "$oy" "$1" "$2"
-edit_done $((g + 1))
+edit_done "$e"
 n_layers=$(last_spec | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["layers"]))')
 want="builder: bad conv2d_1: layer $n_layers 'conv2d_1' needs an image input (channels, height, width), but gets (32); give the network input an image shape such as [1, 28, 28]"
 if grep -qF -- "$want" "$log" && [ "$(grep -c 'builder: bad ' "$log")" -ge 1 ] \
@@ -171,12 +187,12 @@ else
 fi
 
 # 7. Del removes the selected (just wired) Conv2D... select it by a click first.
-g=$(n_geometry)
+e=$(edits)
 set -- $(at in:conv2d_1)
 xdotool mousemove --window "$xid" "$1" $(($2 + 30)) click 1
 sleep 0.3
 xdotool key --clearmodifiers Delete
-edit_done $((g + 1))
+edit_done "$e"
 if [ "$(last_spec)" = "$spec1" ]; then
   echo "ok 7 - a click selects the Conv2D and Del removes it: the spec is the wired one again"
 else
@@ -186,12 +202,12 @@ fi
 # 8. Ctrl+scroll over the canvas zooms in around the pointer.
 last_zoom() { sed -n 's/.*builder: zoom //p' "$log" | tail -1; }
 z0=$(last_zoom)
-g=$(n_geometry)
+z=$(count "builder: zoom ")
 set -- $(at canvas:centre)
 xdotool mousemove --window "$xid" "$1" "$2"
 sleep 0.2
 xdotool keydown ctrl click 4 keyup ctrl
-edit_done $((g + 1))
+settled "builder: zoom " "$z"
 z1=$(last_zoom)
 if python3 -c "import sys; sys.exit(not (float('$z1') > 1.1 * float('$z0')))"; then
   echo "ok 8 - Ctrl+scroll zooms in: $z0 -> $z1"
@@ -204,9 +220,9 @@ set -- $(at out:output)
 ox=$1 oy=$2
 set -- $(at canvas:centre)
 bx=$(($1 - 280)) by=$(($2 - 120))
-g=$(n_geometry)
+z=$(count "builder: zoom ")
 drag "$bx" "$by" $((bx + 60)) $((by + 40))
-edit_done $((g + 1))
+settled "builder: zoom " "$z"
 set -- $(at out:output)
 if [ $(($1 - ox)) -ge 59 ] && [ $(($1 - ox)) -le 61 ] && [ $(($2 - oy)) -ge 39 ] \
    && [ $(($2 - oy)) -le 41 ] && [ "$(last_spec)" = "$spec1" ]; then
@@ -231,4 +247,16 @@ else
   else
     echo "not ok 10 - exit $status"; grep -- "-CRITICAL\|-WARNING" "$log" | sed 's/^/# /'
   fi
+fi
+
+# 11. --page builder --screenshot writes the page as a PNG and exits 0.
+env -u G_DEBUG GDK_BACKEND=x11 "$bin" --page builder --screenshot "$dir/builder.png" \
+  >"$dir/shot.txt" 2>&1
+status=$?
+size=$(wc -c <"$dir/builder.png" 2>/dev/null || echo 0)
+magic=$(od -An -c -j1 -N3 "$dir/builder.png" 2>/dev/null | tr -d ' ')
+if [ $status -eq 0 ] && [ "$magic" = "PNG" ] && [ "$size" -gt 20000 ]; then
+  echo "ok 11 - --page builder --screenshot writes a $size-byte PNG"
+else
+  echo "not ok 11 - exit $status, '$magic', $size bytes"; sed 's/^/# /' "$dir/shot.txt"
 fi
