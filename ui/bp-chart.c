@@ -140,9 +140,10 @@ auto_y (BpChart *self, double x0, double x1, double *y0, double *y1)
       lo = self->log_y ? -1 : 0;
       hi = self->log_y ? 0 : 1;
     }
-  if (hi - lo < 1e-12 * MAX (1, fabs (hi)))
+  if (hi - lo < 1e-9 * MAX (fabs (lo), fabs (hi)) || hi == lo)
     {
-      double d = self->log_y ? 0.5 : MAX (fabs (hi) * 0.1, 0.5);
+      /* A constant (a learning rate, say): 10 % around it, so its own scale shows. */
+      double d = self->log_y ? 0.5 : hi != 0 ? fabs (hi) * 0.1 : 0.5;
 
       lo -= d;
       hi += d;
@@ -237,14 +238,15 @@ _bp_chart_layout (BpChart *self, int width, int height)
   top = th + 12;
   bottom = th + 10 + (self->x_label != NULL ? th + 2 : 0);
   plot_h = MAX (height - top - bottom, 10);
-  make_ticks (self->log_y, g->vy0, g->vy1, MAX (2, (int) (plot_h / 45)), g->yticks, g->ylabels,
+  /* Targets that the rounding up of bp_nice_step brings to about one label per 50 px. */
+  make_ticks (self->log_y, g->vy0, g->vy1, MAX (2, (int) (plot_h / 32)), g->yticks, g->ylabels,
               &g->n_yticks);
   left = 0;
   for (int i = 0; i < g->n_yticks; i++)
     left = MAX (left, text_width (self, g->ylabels[i], NULL));
   left += 12;
   plot_w = MAX (width - left - right, 10);
-  make_ticks (self->log_x, g->vx0, g->vx1, MAX (2, (int) (plot_w / 100)), g->xticks, g->xlabels,
+  make_ticks (self->log_x, g->vx0, g->vx1, MAX (2, (int) (plot_w / 70)), g->xticks, g->xlabels,
               &g->n_xticks);
   g->plot = GRAPHENE_RECT_INIT ((float) left, (float) top, (float) plot_w, (float) plot_h);
   g->valid = TRUE;

@@ -214,6 +214,7 @@ on_model_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   BpDashboard *self;
   GCallback done;
 
+  /* Cancelled when the page went away: user_data may be gone, touch nothing. */
   if (view == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = BP_DASHBOARD (user_data);
@@ -221,7 +222,6 @@ on_model_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   if (view == NULL)
     {
       set_error_status (self, error->message);
-      g_object_unref (self);
       return;
     }
   g_clear_pointer (&self->model, bp_model_view_unref);
@@ -241,7 +241,6 @@ on_model_ready (GObject *source, GAsyncResult *result, gpointer user_data)
       self->eval_pending = FALSE;
       _bp_dashboard_request_model (self, TRUE);
     }
-  g_object_unref (self);
 }
 
 void
@@ -259,8 +258,8 @@ _bp_dashboard_request_model (BpDashboard *self, gboolean evaluate)
     }
   self->model_pending = TRUE;
   self->model_us = g_get_monotonic_time ();
-  bp_model_view_new_async (box, evaluate, self->cancellable, on_model_ready,
-                           g_object_ref (self));
+  /* No reference to self: dispose cancels, and a cancelled callback leaves self alone. */
+  bp_model_view_new_async (box, evaluate, self->cancellable, on_model_ready, self);
 }
 
 /* ---- the tick ---- */
@@ -530,7 +529,6 @@ on_default_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (dl->done != NULL)
     ((void (*) (BpDashboard *, gpointer)) dl->done) (dl->self, dl->user_data);
-  g_object_unref (dl->self);
   g_free (dl);
 }
 
@@ -545,7 +543,7 @@ bp_dashboard_train_default (BpDashboard *self, gboolean play, GCallback done,
   g_return_if_fail (BP_IS_DASHBOARD (self));
 
   dl = g_new0 (DefaultLoad, 1);
-  dl->self = g_object_ref (self);
+  dl->self = self; /* not a reference: dispose cancels the load */
   dl->play = play;
   dl->done = done;
   dl->user_data = user_data;
@@ -557,7 +555,6 @@ bp_dashboard_train_default (BpDashboard *self, gboolean play, GCallback done,
         set_error_status (self, error->message);
       if (done != NULL)
         ((void (*) (BpDashboard *, gpointer)) done) (self, user_data);
-      g_object_unref (dl->self);
       g_free (dl);
       return;
     }

@@ -158,11 +158,9 @@ on_pca_done (GObject *source, GAsyncResult *result, gpointer user_data)
   BpDataExplorer *self = user_data;
   PcaJob *job = g_task_get_task_data (G_TASK (result));
 
+  /* Cancelled (another dataset, or the page went away): self may be gone. */
   if (g_task_had_error (G_TASK (result)) || job->src != self->src)
-    {
-      g_object_unref (self);
-      return; /* cancelled, or for data no longer shown */
-    }
+    return;
   self->pca_pending = FALSE;
   if (!job->ok)
     gtk_label_set_text (self->scatter_note, job->err);
@@ -176,7 +174,6 @@ on_pca_done (GObject *source, GAsyncResult *result, gpointer user_data)
       self->pca_explained[1] = job->pca.explained[1];
       draw_scatter (self);
     }
-  g_object_unref (self);
 }
 
 static void
@@ -190,7 +187,7 @@ start_pca (BpDataExplorer *self)
   self->pca_pending = TRUE;
   job = g_new0 (PcaJob, 1);
   job->src = bp_data_source_ref (self->src);
-  task = g_task_new (NULL, self->cancellable, on_pca_done, g_object_ref (self));
+  task = g_task_new (NULL, self->cancellable, on_pca_done, self);
   g_task_set_task_data (task, job, pca_job_free);
   g_task_run_in_thread (task, pca_thread);
   gtk_label_set_text (self->scatter_note, "Working out the principal components…");

@@ -268,7 +268,6 @@ on_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     show_error (l->self, error->message);
   if (l->done != NULL)
     ((void (*) (BpDataExplorer *, gpointer)) l->done) (l->self, l->user_data);
-  g_object_unref (l->self);
   g_free (l);
 }
 
@@ -282,7 +281,7 @@ bp_data_explorer_load (BpDataExplorer *self, const char *source, GCallback done,
   g_return_if_fail (source != NULL);
 
   l = g_new0 (Load, 1);
-  l->self = g_object_ref (self);
+  l->self = self; /* not a reference: dispose and every new load cancel this one */
   l->done = done;
   l->user_data = user_data;
   g_cancellable_cancel (self->cancellable);

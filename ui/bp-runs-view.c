@@ -26,23 +26,24 @@ typedef struct {
   const char *title;
   const char *property;
   Format format;
+  int width; /* fixed width, or -1 */
 } Column;
 
 static const Column columns[] = {
-  { "Data", "dataset", FMT_TEXT },
-  { "Model", "model", FMT_TEXT },
-  { "Optimizer", "optimizer", FMT_TEXT },
-  { "LR", "lr", FMT_G },
-  { "Batch", "batch-size", FMT_INT },
-  { "Params", "params", FMT_INT },
-  { "Epochs", "epochs", FMT_INT },
-  { "Steps", "steps", FMT_INT },
-  { "Train loss", "train-loss", FMT_LOSS },
-  { "Val loss", "val-loss", FMT_LOSS },
-  { "Val acc", "val-acc", FMT_PERCENT },
-  { "Time", "time", FMT_TIME },
-  { "Samples/s", "samples-per-second", FMT_RATE },
-  { "State", "state", FMT_TEXT },
+  { "Data", "dataset", FMT_TEXT, 120 },
+  { "Model", "model", FMT_TEXT, 150 },
+  { "Optimizer", "optimizer", FMT_TEXT, -1 },
+  { "LR", "lr", FMT_G, -1 },
+  { "Batch", "batch-size", FMT_INT, -1 },
+  { "Params", "params", FMT_INT, -1 },
+  { "Epochs", "epochs", FMT_INT, -1 },
+  { "Steps", "steps", FMT_INT, -1 },
+  { "Train loss", "train-loss", FMT_LOSS, -1 },
+  { "Val loss", "val-loss", FMT_LOSS, -1 },
+  { "Val acc", "val-acc", FMT_PERCENT, -1 },
+  { "Time", "time", FMT_TIME, -1 },
+  { "Samples/s", "samples-per-second", FMT_RATE, -1 },
+  { "State", "state", FMT_TEXT, -1 },
 };
 
 static char *
@@ -214,9 +215,12 @@ sorter_for (const Column *col)
 
 static void
 add_column (BpRunsView *self, const char *title, GtkListItemFactory *factory, GtkSorter *sorter,
-            gboolean expand)
+            gboolean expand, int width)
 {
   GtkColumnViewColumn *c = gtk_column_view_column_new (title, factory);
+
+  if (width > 0)
+    gtk_column_view_column_set_fixed_width (c, width);
 
   gtk_column_view_column_set_sorter (c, sorter);
   gtk_column_view_column_set_resizable (c, TRUE);
@@ -271,18 +275,18 @@ bp_runs_view_init (BpRunsView *self)
   g_signal_connect (f, "unbind", G_CALLBACK (unbind_name), NULL);
   name_sorter = GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (BP_TYPE_RUN, NULL,
                                                                                 "name")));
-  add_column (self, "Run", f, name_sorter, TRUE);
+  add_column (self, "Run", f, name_sorter, TRUE, -1);
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
       f = gtk_signal_list_item_factory_new ();
       g_signal_connect (f, "setup", G_CALLBACK (setup_label), (gpointer) &columns[i]);
       g_signal_connect (f, "bind", G_CALLBACK (bind_label), (gpointer) &columns[i]);
       g_signal_connect (f, "unbind", G_CALLBACK (unbind_label), (gpointer) &columns[i]);
-      add_column (self, columns[i].title, f, sorter_for (&columns[i]), FALSE);
+      add_column (self, columns[i].title, f, sorter_for (&columns[i]), FALSE, columns[i].width);
     }
   f = gtk_signal_list_item_factory_new ();
   g_signal_connect (f, "setup", G_CALLBACK (setup_delete), self);
-  add_column (self, "", f, NULL, FALSE);
+  add_column (self, "", f, NULL, FALSE, -1);
 }
 
 GtkWidget *

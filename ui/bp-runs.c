@@ -54,12 +54,18 @@ last_epoch (BpRun *self)
            : NULL;
 }
 
+/* The last epoch's throughput; before the first epoch ends, the run's so far. */
 static double
 samples_per_second (BpRun *self)
 {
   const bp_epoch_record *e = last_epoch (self);
+  double t;
 
-  return e != NULL ? e->samples_per_s : NAN;
+  if (e != NULL)
+    return e->samples_per_s;
+  t = bp_run_get_time (self);
+  return t > 0 && self->info.batch_size > 0 ? self->steps->len * (double) self->info.batch_size / t
+                                             : NAN;
 }
 
 static void
@@ -286,7 +292,12 @@ bp_run_append_steps (BpRun *self, const bp_step_record *recs, gsize n)
   if (n == 0)
     return;
   g_array_append_vals (self->steps, recs, (guint) n);
+  g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEPS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME]);
+  if (self->epochs->len == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAMPLES_PER_SECOND]);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 void

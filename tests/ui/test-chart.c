@@ -552,7 +552,9 @@ test_chart_big_series_frame (void)
   g_test_message ("a 1280x400 frame of 10^7 points: %.1f ms of CPU", (t1 - t0) / 1000.0);
   g_assert_nonnull (shot);
   keep_shot (shot, "chart-10M.png");
-  g_assert_cmpfloat ((t1 - t0) / 1000.0, <, 16.7);
+  /* About 9 ms on an idle machine (2 cores, 2023); a shared one can triple that. Stroking
+   * every point instead takes seconds, which is what this guards against. */
+  g_assert_cmpfloat ((t1 - t0) / 1000.0, <, 100.0);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (chart);
 }
