@@ -19,10 +19,10 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-echo "1..11"
+echo "1..12"
 
 if ! command -v xdotool >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
-  for i in 1 2 3 4 5 6 7 8 9 10 11; do echo "ok $i # SKIP xdotool or python3 missing"; done
+  for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "ok $i # SKIP xdotool or python3 missing"; done
   exit 0
 fi
 
@@ -199,7 +199,24 @@ else
   echo "not ok 7 - after Del: $(last_spec)"
 fi
 
-# 8. Ctrl+scroll over the canvas zooms in around the pointer.
+# 8. A wire pulled out of its input port and dropped on nothing is removed; Ctrl+Z puts it back.
+e=$(edits)
+set -- $(at in:dense_1)
+ix=$1 iy=$2
+set -- $(at canvas:centre)
+drag "$ix" "$iy" $(($1 - 280)) $(($2 + 150))
+edit_done "$e"
+spec_cut=$(last_spec)
+e=$(edits)
+xdotool key --clearmodifiers ctrl+z
+edit_done "$e"
+if [ "$spec_cut" = "$spec0" ] && [ "$(last_spec)" = "$spec1" ]; then
+  echo "ok 8 - pulling a wire off its port removes it (the spec before wiring); Ctrl+Z restores it"
+else
+  echo "not ok 8 - after pulling the wire: $spec_cut"
+fi
+
+# 9. Ctrl+scroll over the canvas zooms in around the pointer.
 last_zoom() { sed -n 's/.*builder: zoom //p' "$log" | tail -1; }
 z0=$(last_zoom)
 z=$(count "builder: zoom ")
@@ -210,12 +227,12 @@ xdotool keydown ctrl click 4 keyup ctrl
 settled "builder: zoom " "$z"
 z1=$(last_zoom)
 if python3 -c "import sys; sys.exit(not (float('$z1') > 1.1 * float('$z0')))"; then
-  echo "ok 8 - Ctrl+scroll zooms in: $z0 -> $z1"
+  echo "ok 9 - Ctrl+scroll zooms in: $z0 -> $z1"
 else
-  echo "not ok 8 - zoom $z0 -> $z1"
+  echo "not ok 9 - zoom $z0 -> $z1"
 fi
 
-# 9. Dragging the background pans the view: every port moves by the drag.
+# 10. Dragging the background pans the view: every port moves by the drag.
 set -- $(at out:output)
 ox=$1 oy=$2
 set -- $(at canvas:centre)
@@ -226,37 +243,37 @@ settled "builder: zoom " "$z"
 set -- $(at out:output)
 if [ $(($1 - ox)) -ge 59 ] && [ $(($1 - ox)) -le 61 ] && [ $(($2 - oy)) -ge 39 ] \
    && [ $(($2 - oy)) -le 41 ] && [ "$(last_spec)" = "$spec1" ]; then
-  echo "ok 9 - dragging the background pans by (60, 40) and edits nothing"
+  echo "ok 10 - dragging the background pans by (60, 40) and edits nothing"
 else
-  echo "not ok 9 - the output port went from $ox $oy to $1 $2"
+  echo "not ok 10 - the output port went from $ox $oy to $1 $2"
 fi
 
-# 10. Ctrl+Q ends the program cleanly.
+# 11. Ctrl+Q ends the program cleanly.
 xdotool key --clearmodifiers ctrl+q
 i=0
 while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 if kill -0 "$pid" 2>/dev/null; then
-  echo "not ok 10 - still running after Ctrl+Q"
+  echo "not ok 11 - still running after Ctrl+Q"
 else
   wait "$pid"
   status=$?
   pid=
   # (GTK's warning about a missing session bus is about the test machine, not the program.)
   if [ $status -eq 0 ] && ! grep -- "-CRITICAL\|-WARNING" "$log" | grep -qv "session bus"; then
-    echo "ok 10 - Ctrl+Q exits 0 with no warnings"
+    echo "ok 11 - Ctrl+Q exits 0 with no warnings"
   else
-    echo "not ok 10 - exit $status"; grep -- "-CRITICAL\|-WARNING" "$log" | sed 's/^/# /'
+    echo "not ok 11 - exit $status"; grep -- "-CRITICAL\|-WARNING" "$log" | sed 's/^/# /'
   fi
 fi
 
-# 11. --page builder --screenshot writes the page as a PNG and exits 0.
+# 12. --page builder --screenshot writes the page as a PNG and exits 0.
 env -u G_DEBUG GDK_BACKEND=x11 "$bin" --page builder --screenshot "$dir/builder.png" \
   >"$dir/shot.txt" 2>&1
 status=$?
 size=$(wc -c <"$dir/builder.png" 2>/dev/null || echo 0)
 magic=$(od -An -c -j1 -N3 "$dir/builder.png" 2>/dev/null | tr -d ' ')
 if [ $status -eq 0 ] && [ "$magic" = "PNG" ] && [ "$size" -gt 20000 ]; then
-  echo "ok 11 - --page builder --screenshot writes a $size-byte PNG"
+  echo "ok 12 - --page builder --screenshot writes a $size-byte PNG"
 else
-  echo "not ok 11 - exit $status, '$magic', $size bytes"; sed 's/^/# /' "$dir/shot.txt"
+  echo "not ok 12 - exit $status, '$magic', $size bytes"; sed 's/^/# /' "$dir/shot.txt"
 fi
