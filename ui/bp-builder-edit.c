@@ -84,6 +84,7 @@ update_totals (BpBuilder *self)
       problem = g_strdup (r->message);
     }
   gtk_label_set_text (self->totals_label, self->totals_text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->totals_label), self->totals_text);
   gtk_label_set_text (self->problem_label, problem != NULL ? problem : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->problem_label), problem);
   if (r->spec != NULL && r->ok)

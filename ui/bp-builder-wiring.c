@@ -175,11 +175,15 @@ static void
 on_input_shape (BpBuilderInspector *inspector, gpointer shape, BpBuilder *self)
 {
   bp_graph *g = _bp_builder_copy_graph (self);
+  const bp_shape *s = shape;
+  char key[32];
 
   if (g == NULL)
     return;
-  ((bp_graph_node *) bp_graph_input_node (g))->shape = *(const bp_shape *) shape;
-  _bp_builder_commit (self, g, "input shape");
+  /* Typing sizes makes one step; switching between features and an image another. */
+  g_snprintf (key, sizeof key, "input shape %d", s->rank);
+  ((bp_graph_node *) bp_graph_input_node (g))->shape = *s;
+  _bp_builder_commit (self, g, key);
 }
 
 static void

@@ -82,6 +82,57 @@ id_of (BpBuilder *b, const char *name)
   g_assert_not_reached ();
 }
 
+typedef gboolean (*WidgetTest) (GtkWidget *w, gconstpointer data);
+
+/* The first widget under root (depth first) that passes test. */
+static GtkWidget *
+find_widget (GtkWidget *root, WidgetTest test, gconstpointer data)
+{
+  if (test (root, data))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, test, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_row_titled (GtkWidget *w, gconstpointer title)
+{
+  return ADW_IS_PREFERENCES_ROW (w)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0;
+}
+
+static gboolean
+is_button (GtkWidget *w, gconstpointer data)
+{
+  return GTK_IS_BUTTON (w);
+}
+
+static gboolean
+is_spin (GtkWidget *w, gconstpointer data)
+{
+  return GTK_IS_SPIN_BUTTON (w);
+}
+
+/* The line under the dataset picker: a label outside the rows that counts rows. */
+static gboolean
+is_data_info (GtkWidget *w, gconstpointer data)
+{
+  return GTK_IS_LABEL (w) && gtk_widget_get_ancestor (w, ADW_TYPE_PREFERENCES_ROW) == NULL
+         && strstr (gtk_label_get_text (GTK_LABEL (w)), " rows") != NULL;
+}
+
+static GtkWidget *
+find_row (GtkWidget *root, const char *title)
+{
+  return find_widget (root, is_row_titled, title);
+}
+
 static void
 test_templates (Fixture *f, gconstpointer data)
 {
@@ -221,6 +272,32 @@ test_inspector (Fixture *f, gconstpointer data)
   /* A spin button refuses what the engine would: units stop at 1. */
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (units), -4);
   g_assert_cmpint (bp_builder_get_report (f->builder)->spec->layers[0].u.dense.units, ==, 1);
+
+  /* The input block: its shape, as features or an image; each change undoes. */
+  bp_builder_canvas_select (bp_builder_get_canvas (f->builder),
+                            bp_builder_get_graph (f->builder)->nodes[0].id, FALSE);
+  g_assert_cmpstr (bp_builder_inspector_get_status (inspector), ==, "Each sample is (4)");
+  {
+    GtkWidget *features = find_widget (find_row (GTK_WIDGET (inspector), "Features"), is_spin,
+                                       NULL);
+    GtkWidget *kind = find_row (GTK_WIDGET (inspector), "Shape");
+    bp_shape in;
+
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (features), 7);
+    in = bp_builder_get_report (f->builder)->spec->input;
+    g_assert_cmpint (in.rank, ==, 1);
+    g_assert_cmpint (in.dims[0], ==, 7);
+    adw_combo_row_set_selected (ADW_COMBO_ROW (kind), 1);
+    in = bp_builder_get_report (f->builder)->spec->input;
+    g_assert_cmpint (in.rank, ==, 3);
+    g_assert_cmpint (in.dims[0] * in.dims[1] * in.dims[2], ==, 784);
+    /* Dense reads an image flattened: 784*1 + 1 + 1*3 + 3 */
+    g_assert_cmpuint (bp_builder_get_report (f->builder)->params, ==, 791);
+    g_assert_true (bp_builder_undo (f->builder));
+    in = bp_builder_get_report (f->builder)->spec->input;
+    g_assert_cmpint (in.rank, ==, 1);
+    g_assert_cmpint (in.dims[0], ==, 7);
+  }
 }
 
 static gboolean
@@ -389,51 +466,6 @@ test_train (Fixture *f, gconstpointer data)
   bp_experiment_free (exp);
   g_unlink (path);
   g_rmdir (dir);
-}
-
-typedef gboolean (*WidgetTest) (GtkWidget *w, gconstpointer data);
-
-/* The first widget under root (depth first) that passes test. */
-static GtkWidget *
-find_widget (GtkWidget *root, WidgetTest test, gconstpointer data)
-{
-  if (test (root, data))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, test, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_row_titled (GtkWidget *w, gconstpointer title)
-{
-  return ADW_IS_PREFERENCES_ROW (w)
-         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0;
-}
-
-static gboolean
-is_button (GtkWidget *w, gconstpointer data)
-{
-  return GTK_IS_BUTTON (w);
-}
-
-/* The line under the dataset picker: a label outside the rows that counts rows. */
-static gboolean
-is_data_info (GtkWidget *w, gconstpointer data)
-{
-  return GTK_IS_LABEL (w) && gtk_widget_get_ancestor (w, ADW_TYPE_PREFERENCES_ROW) == NULL
-         && strstr (gtk_label_get_text (GTK_LABEL (w)), " rows") != NULL;
-}
-
-static GtkWidget *
-find_row (GtkWidget *root, const char *title)
-{
-  return find_widget (root, is_row_titled, title);
 }
 
 static gboolean
