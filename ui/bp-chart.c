@@ -467,6 +467,16 @@ bp_chart_series_get_n_points (BpChart *self, guint id)
   return s != NULL ? s->x->len : 0;
 }
 
+guint
+bp_chart_get_series (BpChart *self, guint *ids, guint max)
+{
+  g_return_val_if_fail (BP_IS_CHART (self), 0);
+
+  for (guint i = 0; i < self->series->len && i < max; i++)
+    ids[i] = ((BpChartSeries *) g_ptr_array_index (self->series, i))->id;
+  return self->series->len;
+}
+
 void
 bp_chart_series_set_visible (BpChart *self, guint id, gboolean visible)
 {

@@ -38,6 +38,9 @@ void bp_chart_clear (BpChart *self);
 void bp_chart_series_clear (BpChart *self, guint id);
 void bp_chart_series_append (BpChart *self, guint id, const double *x, const float *y, gsize n);
 gsize bp_chart_series_get_n_points (BpChart *self, guint id);
+/* The ids of the series, in the order they were added, into ids (room for max); returns how
+ * many series there are. */
+guint bp_chart_get_series (BpChart *self, guint *ids, guint max);
 void bp_chart_series_set_visible (BpChart *self, guint id, gboolean visible);
 void bp_chart_series_set_name (BpChart *self, guint id, const char *name);
 void bp_chart_series_set_color (BpChart *self, guint id, const GdkRGBA *color);

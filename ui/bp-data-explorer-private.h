@@ -50,6 +50,7 @@ struct _BpDataExplorer {
   gsize pca_n;
   double pca_explained[2];
   gboolean updating_drops;
+  gboolean file_item;    /* the source list ends with the file in view */
 };
 
 /* bp-data-explorer-table.c */

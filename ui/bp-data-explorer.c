@@ -170,6 +170,33 @@ fill_side (BpDataExplorer *self)
     }
 }
 
+/* The drop-down shows what is loaded: its built-in name, or the file's, as a last entry. */
+static void
+show_source_name (BpDataExplorer *self)
+{
+  GtkStringList *list = GTK_STRING_LIST (gtk_drop_down_get_model (self->source_drop));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_autofree char *base = NULL;
+
+  self->updating_drops = TRUE;
+  for (guint i = 0; i < n; i++)
+    if (strcmp (gtk_string_list_get_string (list, i), self->src->source) == 0)
+      {
+        gtk_drop_down_set_selected (self->source_drop, i);
+        self->updating_drops = FALSE;
+        return;
+      }
+  /* A file: one entry for the file in view, replacing the previous file's. */
+  base = g_path_get_basename (self->src->source);
+  if (self->file_item)
+    gtk_string_list_splice (list, n - 1, 1, (const char *const[]) { base, NULL });
+  else
+    gtk_string_list_append (list, base);
+  self->file_item = TRUE;
+  gtk_drop_down_set_selected (self->source_drop, g_list_model_get_n_items (G_LIST_MODEL (list)) - 1);
+  self->updating_drops = FALSE;
+}
+
 /* Which part of the split each row is in, and the rows of each class. */
 static void
 index_rows (BpDataExplorer *self)
@@ -230,6 +257,7 @@ bp_data_explorer_set_source (BpDataExplorer *self, BpDataSource *src)
   bp_data_explorer_images_set_dataset (self->images, src->ds, src->split.train, src->split.n_train,
                                        12);
   gtk_widget_set_sensitive (GTK_WIDGET (self->train_button), TRUE);
+  show_source_name (self);
   g_signal_emit (self, signals[LOADED], 0);
 }
 
@@ -321,9 +349,17 @@ static void
 on_source_selected (GObject *drop, GParamSpec *pspec, BpDataExplorer *self)
 {
   GObject *item = gtk_drop_down_get_selected_item (self->source_drop);
+  guint n = g_list_model_get_n_items (gtk_drop_down_get_model (self->source_drop));
 
   if (self->updating_drops || item == NULL)
     return;
+  /* The file entry: open it again from where it came from. */
+  if (self->file_item && gtk_drop_down_get_selected (self->source_drop) == n - 1)
+    {
+      if (self->src != NULL && !bp_builtin_exists (self->src->source))
+        bp_data_explorer_load (self, self->src->source, NULL, NULL);
+      return;
+    }
   bp_data_explorer_load (self, gtk_string_object_get_string (GTK_STRING_OBJECT (item)), NULL,
                          NULL);
 }

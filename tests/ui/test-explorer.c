@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The data explorer on real data: Iris (table, feature histogram, PCA and feature scatter,
+ * class balance, split), Fashion-MNIST when installed (else the 8x8 digits: 70 000 rows in the
+ * table, samples per class), and CSV files with dropped rows and with errors. Every view is
+ * rendered; with BP_TEST_SHOTS=DIR the pictures are kept there. */
+#include "bp-config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "bp-chart.h"
+#include "bp-data-explorer-images.h"
+#include "bp-data-explorer.h"
+#include "bp-screenshot.h"
+#include "bp-ui.h"
+#include "data/builtin.h"
+#include "ui-test-util.h"
+
+static void
+keep_shot (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("BP_TEST_SHOTS");
+  g_autoptr (GdkTexture) tex = NULL;
+  g_autofree char *path = NULL;
+
+  ui_test_spin (0.3);
+  for (int i = 0; i < 200 && tex == NULL; i++)
+    {
+      tex = bp_screenshot_widget (widget, NULL);
+      if (tex == NULL)
+        ui_test_spin (0.01);
+    }
+  g_assert_nonnull (tex);
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  gdk_texture_save_to_png (tex, path);
+}
+
+static void
+on_done (BpDataExplorer *explorer, gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+load (BpDataExplorer *ex, const char *source)
+{
+  gboolean done = FALSE;
+
+  bp_data_explorer_load (ex, source, G_CALLBACK (on_done), &done);
+  g_assert_true (ui_test_wait (is_true, &done, 120));
+}
+
+static GtkWidget *
+show_explorer (GtkWidget **window)
+{
+  GtkWidget *ex = bp_data_explorer_new ();
+
+  g_object_ref_sink (ex);
+  *window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (*window), 1280, 800);
+  gtk_window_set_child (GTK_WINDOW (*window), ex);
+  gtk_window_present (GTK_WINDOW (*window));
+  g_assert_true (ui_test_wait (ui_test_is_mapped, ex, 10));
+  return ex;
+}
+
+/* Sum of the y values of the chart's series called name. */
+static double
+series_sum (BpChart *chart, const char *want, const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  double sum = 0;
+
+  /* Through the CSV export, which writes exactly the points the chart holds. */
+  g_assert_true (bp_chart_export_csv (chart, path, NULL));
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (int i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
+
+      if (g_strcmp0 (f[0], want) == 0)
+        sum += g_ascii_strtod (f[2], NULL);
+    }
+  return sum;
+}
+
+/* Points in all the series of a chart. */
+static gsize
+chart_points (BpChart *chart)
+{
+  guint ids[64], n = bp_chart_get_series (chart, ids, 64);
+  gsize total = 0;
+
+  for (guint i = 0; i < MIN (n, 64); i++)
+    total += bp_chart_series_get_n_points (chart, ids[i]);
+  return total;
+}
+
+static gboolean
+scatter_ready (gpointer data)
+{
+  return chart_points (data) > 0;
+}
+
+static void
+test_iris (void)
+{
+  GtkWidget *window, *w = show_explorer (&window);
+  BpDataExplorer *ex = BP_DATA_EXPLORER (w);
+  GtkColumnView *table;
+  BpChart *hist, *scatter;
+  BpDataSource *src;
+  g_autofree char *dir = g_dir_make_tmp ("bp-explorer-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "series.csv", NULL);
+
+  load (ex, "iris");
+  src = bp_data_explorer_get_source (ex);
+  g_assert_nonnull (src);
+  g_assert_cmpuint (src->ds->n_rows, ==, 150);
+  g_assert_cmpuint (src->split.n_train + src->split.n_val + src->split.n_test, ==, 150);
+
+  /* The table: #, part, label and the 4 features; every row. */
+  table = GTK_COLUMN_VIEW (bp_data_explorer_get_part (ex, "table"));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (table)), ==, 7);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (table))), ==,
+                    150);
+  keep_shot (window, "explorer-iris-table.png");
+
+  /* The histogram of feature 0: the bars count every row once; each class has a line. */
+  hist = BP_CHART (bp_data_explorer_get_part (ex, "feature-chart"));
+  bp_data_explorer_show_view (ex, "features");
+  {
+    guint ids[8];
+
+    g_assert_cmpuint (bp_chart_get_series (hist, ids, 8), ==, 4); /* all rows + 3 classes */
+    g_assert_cmpuint (bp_chart_series_get_n_points (hist, ids[0]), ==, 30);
+  }
+  g_assert_cmpfloat (series_sum (hist, "all rows", csv), ==, 150);
+  g_assert_cmpfloat (series_sum (hist, "setosa", csv), ==, 50);
+  keep_shot (window, "explorer-iris-features.png");
+
+  /* The PCA scatter (4 features): three classes, 150 points. */
+  scatter = BP_CHART (bp_data_explorer_get_part (ex, "scatter-chart"));
+  bp_data_explorer_show_view (ex, "scatter");
+  g_assert_true (ui_test_wait (scatter_ready, scatter, 60));
+  {
+    guint ids[8];
+
+    g_assert_cmpuint (bp_chart_get_series (scatter, ids, 8), ==, 3);
+    g_assert_cmpuint (chart_points (scatter), ==, 150);
+  }
+  keep_shot (window, "explorer-iris-pca.png");
+  /* Two features against each other: setosa's petal lengths are all under 2 cm. */
+  bp_data_explorer_set_scatter (ex, 2, 3);
+  {
+    double x0, x1;
+
+    bp_chart_get_view (scatter, &x0, &x1, NULL, NULL);
+    g_assert_cmpfloat (x0, <, 1.0 + 0.01); /* the shortest petal is 1.0 cm */
+    g_assert_cmpfloat (x1, >, 6.9 - 0.01); /* the longest 6.9 cm */
+  }
+
+  /* The class balance: three rows of name, bar, count. */
+  {
+    GtkWidget *grid = bp_data_explorer_get_part (ex, "balance");
+    int n = 0;
+
+    for (GtkWidget *c = gtk_widget_get_first_child (grid); c; c = gtk_widget_get_next_sibling (c))
+      n++;
+    g_assert_cmpint (n, ==, 9);
+  }
+  g_unlink (csv);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_spin (0.1);
+  g_assert_finalize_object (w);
+}
+
+static void
+test_images (void)
+{
+  gboolean fashion = g_file_test (BP_FASHION_MNIST_DIR "/train-images-idx3-ubyte.gz",
+                                  G_FILE_TEST_EXISTS);
+  GtkWidget *window, *w = show_explorer (&window);
+  BpDataExplorer *ex = BP_DATA_EXPLORER (w);
+  BpDataSource *src;
+  GtkColumnView *table;
+  BpDataExplorerImages *images;
+  gint64 t0;
+
+  t0 = g_get_monotonic_time ();
+  load (ex, fashion ? "fashion-mnist" : "digits");
+  g_test_message ("loaded and shown in %.2f s", (g_get_monotonic_time () - t0) / 1e6);
+  src = bp_data_explorer_get_source (ex);
+  table = GTK_COLUMN_VIEW (bp_data_explorer_get_part (ex, "table"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (table))), ==,
+                    fashion ? 70000 : 1797);
+  /* Images get a picture column instead of 784 pixel columns. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (table)), ==, 4);
+  if (fashion)
+    {
+      g_assert_cmpuint (src->split.n_test, ==, 10000);
+      g_assert_cmpuint (src->split.n_train + src->split.n_val, ==, 60000);
+    }
+  keep_shot (window, "explorer-images-table.png");
+
+  images = BP_DATA_EXPLORER_IMAGES (bp_data_explorer_get_part (ex, "images"));
+  for (int c = 0; c < src->ds->n_classes; c++)
+    {
+      gint64 row = bp_data_explorer_images_get_row (images, c, 0);
+
+      g_assert_cmpint (row, >=, 0);
+      g_assert_cmpint (src->ds->labels[row], ==, c);
+    }
+  bp_data_explorer_show_view (ex, "images");
+  keep_shot (window, "explorer-images-samples.png");
+  bp_data_explorer_show_view (ex, "scatter");
+  g_assert_true (ui_test_wait (scatter_ready, bp_data_explorer_get_part (ex, "scatter-chart"),
+                               120));
+  keep_shot (window, "explorer-images-pca.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_spin (0.1);
+  g_assert_finalize_object (w);
+}
+
+static void
+test_csv (void)
+{
+  GtkWidget *window, *w = show_explorer (&window);
+  BpDataExplorer *ex = BP_DATA_EXPLORER (w);
+  g_autofree char *dir = g_dir_make_tmp ("bp-explorer-XXXXXX", NULL);
+  g_autofree char *good = g_build_filename (dir, "plants.csv", NULL);
+  g_autofree char *bad = g_build_filename (dir, "broken.csv", NULL);
+  g_autoptr (GFile) file = NULL;
+  BpDataSource *src;
+  const char *note;
+
+  /* 12 rows, one with NaN (dropped, and said so), classes by name. */
+  g_assert_true (g_file_set_contents (good,
+                                      "height,width,kind\n"
+                                      "1.0,2.0,fern\n1.5,2.5,fern\n1.2,2.1,fern\n0.9,1.9,fern\n"
+                                      "3.0,0.5,palm\n3.2,0.6,palm\nNaN,0.7,palm\n3.1,0.4,palm\n"
+                                      "2.0,2.0,moss\n2.1,2.2,moss\n1.9,1.8,moss\n2.2,2.1,moss\n",
+                                      -1, NULL));
+  file = g_file_new_for_path (good);
+  {
+    gboolean done = FALSE;
+
+    g_signal_connect (ex, "loaded", G_CALLBACK (on_done), &done);
+    bp_data_explorer_open_file (ex, file);
+    g_assert_true (ui_test_wait (is_true, &done, 30));
+    g_signal_handlers_disconnect_by_data (ex, &done);
+  }
+  src = bp_data_explorer_get_source (ex);
+  g_assert_cmpuint (src->ds->n_rows, ==, 11);
+  g_assert_cmpint (src->ds->n_classes, ==, 3);
+  g_assert_true (src->is_csv);
+  g_assert_cmpuint (src->csv_info.rows_dropped, ==, 1);
+  note = gtk_label_get_text (GTK_LABEL (bp_data_explorer_get_part (ex, "note")));
+  g_assert_nonnull (strstr (note, "1 rows were dropped"));
+  g_assert_nonnull (strstr (note, ":8:")); /* the line of the NaN */
+  /* The column types as read: two numbers, and the label in the third column. */
+  {
+    const char *cols = gtk_label_get_text (GTK_LABEL (bp_data_explorer_get_part (ex, "columns")));
+
+    g_assert_nonnull (strstr (cols, "2 number columns: height, width"));
+    g_assert_nonnull (strstr (cols, "label in column 3"));
+    g_assert_nonnull (strstr (cols, "fern"));
+  }
+  keep_shot (window, "explorer-csv.png");
+
+  /* A file that is not a table: the error names it, and the shown data stay. */
+  g_assert_true (g_file_set_contents (bad, "a,b,label\n1,2\n", -1, NULL));
+  load (ex, bad);
+  g_assert_nonnull (bp_data_explorer_get_error (ex));
+  g_assert_nonnull (strstr (bp_data_explorer_get_error (ex), "broken.csv"));
+  g_assert_true (bp_data_explorer_get_source (ex) == src);
+  keep_shot (window, "explorer-csv-error.png");
+
+  g_unlink (good);
+  g_unlink (bad);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_spin (0.1);
+  g_assert_finalize_object (w);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  bp_ui_init ();
+
+  g_test_add_func ("/explorer/iris", test_iris);
+  g_test_add_func ("/explorer/images", test_images);
+  g_test_add_func ("/explorer/csv", test_csv);
+  return g_test_run ();
+}
