@@ -54,7 +54,7 @@ bp_batcher_next (bp_batcher *b, const uint32_t **rows)
   if (b->pos == 0)
     {
       if (b->shuffle)
-        bp_data_shuffle_u32 (&b->rng, b->order, b->n);
+        bp_rng_shuffle_u32 (&b->rng, b->order, b->n);
       b->epoch++;
     }
   uint32_t take = b->n - b->pos < b->batch_size ? b->n - b->pos : b->batch_size;

@@ -44,22 +44,6 @@ bp_data_mul (size_t a, size_t b, size_t *out)
   return 0;
 }
 
-/* The same Fisher-Yates as engine/rng.c's bp_rng_shuffle_u32 (j = next % (i + 1), i from n-1
- * down to 1): data/ does not link the engine, but a seed must mean the same order in both. */
-static inline void
-bp_data_shuffle_u32 (bp_rng *r, uint32_t *idx, uint32_t n)
-{
-  if (n < 2)
-    return;
-  for (uint32_t i = n - 1; i > 0; i--)
-    {
-      uint32_t j = (uint32_t) (bp_rng_next (r) % ((uint64_t) i + 1));
-      uint32_t t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-}
-
 /* Uniform in [a, b), as the Playground's randUniform. */
 static inline double
 bp_data_uniform (bp_rng *r, double a, double b)

@@ -109,7 +109,7 @@ bp_split_make (const bp_dataset *ds, double val_ratio, double test_ratio, uint64
   bp_rng rng;
   bp_rng_seed (&rng, seed);
   for (int c = 0; c < k; c++)
-    bp_data_shuffle_u32 (&rng, order + start[c], size[c]);
+    bp_rng_shuffle_u32 (&rng, order + start[c], size[c]);
 
   apportion (size, size, k, test_ratio, n, n_test);
   for (int c = 0; c < k; c++)
@@ -128,9 +128,9 @@ bp_split_make (const bp_dataset *ds, double val_ratio, double test_ratio, uint64
       out->n_train += rest;
     }
   /* Classes must not come in blocks: mix each part once more. */
-  bp_data_shuffle_u32 (&rng, out->train, out->n_train);
-  bp_data_shuffle_u32 (&rng, out->val, out->n_val);
-  bp_data_shuffle_u32 (&rng, out->test, out->n_test);
+  bp_rng_shuffle_u32 (&rng, out->train, out->n_train);
+  bp_rng_shuffle_u32 (&rng, out->val, out->n_val);
+  bp_rng_shuffle_u32 (&rng, out->test, out->n_test);
   free (order);
   free (counts);
   return 0;

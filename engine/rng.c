@@ -14,17 +14,3 @@ bp_rng_normal (bp_rng *r)
   double u2 = bp_rng_uniform (r);
   return sqrt (-2.0 * log (u1)) * cos (2.0 * M_PI * u2);
 }
-
-void
-bp_rng_shuffle_u32 (bp_rng *r, uint32_t *idx, uint32_t n)
-{
-  if (n < 2)
-    return;
-  for (uint32_t i = n - 1; i > 0; i--)
-    {
-      uint32_t j = (uint32_t) (bp_rng_next (r) % ((uint64_t) i + 1));
-      uint32_t t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-}

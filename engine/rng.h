@@ -41,5 +41,19 @@ bp_rng_below (bp_rng *r, uint64_t n)
 /* Standard normal (Box-Muller, one value per call). */
 double bp_rng_normal (bp_rng *r);
 
-/* Fisher-Yates shuffle of idx[0..n) with j = next % (i + 1), i from n-1 down to 1. */
-void bp_rng_shuffle_u32 (bp_rng *r, uint32_t *idx, uint32_t n);
+/* Fisher-Yates shuffle of idx[0..n) with j = next % (i + 1), i from n-1 down to 1 (the W4
+ * peers' order). Inline so that data/, which does not link the engine, shuffles the same way:
+ * one seed means one order everywhere. */
+static inline void
+bp_rng_shuffle_u32 (bp_rng *r, uint32_t *idx, uint32_t n)
+{
+  if (n < 2)
+    return;
+  for (uint32_t i = n - 1; i > 0; i--)
+    {
+      uint32_t j = (uint32_t) (bp_rng_next (r) % ((uint64_t) i + 1));
+      uint32_t t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+    }
+}
