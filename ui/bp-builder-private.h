@@ -65,6 +65,9 @@ struct _BpBuilder {
   guint tick_id;
   guint64 epochs_read;
   guint64 steps_read;
+  bp_epoch_record last_epoch; /* the newest read, when have_last_epoch */
+  gboolean have_last_epoch;
+  gint64 status_time;         /* frame time the status line was last written */
   guint series_loss, series_val_loss, series_acc, series_val_acc;
   gboolean training;
 };

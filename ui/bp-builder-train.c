@@ -36,14 +36,26 @@ _bp_builder_free_session (BpBuilder *self)
 }
 
 static void
-show_status (BpBuilder *self, const bp_session_status *st, const bp_epoch_record *last)
+show_status (BpBuilder *self, const bp_session_status *st)
 {
+  const bp_epoch_record *last = self->have_last_epoch ? &self->last_epoch : NULL;
   GString *s = g_string_new (NULL);
+  char rate[32];
 
-  g_string_append_printf (s, "Epoch %u of %d", st->epoch, self->graph->epochs);
+  g_string_append_printf (s, "Epoch %u of %d", MIN (st->epoch + (st->state == BP_SESSION_RUNNING),
+                                                    (guint) self->graph->epochs),
+                          self->graph->epochs);
+  if (st->state == BP_SESSION_RUNNING && st->steps_per_epoch > 0)
+    g_string_append_printf (s, " · step %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
+                            st->epoch_step, st->steps_per_epoch);
+  if (!isnan (st->loss))
+    g_string_append_printf (s, " · batch loss %.4g", (double) st->loss);
+  if (st->samples_per_s > 0 && st->state == BP_SESSION_RUNNING)
+    g_string_append_printf (s, " · %s samples/s",
+                            bp_format_count (st->samples_per_s, TRUE, rate, sizeof rate));
   if (last != NULL)
     {
-      g_string_append_printf (s, " · loss %.4g", last->train_loss);
+      g_string_append_printf (s, "\nLast epoch: loss %.4g", last->train_loss);
       if (!isnan (last->val_loss))
         g_string_append_printf (s, " · val loss %.4g", last->val_loss);
       if (!isnan (last->val_acc))
@@ -51,17 +63,16 @@ show_status (BpBuilder *self, const bp_session_status *st, const bp_epoch_record
       else if (!isnan (last->train_acc))
         g_string_append_printf (s, " · acc %.1f%%", 100 * last->train_acc);
     }
-  else if (!isnan (st->loss))
-    g_string_append_printf (s, " · batch loss %.4g", (double) st->loss);
   if (st->state != BP_SESSION_RUNNING)
-    g_string_append_printf (s, " · %s", bp_session_state_name (st->state));
+    g_string_append_printf (s, "\n%s%s%s", bp_session_state_name (st->state),
+                            st->message[0] != '\0' ? ": " : "", st->message);
   gtk_label_set_text (self->run_label, s->str);
   g_string_free (s, TRUE);
 }
 
 /* Reads what the trainer published since the last frame. */
 static gboolean
-read_log (BpBuilder *self, bp_session_status *st, bp_epoch_record *last, gboolean *have_last)
+read_log (BpBuilder *self, bp_session_status *st)
 {
   const bp_metric_log *log = bp_session_metric_log (self->session);
   bp_epoch_record er[READ_CHUNK];
@@ -96,8 +107,8 @@ read_log (BpBuilder *self, bp_session_status *st, bp_epoch_record *last, gboolea
   if (n > 0)
     {
       bp_chart_series_append (self->chart, self->series_val_loss, x, v, n);
-      *last = er[n - 1];
-      *have_last = TRUE;
+      self->last_epoch = er[n - 1];
+      self->have_last_epoch = TRUE;
     }
   self->epochs_read += n;
   more |= n == READ_CHUNK;
@@ -108,18 +119,22 @@ static gboolean
 tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
   BpBuilder *self = BP_BUILDER (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
   bp_session_status st;
-  bp_epoch_record last;
-  gboolean have_last = FALSE, more;
+  gboolean more;
 
   if (self->session == NULL)
     {
       self->tick_id = 0;
       return G_SOURCE_REMOVE;
     }
-  more = read_log (self, &st, &last, &have_last);
-  if (have_last || st.state != BP_SESSION_RUNNING)
-    show_status (self, &st, have_last ? &last : NULL);
+  more = read_log (self, &st);
+  /* Text a few times a second: faster only flickers. */
+  if (st.state != BP_SESSION_RUNNING || now - self->status_time > G_USEC_PER_SEC / 4)
+    {
+      show_status (self, &st);
+      self->status_time = now;
+    }
   if (st.state == BP_SESSION_RUNNING || more)
     return G_SOURCE_CONTINUE;
   /* The run stopped by itself (its epochs, early stopping, divergence): say why. */
@@ -207,6 +222,8 @@ start_session (BpBuilder *self)
   bp_experiment_free (exp);
 
   self->epochs_read = self->steps_read = 0;
+  self->have_last_epoch = FALSE;
+  self->status_time = 0;
   bp_chart_clear (self->chart);
   self->series_loss = bp_chart_add_series (self->chart, "batch loss", NULL, BP_CHART_LINE);
   self->series_val_loss = bp_chart_add_series (self->chart, "val loss", NULL, BP_CHART_LINE);
