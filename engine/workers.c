@@ -4,6 +4,7 @@
 
 #include "engine/blas.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 /* OpenBLAS 0.3 runs a GEMM in the calling thread when M*N*K <= 65536 * GEMM_MULTITHREAD_THRESHOLD
@@ -11,10 +12,26 @@
  * which two workers calling at once would fight over. */
 #define IN_THREAD_MNK 262144.0
 
+/* 0 = follow BLAS. Process-wide, as the thread count of BLAS itself is. */
+static atomic_int workers_threads;
+
+void
+bp_workers_set_threads (int n)
+{
+  atomic_store (&workers_threads, n < 0 ? 0 : n);
+}
+
+int
+bp_workers_get_threads (void)
+{
+  int n = atomic_load (&workers_threads);
+  return n > 0 ? n : bp_blas_get_threads ();
+}
+
 int
 bp_workers_for (int n, double work_per_item, double min_work)
 {
-  int w = bp_blas_get_threads ();
+  int w = bp_workers_get_threads ();
   if (w > BP_MAX_WORKERS)
     w = BP_MAX_WORKERS;
   if (w > n)

@@ -2,16 +2,26 @@
 /* Splitting a layer's batch over a few threads. The convolution and pooling layers do most of
  * their work outside BLAS (im2col, col2im, pooling, the bias and activation pass), and their
  * GEMMs are fastest one sample at a time in one thread; so they run whole samples on
- * BP_MAX_WORKERS threads at most, as many as BLAS is allowed (bp_blas_get_threads). The
- * threads live for one call: a few tens of microseconds, against milliseconds of work.
- * Engine-internal. */
+ * BP_MAX_WORKERS threads at most, as many as bp_workers_set_threads says (by default as many
+ * as BLAS is allowed, bp_blas_get_threads). The threads live for one call: a few tens of
+ * microseconds, against milliseconds of work. */
 #pragma once
 
 #include <stdbool.h>
 
 #define BP_MAX_WORKERS 4
 
-/* How many workers a pass over n items should use: min(BLAS threads, BP_MAX_WORKERS, n),
+/* How many threads the conv and pooling layers may split a batch over, process-wide like BLAS's
+ * own setting: n >= 1, or 0 (the default) to follow bp_blas_get_threads ().
+ * Why apart from BLAS: OpenBLAS's pool threads spin (sched_yield) for about 0.1 s after each
+ * product they share, and when there are no more cores than threads they then take turns
+ * with the workers. W3 on 2 cores, a train step: BLAS 2 threads + workers 2: 16 ms; BLAS 1 +
+ * workers 2: 9.4 ms; BLAS 2 + workers 2 with OPENBLAS_THREAD_TIMEOUT=4 in the environment
+ * (the pool sleeps at once): 11.3 ms. */
+void bp_workers_set_threads (int n);
+int bp_workers_get_threads (void);
+
+/* How many workers a pass over n items should use: min(bp_workers_get_threads, BP_MAX_WORKERS, n),
  * and 1 when the whole pass is smaller than `min_work` (in any unit the caller likes, given
  * as work_per_item * n). */
 int bp_workers_for (int n, double work_per_item, double min_work);

@@ -7,6 +7,7 @@
 #include "engine/blas.h"
 #include "engine/im2col.h"
 #include "engine/layer.h"
+#include "engine/workers.h"
 #include "tests/engine/conv-reference.h"
 #include "tests/engine/test-conv-util.h"
 
@@ -356,6 +357,24 @@ compare_workers (const bp_layer_spec *ls, bp_shape in, int batch, size_t n_param
 }
 
 static void
+test_workers_count (void)
+{
+  int saved = bp_blas_get_threads ();
+  bp_blas_set_threads (1);
+  g_assert_cmpint (bp_workers_for (10, 1e6, 0), ==, 1); /* follows BLAS by default */
+  bp_workers_set_threads (3);
+  g_assert_cmpint (bp_workers_get_threads (), ==, 3);
+  g_assert_cmpint (bp_workers_for (10, 1e6, 0), ==, 3);
+  g_assert_cmpint (bp_workers_for (2, 1e6, 0), ==, 2);   /* no more workers than items */
+  g_assert_cmpint (bp_workers_for (10, 1.0, 100), ==, 1); /* too little work */
+  bp_workers_set_threads (64);
+  g_assert_cmpint (bp_workers_for (100, 1e6, 0), ==, BP_MAX_WORKERS);
+  bp_workers_set_threads (0);
+  g_assert_cmpint (bp_workers_get_threads (), ==, 1);
+  bp_blas_set_threads (saved);
+}
+
+static void
 test_workers_agree (void)
 {
   bp_layer_spec ls;
@@ -443,6 +462,7 @@ main (int argc, char **argv)
       g_free (p);
     }
   g_test_add_func ("/flatten/shape", test_flatten_shape);
+  g_test_add_func ("/workers/count", test_workers_count);
   g_test_add_func ("/workers/agree", test_workers_agree);
   return g_test_run ();
 }
