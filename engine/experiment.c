@@ -224,43 +224,6 @@ bp_experiment_set_weights (bp_experiment *exp, const bp_st_tensor *tensors, int 
 
 /* ---- the network's tensors ---- */
 
-typedef struct net_tensor {
-  char name[2 * BP_NAME_MAX + 16];
-  bp_param_view view;
-} net_tensor;
-
-/* Every parameter then buffer of each layer, in layer order (the order of the file); caller
- * frees; NULL when out of memory. */
-static net_tensor *
-net_tensors (bp_net *net, int *n_out)
-{
-  int n_layers = bp_net_n_layers (net);
-  net_tensor *v = calloc ((size_t) n_layers * 2 * BP_MAX_PARAM_VIEWS + 1, sizeof *v);
-  if (v == NULL)
-    return NULL;
-  int n = 0;
-  for (int i = 0; i < n_layers; i++)
-    {
-      bp_layer *L = bp_net_layer (net, i);
-      bp_param_view views[BP_MAX_PARAM_VIEWS];
-      for (int pass = 0; pass < 2; pass++)
-        {
-          int k = 0;
-          if (pass == 0 && L->ops->param_views != NULL)
-            k = L->ops->param_views (L, views);
-          else if (pass == 1 && L->ops->buffer_views != NULL)
-            k = L->ops->buffer_views (L, views);
-          for (int j = 0; j < k; j++, n++)
-            {
-              v[n].view = views[j];
-              snprintf (v[n].name, sizeof v[n].name, "%s.%s", L->spec->name, views[j].suffix);
-            }
-        }
-    }
-  *n_out = n;
-  return v;
-}
-
 static char *
 shape_text (int rank, const int64_t *dims, char *buf, size_t len)
 {
@@ -276,7 +239,7 @@ int
 bp_experiment_take_weights (bp_experiment *exp, bp_net *net, char *err, size_t errlen)
 {
   int n = 0;
-  net_tensor *v = net_tensors (net, &n);
+  bp_named_tensor *v = bp_net_named_tensors (net, &n);
   bp_st_tensor *t = v != NULL ? calloc ((size_t) n + 1, sizeof *t) : NULL;
   if (t == NULL)
     {
@@ -307,7 +270,7 @@ bp_experiment_apply_weights (const bp_experiment *exp, bp_net *net, char *err, s
       return -1;
     }
   int n = 0;
-  net_tensor *v = net_tensors (net, &n);
+  bp_named_tensor *v = bp_net_named_tensors (net, &n);
   int *match = v != NULL ? calloc ((size_t) n + 1, sizeof *match) : NULL;
   if (match == NULL)
     {

@@ -431,3 +431,33 @@ bp_net_set_penalties (bp_net *net, float l1, float l2)
       ls->l2 = l2;
     }
 }
+
+bp_named_tensor *
+bp_net_named_tensors (bp_net *net, int *n_out)
+{
+  int n_layers = bp_net_n_layers (net);
+  bp_named_tensor *v = calloc ((size_t) n_layers * 2 * BP_MAX_PARAM_VIEWS + 1, sizeof *v);
+  if (v == NULL)
+    return NULL;
+  int n = 0;
+  for (int i = 0; i < n_layers; i++)
+    {
+      bp_layer *L = bp_net_layer (net, i);
+      bp_param_view views[BP_MAX_PARAM_VIEWS];
+      for (int pass = 0; pass < 2; pass++)
+        {
+          int k = 0;
+          if (pass == 0 && L->ops->param_views != NULL)
+            k = L->ops->param_views (L, views);
+          else if (pass == 1 && L->ops->buffer_views != NULL)
+            k = L->ops->buffer_views (L, views);
+          for (int j = 0; j < k; j++, n++)
+            {
+              v[n].view = views[j];
+              snprintf (v[n].name, sizeof v[n].name, "%s.%s", L->spec->name, views[j].suffix);
+            }
+        }
+    }
+  *n_out = n;
+  return v;
+}

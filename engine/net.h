@@ -80,6 +80,17 @@ size_t bp_net_param_count (const bp_net *net);
 float *bp_net_params (bp_net *net);
 float *bp_net_grads (bp_net *net);
 
+/* A parameter or persistent buffer of the network under its file name "<layer>.<suffix>"
+ * (PyTorch's names and shapes: safetensors files and experiment files use them). */
+typedef struct bp_named_tensor {
+  char name[2 * BP_NAME_MAX + 16];
+  bp_param_view view;
+} bp_named_tensor;
+
+/* Every parameter, then every buffer, of each layer in layer order; *n_out gets the count.
+ * The caller frees the array; NULL when out of memory. */
+bp_named_tensor *bp_net_named_tensors (bp_net *net, int *n_out);
+
 bp_optim *bp_net_optim (bp_net *net);
 /* Live settings, applied from the next step. */
 void bp_net_set_lr (bp_net *net, float lr);

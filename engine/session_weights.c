@@ -9,41 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct named_view {
-  char name[2 * BP_NAME_MAX + 16];
-  bp_param_view view;
-} named_view;
-
-/* Every parameter and buffer view of the net, in layer order; caller frees. */
-static named_view *
-collect_views (bp_net *net, int *n_out)
-{
-  int n_layers = bp_net_n_layers (net);
-  named_view *v = calloc ((size_t) n_layers * 2 * BP_MAX_PARAM_VIEWS + 1, sizeof *v);
-  if (v == NULL)
-    return NULL;
-  int n = 0;
-  for (int i = 0; i < n_layers; i++)
-    {
-      bp_layer *L = bp_net_layer (net, i);
-      bp_param_view views[BP_MAX_PARAM_VIEWS];
-      int k = L->ops->param_views ? L->ops->param_views (L, views) : 0;
-      for (int j = 0; j < k; j++, n++)
-        {
-          v[n].view = views[j];
-          snprintf (v[n].name, sizeof v[n].name, "%s.%s", L->spec->name, views[j].suffix);
-        }
-      k = L->ops->buffer_views ? L->ops->buffer_views (L, views) : 0;
-      for (int j = 0; j < k; j++, n++)
-        {
-          v[n].view = views[j];
-          snprintf (v[n].name, sizeof v[n].name, "%s.%s", L->spec->name, views[j].suffix);
-        }
-    }
-  *n_out = n;
-  return v;
-}
-
 static size_t
 view_numel (const bp_param_view *v)
 {
@@ -58,7 +23,7 @@ bp_net_save_safetensors (bp_net *net, const char *path, const char *const *meta_
                          const char *const *meta_values, int n_meta, char *err, size_t errlen)
 {
   int n = 0;
-  named_view *v = collect_views (net, &n);
+  bp_named_tensor *v = bp_net_named_tensors (net, &n);
   bp_st_tensor *t = calloc ((size_t) n + 1, sizeof *t);
   const char **mk = calloc ((size_t) n_meta + 1, sizeof *mk);
   const char **mv = calloc ((size_t) n_meta + 1, sizeof *mv);
@@ -99,7 +64,7 @@ bp_net_load_safetensors (bp_net *net, const bp_safetensors *st, const char *what
                          size_t errlen)
 {
   int n = 0;
-  named_view *v = collect_views (net, &n);
+  bp_named_tensor *v = bp_net_named_tensors (net, &n);
   if (v == NULL)
     {
       snprintf (err, errlen, "%s: out of memory", what);
