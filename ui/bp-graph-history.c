@@ -90,7 +90,7 @@ bp_graph_history_push (bp_graph_history *h, const bp_graph *before, const char *
       && h->undo.n > 0)
     return true;
   bp_graph_history_break (h);
-  copy = bp_graph_copy (before);
+  copy = bp_graph_copy_compact (before);
   if (copy == NULL)
     {
       stack_clear (&h->undo);
@@ -126,16 +126,22 @@ bp_graph_history_n_redo (const bp_graph_history *h)
   return h->redo.n;
 }
 
-/* Pops from `from`, pushes a copy of current on `to`. */
+/* Pops from `from` (as an editable graph), pushes a copy of current on `to`. Steps are kept
+ * compact: a chain of ten blocks costs a few kilobytes, not room for 257. */
 static bp_graph *
 travel (bp_graph_history *h, stack *from, stack *to, const bp_graph *current)
 {
   bp_graph *copy, *g;
 
-  if (from->n == 0 || (copy = bp_graph_copy (current)) == NULL)
+  if (from->n == 0 || (copy = bp_graph_copy_compact (current)) == NULL)
     return NULL;
+  if ((g = bp_graph_copy (from->items[from->n - 1])) == NULL)
+    {
+      bp_graph_free (copy);
+      return NULL;
+    }
   bp_graph_history_break (h);
-  g = from->items[--from->n];
+  bp_graph_free (from->items[--from->n]);
   stack_push (to, copy, h->limit);
   return g;
 }

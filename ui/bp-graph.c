@@ -40,16 +40,16 @@ bp_graph_new (void)
   return g;
 }
 
-bp_graph *
-bp_graph_copy (const bp_graph *g)
+static bp_graph *
+copy_with_room (const bp_graph *g, int node_room, int edge_room)
 {
   bp_graph *c;
 
   if (g == NULL || (c = malloc (sizeof *c)) == NULL)
     return NULL;
   *c = *g;
-  c->nodes = malloc (BP_GRAPH_MAX_NODES * sizeof *c->nodes);
-  c->edges = malloc (BP_GRAPH_MAX_NODES * sizeof *c->edges);
+  c->nodes = malloc ((size_t) (node_room > 0 ? node_room : 1) * sizeof *c->nodes);
+  c->edges = malloc ((size_t) (edge_room > 0 ? edge_room : 1) * sizeof *c->edges);
   c->meta = g->meta != NULL ? strdup (g->meta) : NULL;
   if (c->nodes == NULL || c->edges == NULL || (g->meta != NULL && c->meta == NULL))
     {
@@ -59,6 +59,18 @@ bp_graph_copy (const bp_graph *g)
   memcpy (c->nodes, g->nodes, (size_t) g->n_nodes * sizeof *c->nodes);
   memcpy (c->edges, g->edges, (size_t) g->n_edges * sizeof *c->edges);
   return c;
+}
+
+bp_graph *
+bp_graph_copy (const bp_graph *g)
+{
+  return copy_with_room (g, BP_GRAPH_MAX_NODES, BP_GRAPH_MAX_NODES);
+}
+
+bp_graph *
+bp_graph_copy_compact (const bp_graph *g)
+{
+  return g != NULL ? copy_with_room (g, g->n_nodes, g->n_edges) : NULL;
 }
 
 void

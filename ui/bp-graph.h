@@ -60,6 +60,9 @@ typedef struct bp_graph {
  * NULL when out of memory. */
 bp_graph *bp_graph_new (void);
 bp_graph *bp_graph_copy (const bp_graph *g);
+/* A copy holding exactly its blocks and wires, to keep (undo steps), not to edit: adding to it
+ * overruns. bp_graph_copy of it gives an editable graph again. */
+bp_graph *bp_graph_copy_compact (const bp_graph *g);
 void bp_graph_free (bp_graph *g);
 
 bp_graph_node *bp_graph_find (const bp_graph *g, int id);
