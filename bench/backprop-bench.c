@@ -8,6 +8,7 @@
 #include "engine/blas.h"
 #include "engine/net.h"
 #include "engine/rng.h"
+#include "engine/workers.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -142,6 +143,15 @@ main (int argc, char **argv)
       return 2;
     }
   bp_blas_set_threads (a.threads);
+  /* The convolution and pooling layers split the batch over their own threads; OpenBLAS, whose
+   * pool threads spin for ~0.1 s after every product they share, would take turns with them on
+   * a machine with no spare core (W3, 2 cores: 16 ms a step with both at 2 threads, 9.4 ms with
+   * OpenBLAS at 1). Still at most --threads threads at work. See engine/workers.h. */
+  if (!strcmp (w->name, "cnn"))
+    {
+      bp_blas_set_threads (1);
+      bp_workers_set_threads (a.threads);
+    }
   if (!strcmp (w->name, "tiny"))
     return bp_run_tiny (w, &a);
   return run_fmnist (w, &a);

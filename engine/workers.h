@@ -33,8 +33,9 @@ int bp_workers_for (int n, double work_per_item, double min_work);
 void bp_workers_run (int workers, int n, void (*fn) (void *ctx, int w, int begin, int end),
                      void *ctx);
 
-/* C = op(A) op(B) + beta C, row-major, as bp_gemm with alpha 1, but cut into pieces small
- * enough that OpenBLAS computes each in the calling thread (it wakes its own threads only above
- * 2^18 multiply-adds): for GEMMs issued from inside a worker. */
+/* C = op(A) op(B) + beta C, row-major, as bp_gemm with alpha 1, for GEMMs issued from inside
+ * a worker: when BLAS may use several threads, cut into pieces small enough that OpenBLAS
+ * computes each in the calling thread (it wakes its own threads only above 2^18
+ * multiply-adds). */
 void bp_gemm_in_thread (bool trans_a, bool trans_b, int M, int N, int K, const float *A, int lda,
                         const float *B, int ldb, float beta, float *C, int ldc);
