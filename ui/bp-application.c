@@ -170,6 +170,7 @@ bp_application_startup (GApplication *app)
   static const char *reset_accels[] = { "<Control>r", NULL };
   static const char *open_accels[] = { "<Control>o", NULL };
   static const char *save_accels[] = { "<Control>s", NULL };
+  static const char *save_as_accels[] = { "<Shift><Control>s", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (bp_application_parent_class)->startup (app);
@@ -181,6 +182,7 @@ bp_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.reset", reset_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.open", open_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.save", save_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.save-as", save_as_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
                                          help_accels);
   /* Space and Right are handled by the window itself (see bp-window.c): as accelerators they

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "bp-config.h"
 
-#include "bp-window.h"
+#include "bp-window-private.h"
 
 #include "bp-builder.h"
 #include "bp-dashboard.h"
@@ -10,35 +10,6 @@
 #include "bp-playground-private.h"
 #include "bp-screenshot.h"
 
-struct _BpWindow {
-  AdwApplicationWindow parent_instance;
-
-  /* template */
-  GtkButton *play_button;
-  GtkLabel *epoch_label;
-  GtkLabel *step_label;
-  GtkLabel *rate_label;
-  AdwViewStack *view_stack;
-  AdwViewSwitcherTitle *switcher_title;
-  AdwToastOverlay *toast_overlay;
-  BpPlayground *playground;
-  BpDashboard *dashboard;
-  BpDataExplorer *data_explorer;
-
-  BpFrameStats *frame_stats; /* NULL unless --stats */
-
-  /* A pending --screenshot */
-  char *shot_path;
-  int shot_steps;
-  BpScreenshotDone shot_done;
-  gpointer shot_data;
-  guint shot_tick_id;
-  int shot_frames_left; /* frames to let pass after training before capturing */
-  gint64 shot_first_frame_us; /* frame time of the first frame: start-up animations settle */
-  GdkFrameClock *shot_clock;
-  gulong shot_paint_id;
-  gboolean shot_training;
-};
 
 G_DEFINE_FINAL_TYPE (BpWindow, bp_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -129,6 +100,13 @@ on_file_dropped (GtkDropTarget *target, const GValue *value, double x, double y,
 {
   if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
     return FALSE;
+  /* Experiments go to the builder (asking first about unsaved changes); anything else is
+   * data. */
+  if (_bp_window_is_experiment_file (g_value_get_object (value)))
+    {
+      bp_window_open_file (self, g_value_get_object (value));
+      return TRUE;
+    }
   adw_view_stack_set_visible_child_name (self->view_stack, "data");
   bp_data_explorer_open_file (self->data_explorer, g_value_get_object (value));
   return TRUE;
@@ -154,12 +132,6 @@ static void
 action_reset (GtkWidget *widget, const char *name, GVariant *param)
 {
   bp_playground_reset (BP_WINDOW (widget)->playground);
-}
-
-static void
-action_files_later (GtkWidget *widget, const char *name, GVariant *param)
-{
-  /* Disabled until experiment files exist; kept so the accelerators are documented. */
 }
 
 /* Space and Right go to training unless the focus is in something that uses those keys. */
@@ -279,6 +251,7 @@ bp_window_dispose (GObject *object)
     g_clear_signal_handler (&self->shot_paint_id, self->shot_clock);
   g_clear_object (&self->shot_clock);
   g_clear_pointer (&self->frame_stats, bp_frame_stats_free);
+  _bp_window_files_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_WINDOW);
   G_OBJECT_CLASS (bp_window_parent_class)->dispose (object);
 }
@@ -289,6 +262,7 @@ bp_window_finalize (GObject *object)
   BpWindow *self = BP_WINDOW (object);
 
   g_free (self->shot_path);
+  g_free (self->last_message);
   G_OBJECT_CLASS (bp_window_parent_class)->finalize (object);
 }
 
@@ -321,8 +295,8 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.play", NULL, action_play);
   gtk_widget_class_install_action (widget_class, "win.step", NULL, action_step);
   gtk_widget_class_install_action (widget_class, "win.reset", NULL, action_reset);
-  gtk_widget_class_install_action (widget_class, "win.open", NULL, action_files_later);
-  gtk_widget_class_install_action (widget_class, "win.save", NULL, action_files_later);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, builder);
+  _bp_window_files_class_init (widget_class);
 }
 
 static void
@@ -332,8 +306,7 @@ bp_window_init (BpWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", FALSE);
+  _bp_window_files_init (self);
 
   /* A switcher with one page is noise: show the title until more pages arrive. */
   {

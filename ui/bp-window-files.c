@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window's experiment files: Open (Ctrl+O), Save (Ctrl+S), Save As (Shift+Ctrl+S), the
+ * unsaved-changes question before a file replaces the builder's network or the window
+ * closes, and the five most recent files in the primary menu. The builder page does the
+ * reading and writing (bp_builder_open_file, bp_builder_save_file); this decides when. */
+#include "bp-config.h"
+
+#include "bp-window-private.h"
+
+#define RECENT_APP "backprop"
+#define RECENT_MAX 5
+
+/* What to do once the unsaved-changes question is answered (or was not needed). */
+typedef enum {
+  NEXT_NOTHING,
+  NEXT_OPEN_DIALOG,
+  NEXT_OPEN_FILE,
+  NEXT_CLOSE,
+} BpWindowNext;
+
+static void open_dialog (BpWindow *self);
+static void save_dialog (BpWindow *self, BpWindowNext next);
+
+static void
+show_message (BpWindow *self, const char *message)
+{
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+gboolean
+_bp_window_is_experiment_file (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+
+  return name != NULL && (g_str_has_suffix (name, ".bpx") || g_str_has_suffix (name, ".json"));
+}
+
+/* ---- recent files ---- */
+
+static void
+add_recent (BpWindow *self, GFile *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  GtkRecentData data = {
+    .mime_type = (char *) (g_str_has_suffix (uri, ".json") ? "application/json"
+                                                           : "application/octet-stream"),
+    .app_name = (char *) RECENT_APP,
+    .app_exec = (char *) RECENT_APP " %f",
+  };
+
+  gtk_recent_manager_add_full (self->recent, uri, &data);
+}
+
+static int
+newest_first (gconstpointer a, gconstpointer b)
+{
+  GDateTime *ta = gtk_recent_info_get_modified ((GtkRecentInfo *) a);
+  GDateTime *tb = gtk_recent_info_get_modified ((GtkRecentInfo *) b);
+
+  return g_date_time_compare (tb, ta);
+}
+
+static void
+rebuild_recent (GtkRecentManager *manager, BpWindow *self)
+{
+  GList *items = g_list_sort (gtk_recent_manager_get_items (manager), newest_first);
+  int n = 0;
+
+  g_menu_remove_all (self->recent_menu);
+  for (GList *l = items; l != NULL && n < RECENT_MAX; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      g_autoptr (GMenuItem) item = NULL;
+      g_autofree char *label = NULL;
+      g_auto (GStrv) parts = NULL;
+
+      if (!gtk_recent_info_has_application (info, RECENT_APP) || !gtk_recent_info_exists (info))
+        continue;
+      /* An underscore in a file name is not a mnemonic. */
+      parts = g_strsplit (gtk_recent_info_get_display_name (info), "_", -1);
+      label = g_strjoinv ("__", parts);
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s",
+                                         gtk_recent_info_get_uri (info));
+      g_menu_append_item (self->recent_menu, item);
+      n++;
+    }
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+/* ---- open and save ---- */
+
+static gboolean
+open_now (BpWindow *self, GFile *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "builder");
+  if (path == NULL)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "not a local file");
+  else if (bp_builder_open_file (self->builder, path, &error))
+    {
+      add_recent (self, file);
+      return TRUE;
+    }
+  message = g_strdup_printf ("Could not open “%s”: %s", name, error->message);
+  show_message (self, message);
+  return FALSE;
+}
+
+static gboolean
+save_to (BpWindow *self, const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!bp_builder_save_file (self->builder, path, &error))
+    {
+      message = g_strdup_printf ("Could not save “%s”: %s", name, error->message);
+      show_message (self, message);
+      return FALSE;
+    }
+  add_recent (self, file);
+  message = g_strdup_printf ("Saved “%s”", name);
+  show_message (self, message);
+  return TRUE;
+}
+
+static void
+proceed (BpWindow *self, BpWindowNext next)
+{
+  g_autoptr (GFile) file = NULL;
+
+  switch (next)
+    {
+    case NEXT_OPEN_DIALOG:
+      open_dialog (self);
+      break;
+    case NEXT_OPEN_FILE:
+      file = g_steal_pointer (&self->pending_file);
+      if (file != NULL)
+        open_now (self, file);
+      break;
+    case NEXT_CLOSE:
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+      break;
+    case NEXT_NOTHING:
+    default:
+      break;
+    }
+}
+
+static void
+on_prompt_response (AdwMessageDialog *dialog, const char *response, BpWindow *self)
+{
+  BpWindowNext next = self->after_prompt;
+  const char *path = bp_builder_get_path (self->builder);
+
+  if (self->prompt != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->prompt), (gpointer *) &self->prompt);
+  self->prompt = NULL;
+  if (g_strcmp0 (response, "discard") == 0)
+    proceed (self, next);
+  else if (g_strcmp0 (response, "save") == 0 && path != NULL)
+    {
+      if (save_to (self, path))
+        proceed (self, next);
+      else
+        g_clear_object (&self->pending_file);
+    }
+  else if (g_strcmp0 (response, "save") == 0)
+    save_dialog (self, next);
+  else
+    g_clear_object (&self->pending_file);
+}
+
+/* Runs next now, or after asking when the builder's network has unsaved changes. */
+static void
+ask_then (BpWindow *self, BpWindowNext next)
+{
+  const char *path;
+  g_autofree char *name = NULL;
+  AdwMessageDialog *dialog;
+
+  if (!bp_builder_get_modified (self->builder))
+    {
+      proceed (self, next);
+      return;
+    }
+  if (self->prompt != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->prompt));
+      return;
+    }
+  path = bp_builder_get_path (self->builder);
+  name = path != NULL ? g_path_get_basename (path) : g_strdup ("Untitled network");
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), "Save Changes?",
+                                                       NULL));
+  adw_message_dialog_format_body (dialog,
+                                  "“%s” has changes that are not saved. Without saving, they "
+                                  "are lost.", name);
+  adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "discard", "_Discard",
+                                    "save", "_Save", NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "save");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_prompt_response), self, 0);
+  self->after_prompt = next;
+  self->prompt = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->prompt);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_filters (GtkFileChooser *chooser)
+{
+  g_autoptr (GtkFileFilter) both = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) bpx = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) json = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (both, "Experiments (*.bpx, *.json)");
+  gtk_file_filter_add_pattern (both, "*.bpx");
+  gtk_file_filter_add_pattern (both, "*.json");
+  gtk_file_filter_set_name (bpx, "Experiments with weights (*.bpx)");
+  gtk_file_filter_add_pattern (bpx, "*.bpx");
+  gtk_file_filter_set_name (json, "Networks as JSON (*.json)");
+  gtk_file_filter_add_pattern (json, "*.json");
+  gtk_file_chooser_add_filter (chooser, both);
+  gtk_file_chooser_add_filter (chooser, bpx);
+  gtk_file_chooser_add_filter (chooser, json);
+}
+
+static void
+on_open_response (GtkNativeDialog *dialog, int response, BpWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        open_now (self, file);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+open_dialog (BpWindow *self)
+{
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new ("Open Experiment", GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+
+  add_filters (GTK_FILE_CHOOSER (dialog));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_open_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+on_save_response (GtkNativeDialog *dialog, int response, BpWindow *self)
+{
+  BpWindowNext next = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "bp-next"));
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (file != NULL)
+    path = g_file_get_path (file);
+  if (path != NULL && save_to (self, path))
+    proceed (self, next);
+  else
+    g_clear_object (&self->pending_file);
+  g_object_unref (dialog);
+}
+
+static void
+save_dialog (BpWindow *self, BpWindowNext next)
+{
+  const char *path = bp_builder_get_path (self->builder);
+  g_autofree char *name = path != NULL ? g_path_get_basename (path) : g_strdup ("network.bpx");
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new ("Save Experiment", GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+
+  add_filters (GTK_FILE_CHOOSER (dialog));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_object_set_data (G_OBJECT (dialog), "bp-next", GINT_TO_POINTER (next));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_save_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* ---- actions ---- */
+
+static void
+action_open (GtkWidget *widget, const char *name, GVariant *param)
+{
+  ask_then (BP_WINDOW (widget), NEXT_OPEN_DIALOG);
+}
+
+static void
+action_open_recent (GtkWidget *widget, const char *name, GVariant *param)
+{
+  g_autoptr (GFile) file = g_file_new_for_uri (g_variant_get_string (param, NULL));
+
+  bp_window_open_file (BP_WINDOW (widget), file);
+}
+
+static void
+action_save (GtkWidget *widget, const char *name, GVariant *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+  const char *path = bp_builder_get_path (self->builder);
+
+  if (path != NULL)
+    save_to (self, path);
+  else
+    save_dialog (self, NEXT_NOTHING);
+}
+
+static void
+action_save_as (GtkWidget *widget, const char *name, GVariant *param)
+{
+  save_dialog (BP_WINDOW (widget), NEXT_NOTHING);
+}
+
+static gboolean
+on_close_request (GtkWindow *window, BpWindow *self)
+{
+  if (self->close_confirmed || !bp_builder_get_modified (self->builder))
+    return FALSE;
+  ask_then (self, NEXT_CLOSE);
+  return TRUE;
+}
+
+void
+_bp_window_files_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, recent_menu);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, action_open);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", action_open_recent);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, action_save);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, action_save_as);
+}
+
+void
+_bp_window_files_init (BpWindow *self)
+{
+  self->recent = g_object_ref (gtk_recent_manager_get_default ());
+  self->recent_changed_id = g_signal_connect (self->recent, "changed",
+                                              G_CALLBACK (rebuild_recent), self);
+  rebuild_recent (self->recent, self);
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), self);
+}
+
+void
+_bp_window_files_dispose (BpWindow *self)
+{
+  if (self->recent != NULL)
+    g_clear_signal_handler (&self->recent_changed_id, self->recent);
+  g_clear_object (&self->recent);
+  if (self->prompt != NULL)
+    {
+      AdwMessageDialog *prompt = self->prompt;
+
+      g_object_remove_weak_pointer (G_OBJECT (prompt), (gpointer *) &self->prompt);
+      self->prompt = NULL;
+      gtk_window_destroy (GTK_WINDOW (prompt));
+    }
+  g_clear_object (&self->pending_file);
+}
+
+/* ---- public ---- */
+
+void
+bp_window_open_file (BpWindow *self, GFile *file)
+{
+  g_return_if_fail (BP_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_set_object (&self->pending_file, file);
+  ask_then (self, NEXT_OPEN_FILE);
+}
+
+AdwMessageDialog *
+bp_window_get_prompt (BpWindow *self)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+  return self->prompt;
+}
+
+const char *
+bp_window_get_last_message (BpWindow *self)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+  return self->last_message;
+}

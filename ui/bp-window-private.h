@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window's insides, shared by bp-window.c and bp-window-files.c. */
+#pragma once
+
+#include "bp-window.h"
+
+#include "bp-builder.h"
+#include "bp-dashboard.h"
+#include "bp-data-explorer.h"
+#include "bp-frame-stats.h"
+#include "bp-playground.h"
+
+G_BEGIN_DECLS
+
+struct _BpWindow {
+  AdwApplicationWindow parent_instance;
+
+  /* template */
+  GtkButton *play_button;
+  GtkLabel *epoch_label;
+  GtkLabel *step_label;
+  GtkLabel *rate_label;
+  AdwViewStack *view_stack;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwToastOverlay *toast_overlay;
+  BpPlayground *playground;
+  BpDashboard *dashboard;
+  BpDataExplorer *data_explorer;
+  BpBuilder *builder;
+
+  /* Experiment files (bp-window-files.c) */
+  AdwMessageDialog *prompt; /* the unsaved-changes question on screen, or NULL */
+  int after_prompt;         /* what the prompt was asked for (BpWindowNext) */
+  GFile *pending_file;      /* the file to open once the prompt is answered */
+  gboolean close_confirmed; /* the user agreed to lose changes: close without asking */
+  char *last_message;       /* the last toast shown */
+  GMenu *recent_menu;
+  GtkRecentManager *recent;
+  gulong recent_changed_id;
+
+  BpFrameStats *frame_stats; /* NULL unless --stats */
+
+  /* A pending --screenshot */
+  char *shot_path;
+  int shot_steps;
+  BpScreenshotDone shot_done;
+  gpointer shot_data;
+  guint shot_tick_id;
+  int shot_frames_left; /* frames to let pass after training before capturing */
+  gint64 shot_first_frame_us; /* frame time of the first frame: start-up animations settle */
+  GdkFrameClock *shot_clock;
+  gulong shot_paint_id;
+  gboolean shot_training;
+};
+
+/* bp-window-files.c: the open/save actions, the unsaved-changes prompt, recent files. */
+void _bp_window_files_class_init (GtkWidgetClass *widget_class);
+void _bp_window_files_init (BpWindow *self);
+void _bp_window_files_dispose (BpWindow *self);
+/* Whether a dropped file is an experiment (opens in the builder) rather than data. */
+gboolean _bp_window_is_experiment_file (GFile *file);
+
+G_END_DECLS
