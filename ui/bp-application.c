@@ -75,6 +75,19 @@ bp_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* `backprop FILE`: the window, with FILE open in the builder (one experiment at a time: the
+ * first file). */
+static void
+bp_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  GtkWindow *window;
+
+  g_application_activate (app);
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window != NULL && BP_IS_WINDOW (window) && n_files > 0)
+    bp_window_open_file (BP_WINDOW (window), files[0]);
+}
+
 static int
 bp_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
@@ -208,6 +221,7 @@ bp_application_class_init (BpApplicationClass *klass)
 
   object_class->finalize = bp_application_finalize;
   app_class->activate = bp_application_activate;
+  app_class->open = bp_application_open;
   app_class->startup = bp_application_startup;
   app_class->handle_local_options = bp_application_handle_local_options;
   gtk_app_class->window_removed = bp_application_window_removed;
@@ -217,7 +231,7 @@ static void
 bp_application_init (BpApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), "");
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), "[FILE]");
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             "Watch neural networks learn.");
 }
@@ -227,7 +241,7 @@ bp_application_new (void)
 {
   return g_object_new (BP_TYPE_APPLICATION,
                        "application-id", BP_APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", BP_RESOURCE_PREFIX,
                        NULL);
 }
