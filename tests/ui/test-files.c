@@ -324,6 +324,37 @@ test_no_prompt_when_saved (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
 }
 
+static gboolean
+recent_lists_ours (gpointer window)
+{
+  GMenuModel *menu = G_MENU_MODEL (gtk_widget_get_template_child (window, BP_TYPE_WINDOW,
+                                                                  "recent_menu"));
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *label = NULL;
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &label)
+          && g_str_equal (label, "only-here.json"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Opened files are listed under Open Recent (the list is the test's own: XDG_DATA_HOME). */
+static void
+test_recent (Fixture *f, gconstpointer data)
+{
+  g_autofree char *iris = copy_example (f, "iris-mlp.json");
+  g_autofree char *ours = g_build_filename (f->dir, "only-here.json", NULL);
+
+  /* A name no other test opens. */
+  g_assert_cmpint (g_rename (iris, ours), ==, 0);
+  g_assert_false (recent_lists_ours (f->window));
+  open_path (f, ours);
+  g_assert_true (ui_test_wait (recent_lists_ours, f->window, 10));
+}
+
 /* A file dropped on the window: an experiment opens in the builder. */
 static void
 test_drop (Fixture *f, gconstpointer data)
@@ -359,6 +390,7 @@ int
 main (int argc, char *argv[])
 {
   g_autofree char *data_home = g_dir_make_tmp ("bp-files-data-XXXXXX", NULL);
+  int status;
 
   /* Recent files go to a scratch place, not the user's list. */
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
@@ -374,7 +406,15 @@ main (int argc, char *argv[])
   ADD ("prompt-on-close", test_prompt_on_close);
   ADD ("no-prompt-when-saved", test_no_prompt_when_saved);
   ADD ("drop", test_drop);
+  ADD ("recent", test_recent);
 #undef ADD
   g_test_add_func ("/files/app-open", test_app_open);
-  return g_test_run ();
+  status = g_test_run ();
+  {
+    g_autofree char *xbel = g_build_filename (data_home, "recently-used.xbel", NULL);
+
+    g_unlink (xbel);
+    g_rmdir (data_home);
+  }
+  return status;
 }
