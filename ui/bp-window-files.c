@@ -133,6 +133,13 @@ save_to (BpWindow *self, const char *path)
   return TRUE;
 }
 
+static gboolean
+close_later (gpointer window)
+{
+  gtk_window_close (window);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 proceed (BpWindow *self, BpWindowNext next)
 {
@@ -150,7 +157,9 @@ proceed (BpWindow *self, BpWindowNext next)
       break;
     case NEXT_CLOSE:
       self->close_confirmed = TRUE;
-      gtk_window_close (GTK_WINDOW (self));
+      /* Not from inside the dialog's response: destroying the window there pulls the dialog
+       * away under its own feet. */
+      g_idle_add_full (G_PRIORITY_DEFAULT, close_later, g_object_ref (self), g_object_unref);
       break;
     case NEXT_NOTHING:
     default:

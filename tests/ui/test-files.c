@@ -285,6 +285,12 @@ test_prompt_on_open (Fixture *f, gconstpointer data)
   g_assert_false (bp_builder_get_modified (f->builder));
 }
 
+static gboolean
+is_hidden (gpointer widget)
+{
+  return !gtk_widget_get_visible (widget);
+}
+
 static void
 test_prompt_on_close (Fixture *f, gconstpointer data)
 {
@@ -303,7 +309,7 @@ test_prompt_on_close (Fixture *f, gconstpointer data)
   g_assert_true (ui_test_wait (has_prompt, f->window, 10));
   adw_message_dialog_response (bp_window_get_prompt (f->window), "discard");
   /* A window without an application is only hidden when it closes. */
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  g_assert_true (ui_test_wait (is_hidden, f->window, 10));
 }
 
 static void
