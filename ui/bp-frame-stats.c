@@ -78,8 +78,13 @@ bp_frame_stats_attach (BpFrameStats *self, GdkFrameClock *clock)
     return;
   if (self->clock != NULL)
     {
-      g_clear_signal_handler (&self->before_id, self->clock);
-      g_clear_signal_handler (&self->after_id, self->clock);
+      /* When its surface goes, the clock is disposed, which drops every handler already:
+       * disconnect only what is still connected. */
+      if (g_signal_handler_is_connected (self->clock, self->before_id))
+        g_signal_handler_disconnect (self->clock, self->before_id);
+      if (g_signal_handler_is_connected (self->clock, self->after_id))
+        g_signal_handler_disconnect (self->clock, self->after_id);
+      self->before_id = self->after_id = 0;
       g_clear_object (&self->clock);
     }
   self->pending_start_us = 0;
