@@ -51,6 +51,7 @@ struct _BpWindow {
   GdkFrameClock *shot_clock;
   gulong shot_paint_id;
   gboolean shot_training;
+  guint64 shot_step_target; /* the session step at which --steps is done */
 };
 
 /* bp-window-files.c: the open/save actions, the unsaved-changes prompt, recent files. */

@@ -206,14 +206,26 @@ shot_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   BpWindow *self = BP_WINDOW (widget);
 
   if (self->shot_training)
-    return G_SOURCE_CONTINUE;
+    {
+      /* The playground reports the end of the steps from its own tick, which does not run
+       * while another page (--page dashboard) hides it: then look at the session from here. */
+      bp_session *session = bp_window_get_session (self);
+
+      if (!gtk_widget_get_mapped (GTK_WIDGET (self->playground)) && session != NULL
+          && bp_session_get_step (session) >= self->shot_step_target
+          && bp_session_get_state (session) != BP_SESSION_RUNNING)
+        shot_steps_done (self->playground, self);
+      return G_SOURCE_CONTINUE;
+    }
   if (self->shot_steps > 0)
     {
       int steps = self->shot_steps;
+      bp_session *session = bp_window_get_session (self);
 
       /* First frame is up: now train, then let a few frames draw the result. */
       self->shot_steps = 0;
       self->shot_training = TRUE;
+      self->shot_step_target = (session ? bp_session_get_step (session) : 0) + (guint64) steps;
       bp_playground_run_steps (self->playground, steps, shot_steps_done, self);
       return G_SOURCE_CONTINUE;
     }
