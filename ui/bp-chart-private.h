@@ -61,6 +61,8 @@ struct _BpChart {
   double ux0, ux1, uy0, uy1;
 
   BpChartGeometry geo;
+  GHashTable *text_sizes;     /* label -> packed pixel size (see text_width) */
+  gboolean layout_stale;      /* data changed under an automatic view */
   GskRenderNode *frame_node;  /* grid, ticks, labels, legend: until size, view or style change */
   GskRenderNode *curves_node; /* the data: until data, view or size change */
 
@@ -102,6 +104,8 @@ double _bp_chart_axis_y (BpChart *self, double y);
 void _bp_chart_invalidate (BpChart *self, gboolean frame);
 /* Fills self->geo for a width x height chart. */
 void _bp_chart_layout (BpChart *self, int width, int height);
+/* Lays out again, dropping the cached frame only when the ticks or the view moved; TRUE then. */
+gboolean _bp_chart_relayout (BpChart *self, int width, int height);
 
 /* bp-chart-draw.c */
 /* Paints frame and curves with cairo (exports) at geo's size. */

@@ -4,6 +4,7 @@
 #include "bp-chart-private.h"
 
 #include <math.h>
+#include <string.h>
 
 enum {
   PROP_0,
@@ -55,13 +56,52 @@ void
 _bp_chart_invalidate (BpChart *self, gboolean frame)
 {
   g_clear_pointer (&self->curves_node, gsk_render_node_unref);
-  /* Ticks follow the data while the view is automatic, so data changes move the frame too. */
-  if (frame || !self->user_x || !self->user_y)
+  if (frame)
     {
       g_clear_pointer (&self->frame_node, gsk_render_node_unref);
       self->geo.valid = FALSE;
     }
+  else if (!self->user_x || !self->user_y)
+    {
+      /* New data may move an automatic view; the next drawing lays out again and keeps the
+       * frame if its ticks did not move (see auto_x: they rarely do). */
+      self->layout_stale = TRUE;
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+_bp_chart_relayout (BpChart *self, int width, int height)
+{
+  BpChartGeometry old = self->geo;
+  const BpChartGeometry *g = &self->geo;
+  gboolean same;
+
+  self->layout_stale = FALSE;
+  _bp_chart_layout (self, width, height);
+  same = old.valid && old.width == g->width && old.height == g->height
+         && graphene_rect_equal (&old.plot, &g->plot) && old.vx0 == g->vx0 && old.vx1 == g->vx1
+         && old.vy0 == g->vy0 && old.vy1 == g->vy1 && old.n_xticks == g->n_xticks
+         && old.n_yticks == g->n_yticks
+         && memcmp (old.xticks, g->xticks, sizeof (double) * (gsize) g->n_xticks) == 0
+         && memcmp (old.yticks, g->yticks, sizeof (double) * (gsize) g->n_yticks) == 0;
+  if (!same)
+    g_clear_pointer (&self->frame_node, gsk_render_node_unref);
+  return !same;
+}
+
+/* Widens [lo, hi] outwards to whole steps of about a fifth of it, so that a growing series
+ * moves the axes only when it crosses a step: the frame (grid, labels) stays cached, and the
+ * eye has a steady scale to read a live curve against. */
+static void
+round_out (double *lo, double *hi)
+{
+  double step = bp_nice_step (*hi - *lo, 5);
+
+  if (!(step > 0) || !isfinite (*lo) || !isfinite (*hi))
+    return;
+  *lo = floor (*lo / step + 1e-9) * step;
+  *hi = ceil (*hi / step - 1e-9) * step;
 }
 
 /* ---- the view ---- */
@@ -91,6 +131,8 @@ auto_x (BpChart *self, double *x0, double *x1)
       lo = 0;
       hi = 1;
     }
+  else if (pad == 0 && !self->log_x && hi > lo)
+    round_out (&lo, &hi);
   if (pad < 0)
     pad = (hi - lo) * 0.04;
   lo -= pad;
@@ -155,6 +197,8 @@ auto_y (BpChart *self, double x0, double x1, double *y0, double *y1)
       /* Bars stand on zero: no margin below them. */
       lo = bars && !self->log_y && lo == 0 ? 0 : lo - pad;
       hi += pad;
+      if (!self->log_y && !bars)
+        round_out (&lo, &hi);
     }
   *y0 = lo;
   *y1 = hi;
@@ -198,13 +242,27 @@ make_ticks (gboolean log, double lo, double hi, int target, double *ticks, char 
     bp_format_tick (ticks[i], step, labels[i], 24);
 }
 
+/* The size of a tick label. Laid out once per text: a live chart lays out again at every
+ * update, with mostly the same labels. */
 static int
 text_width (BpChart *self, const char *text, int *height)
 {
-  g_autoptr (PangoLayout) layout = _bp_chart_layout_text (self, text, TRUE);
+  gpointer cached = g_hash_table_lookup (self->text_sizes, text);
   int w, h;
 
-  pango_layout_get_pixel_size (layout, &w, &h);
+  if (cached == NULL)
+    {
+      g_autoptr (PangoLayout) layout = _bp_chart_layout_text (self, text, TRUE);
+
+      pango_layout_get_pixel_size (layout, &w, &h);
+      /* w and h below 2^15, packed with a bit set so that 0 x 0 is not NULL */
+      cached = GINT_TO_POINTER (1 << 30 | (w & 0x7fff) << 15 | (h & 0x7fff));
+      if (g_hash_table_size (self->text_sizes) > 1024)
+        g_hash_table_remove_all (self->text_sizes); /* a long zoom session: start over */
+      g_hash_table_insert (self->text_sizes, g_strdup (text), cached);
+    }
+  w = GPOINTER_TO_INT (cached) >> 15 & 0x7fff;
+  h = GPOINTER_TO_INT (cached) & 0x7fff;
   if (height != NULL)
     *height = h;
   return w;
@@ -271,6 +329,7 @@ bp_chart_finalize (GObject *object)
   BpChart *self = BP_CHART (object);
 
   g_ptr_array_unref (self->series);
+  g_hash_table_unref (self->text_sizes);
   g_free (self->title);
   g_free (self->x_label);
   G_OBJECT_CLASS (bp_chart_parent_class)->finalize (object);
@@ -328,6 +387,7 @@ static void
 bp_chart_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
 {
   GTK_WIDGET_CLASS (bp_chart_parent_class)->css_changed (widget, change);
+  g_hash_table_remove_all (BP_CHART (widget)->text_sizes); /* the font may have changed */
   _bp_chart_invalidate (BP_CHART (widget), TRUE);
 }
 
@@ -368,6 +428,7 @@ static void
 bp_chart_init (BpChart *self)
 {
   self->series = g_ptr_array_new_with_free_func (_bp_chart_series_free);
+  self->text_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->next_id = 1;
   self->y_floor_lo = self->y_floor_hi = NAN;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
@@ -696,6 +757,8 @@ ensure_layout (BpChart *self)
     return FALSE;
   if (!self->geo.valid || self->geo.width != w || self->geo.height != h)
     _bp_chart_layout (self, w, h);
+  else if (self->layout_stale)
+    _bp_chart_relayout (self, w, h);
   return TRUE;
 }
 

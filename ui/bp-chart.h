@@ -24,6 +24,18 @@ typedef enum {
 
 GtkWidget *bp_chart_new (void);
 
+/* Rasterises a drawing once: paint (cr, data) into an image surface of width x height logical
+ * pixels at scale. bp_chart_append_surface then puts it in a snapshot as a cairo node that
+ * holds just that image. For drawings that change a few times a second but are painted every
+ * frame: GTK 4.8's cairo renderer (software rendering) repaints the whole window for any
+ * change, replaying every path and glyph of every cairo and text node, where an image is one
+ * blend (and a GdkTexture, converted on every frame, costs more still). */
+cairo_surface_t *bp_chart_paint_surface (int width, int height, int scale,
+                                         void (*paint) (cairo_t *cr, gpointer data),
+                                         gpointer data);
+void bp_chart_append_surface (GtkSnapshot *snapshot, cairo_surface_t *surface,
+                              const graphene_rect_t *bounds);
+
 /* Colour i of the chart palette (Tableau 10, wrapping), as runs and series use them. */
 void bp_chart_palette_color (guint index, GdkRGBA *out);
 

@@ -20,6 +20,7 @@ struct _BpConfusion {
   bp_cm_norm norm;
   int sel_t, sel_p;
   GskRenderNode *node;
+  int node_w, node_h;
 };
 
 enum { PROP_0, PROP_NORMALIZE, N_PROPS };
@@ -146,12 +147,17 @@ bp_confusion_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   if (self->cm == NULL || gtk_widget_get_width (widget) <= 0)
     return;
+  if (self->node != NULL && (self->node_w != gtk_widget_get_width (widget)
+                             || self->node_h != gtk_widget_get_height (widget)))
+    g_clear_pointer (&self->node, gsk_render_node_unref);
   if (self->node == NULL)
     {
       GtkSnapshot *sub = gtk_snapshot_new ();
 
       snapshot_content (self, sub);
       self->node = gtk_snapshot_free_to_node (sub);
+      self->node_w = gtk_widget_get_width (widget);
+      self->node_h = gtk_widget_get_height (widget);
     }
   gtk_snapshot_append_node (snapshot, self->node);
   if (bp_confusion_cell_rect (self, self->sel_t, self->sel_p, &r))
@@ -177,11 +183,6 @@ on_pressed (GtkGestureClick *gesture, int n_press, double x, double y, BpConfusi
   g_signal_emit (self, signals[CELL_ACTIVATED], 0, t, p);
 }
 
-static void
-bp_confusion_size_allocate (GtkWidget *widget, int width, int height, int baseline)
-{
-  g_clear_pointer (&BP_CONFUSION (widget)->node, gsk_render_node_unref);
-}
 
 static void
 bp_confusion_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
@@ -239,7 +240,6 @@ bp_confusion_class_init (BpConfusionClass *klass)
   object_class->get_property = bp_confusion_get_property;
   object_class->set_property = bp_confusion_set_property;
   widget_class->snapshot = bp_confusion_snapshot;
-  widget_class->size_allocate = bp_confusion_size_allocate;
   widget_class->measure = bp_confusion_measure;
 
   properties[PROP_NORMALIZE] =

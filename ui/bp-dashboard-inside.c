@@ -9,6 +9,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#define HIST_EVERY_US G_USEC_PER_SEC
+
 static const bp_hist_tensor tensors[] = { BP_HIST_WEIGHTS, BP_HIST_BIASES, BP_HIST_WEIGHT_GRADS,
                                           BP_HIST_BIAS_GRADS, BP_HIST_ACTIVATIONS };
 
@@ -30,7 +32,7 @@ restart_histograms (BpDashboard *self)
   self->hist_fed = 0;
   self->hist_run = 0; /* makes the next update refill */
   bp_histogram_view_clear (self->hist_view);
-  _bp_dashboard_inside_update (self);
+  _bp_dashboard_inside_update (self, FALSE);
 }
 
 static void
@@ -94,7 +96,7 @@ _bp_dashboard_inside_init (BpDashboard *self)
 }
 
 void
-_bp_dashboard_inside_update (BpDashboard *self)
+_bp_dashboard_inside_update (BpDashboard *self, gboolean live)
 {
   const bp_hist_history *h = bp_dashboard_training_get_history (self->training);
   const bp_session_status *st = bp_dashboard_training_get_status (self->training);
@@ -138,6 +140,12 @@ _bp_dashboard_inside_update (BpDashboard *self)
       self->hist_fed = 0;
     }
   count = bp_hist_history_count (h);
+  /* A fast trainer records several histograms a second; redrawing the ridges for each one
+   * would cost more than the rest of the page (measured), and a second is live enough. */
+  if (live && self->hist_fed > 0 && count > self->hist_fed
+      && g_get_monotonic_time () - self->hist_fed_us < HIST_EVERY_US)
+    return;
+  self->hist_fed_us = g_get_monotonic_time ();
   for (; self->hist_fed < count; self->hist_fed++)
     {
       bp_histogram hist;

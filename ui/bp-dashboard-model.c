@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#define DEAD_PROBE_ROWS 512
+#define DEAD_PROBE_ROWS 256
 
 /* ---- the session box ---- */
 

@@ -68,6 +68,7 @@ struct _BpDashboard {
   BpDataSource *source;       /* what the next run trains on */
   GCancellable *cancellable;  /* loads and model copies in flight */
   guint tick_id;
+  gint64 last_refresh_us;     /* frame time of the last refresh from the tick */
   gint64 last_status_us;      /* labels are refreshed a few times a second, not every frame */
 
   /* curves: one entry per run (RunCurves), by run */
@@ -77,6 +78,7 @@ struct _BpDashboard {
   int hist_layer;
   bp_hist_tensor hist_tensor;
   guint64 hist_fed;
+  gint64 hist_fed_us;         /* when entries were last added to the view */
   int n_layers_listed;
   /* the weights and the evaluation */
   BpModelView *model;         /* the newest copy */
@@ -99,8 +101,9 @@ void _bp_dashboard_curves_update (BpDashboard *self);
 
 /* bp-dashboard-inside.c */
 void _bp_dashboard_inside_init (BpDashboard *self);
-/* Histograms: the layer list, then whatever the history gained. */
-void _bp_dashboard_inside_update (BpDashboard *self);
+/* Histograms: the layer list, then whatever the history gained (live: at most once a
+ * second). */
+void _bp_dashboard_inside_update (BpDashboard *self, gboolean live);
 /* A new copy of the network arrived: the weight heatmap and the dead-unit share. */
 void _bp_dashboard_inside_model (BpDashboard *self);
 

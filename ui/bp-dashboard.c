@@ -8,8 +8,12 @@
 
 #include <math.h>
 
+/* How often the views follow the training. Four times a second reads as live; every frame would
+ * take a core from the trainer on a two-core laptop, where GTK's cairo renderer repaints the
+ * whole window for any change (measured: see test_perf in tests/ui/test-dashboard.c). */
+#define REFRESH_EVERY_US (250 * G_TIME_SPAN_MILLISECOND)
 #define STATUS_EVERY_US (250 * G_TIME_SPAN_MILLISECOND)
-#define MODEL_EVERY_US (1500 * G_TIME_SPAN_MILLISECOND)
+#define MODEL_EVERY_US (5000 * G_TIME_SPAN_MILLISECOND)
 
 G_DEFINE_FINAL_TYPE (BpDashboard, bp_dashboard, GTK_TYPE_WIDGET)
 
@@ -264,14 +268,13 @@ _bp_dashboard_request_model (BpDashboard *self, gboolean evaluate)
 
 /* ---- the tick ---- */
 
-void
-bp_dashboard_refresh (BpDashboard *self)
+/* live: called from the tick, where views that are costly to redraw may wait a little. */
+static void
+refresh (BpDashboard *self, gboolean live)
 {
   const bp_session_status *st;
   gint64 now = g_get_monotonic_time ();
   gboolean own;
-
-  g_return_if_fail (BP_IS_DASHBOARD (self));
 
   own = bp_dashboard_training_has_session (self->training);
   if (!own)
@@ -285,7 +288,7 @@ bp_dashboard_refresh (BpDashboard *self)
     }
   bp_dashboard_training_poll (self->training);
   _bp_dashboard_curves_update (self);
-  _bp_dashboard_inside_update (self);
+  _bp_dashboard_inside_update (self, live);
   if (now - self->last_status_us >= STATUS_EVERY_US)
     {
       self->last_status_us = now;
@@ -307,10 +310,24 @@ bp_dashboard_refresh (BpDashboard *self)
     }
 }
 
+void
+bp_dashboard_refresh (BpDashboard *self)
+{
+  g_return_if_fail (BP_IS_DASHBOARD (self));
+  refresh (self, FALSE);
+}
+
 static gboolean
 tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
-  bp_dashboard_refresh (BP_DASHBOARD (widget));
+  BpDashboard *self = BP_DASHBOARD (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+
+  if (now - self->last_refresh_us >= REFRESH_EVERY_US)
+    {
+      self->last_refresh_us = now;
+      refresh (self, TRUE);
+    }
   return G_SOURCE_CONTINUE;
 }
 

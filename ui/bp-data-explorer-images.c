@@ -17,6 +17,7 @@ struct _BpDataExplorerImages {
   int per_class;
   gint64 *rows; /* (n_classes, per_class), -1 where a class has fewer */
   GskRenderNode *node;
+  int node_w;
 };
 
 G_DEFINE_FINAL_TYPE (BpDataExplorerImages, bp_data_explorer_images, GTK_TYPE_WIDGET)
@@ -104,12 +105,15 @@ bp_data_explorer_images_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   if (self->ds == NULL || self->rows == NULL || gtk_widget_get_width (widget) <= 0)
     return;
+  if (self->node != NULL && self->node_w != gtk_widget_get_width (widget))
+    g_clear_pointer (&self->node, gsk_render_node_unref);
   if (self->node == NULL)
     {
       GtkSnapshot *sub = gtk_snapshot_new ();
 
       snapshot_content (self, sub);
       self->node = gtk_snapshot_free_to_node (sub);
+      self->node_w = gtk_widget_get_width (widget);
     }
   if (self->node != NULL)
     gtk_snapshot_append_node (snapshot, self->node);
@@ -143,11 +147,6 @@ bp_data_explorer_images_measure (GtkWidget *widget, GtkOrientation orientation, 
   }
 }
 
-static void
-bp_data_explorer_images_size_allocate (GtkWidget *widget, int width, int height, int baseline)
-{
-  g_clear_pointer (&BP_DATA_EXPLORER_IMAGES (widget)->node, gsk_render_node_unref);
-}
 
 static void
 bp_data_explorer_images_dispose (GObject *object)
@@ -174,7 +173,6 @@ bp_data_explorer_images_class_init (BpDataExplorerImagesClass *klass)
   widget_class->snapshot = bp_data_explorer_images_snapshot;
   widget_class->measure = bp_data_explorer_images_measure;
   widget_class->get_request_mode = bp_data_explorer_images_get_request_mode;
-  widget_class->size_allocate = bp_data_explorer_images_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "samplegrid");
 }
 

@@ -4,12 +4,13 @@
 #include "bp-histogram-view.h"
 
 #include "bp-chart-math.h"
+#include "bp-chart.h"
 #include "bp-histogram-view-math.h"
 #include "bp-palette.h"
 
 #include <math.h>
 
-#define MAX_SHOWN 48 /* ridges drawn at most: more do not read */
+#define MAX_SHOWN 40 /* ridges drawn at most: more do not read */
 #define MARGIN_LEFT 12.0
 #define MARGIN_RIGHT 64.0
 #define MARGIN_TOP 24.0
@@ -38,8 +39,7 @@ struct _BpHistogramView {
   gboolean dirty;
 
   GskRenderNode *node;
-  double hover_x, hover_y;
-  gboolean hover;
+  int node_w, node_h; /* the size the node was drawn for */
 };
 
 enum { PROP_0, PROP_MODE, PROP_BINS, N_PROPS };
@@ -129,7 +129,7 @@ ridge_color (double t, gboolean dark, GdkRGBA *out)
 }
 
 static void
-append_text (GtkSnapshot *snapshot, GtkWidget *widget, const char *text, double x, double y,
+append_text (cairo_t *cr, GtkWidget *widget, const char *text, double x, double y,
              const GdkRGBA *c, gboolean right)
 {
   g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
@@ -140,11 +140,9 @@ append_text (GtkSnapshot *snapshot, GtkWidget *widget, const char *text, double 
   pango_layout_set_attributes (layout, attrs);
   pango_attr_list_unref (attrs);
   pango_layout_get_pixel_size (layout, &w, &h);
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) (right ? x - w : x),
-                                                          (float) (y - h / 2.0)));
-  gtk_snapshot_append_layout (snapshot, layout, c);
-  gtk_snapshot_restore (snapshot);
+  gdk_cairo_set_source_rgba (cr, c);
+  cairo_move_to (cr, right ? x - w : x, y - h / 2.0);
+  pango_cairo_show_layout (cr, layout);
 }
 
 static void
@@ -172,7 +170,9 @@ draw_ridges (BpHistogramView *self, cairo_t *cr, const graphene_rect_t *r, gbool
         {
           /* Filled, so later (lower, nearer) ridges hide the ones behind them. */
           cairo_close_path (cr);
-          gdk_cairo_set_source_rgba (cr, &(GdkRGBA) { col.red, col.green, col.blue, 0.9f });
+          /* Opaque: pixman fills without blending, several times quicker over this much area
+           * (the cairo renderer repaints the whole window on every frame). */
+          gdk_cairo_set_source_rgba (cr, &col);
           cairo_fill_preserve (cr);
         }
       gdk_cairo_set_source_rgba (cr, &(GdkRGBA) { col.red * 0.7f, col.green * 0.7f,
@@ -222,8 +222,9 @@ draw_bands (BpHistogramView *self, cairo_t *cr, const graphene_rect_t *r, gboole
 #undef BY
 }
 
+/* Everything, with cairo: it is rasterised once per change (see bp_chart_paint_surface). */
 static void
-snapshot_content (BpHistogramView *self, GtkSnapshot *snapshot, int w, int h)
+paint_content (BpHistogramView *self, cairo_t *cr, int w, int h)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   graphene_rect_t r = GRAPHENE_RECT_INIT (MARGIN_LEFT, MARGIN_TOP,
@@ -239,10 +240,10 @@ snapshot_content (BpHistogramView *self, GtkSnapshot *snapshot, int w, int h)
   dark = fg.red > 0.5f;
   dim = (GdkRGBA) { fg.red, fg.green, fg.blue, 0.65f };
   if (self->title != NULL)
-    append_text (snapshot, widget, self->title, 4, 10, &fg, FALSE);
+    append_text (cr, widget, self->title, 4, 10, &fg, FALSE);
   if (self->shown->len == 0)
     {
-      append_text (snapshot, widget, "No histograms recorded yet", r.origin.x, r.origin.y + 20,
+      append_text (cr, widget, "No histograms recorded yet", r.origin.x, r.origin.y + 20,
                    &dim, FALSE);
       return;
     }
@@ -254,15 +255,14 @@ snapshot_content (BpHistogramView *self, GtkSnapshot *snapshot, int w, int h)
       r.origin.x = 52;
       r.size.width = MAX (w - 52 - 16, 10);
     }
-  {
-    cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &r);
-
-    if (bands)
-      draw_bands (self, cr, &r, dark, s0, s1);
-    else
-      draw_ridges (self, cr, &r, dark);
-    cairo_destroy (cr);
-  }
+  cairo_save (cr);
+  cairo_rectangle (cr, r.origin.x, r.origin.y, r.size.width, r.size.height);
+  cairo_clip (cr);
+  if (bands)
+    draw_bands (self, cr, &r, dark, s0, s1);
+  else
+    draw_ridges (self, cr, &r, dark);
+  cairo_restore (cr);
   /* The value axis: along the bottom for histograms, up the side for bands. */
   nt = bp_linear_ticks (self->lo, self->hi, MAX (2, (int) ((bands ? r.size.height : r.size.width)
                                                            / (bands ? 40 : 90))),
@@ -274,10 +274,10 @@ snapshot_content (BpHistogramView *self, GtkSnapshot *snapshot, int w, int h)
 
       bp_format_tick (ticks[i], step, buf, sizeof buf);
       if (bands)
-        append_text (snapshot, widget, buf, r.origin.x - 6,
+        append_text (cr, widget, buf, r.origin.x - 6,
                      r.origin.y + r.size.height * (1 - t), &dim, TRUE);
       else
-        append_text (snapshot, widget, buf, r.origin.x + t * r.size.width - 8,
+        append_text (cr, widget, buf, r.origin.x + t * r.size.width - 8,
                      r.origin.y + r.size.height + 11, &dim, FALSE);
     }
   if (bands)
@@ -286,8 +286,8 @@ snapshot_content (BpHistogramView *self, GtkSnapshot *snapshot, int w, int h)
 
       bp_format_value (s0, a, sizeof a);
       bp_format_value (s1, b, sizeof b);
-      append_text (snapshot, widget, a, r.origin.x, r.origin.y + r.size.height + 11, &dim, FALSE);
-      append_text (snapshot, widget, b, r.origin.x + r.size.width, r.origin.y + r.size.height + 11,
+      append_text (cr, widget, a, r.origin.x, r.origin.y + r.size.height + 11, &dim, FALSE);
+      append_text (cr, widget, b, r.origin.x + r.size.width, r.origin.y + r.size.height + 11,
                    &dim, TRUE);
     }
   else if (self->mode == BP_HISTOGRAM_OFFSET)
@@ -305,10 +305,19 @@ snapshot_content (BpHistogramView *self, GtkSnapshot *snapshot, int w, int h)
             g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT,
                         g_array_index (self->entries, Entry,
                                        g_array_index (self->shown, guint, k)).step);
-            append_text (snapshot, widget, buf, r.origin.x + r.size.width + 6,
+            append_text (cr, widget, buf, r.origin.x + r.size.width + 6,
                          r.origin.y + peak + k * dy, &dim, FALSE);
           }
     }
+}
+
+static void
+paint_cb (cairo_t *cr, gpointer data)
+{
+  BpHistogramView *self = data;
+
+  paint_content (self, cr, gtk_widget_get_width (GTK_WIDGET (self)),
+                 gtk_widget_get_height (GTK_WIDGET (self)));
 }
 
 static void
@@ -321,24 +330,26 @@ bp_histogram_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     return;
   if (self->dirty)
     update_shown (self);
+  /* Parents reallocate whenever a neighbour resizes: only a new size redraws. */
+  if (self->node != NULL && (self->node_w != w || self->node_h != h))
+    g_clear_pointer (&self->node, gsk_render_node_unref);
   if (self->node == NULL)
     {
       GtkSnapshot *sub = gtk_snapshot_new ();
 
-      snapshot_content (self, sub, w, h);
+      cairo_surface_t *surface = bp_chart_paint_surface (w, h, gtk_widget_get_scale_factor (widget),
+                                                         paint_cb, self);
+
+      bp_chart_append_surface (sub, surface, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      cairo_surface_destroy (surface);
       self->node = gtk_snapshot_free_to_node (sub);
+      self->node_w = w;
+      self->node_h = h;
     }
   if (self->node != NULL)
     gtk_snapshot_append_node (snapshot, self->node);
 }
 
-static void
-bp_histogram_view_size_allocate (GtkWidget *widget, int width, int height, int baseline)
-{
-  BpHistogramView *self = BP_HISTOGRAM_VIEW (widget);
-
-  g_clear_pointer (&self->node, gsk_render_node_unref);
-}
 
 static void
 bp_histogram_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
@@ -409,7 +420,6 @@ bp_histogram_view_class_init (BpHistogramViewClass *klass)
   object_class->get_property = bp_histogram_view_get_property;
   object_class->set_property = bp_histogram_view_set_property;
   widget_class->snapshot = bp_histogram_view_snapshot;
-  widget_class->size_allocate = bp_histogram_view_size_allocate;
   widget_class->measure = bp_histogram_view_measure;
 
   properties[PROP_MODE] =

@@ -25,6 +25,7 @@ struct _BpWeightHeatmap {
   gboolean hinton;
 
   GskRenderNode *node;
+  int node_w, node_h; /* the size the node was drawn for */
   gboolean hover;
   double hover_x, hover_y;
 };
@@ -233,14 +234,21 @@ bp_weight_heatmap_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   BpWeightHeatmap *self = BP_WEIGHT_HEATMAP (widget);
 
-  if (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0)
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+  if (w <= 0 || h <= 0)
     return;
+  /* Parents reallocate whenever a neighbour resizes: only a new size redraws the matrix. */
+  if (self->node != NULL && (self->node_w != w || self->node_h != h))
+    g_clear_pointer (&self->node, gsk_render_node_unref);
   if (self->node == NULL)
     {
       GtkSnapshot *sub = gtk_snapshot_new ();
 
       snapshot_content (self, sub);
       self->node = gtk_snapshot_free_to_node (sub);
+      self->node_w = w;
+      self->node_h = h;
     }
   if (self->node != NULL)
     gtk_snapshot_append_node (snapshot, self->node);
@@ -263,11 +271,6 @@ on_leave (GtkEventControllerMotion *c, BpWeightHeatmap *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static void
-bp_weight_heatmap_size_allocate (GtkWidget *widget, int width, int height, int baseline)
-{
-  g_clear_pointer (&BP_WEIGHT_HEATMAP (widget)->node, gsk_render_node_unref);
-}
 
 static void
 bp_weight_heatmap_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
@@ -327,7 +330,6 @@ bp_weight_heatmap_class_init (BpWeightHeatmapClass *klass)
   object_class->get_property = bp_weight_heatmap_get_property;
   object_class->set_property = bp_weight_heatmap_set_property;
   widget_class->snapshot = bp_weight_heatmap_snapshot;
-  widget_class->size_allocate = bp_weight_heatmap_size_allocate;
   widget_class->measure = bp_weight_heatmap_measure;
 
   properties[PROP_HINTON] =
