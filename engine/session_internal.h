@@ -252,3 +252,8 @@ bp_hist_history *bp_hist_history_new (int n_layers, int bins, uint64_t every);
 void bp_hist_history_free (bp_hist_history *h);
 void bp_session_snapshot_forget_net (bp_session *s);
 int bp_session_map_plane (bp_session *s, const float *xy, int n, float *out);
+
+/* session_snapshot_conv.c: output shapes and conv kernels in snapshots */
+size_t bp_session_snapshot_kernel_floats (bp_session *s);
+void bp_session_snapshot_kernels (bp_session *s, bp_layer_snapshot *layers, int n_layers,
+                                  float **cursor);

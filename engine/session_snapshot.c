@@ -251,6 +251,7 @@ plan (bp_session *s)
     lo.hidden = 0;
   if (lo.neurons)
     lo.floats += (size_t) lo.ns * lo.ns * ((size_t) s->n_inputs + lo.hidden);
+  lo.floats += bp_session_snapshot_kernel_floats (s);
   return lo;
 }
 
@@ -518,6 +519,7 @@ bp_session_make_snapshot (bp_session *s)
   sn->small_dense = lo.small;
   float *cur = slot->floats;
   fill_layers (s, slot, &lo, &cur);
+  bp_session_snapshot_kernels (s, slot->layers, lo.n_layers, &cur);
   fill_sample (s, slot, &lo, &cur);
   fill_grid (s, slot, &lo, &cur);
   sn->history_count = bp_hist_history_count (s->hist);

@@ -65,7 +65,18 @@ typedef struct bp_layer_snapshot {
   const float *biases;    /* (out) or NULL without bias */
   const float *edge_grad; /* (out, in): |dL/dw| of the last step, for drawing gradient flow */
   const float *bias_grad; /* (out): |dL/db| of the last step */
+
+  /* The layer's output shape per sample: rank 1 (features) or 3 (C, H, W), as sample_output
+   * is laid out. */
+  bp_shape out_shape;
+  /* conv2d layers whose kernel has at most BP_SNAPSHOT_MAX_KERNEL values, else NULL: the
+   * weights, to draw the filters as pictures (engine/session_snapshot_conv.c). */
+  const float *kernel;      /* (kernel_dims[0], [1], [2], [3]) = (out_c, in_c, kh, kw) */
+  const float *kernel_bias; /* (out_c) or NULL without bias */
+  int kernel_dims[4];
 } bp_layer_snapshot;
+
+#define BP_SNAPSHOT_MAX_KERNEL 65536 /* conv weights copied per layer (256 KiB) */
 
 /* The model over the raw input plane, for problems with 2 raw inputs (x1, x2). Cell (i, j),
  * row i from the bottom, column j from the left, is centred on
