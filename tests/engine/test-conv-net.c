@@ -17,7 +17,7 @@
 #define MAX_CHAIN 8
 
 typedef struct chain {
-  tc_layer t[MAX_CHAIN];
+  test_layer t[MAX_CHAIN];
   int n, batch;
 } chain;
 
@@ -28,7 +28,7 @@ chain_build (chain *c, const bp_layer_spec *specs, int n, bp_shape in, int batch
   c->batch = batch;
   for (int i = 0; i < n; i++)
     {
-      tc_layer_make (&c->t[i], &specs[i], in, batch);
+      test_layer_make (&c->t[i], &specs[i], in, batch);
       in = c->t[i].L.out;
     }
   /* each layer reads the previous one's y and adds into its dy */
@@ -43,7 +43,7 @@ static void
 chain_clear (chain *c)
 {
   for (int i = 0; i < c->n; i++)
-    tc_layer_clear (&c->t[i]);
+    test_layer_clear (&c->t[i]);
 }
 
 static const float *

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Helpers for test-conv.c and test-conv-net.c: one layer with buffers of its own (scratch
- * filled with NaN so nothing may read it before writing), and a finite-difference gradient
- * check of any layer kind on the loss sum(y * r). */
+/* Helpers for test-conv.c and test-conv-net.c: random fills and a finite-difference gradient
+ * check of any layer kind (built by test-layer-rig.h) on the loss sum(y * r). */
 #pragma once
 
 #include "engine/layer.h"
 #include "engine/rng.h"
+#include "tests/engine/test-layer-rig.h"
 
 #include <glib.h>
 #include <math.h>
@@ -29,73 +29,9 @@ tc_random (tc_rng *rng, size_t n, float scale)
   return v;
 }
 
-static inline void
-tc_fill_nan (float *v, size_t n)
-{
-  memset (v, 0xff, n * sizeof *v);
-}
-
-typedef struct tc_layer {
-  bp_layer_spec spec;
-  bp_layer L;
-  float *x;  /* (batch, in_size), owned; L.x starts pointing here */
-  float *dx; /* (batch, in_size), owned; L.dx starts pointing here */
-  size_t scratch_n;
-} tc_layer;
-
-/* Builds a layer of spec ls for input shape in and `batch` rows, with its own x, y, dy, dx,
- * scratch, parameters (initialised from seed 1) and buffers. Inference must succeed. */
-static inline void
-tc_layer_make (tc_layer *t, const bp_layer_spec *ls, bp_shape in, int batch)
-{
-  memset (t, 0, sizeof *t);
-  t->spec = *ls;
-  bp_layer *L = &t->L;
-  L->ops = bp_layer_ops_for (ls->kind);
-  g_assert_nonnull (L->ops);
-  L->spec = &t->spec;
-  L->in = in;
-  char err[256] = "";
-  size_t n_params = 0, n_buffers = 0;
-  if (L->ops->infer (&t->spec, in, &L->out, &n_params, &n_buffers, err, sizeof err) < 0)
-    g_error ("infer failed: %s", err);
-  L->in_size = bp_shape_size (in);
-  L->out_size = bp_shape_size (L->out);
-  L->n_params = n_params;
-  L->n_buffers = n_buffers;
-  L->params = g_new0 (float, n_params + 1);
-  L->grads = g_new0 (float, n_params + 1);
-  L->buffers = g_new0 (float, n_buffers + 1);
-  t->x = g_new0 (float, (size_t) batch * L->in_size);
-  L->x = t->x;
-  L->y = g_new0 (float, (size_t) batch * L->out_size);
-  L->dy = g_new0 (float, (size_t) batch * L->out_size);
-  t->dx = g_new0 (float, (size_t) batch * L->in_size);
-  L->dx = t->dx;
-  t->scratch_n = L->ops->scratch_size (L, batch);
-  L->scratch = g_new (float, t->scratch_n + 1);
-  tc_fill_nan (L->scratch, t->scratch_n + 1);
-  bp_rng rng;
-  bp_rng_seed (&rng, 1);
-  L->ops->init (L, &rng);
-}
-
-static inline void
-tc_layer_clear (tc_layer *t)
-{
-  g_free (t->L.params);
-  g_free (t->L.grads);
-  g_free (t->L.buffers);
-  g_free (t->x);
-  g_free (t->L.y);
-  g_free (t->L.dy);
-  g_free (t->dx);
-  g_free (t->L.scratch);
-}
-
 /* sum(y * r) of a training forward pass, in double. */
 static inline double
-tc_loss (tc_layer *t, int batch, const float *r)
+tc_loss (test_layer *t, int batch, const float *r)
 {
   t->L.ops->forward (&t->L, batch, true);
   double s = 0;
@@ -106,7 +42,7 @@ tc_loss (tc_layer *t, int batch, const float *r)
 
 /* d loss / d v[i] by central differences (the actual float step is used). */
 static inline double
-tc_numeric (tc_layer *t, int batch, const float *r, float *v, size_t i)
+tc_numeric (test_layer *t, int batch, const float *r, float *v, size_t i)
 {
   const float eps = 1e-2f;
   float keep = v[i];
@@ -136,8 +72,8 @@ static inline void
 tc_gradcheck (const bp_layer_spec *ls, bp_shape in, int batch, uint64_t seed, bool distinct,
               size_t x_step)
 {
-  tc_layer t;
-  tc_layer_make (&t, ls, in, batch);
+  test_layer t;
+  test_layer_make (&t, ls, in, batch);
   bp_layer *L = &t.L;
   const char *kind = bp_layer_kind_name (ls->kind);
   tc_rng rng = { seed };
@@ -174,5 +110,5 @@ tc_gradcheck (const bp_layer_spec *ls, bp_shape in, int batch, uint64_t seed, bo
   for (size_t i = 0; i < nx; i += x_step)
     tc_compare (kind, "x", i, (double) L->dx[i] - 1.0, tc_numeric (&t, batch, r, t.x, i));
   g_free (r);
-  tc_layer_clear (&t);
+  test_layer_clear (&t);
 }

@@ -137,8 +137,8 @@ test_conv_direct (gconstpointer data)
   const conv_case *k = data;
   bp_layer_spec ls;
   conv_spec (k, &ls);
-  tc_layer t;
-  tc_layer_make (&t, &ls, (bp_shape) { 3, { k->c, k->h, k->w } }, k->batch);
+  test_layer t;
+  test_layer_make (&t, &ls, (bp_shape) { 3, { k->c, k->h, k->w } }, k->batch);
   tc_rng rng = { 3 };
   tc_fill (&rng, (float *) t.L.x, (size_t) k->batch * t.L.in_size, 1.0f);
   tc_fill (&rng, t.L.params, t.L.n_params, 0.5f);
@@ -172,7 +172,7 @@ test_conv_direct (gconstpointer data)
               g_error ("%s: y[%d, %d, %d, %d] = %g, direct convolution %g", k->name, n, f, oy,
                        ox, got, want);
           }
-  tc_layer_clear (&t);
+  test_layer_clear (&t);
 }
 
 static void
@@ -210,8 +210,8 @@ test_maxpool_values (void)
   };
   bp_layer_spec ls;
   pool_spec (&ls, BP_LAYER_MAXPOOL2D, 2, 2, 2, 2);
-  tc_layer t;
-  tc_layer_make (&t, &ls, (bp_shape) { 3, { 1, 4, 5 } }, 1);
+  test_layer t;
+  test_layer_make (&t, &ls, (bp_shape) { 3, { 1, 4, 5 } }, 1);
   g_assert_cmpint (t.L.out.dims[1], ==, 2);
   g_assert_cmpint (t.L.out.dims[2], ==, 2);
   memcpy ((float *) t.L.x, x, sizeof x);
@@ -231,7 +231,7 @@ test_maxpool_values (void)
   };
   for (int i = 0; i < 20; i++)
     g_assert_cmpfloat (t.L.dx[i], ==, want_dx[i]);
-  tc_layer_clear (&t);
+  test_layer_clear (&t);
 }
 
 static void
@@ -240,8 +240,8 @@ test_avgpool_values (void)
   static const float x[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 }; /* (1, 3, 4) */
   bp_layer_spec ls;
   pool_spec (&ls, BP_LAYER_AVGPOOL2D, 2, 3, 1, 1);
-  tc_layer t;
-  tc_layer_make (&t, &ls, (bp_shape) { 3, { 1, 3, 4 } }, 1);
+  test_layer t;
+  test_layer_make (&t, &ls, (bp_shape) { 3, { 1, 3, 4 } }, 1);
   g_assert_cmpint (t.L.out.dims[1], ==, 2);
   g_assert_cmpint (t.L.out.dims[2], ==, 2);
   memcpy ((float *) t.L.x, x, sizeof x);
@@ -250,7 +250,7 @@ test_avgpool_values (void)
   static const float want[4] = { 4, 5, 8, 9 };
   for (int i = 0; i < 4; i++)
     g_assert_cmpfloat_with_epsilon (t.L.y[i], want[i], 1e-6);
-  tc_layer_clear (&t);
+  test_layer_clear (&t);
 }
 
 /* Max pooling against a direct scan with PyTorch's rule (the first largest wins, a NaN always
@@ -266,8 +266,8 @@ test_maxpool_ties (void)
       const int *k = windows[t];
       bp_layer_spec ls;
       pool_spec (&ls, BP_LAYER_MAXPOOL2D, k[0], k[1], k[2], k[3]);
-      tc_layer tl;
-      tc_layer_make (&tl, &ls, (bp_shape) { 3, { C, H, W } }, batch);
+      test_layer tl;
+      test_layer_make (&tl, &ls, (bp_shape) { 3, { C, H, W } }, batch);
       tc_rng rng = { 17 + t };
       size_t nx = (size_t) batch * tl.L.in_size;
       for (size_t i = 0; i < nx; i++)
@@ -302,7 +302,7 @@ test_maxpool_ties (void)
       for (size_t i = 0; i < nx; i++)
         g_assert_cmpfloat (tl.L.dx[i], ==, dx[i]);
       g_free (dx);
-      tc_layer_clear (&tl);
+      test_layer_clear (&tl);
     }
 }
 
@@ -317,8 +317,8 @@ static run_result
 run_layer (const bp_layer_spec *ls, bp_shape in, int batch, int threads)
 {
   bp_blas_set_threads (threads);
-  tc_layer t;
-  tc_layer_make (&t, ls, in, batch);
+  test_layer t;
+  test_layer_make (&t, ls, in, batch);
   tc_rng rng = { 5 };
   size_t nx = (size_t) batch * t.L.in_size, ny = (size_t) batch * t.L.out_size;
   tc_fill (&rng, t.x, nx, 1.0f);
@@ -327,7 +327,7 @@ run_layer (const bp_layer_spec *ls, bp_shape in, int batch, int threads)
   t.L.ops->backward (&t.L, batch);
   run_result r = { g_memdup2 (t.L.y, ny * sizeof (float)), g_memdup2 (t.L.dx, nx * sizeof (float)),
                    g_memdup2 (t.L.grads, (t.L.n_params + 1) * sizeof (float)) };
-  tc_layer_clear (&t);
+  test_layer_clear (&t);
   return r;
 }
 
@@ -428,11 +428,11 @@ test_flatten_shape (void)
 {
   bp_layer_spec ls;
   bp_layer_spec_defaults (&ls, BP_LAYER_FLATTEN);
-  tc_layer t;
-  tc_layer_make (&t, &ls, (bp_shape) { 3, { 32, 7, 7 } }, 2);
+  test_layer t;
+  test_layer_make (&t, &ls, (bp_shape) { 3, { 32, 7, 7 } }, 2);
   g_assert_cmpint (t.L.out.rank, ==, 1);
   g_assert_cmpint (t.L.out.dims[0], ==, 1568);
-  tc_layer_clear (&t);
+  test_layer_clear (&t);
 }
 
 int

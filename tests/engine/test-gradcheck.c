@@ -21,6 +21,7 @@
  * least 0.05 away from every point the differences visit, by construction. */
 #include "engine/layer.h"
 #include "engine/loss.h"
+#include "tests/engine/test-layer-rig.h"
 
 #include <glib.h>
 #include <math.h>
@@ -32,13 +33,11 @@
 #define GRAD_FILL 0.5f /* what grads hold before backward */
 #define DX_FILL -0.25f /* what dx holds before backward */
 
-/* A layer with all its buffers, owned by the test. */
+/* A layer with all its buffers (test-layer-rig.h), the loss weights w and room for the
+ * outputs at p + h. */
 typedef struct {
-  bp_layer_spec spec;
-  bp_layer L;
-  bp_rng rng;
+  test_layer t;
   int batch;
-  float *x;  /* (batch, in) */
   float *w;  /* (batch, out): dL/dy */
   float *yp; /* (batch, out): outputs at p + h */
 } rig;
@@ -49,44 +48,21 @@ uniform (bp_rng *r, float lo, float hi)
   return lo + (hi - lo) * (float) bp_rng_uniform (r);
 }
 
+/* Parameters, inputs and loss weights all come from seed. */
 static void
 rig_init (rig *g, const bp_layer_spec *spec, bp_shape in, int batch, uint64_t seed)
 {
-  char err[256];
-  size_t n_params = 0, n_buffers = 0;
-  memset (g, 0, sizeof *g);
-  g->spec = *spec;
+  bp_layer *L = &g->t.L;
+  bp_rng r;
+
+  test_layer_make (&g->t, spec, in, batch);
   g->batch = batch;
-  bp_layer *L = &g->L;
-  L->ops = bp_layer_ops_for (spec->kind);
-  g_assert_nonnull (L->ops);
-  L->spec = &g->spec;
-  L->in = in;
-  if (L->ops->infer (spec, in, &L->out, &n_params, &n_buffers, err, sizeof err) != 0)
-    g_error ("infer refused a good layer: %s", err);
-  L->in_size = bp_shape_size (in);
-  L->out_size = bp_shape_size (L->out);
-  L->n_params = n_params;
-  L->n_buffers = n_buffers;
-  L->params = g_new0 (float, n_params + 1);
-  L->grads = g_new0 (float, n_params + 1);
-  L->buffers = g_new0 (float, n_buffers + 1);
-  g->x = g_new (float, (size_t) batch * L->in_size);
-  L->x = g->x;
-  L->y = g_new (float, (size_t) batch * L->out_size);
-  L->dx = g_new (float, (size_t) batch * L->in_size);
-  L->dy = g_new (float, (size_t) batch * L->out_size);
-  L->scratch = g_new (float, L->ops->scratch_size (L, batch) + 1);
-  L->rng = &g->rng;
-  L->dropout_rate = spec->kind == BP_LAYER_DROPOUT ? spec->u.dropout.rate : 0.0f;
   g->w = g_new (float, (size_t) batch * L->out_size);
   g->yp = g_new (float, (size_t) batch * L->out_size);
-
-  bp_rng r;
   bp_rng_seed (&r, seed);
   L->ops->init (L, &r);
   for (size_t i = 0; i < (size_t) batch * L->in_size; i++)
-    g->x[i] = uniform (&r, -1.0f, 1.0f);
+    g->t.x[i] = uniform (&r, -1.0f, 1.0f);
   for (size_t i = 0; i < (size_t) batch * L->out_size; i++)
     g->w[i] = uniform (&r, -1.0f, 1.0f);
 }
@@ -94,14 +70,7 @@ rig_init (rig *g, const bp_layer_spec *spec, bp_shape in, int batch, uint64_t se
 static void
 rig_free (rig *g)
 {
-  g_free (g->L.params);
-  g_free (g->L.grads);
-  g_free (g->L.buffers);
-  g_free (g->x);
-  g_free (g->L.y);
-  g_free (g->L.dx);
-  g_free (g->L.dy);
-  g_free (g->L.scratch);
+  test_layer_clear (&g->t);
   g_free (g->w);
   g_free (g->yp);
 }
@@ -111,26 +80,26 @@ rig_free (rig *g)
 static void
 forward (rig *g)
 {
-  bp_rng_seed (&g->rng, 42);
-  g->L.ops->forward (&g->L, g->batch, true);
+  bp_rng_seed (&g->t.rng, 42);
+  g->t.L.ops->forward (&g->t.L, g->batch, true);
 }
 
 /* dL/dv by central difference, v being one float the forward reads. */
 static double
 numeric (rig *g, float *v)
 {
-  size_t n = (size_t) g->batch * g->L.out_size;
+  size_t n = (size_t) g->batch * g->t.L.out_size;
   float saved = *v;
   float plus = saved + STEP, minus = saved - STEP;
   *v = plus;
   forward (g);
-  memcpy (g->yp, g->L.y, n * sizeof (float));
+  memcpy (g->yp, g->t.L.y, n * sizeof (float));
   *v = minus;
   forward (g);
   *v = saved;
   double diff = 0.0;
   for (size_t i = 0; i < n; i++)
-    diff += (double) g->w[i] * ((double) g->yp[i] - (double) g->L.y[i]);
+    diff += (double) g->w[i] * ((double) g->yp[i] - (double) g->t.L.y[i]);
   return diff / ((double) plus - (double) minus);
 }
 
@@ -145,7 +114,7 @@ check (const char *what, const char *which, size_t i, double num, double ana)
 static void
 gradcheck (rig *g, const char *what)
 {
-  bp_layer *L = &g->L;
+  bp_layer *L = &g->t.L;
   size_t n_in = (size_t) g->batch * L->in_size, n_out = (size_t) g->batch * L->out_size;
   float *ana_p = g_new (float, L->n_params + 1), *ana_x = g_new (float, n_in);
 
@@ -165,7 +134,7 @@ gradcheck (rig *g, const char *what)
   for (size_t i = 0; i < L->n_params; i++)
     check (what, "param", i, numeric (g, &L->params[i]), ana_p[i]);
   for (size_t i = 0; i < n_in; i++)
-    check (what, "x", i, numeric (g, &g->x[i]), ana_x[i]);
+    check (what, "x", i, numeric (g, &g->t.x[i]), ana_x[i]);
 
   /* Without dx (the first layer of a network) the parameter gradients are the same. */
   if (L->n_params > 0)
@@ -199,15 +168,15 @@ static const int dense_shapes[][3] = {
 static double
 dense_min_abs_z (const rig *g)
 {
-  const bp_layer *L = &g->L;
+  const bp_layer *L = &g->t.L;
   int in = (int) L->in_size, out = (int) L->out_size;
   double m = INFINITY;
   for (int r = 0; r < g->batch; r++)
     for (int j = 0; j < out; j++)
       {
-        double z = g->spec.u.dense.use_bias ? L->params[(size_t) out * in + j] : 0.0;
+        double z = g->t.spec.u.dense.use_bias ? L->params[(size_t) out * in + j] : 0.0;
         for (int k = 0; k < in; k++)
-          z += (double) g->x[(size_t) r * in + k] * L->params[(size_t) j * in + k];
+          z += (double) g->t.x[(size_t) r * in + k] * L->params[(size_t) j * in + k];
         m = fmin (m, fabs (z));
       }
   return m;
@@ -226,13 +195,13 @@ has_kink (bp_act act, float alpha)
 static void
 keep_clear_of_kink (rig *g)
 {
-  bp_layer *L = &g->L;
+  bp_layer *L = &g->t.L;
   int in = (int) L->in_size, out = (int) L->out_size;
   for (int j = 0; j < out; j++)
     {
       float sign = j % 2 ? -1.0f : 1.0f;
       float *w = L->params + (size_t) j * in;
-      if (g->spec.u.dense.use_bias)
+      if (g->t.spec.u.dense.use_bias)
         {
           float sum = 0.0f;
           for (int k = 0; k < in; k++)
@@ -247,10 +216,10 @@ keep_clear_of_kink (rig *g)
           w[0] = sign * 2.0f * (1.0f + sum);
         }
     }
-  if (!g->spec.u.dense.use_bias)
+  if (!g->t.spec.u.dense.use_bias)
     for (int r = 0; r < g->batch; r++)
       {
-        float *x0 = &g->x[(size_t) r * in];
+        float *x0 = &g->t.x[(size_t) r * in];
         *x0 = (*x0 < 0 ? -1.0f : 1.0f) * (0.5f + 0.5f * fabsf (*x0));
       }
   g_assert_cmpfloat (dense_min_abs_z (g), >=, 0.99);
@@ -305,8 +274,8 @@ check_activation (bp_act act, float alpha, bp_shape in, int batch)
   rig g;
   rig_init (&g, &spec, in, batch, 7);
   /* Spread the inputs over [-3, 3], at least 0.1 from 0 (the kinks). */
-  for (size_t i = 0; i < (size_t) batch * g.L.in_size; i++)
-    g.x[i] = (g.x[i] < 0 ? -0.1f : 0.1f) + 2.9f * g.x[i];
+  for (size_t i = 0; i < (size_t) batch * g.t.L.in_size; i++)
+    g.t.x[i] = (g.t.x[i] < 0 ? -0.1f : 0.1f) + 2.9f * g.t.x[i];
   gradcheck (&g, what);
   rig_free (&g);
 }
@@ -358,11 +327,11 @@ check_batchnorm (bp_shape in, int batch)
   /* gamma and beta away from their 1 and 0, so a swapped or ignored one shows */
   bp_rng r;
   bp_rng_seed (&r, 5);
-  size_t C = g.L.n_params / 2;
+  size_t C = g.t.L.n_params / 2;
   for (size_t c = 0; c < C; c++)
     {
-      g.L.params[c] = uniform (&r, 0.5f, 1.5f);
-      g.L.params[C + c] = uniform (&r, -0.5f, 0.5f);
+      g.t.L.params[c] = uniform (&r, 0.5f, 1.5f);
+      g.t.L.params[C + c] = uniform (&r, -0.5f, 0.5f);
     }
   gradcheck (&g, what);
   rig_free (&g);

@@ -4,6 +4,7 @@
  * per channel for images; dropout's PyTorch semantics; dense's forward worked out by hand,
  * its initialisation, scratch and parameter views; what shape inference refuses, in words. */
 #include "engine/layer.h"
+#include "tests/engine/test-layer-rig.h"
 
 #include <glib.h>
 #include <math.h>
@@ -29,61 +30,6 @@ static const float bn_y_eval[] = {
   0.75981158, -5.78602791, 0.014013391, -0.464437902, -4.82489347, 3.27557421, 0.270111799,
   -2.42205811
 };
-
-/* A layer with its buffers, allocated here. */
-typedef struct {
-  bp_layer_spec spec;
-  bp_layer L;
-  bp_rng rng;
-  float *x;
-} rig;
-
-static void
-rig_init (rig *g, const bp_layer_spec *spec, bp_shape in, int batch)
-{
-  char err[256];
-  size_t n_params, n_buffers;
-  memset (g, 0, sizeof *g);
-  g->spec = *spec;
-  bp_layer *L = &g->L;
-  L->ops = bp_layer_ops_for (spec->kind);
-  L->spec = &g->spec;
-  L->in = in;
-  if (L->ops->infer (spec, in, &L->out, &n_params, &n_buffers, err, sizeof err) != 0)
-    g_error ("infer refused a good layer: %s", err);
-  L->in_size = bp_shape_size (in);
-  L->out_size = bp_shape_size (L->out);
-  L->n_params = n_params;
-  L->n_buffers = n_buffers;
-  L->params = g_new0 (float, n_params + 1);
-  L->grads = g_new0 (float, n_params + 1);
-  L->buffers = g_new0 (float, n_buffers + 1);
-  g->x = g_new0 (float, (size_t) batch * L->in_size);
-  L->x = g->x;
-  L->y = g_new0 (float, (size_t) batch * L->out_size);
-  L->dx = g_new0 (float, (size_t) batch * L->in_size);
-  L->dy = g_new0 (float, (size_t) batch * L->out_size);
-  L->scratch = g_new0 (float, L->ops->scratch_size (L, batch) + 1);
-  L->rng = &g->rng;
-  bp_rng_seed (&g->rng, 1);
-  L->dropout_rate = spec->kind == BP_LAYER_DROPOUT ? spec->u.dropout.rate : 0.0f;
-  bp_rng r;
-  bp_rng_seed (&r, 1);
-  L->ops->init (L, &r);
-}
-
-static void
-rig_free (rig *g)
-{
-  g_free (g->L.params);
-  g_free (g->L.grads);
-  g_free (g->L.buffers);
-  g_free (g->x);
-  g_free (g->L.y);
-  g_free (g->L.dx);
-  g_free (g->L.dy);
-  g_free (g->L.scratch);
-}
 
 /* infer must refuse and say want */
 static void
@@ -112,8 +58,8 @@ static void
 test_batchnorm_torch (void)
 {
   bp_layer_spec spec = batchnorm_spec ();
-  rig g;
-  rig_init (&g, &spec, bp_shape_vec (3), 5);
+  test_layer g;
+  test_layer_make (&g, &spec, bp_shape_vec (3), 5);
   /* init: gamma 1, beta 0, running mean 0, running var 1 */
   const float init_p[6] = { 1, 1, 1, 0, 0, 0 }, init_b[6] = { 0, 0, 0, 1, 1, 1 };
   g_assert_cmpmem (g.L.params, sizeof init_p, init_p, sizeof init_p);
@@ -152,7 +98,7 @@ test_batchnorm_torch (void)
   g_assert_cmpstr (bv[0].suffix, ==, "running_mean");
   g_assert_cmpstr (bv[1].suffix, ==, "running_var");
   g_assert_true (bv[1].value == g.L.buffers + 3);
-  rig_free (&g);
+  test_layer_clear (&g);
 }
 
 /* Images: statistics per channel over batch, height and width. */
@@ -163,8 +109,8 @@ test_batchnorm_images (void)
   spec.u.batchnorm.momentum = 0.25f;
   bp_shape img = { 3, { 2, 2, 3 } }; /* C = 2, 6 values each per sample */
   const int batch = 3, C = 2, S = 6;
-  rig g;
-  rig_init (&g, &spec, img, batch);
+  test_layer g;
+  test_layer_make (&g, &spec, img, batch);
   bp_rng r;
   bp_rng_seed (&r, 9);
   for (int i = 0; i < batch * C * S; i++) /* channel 1 shifted and wider than channel 0 */
@@ -199,7 +145,7 @@ test_batchnorm_images (void)
       g_assert_cmpfloat_with_epsilon (g.L.buffers[C + c], 0.75 + 0.25 * xv * n / (n - 1),
                                       1e-5);
     }
-  rig_free (&g);
+  test_layer_clear (&g);
 }
 
 /* One value per feature: torch refuses; here the output is beta and the running variance
@@ -208,8 +154,8 @@ static void
 test_batchnorm_single (void)
 {
   bp_layer_spec spec = batchnorm_spec ();
-  rig g;
-  rig_init (&g, &spec, bp_shape_vec (2), 1);
+  test_layer g;
+  test_layer_make (&g, &spec, bp_shape_vec (2), 1);
   g.x[0] = 3.0f, g.x[1] = -2.0f;
   g.L.params[2] = 0.5f, g.L.params[3] = -0.5f;
   g.L.ops->forward (&g.L, 1, true);
@@ -218,7 +164,7 @@ test_batchnorm_single (void)
   g_assert_cmpfloat_with_epsilon (g.L.buffers[0], 0.3, 1e-7);
   g_assert_cmpfloat (g.L.buffers[2], ==, 1.0f);
   g_assert_cmpfloat (g.L.buffers[3], ==, 1.0f);
-  rig_free (&g);
+  test_layer_clear (&g);
 }
 
 static void
@@ -242,8 +188,8 @@ test_dropout (void)
   enum { N = 100000 };
   bp_layer_spec spec = { .kind = BP_LAYER_DROPOUT };
   spec.u.dropout.rate = 0.3f;
-  rig g;
-  rig_init (&g, &spec, bp_shape_vec (N / 10), 10);
+  test_layer g;
+  test_layer_make (&g, &spec, bp_shape_vec (N / 10), 10);
   for (int i = 0; i < N; i++)
     g.x[i] = 1.0f + (float) (i % 7);
 
@@ -292,7 +238,7 @@ test_dropout (void)
   g.L.dropout_rate = 0.0f;
   g.L.ops->forward (&g.L, 10, true);
   g_assert_cmpmem (g.L.y, N * sizeof (float), g.x, N * sizeof (float));
-  rig_free (&g);
+  test_layer_clear (&g);
 
   spec.u.dropout.rate = 1.0f;
   assert_refused (&spec, bp_shape_vec (3), "rate");
@@ -321,8 +267,8 @@ test_dense_forward (void)
    * row 0: [1 2 3].[1 0 -1] + 0.5 = -1.5 -> 0;  [1 2 3].[0.5 0.5 0.5] - 1 = 2
    * row 1: [-1 0 4].[1 0 -1] + 0.5 = -4.5 -> 0; [-1 0 4].[0.5 0.5 0.5] - 1 = 0.5 */
   bp_layer_spec spec = dense_spec (2, true, BP_ACT_RELU);
-  rig g;
-  rig_init (&g, &spec, bp_shape_vec (3), 2);
+  test_layer g;
+  test_layer_make (&g, &spec, bp_shape_vec (3), 2);
   const float W[8] = { 1, 0, -1, 0.5f, 0.5f, 0.5f, 0.5f, -1 };
   memcpy (g.L.params, W, sizeof W);
   const float x[6] = { 1, 2, 3, -1, 0, 4 };
@@ -343,24 +289,24 @@ test_dense_forward (void)
   g_assert_false (pv[1].penalised);
   bp_buffer_view bv[BP_MAX_PARAM_VIEWS];
   g_assert_cmpint (g.L.ops->buffer_views (&g.L, bv), ==, 0);
-  rig_free (&g);
+  test_layer_clear (&g);
 
   /* without bias: one view, out * in parameters */
   spec = dense_spec (4, false, BP_ACT_LINEAR);
-  rig_init (&g, &spec, bp_shape_vec (5), 1);
+  test_layer_make (&g, &spec, bp_shape_vec (5), 1);
   g_assert_cmpuint (g.L.n_params, ==, 20);
   g_assert_cmpint (g.L.ops->param_views (&g.L, pv), ==, 1);
   /* linear needs no scratch: dz is dy; tanh keeps dz; GELU keeps z and dz */
   g_assert_cmpuint (g.L.ops->scratch_size (&g.L, 8), ==, 0);
-  rig_free (&g);
+  test_layer_clear (&g);
   spec = dense_spec (4, true, BP_ACT_TANH);
-  rig_init (&g, &spec, bp_shape_vec (5), 1);
+  test_layer_make (&g, &spec, bp_shape_vec (5), 1);
   g_assert_cmpuint (g.L.ops->scratch_size (&g.L, 8), ==, 32);
-  rig_free (&g);
+  test_layer_clear (&g);
   spec = dense_spec (4, true, BP_ACT_GELU);
-  rig_init (&g, &spec, bp_shape_vec (5), 1);
+  test_layer_make (&g, &spec, bp_shape_vec (5), 1);
   g_assert_cmpuint (g.L.ops->scratch_size (&g.L, 8), ==, 64);
-  rig_free (&g);
+  test_layer_clear (&g);
 }
 
 /* PyTorch's default: weight and bias both U(+-1/sqrt(fan_in)), weight drawn first. */
@@ -368,8 +314,8 @@ static void
 test_dense_init (void)
 {
   bp_layer_spec spec = dense_spec (64, true, BP_ACT_RELU);
-  rig g;
-  rig_init (&g, &spec, bp_shape_vec (100), 1);
+  test_layer g;
+  test_layer_make (&g, &spec, bp_shape_vec (100), 1);
   float bound = 0.1f, wmax = 0.0f, bmax = 0.0f;
   for (int i = 0; i < 6400; i++)
     wmax = fmaxf (wmax, fabsf (g.L.params[i]));
@@ -388,7 +334,7 @@ test_dense_init (void)
   bp_init_fill (&d, w, 6400, 100, 64, &r);
   bp_init_fill (&d, w + 6400, 64, 100, 64, &r);
   g_assert_cmpmem (g.L.params, sizeof w, w, sizeof w);
-  rig_free (&g);
+  test_layer_clear (&g);
 }
 
 static void
@@ -422,8 +368,8 @@ test_activation_layer (void)
   bp_layer_spec spec = { .kind = BP_LAYER_ACTIVATION };
   spec.u.activation.fn = BP_ACT_SOFTMAX;
   bp_shape img = { 3, { 2, 1, 3 } };
-  rig g;
-  rig_init (&g, &spec, img, 2);
+  test_layer g;
+  test_layer_make (&g, &spec, img, 2);
   g_assert_cmpint (g.L.out.rank, ==, 3);
   g_assert_cmpmem (g.L.out.dims, sizeof img.dims, img.dims, sizeof img.dims);
   g_assert_cmpuint (g.L.n_params, ==, 0);
@@ -439,7 +385,7 @@ test_activation_layer (void)
       g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-6);
       g_assert_cmpfloat_with_epsilon (g.L.y[b * 6 + 5] / g.L.y[b * 6 + 4], M_E, 1e-5);
     }
-  rig_free (&g);
+  test_layer_clear (&g);
   spec.u.activation.fn = BP_ACT_COUNT;
   assert_refused (&spec, bp_shape_vec (3), "unknown activation");
 }
