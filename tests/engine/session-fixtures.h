@@ -120,3 +120,44 @@ fx_steps (const bp_metric_log *log, uint64_t *n)
   g_assert_cmpuint (bp_metric_log_read_steps (log, 0, r, *n), ==, *n);
   return r;
 }
+
+/* Blobs (n rows, then `flipped` rows with swapped labels), a split of n_train/n_val rows, the
+ * tiny spec and default config: what a session test sets up before its own rules. */
+typedef struct {
+  bp_dataset *ds;
+  bp_split sp;
+  bp_spec *spec;
+  bp_session_config cfg;
+  bp_session *s;
+} fx_rig;
+
+static inline void
+fx_rig_prepare (fx_rig *r, int n, int flipped, uint64_t seed, uint32_t n_train, uint32_t n_val,
+                float lr)
+{
+  r->ds = fx_blobs (n, flipped, seed);
+  r->sp = fx_split (n_train, n_val);
+  r->spec = fx_tiny_spec (lr, 10);
+  bp_session_config_defaults (&r->cfg, r->spec);
+  r->s = NULL;
+}
+
+/* Creates the session from the (adjusted) config; it must accept it. */
+static inline bp_session *
+fx_rig_start (fx_rig *r)
+{
+  char err[256] = "";
+  r->s = bp_session_new (r->spec, r->ds, &r->sp, NULL, &r->cfg, err, sizeof err);
+  if (r->s == NULL)
+    g_error ("bp_session_new refused: %s", err);
+  return r->s;
+}
+
+static inline void
+fx_rig_free (fx_rig *r)
+{
+  bp_session_free (r->s);
+  bp_spec_free (r->spec);
+  bp_split_free (&r->sp);
+  bp_dataset_free (r->ds);
+}

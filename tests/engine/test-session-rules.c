@@ -11,22 +11,17 @@
 static void
 test_early_stop_restores_best (void)
 {
-  bp_dataset *ds = fx_blobs (100, 50, 11);
-  bp_split sp = fx_split (200, 100);
-  bp_spec *spec = fx_tiny_spec (0.1f, 10);
-  bp_session_config cfg;
-  bp_session_config_defaults (&cfg, spec);
-  cfg.max_epochs = 50;
-  cfg.early_stop.enabled = true;
-  cfg.early_stop.patience = 3;
-  cfg.early_stop.restore_best = true;
+  fx_rig fx;
+  fx_rig_prepare (&fx, 100, 50, 11, 200, 100, 0.1f);
+  fx.cfg.max_epochs = 50;
+  fx.cfg.early_stop.enabled = true;
+  fx.cfg.early_stop.patience = 3;
+  fx.cfg.early_stop.restore_best = true;
   g_autofree char *dir = g_dir_make_tmp ("bp-es-XXXXXX", NULL);
   g_autofree char *best = g_build_filename (dir, "best.safetensors", NULL);
   g_autofree char *now = g_build_filename (dir, "now.safetensors", NULL);
-  cfg.best_checkpoint_path = best;
-  char err[256] = "";
-  bp_session *s = bp_session_new (spec, ds, &sp, NULL, &cfg, err, sizeof err);
-  g_assert_nonnull (s);
+  fx.cfg.best_checkpoint_path = best;
+  bp_session *s = fx_rig_start (&fx);
   bp_session_play (s);
   g_assert_cmpint (bp_session_wait (s, 30), ==, BP_SESSION_FINISHED);
 
@@ -46,8 +41,9 @@ test_early_stop_restores_best (void)
   g_assert_cmpfloat (st.best_value, ==, e[0].val_loss);
 
   /* The weights in force are epoch 1's: the validation loss is epoch 1's again. */
+  char err[256] = "";
   double loss, acc;
-  g_assert_cmpint (bp_session_evaluate (s, sp.val, sp.n_val, &loss, &acc, err, sizeof err), ==, 0);
+  g_assert_cmpint (bp_session_evaluate (s, fx.sp.val, fx.sp.n_val, &loss, &acc, err, sizeof err), ==, 0);
   g_assert_cmpfloat_with_epsilon (loss, e[0].val_loss, 1e-9);
 
   /* And the checkpoint holds them, bit for bit. */
@@ -74,13 +70,10 @@ test_early_stop_restores_best (void)
   g_assert_cmpint (bp_session_wait (s, 30), ==, BP_SESSION_FINISHED);
   g_assert_cmpuint (bp_session_get_step (s), ==, st.step);
 
-  bp_session_free (s);
+  fx_rig_free (&fx);
   g_unlink (best);
   g_unlink (now);
   g_rmdir (dir);
-  bp_spec_free (spec);
-  bp_split_free (&sp);
-  bp_dataset_free (ds);
 }
 
 /* With a learning rate of 1e-9 nothing improves by min_delta: with patience 2 and factor 0.5
@@ -88,18 +81,13 @@ test_early_stop_restores_best (void)
 static void
 test_plateau (void)
 {
-  bp_dataset *ds = fx_blobs (100, 0, 12);
-  bp_split sp = fx_split (150, 50);
-  bp_spec *spec = fx_tiny_spec (1e-9f, 10);
-  bp_session_config cfg;
-  bp_session_config_defaults (&cfg, spec);
-  cfg.max_epochs = 8;
-  cfg.plateau.enabled = true;
-  cfg.plateau.patience = 2;
-  cfg.plateau.factor = 0.5f;
-  char err[256] = "";
-  bp_session *s = bp_session_new (spec, ds, &sp, NULL, &cfg, err, sizeof err);
-  g_assert_nonnull (s);
+  fx_rig fx;
+  fx_rig_prepare (&fx, 100, 0, 12, 150, 50, 1e-9f);
+  fx.cfg.max_epochs = 8;
+  fx.cfg.plateau.enabled = true;
+  fx.cfg.plateau.patience = 2;
+  fx.cfg.plateau.factor = 0.5f;
+  bp_session *s = fx_rig_start (&fx);
   bp_session_play (s);
   g_assert_cmpint (bp_session_wait (s, 30), ==, BP_SESSION_FINISHED);
   bp_session_status st;
@@ -120,29 +108,21 @@ test_plateau (void)
         g_error ("step %llu (epoch %u): lr %g, expected %g", (unsigned long long) r[i].step,
                  r[i].epoch, (double) r[i].lr, (double) want);
     }
-  bp_session_free (s);
-  bp_spec_free (spec);
-  bp_split_free (&sp);
-  bp_dataset_free (ds);
+  fx_rig_free (&fx);
 }
 
 /* StepLR(step_size 2, gamma 0.1) per epoch with a 5-step linear warm-up. */
 static void
 test_schedule (void)
 {
-  bp_dataset *ds = fx_blobs (100, 0, 13);
-  bp_split sp = fx_split (150, 0);
-  bp_spec *spec = fx_tiny_spec (0.2f, 10);
-  bp_session_config cfg;
-  bp_session_config_defaults (&cfg, spec);
-  cfg.max_epochs = 5;
-  bp_schedule_defaults (&cfg.schedule, BP_SCHEDULE_STEP);
-  cfg.schedule.step_size = 2;
-  cfg.schedule.gamma = 0.1f;
-  cfg.schedule.warmup_steps = 5;
-  char err[256] = "";
-  bp_session *s = bp_session_new (spec, ds, &sp, NULL, &cfg, err, sizeof err);
-  g_assert_nonnull (s);
+  fx_rig fx;
+  fx_rig_prepare (&fx, 100, 0, 13, 150, 0, 0.2f);
+  fx.cfg.max_epochs = 5;
+  bp_schedule_defaults (&fx.cfg.schedule, BP_SCHEDULE_STEP);
+  fx.cfg.schedule.step_size = 2;
+  fx.cfg.schedule.gamma = 0.1f;
+  fx.cfg.schedule.warmup_steps = 5;
+  bp_session *s = fx_rig_start (&fx);
   bp_session_play (s);
   g_assert_cmpint (bp_session_wait (s, 30), ==, BP_SESSION_FINISHED);
   uint64_t n;
@@ -160,25 +140,17 @@ test_schedule (void)
   bp_metric_log_read_epochs (bp_session_metric_log (s), 4, &e, 1);
   g_assert_true (isnan (e.val_loss));
   g_assert_true (isfinite (e.train_loss));
-  bp_session_free (s);
-  bp_spec_free (spec);
-  bp_split_free (&sp);
-  bp_dataset_free (ds);
+  fx_rig_free (&fx);
 }
 
 /* Schedules and rules change live, from the next step / epoch end. */
 static void
 test_live_rules (void)
 {
-  bp_dataset *ds = fx_blobs (100, 50, 14);
-  bp_split sp = fx_split (200, 100);
-  bp_spec *spec = fx_tiny_spec (0.1f, 10);
-  bp_session_config cfg;
-  bp_session_config_defaults (&cfg, spec);
-  cfg.max_epochs = 0;
-  char err[256] = "";
-  bp_session *s = bp_session_new (spec, ds, &sp, NULL, &cfg, err, sizeof err);
-  g_assert_nonnull (s);
+  fx_rig fx;
+  fx_rig_prepare (&fx, 100, 50, 14, 200, 100, 0.1f);
+  fx.cfg.max_epochs = 0;
+  bp_session *s = fx_rig_start (&fx);
   bp_session_step (s, 3);
   bp_session_wait (s, 30);
   bp_schedule sc;
@@ -208,10 +180,7 @@ test_live_rules (void)
   bp_session_get_status (s, &st);
   g_assert_cmpint (st.reason, ==, BP_REASON_EARLY_STOP);
   g_assert_cmpuint (st.epoch, ==, st.best_epoch + 3);
-  bp_session_free (s);
-  bp_spec_free (spec);
-  bp_split_free (&sp);
-  bp_dataset_free (ds);
+  fx_rig_free (&fx);
 }
 
 int
