@@ -21,13 +21,6 @@ _bp_builder_message (BpBuilder *self, const char *message)
 }
 
 void
-_bp_builder_begin_edit (BpBuilder *self, const char *merge_key)
-{
-  if (!bp_graph_history_push (self->history, self->graph, merge_key))
-    _bp_builder_message (self, "Out of memory: earlier edits can no longer be undone");
-}
-
-void
 _bp_builder_commit (BpBuilder *self, bp_graph *g, const char *merge_key)
 {
   _bp_builder_begin_edit (self, merge_key);
@@ -102,6 +95,7 @@ _bp_builder_refresh (BpBuilder *self)
 {
   int ids[BP_GRAPH_MAX_NODES], n;
 
+  _bp_builder_take_state (self);
   bp_graph_report_update (self->report, self->graph);
   bp_builder_canvas_set_graph (self->canvas, self->graph, self->report);
   n = bp_builder_canvas_get_selection (self->canvas, ids, G_N_ELEMENTS (ids));
@@ -242,46 +236,3 @@ bp_builder_tidy (BpBuilder *self)
   _bp_builder_commit (self, g, NULL);
   bp_builder_canvas_zoom_to_fit (self->canvas);
 }
-
-static gboolean
-travel (BpBuilder *self, gboolean undo)
-{
-  bp_graph *g = undo ? bp_graph_history_undo (self->history, self->graph)
-                     : bp_graph_history_redo (self->history, self->graph);
-
-  if (g == NULL)
-    return FALSE;
-  bp_graph_free (self->graph);
-  self->graph = g;
-  _bp_builder_refresh (self);
-  return TRUE;
-}
-
-gboolean
-bp_builder_undo (BpBuilder *self)
-{
-  g_return_val_if_fail (BP_IS_BUILDER (self), FALSE);
-  return travel (self, TRUE);
-}
-
-gboolean
-bp_builder_redo (BpBuilder *self)
-{
-  g_return_val_if_fail (BP_IS_BUILDER (self), FALSE);
-  return travel (self, FALSE);
-}
-
-gboolean
-bp_builder_can_undo (BpBuilder *self)
-{
-  g_return_val_if_fail (BP_IS_BUILDER (self), FALSE);
-  return bp_graph_history_can_undo (self->history);
-}
-
-gboolean
-bp_builder_can_redo (BpBuilder *self)
-{
-  g_return_val_if_fail (BP_IS_BUILDER (self), FALSE);
-  return bp_graph_history_can_redo (self->history);
-}
-

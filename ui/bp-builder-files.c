@@ -20,9 +20,7 @@ set_saved (BpBuilder *self, const char *path)
       g_free (self->path);
       self->path = g_strdup (path);
     }
-  g_free (self->saved_json);
-  self->saved_json = bp_builder_get_spec_json (self);
-  g_object_notify_by_pspec (G_OBJECT (self), _bp_builder_properties[BP_BUILDER_PROP_MODIFIED]);
+  _bp_builder_set_saved (self);
 }
 
 void
@@ -324,8 +322,7 @@ on_data_response (GtkNativeDialog *dialog, int response, BpBuilder *self)
           self->exp->data.source = strdup (path);
           g_clear_pointer (&self->exp->data.label, free);
           g_clear_pointer (&self->exp->data.idx_labels, free);
-          _bp_builder_load_data (self);
-          bp_builder_settings_show (self->settings, self->graph, self->exp);
+          _bp_builder_settings_edited (self, NULL, TRUE);
         }
     }
   g_object_unref (dialog);

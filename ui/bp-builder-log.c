@@ -99,6 +99,29 @@ _bp_builder_log_view (BpBuilder *self)
                                   g_memdup2 (&(int) { 2 }, sizeof (int)), g_free);
 }
 
+/* The dataset and training settings as one line of JSON, and whether there is anything to
+ * save. */
+static void
+log_settings (BpBuilder *self)
+{
+  bp_experiment doc = *self->exp;
+  bp_spec none = { 0 };
+  char *json, *p;
+
+  /* Only the settings: the spec is logged on its own. */
+  doc.spec = &none;
+  doc.n_weights = 0;
+  doc.title = doc.description = NULL;
+  json = bp_experiment_to_json (&doc, NULL);
+  if (json != NULL && (p = strstr (json, "\"data\"")) != NULL)
+    {
+      g_strdelimit (p, "\n", ' ');
+      g_debug ("builder: settings {%s", p);
+    }
+  free (json);
+  g_debug ("builder: modified %d", bp_builder_get_modified (self));
+}
+
 void
 _bp_builder_log_edit (BpBuilder *self)
 {
@@ -117,6 +140,7 @@ _bp_builder_log_edit (BpBuilder *self)
                self->report->nodes[i].message);
   g_debug ("builder: blocks %d wires %d undo %d", self->graph->n_nodes, self->graph->n_edges,
            bp_graph_history_n_undo (self->history));
+  log_settings (self);
   g_debug ("builder: zoom %.4f", bp_builder_canvas_get_zoom (self->canvas));
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     gtk_widget_add_tick_callback (GTK_WIDGET (self), log_geometry_tick, g_memdup2 (&(int) { 2 },

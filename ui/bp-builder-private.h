@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* BpBuilder's insides, shared by bp-builder.c (the widget and its wiring), bp-builder-edit.c
- * (edits, undo, the live report), bp-builder-files.c (templates, open, save, the dataset) and
- * bp-builder-train.c (the session). */
+ * (edits, the live report), bp-builder-undo.c (undo, redo, "modified"), bp-builder-files.c
+ * (templates, open, save, the dataset) and bp-builder-train.c (the session). */
 #pragma once
 
 #include <adwaita.h>
@@ -23,6 +23,15 @@ enum {
 };
 
 extern GParamSpec *_bp_builder_properties[BP_BUILDER_N_PROPS];
+
+/* What an undo step restores besides the graph: the experiment's dataset and training
+ * settings (the spec's own settings live in the graph) and its title. Strings are malloc'd,
+ * as in bp_experiment. */
+typedef struct {
+  char *title, *description;
+  bp_experiment_data data;
+  bp_experiment_training training;
+} BpBuilderState;
 
 struct _BpBuilder {
   GtkWidget parent_instance;
@@ -47,7 +56,9 @@ struct _BpBuilder {
   bp_graph *graph;
   bp_graph_report *report;
   bp_graph_history *history;
-  char *saved_json;      /* the spec as last saved or opened, for "modified" */
+  BpBuilderState *state_shown; /* the settings as of the last edit, undo or redo: what the
+                                  next undo step records as "before" */
+  char *saved_json;      /* _bp_builder_document_json as last saved or opened, for "modified" */
   char *path;            /* the file it was opened from or saved to */
   char totals_text[256];
   char last_message[512];
@@ -58,11 +69,14 @@ struct _BpBuilder {
   char *data_key;                /* JSON of exp->data when data was loaded */
   GCancellable *data_cancel;     /* a load in progress */
   gboolean train_when_loaded;
+  int steps_when_loaded;         /* then: 0 to play, else run that many steps */
 
   /* training */
   bp_session *session;
   char *session_spec;   /* the spec JSON the session was built from */
   guint tick_id;
+  guint64 log_run;     /* the session's run the chart shows */
+  guint64 step_target; /* a step command is done when the session gets there */
   guint64 epochs_read;
   guint64 steps_read;
   bp_epoch_record last_epoch; /* the newest read, when have_last_epoch */
@@ -72,9 +86,27 @@ struct _BpBuilder {
   gboolean training;
 };
 
-/* bp-builder-edit.c */
-/* Records the graph as it is (for undo; merge_key joins edits of one field), bumps "modified". */
+/* bp-builder-undo.c */
+/* The history, with the settings as they are now (self->exp first). FALSE: out of memory. */
+gboolean _bp_builder_undo_init (BpBuilder *self);
+/* The settings of exp as an undo state (NULL when out of memory), and back. */
+BpBuilderState *_bp_builder_state_new (const bp_experiment *exp);
+void _bp_builder_state_free (BpBuilderState *state);
+/* Records the graph and the settings as shown for undo, then takes the settings as they are
+ * now (the panel edited exp in place) and refreshes; reloads the data when data_changed. */
+void _bp_builder_settings_edited (BpBuilder *self, const char *merge_key, gboolean data_changed);
+/* What "modified" compares: the experiment as JSON (spec, data, training), or NULL when the
+ * wires make no network. */
+char *_bp_builder_document_json (BpBuilder *self);
+/* Marks what is shown now as saved. */
+void _bp_builder_set_saved (BpBuilder *self);
+/* After any change: state_shown = the settings as they are now. */
+void _bp_builder_take_state (BpBuilder *self);
+/* Records the graph and the settings as they are (for undo; merge_key joins edits of one
+ * field). */
 void _bp_builder_begin_edit (BpBuilder *self, const char *merge_key);
+
+/* bp-builder-edit.c */
 /* After any change of self->graph: new report, canvas, inspector, totals, debug log. */
 void _bp_builder_refresh (BpBuilder *self);
 /* Makes g (a changed copy, taken) the graph, as one undoable edit. */

@@ -56,9 +56,9 @@ emit_for (BpBuilderSettings *self, BpFieldStruct where, const char *key)
   if (where == BP_FIELD_SPEC)
     g_signal_emit (self, signals[SIGNAL_SPEC_CHANGED], 0, &self->spec, key);
   else if (where == BP_FIELD_DATA)
-    g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0);
+    g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0, key);
   else
-    g_signal_emit (self, signals[SIGNAL_TRAINING_CHANGED], 0);
+    g_signal_emit (self, signals[SIGNAL_TRAINING_CHANGED], 0, key);
 }
 
 static void
@@ -134,12 +134,12 @@ on_combo (AdwComboRow *row, GParamSpec *pspec, BpBuilderSettings *self)
       const bp_builtin_info *list = bp_builtin_list (&n);
       if (i < n)
         set_source (self, list[i].name);
-      g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0);
+      g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0, NULL);
     }
   else if (row == self->scaling)
     {
       exp->data.scaling = (bp_scaling) i;
-      g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0);
+      g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0, NULL);
     }
   else if (row == self->task || row == self->header)
     {
@@ -147,7 +147,7 @@ on_combo (AdwComboRow *row, GParamSpec *pspec, BpBuilderSettings *self)
         exp->data.task = (bp_csv_task) i;
       else
         exp->data.header = (bp_csv_header) i;
-      g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0);
+      g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0, NULL);
     }
   else if (row == self->loss)
     {
@@ -169,12 +169,12 @@ on_combo (AdwComboRow *row, GParamSpec *pspec, BpBuilderSettings *self)
       long warmup = exp->training.schedule.warmup_steps;
       bp_schedule_defaults (&exp->training.schedule, (bp_schedule_kind) i);
       exp->training.schedule.warmup_steps = warmup;
-      g_signal_emit (self, signals[SIGNAL_TRAINING_CHANGED], 0);
+      g_signal_emit (self, signals[SIGNAL_TRAINING_CHANGED], 0, NULL);
     }
   else if (row == self->early_monitor)
     {
       exp->training.early_stop.monitor = (bp_monitor) i;
-      g_signal_emit (self, signals[SIGNAL_TRAINING_CHANGED], 0);
+      g_signal_emit (self, signals[SIGNAL_TRAINING_CHANGED], 0, NULL);
     }
 }
 
@@ -187,7 +187,7 @@ on_label_apply (AdwEntryRow *row, BpBuilderSettings *self)
     return;
   free (self->exp->data.label);
   self->exp->data.label = text[0] != '\0' ? strdup (text) : NULL;
-  g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0);
+  g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0, NULL);
 }
 
 static void
@@ -369,10 +369,10 @@ bp_builder_settings_class_init (BpBuilderSettingsClass *klass)
                   NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_STRING);
   signals[SIGNAL_DATA_CHANGED] =
     g_signal_new ("data-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                  NULL, G_TYPE_NONE, 0);
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_TRAINING_CHANGED] =
     g_signal_new ("training-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                  NULL, NULL, G_TYPE_NONE, 0);
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_OPEN_FILE] =
     g_signal_new ("open-file", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);

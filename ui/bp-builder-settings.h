@@ -8,8 +8,9 @@
  * "spec-changed" (gpointer const BpSpecSettings *, const char *merge_key), so the page records
  * it for undo like any edit. The rest lives in the page's experiment: the panel edits
  * exp->data and exp->training in place and emits "data-changed" (the dataset must be loaded
- * again) or "training-changed". "open-file" asks the page for a file chooser; "fit-data" to
- * fit the network's input and output to the loaded data. */
+ * again) or "training-changed", both with a merge key (const char *, NULL: an edit of its own),
+ * after which the page records the edit for undo. "open-file" asks the page for a file
+ * chooser; "fit-data" to fit the network's input and output to the loaded data. */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -74,7 +74,9 @@ show_status (BpBuilder *self, const bp_session_status *st)
 static gboolean
 read_log (BpBuilder *self, bp_session_status *st)
 {
-  const bp_metric_log *log = bp_session_metric_log (self->session);
+  /* The run this chart shows: after a reset the trainer starts the next one when it gets to
+   * the command, and until then there is nothing new to read. */
+  const bp_metric_log *log = bp_session_metric_log_of_run (self->session, self->log_run);
   bp_epoch_record er[READ_CHUNK];
   bp_step_record sr[READ_CHUNK];
   double x[READ_CHUNK];
@@ -84,6 +86,8 @@ read_log (BpBuilder *self, bp_session_status *st)
   double per_epoch;
 
   bp_session_get_status (self->session, st);
+  if (log == NULL)
+    return st->run < self->log_run;
   per_epoch = st->steps_per_epoch > 0 ? (double) st->steps_per_epoch : 1.0;
   /* Batch losses as fractions of an epoch, a chunk per frame at most per kind so a frame
    * stays short; the tick comes back for the rest. */
@@ -129,6 +133,9 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
       return G_SOURCE_REMOVE;
     }
   more = read_log (self, &st);
+  /* A step command may not have started yet: wait for its steps (or for the run to end). */
+  more |= st.run < self->log_run
+          || (st.step < self->step_target && st.state == BP_SESSION_PAUSED);
   /* Text a few times a second: faster only flickers. */
   if (st.state != BP_SESSION_RUNNING || now - self->status_time > G_USEC_PER_SEC / 4)
     {
@@ -181,8 +188,25 @@ apply_weights (bp_net *net, void *user)
   return bp_experiment_apply_weights (a->exp, net, a->err, sizeof a->err);
 }
 
+/* An empty chart for run `run` of the session. */
 static void
-start_session (BpBuilder *self)
+restart_chart (BpBuilder *self, guint64 run)
+{
+  self->log_run = run;
+  self->epochs_read = self->steps_read = 0;
+  self->step_target = 0;
+  self->have_last_epoch = FALSE;
+  self->status_time = 0;
+  bp_chart_clear (self->chart);
+  self->series_loss = bp_chart_add_series (self->chart, "batch loss", NULL, BP_CHART_LINE);
+  self->series_val_loss = bp_chart_add_series (self->chart, "val loss", NULL, BP_CHART_LINE);
+  bp_chart_series_set_dashed (self->chart, self->series_val_loss, TRUE);
+  bp_chart_set_smoothing (self->chart, 0.6);
+}
+
+/* A new session on the loaded data: it plays, or (steps > 0) runs that many steps. */
+static void
+start_session (BpBuilder *self, int steps)
 {
   g_autoptr (GError) error = NULL;
   bp_experiment *exp = bp_builder_get_experiment (self, &error);
@@ -221,18 +245,19 @@ start_session (BpBuilder *self)
   self->session_spec = bp_builder_get_spec_json (self);
   bp_experiment_free (exp);
 
-  self->epochs_read = self->steps_read = 0;
-  self->have_last_epoch = FALSE;
-  self->status_time = 0;
-  bp_chart_clear (self->chart);
-  self->series_loss = bp_chart_add_series (self->chart, "batch loss", NULL, BP_CHART_LINE);
-  self->series_val_loss = bp_chart_add_series (self->chart, "val loss", NULL, BP_CHART_LINE);
-  bp_chart_series_set_dashed (self->chart, self->series_val_loss, TRUE);
-  bp_chart_set_smoothing (self->chart, 0.6);
+  restart_chart (self, 1);
   g_object_notify_by_pspec (G_OBJECT (self), _bp_builder_properties[BP_BUILDER_PROP_SESSION]);
   gtk_stack_set_visible_child_name (self->side_stack, "run");
-  bp_session_play (self->session);
-  set_training (self, TRUE);
+  if (steps > 0)
+    {
+      self->step_target = (guint64) steps;
+      bp_session_step (self->session, (guint64) steps);
+    }
+  else
+    {
+      bp_session_play (self->session);
+      set_training (self, TRUE);
+    }
   ensure_tick (self);
 }
 
@@ -242,7 +267,18 @@ _bp_builder_data_ready (BpBuilder *self)
   if (!self->train_when_loaded)
     return;
   self->train_when_loaded = FALSE;
-  start_session (self);
+  start_session (self, self->steps_when_loaded);
+  self->steps_when_loaded = 0;
+}
+
+/* The session trains the network on the canvas and can go on (not finished). */
+static gboolean
+session_is_current (BpBuilder *self)
+{
+  g_autofree char *json = bp_builder_get_spec_json (self);
+
+  return self->session != NULL && g_strcmp0 (json, self->session_spec) == 0
+         && bp_session_get_state (self->session) != BP_SESSION_FINISHED;
 }
 
 gboolean
@@ -258,9 +294,7 @@ bp_builder_train (BpBuilder *self, GError **error)
                    self->report->message);
       return FALSE;
     }
-  json = bp_builder_get_spec_json (self);
-  if (self->session != NULL && g_strcmp0 (json, self->session_spec) == 0
-      && bp_session_get_state (self->session) != BP_SESSION_FINISHED)
+  if (session_is_current (self))
     {
       bp_session_play (self->session);
       set_training (self, TRUE);
@@ -268,8 +302,64 @@ bp_builder_train (BpBuilder *self, GError **error)
       return TRUE;
     }
   self->train_when_loaded = TRUE;
+  self->steps_when_loaded = 0;
   _bp_builder_load_data (self);
   return TRUE;
+}
+
+gboolean
+bp_builder_step (BpBuilder *self, GError **error)
+{
+  g_return_val_if_fail (BP_IS_BUILDER (self), FALSE);
+
+  if (!self->report->ok)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Fix the network first: %s",
+                   self->report->message);
+      return FALSE;
+    }
+  if (self->training)
+    return TRUE;
+  if (session_is_current (self))
+    {
+      self->step_target = bp_session_get_step (self->session) + 1;
+      bp_session_step (self->session, 1);
+      ensure_tick (self);
+      return TRUE;
+    }
+  /* The first step of a new run: a session first, on the dataset once it is loaded. */
+  self->train_when_loaded = TRUE;
+  self->steps_when_loaded = 1;
+  _bp_builder_load_data (self);
+  return TRUE;
+}
+
+void
+bp_builder_reset (BpBuilder *self)
+{
+  g_autofree char *json = NULL;
+  guint64 next_run;
+
+  g_return_if_fail (BP_IS_BUILDER (self));
+
+  self->train_when_loaded = FALSE;
+  if (self->session == NULL)
+    return;
+  set_training (self, FALSE);
+  json = bp_builder_get_spec_json (self);
+  if (g_strcmp0 (json, self->session_spec) != 0)
+    {
+      /* It trains another network than the canvas's: the next Train builds the new one. */
+      _bp_builder_free_session (self);
+      gtk_label_set_text (self->run_label, "Press Train to start a new run");
+      return;
+    }
+  /* The same network with fresh weights from the spec's seed, in a new run, paused. Only this
+   * page resets its session, so the next run is the one after the current. */
+  next_run = bp_session_run (self->session) + 1;
+  bp_session_reset (self->session, self->graph->seed);
+  restart_chart (self, next_run);
+  ensure_tick (self);
 }
 
 void
@@ -277,6 +367,7 @@ bp_builder_pause (BpBuilder *self)
 {
   g_return_if_fail (BP_IS_BUILDER (self));
   self->train_when_loaded = FALSE;
+  self->step_target = 0;
   if (self->session != NULL)
     bp_session_pause (self->session);
   set_training (self, FALSE);
@@ -287,6 +378,7 @@ bp_builder_stop (BpBuilder *self)
 {
   g_return_if_fail (BP_IS_BUILDER (self));
   self->train_when_loaded = FALSE;
+  self->step_target = 0;
   if (self->session != NULL)
     {
       bp_session_stop (self->session);

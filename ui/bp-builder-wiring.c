@@ -198,16 +198,15 @@ on_spec_settings (BpBuilderSettings *settings, gpointer s, const char *key, BpBu
 }
 
 static void
-on_data_changed (BpBuilderSettings *settings, BpBuilder *self)
+on_data_changed (BpBuilderSettings *settings, const char *key, BpBuilder *self)
 {
-  _bp_builder_load_data (self);
-  bp_builder_settings_show (self->settings, self->graph, self->exp);
+  _bp_builder_settings_edited (self, key, TRUE);
 }
 
 static void
-on_training_changed (BpBuilderSettings *settings, BpBuilder *self)
+on_training_changed (BpBuilderSettings *settings, const char *key, BpBuilder *self)
 {
-  bp_builder_settings_show (self->settings, self->graph, self->exp);
+  _bp_builder_settings_edited (self, key, FALSE);
 }
 
 static void

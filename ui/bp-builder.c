@@ -52,24 +52,34 @@ action_zoom (GtkWidget *widget, const char *name, GVariant *param)
                                 cx, cy);
 }
 
+/* In the window, files go through its actions: they ask about unsaved changes first and keep
+ * the recent files. Alone (tests), the page does it itself. */
+
 static void
 action_open (GtkWidget *widget, const char *name, GVariant *param)
 {
-  _bp_builder_open_dialog (BP_BUILDER (widget));
+  if (!gtk_widget_activate_action (widget, "win.open", NULL))
+    _bp_builder_open_dialog (BP_BUILDER (widget));
 }
 
 static void
 action_save (GtkWidget *widget, const char *name, GVariant *param)
 {
-  _bp_builder_save_dialog (BP_BUILDER (widget), g_str_equal (name, "builder.save-as"));
+  gboolean save_as = g_str_equal (name, "builder.save-as");
+
+  if (!gtk_widget_activate_action (widget, save_as ? "win.save-as" : "win.save", NULL))
+    _bp_builder_save_dialog (BP_BUILDER (widget), save_as);
 }
 
 static void
 action_template (GtkWidget *widget, const char *name, GVariant *param)
 {
   g_autoptr (GError) error = NULL;
+  const char *template = g_variant_get_string (param, NULL);
 
-  if (!bp_builder_load_template (BP_BUILDER (widget), g_variant_get_string (param, NULL), &error))
+  if (gtk_widget_activate_action (widget, "win.template", "s", template))
+    return;
+  if (!bp_builder_load_template (BP_BUILDER (widget), template, &error))
     _bp_builder_message (BP_BUILDER (widget), error->message);
 }
 
@@ -133,6 +143,7 @@ bp_builder_finalize (GObject *object)
     bp_graph_report_clear (self->report);
   g_free (self->report);
   bp_graph_history_free (self->history);
+  _bp_builder_state_free (self->state_shown);
   bp_experiment_free (self->exp);
   g_free (self->saved_json);
   g_free (self->path);
@@ -256,11 +267,11 @@ static void
 bp_builder_init (BpBuilder *self)
 {
   g_autoptr (GError) error = NULL;
+  G_GNUC_UNUSED gboolean undo_ok;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->graph = bp_graph_new ();
   self->report = g_new0 (bp_graph_report, 1);
-  self->history = bp_graph_history_new (200);
   {
     /* The experiment holds the data and training settings; its spec is a stand-in (the
      * graph's spec wins whenever one is needed). */
@@ -273,7 +284,9 @@ bp_builder_init (BpBuilder *self)
     bp_optim_cfg_defaults (&tmp.optim, BP_OPTIM_ADAM);
     self->exp = bp_experiment_new (&tmp);
   }
-  g_assert (self->graph != NULL && self->history != NULL && self->exp != NULL);
+  g_assert (self->graph != NULL && self->exp != NULL);
+  undo_ok = _bp_builder_undo_init (self);
+  g_assert (undo_ok);
 
   _bp_builder_connect_signals (self);
   _bp_builder_setup_templates (self);
@@ -283,9 +296,8 @@ bp_builder_init (BpBuilder *self)
   if (!bp_builder_load_template (self, "playground-spiral", &error))
     g_warning ("builder: %s", error->message);
   bp_graph_history_clear (self->history);
-  g_free (self->saved_json);
-  self->saved_json = bp_builder_get_spec_json (self);
   _bp_builder_refresh (self);
+  _bp_builder_set_saved (self);
 }
 
 GtkWidget *
@@ -327,7 +339,7 @@ bp_builder_get_modified (BpBuilder *self)
   g_autofree char *now = NULL;
 
   g_return_val_if_fail (BP_IS_BUILDER (self), FALSE);
-  now = bp_builder_get_spec_json (self);
+  now = _bp_builder_document_json (self);
   return g_strcmp0 (now, self->saved_json) != 0;
 }
 

@@ -72,6 +72,12 @@ gboolean bp_builder_get_modified (BpBuilder *self);
  * background if needed, then runs a session. FALSE with an error when the network has a
  * problem; later problems (the data does not fit) show on the page. */
 gboolean bp_builder_train (BpBuilder *self, GError **error);
+/* One optimizer step of the run (a new run, paused after its first step, when there is none
+ * for this network); nothing while training. FALSE with an error as bp_builder_train. */
+gboolean bp_builder_step (BpBuilder *self, GError **error);
+/* The run starts over with fresh weights from the spec's seed, paused at step 0 (a run of an
+ * older network simply ends: the next Train builds the new one). */
+void bp_builder_reset (BpBuilder *self);
 void bp_builder_pause (BpBuilder *self);
 void bp_builder_stop (BpBuilder *self);
 gboolean bp_builder_get_training (BpBuilder *self);

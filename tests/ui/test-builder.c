@@ -119,6 +119,12 @@ is_spin (GtkWidget *w, gconstpointer data)
   return GTK_IS_SPIN_BUTTON (w);
 }
 
+static gboolean
+is_switch (GtkWidget *w, gconstpointer data)
+{
+  return GTK_IS_SWITCH (w);
+}
+
 /* The line under the dataset picker: a label outside the rows that counts rows. */
 static gboolean
 is_data_info (GtkWidget *w, gconstpointer data)
@@ -544,6 +550,166 @@ test_palette_and_settings (Fixture *f, gconstpointer data)
   g_assert_cmpuint (bp_builder_get_report (f->builder)->params, ==, 224 + 51);
 }
 
+/* The page's whole document (spec, data, training settings) as the file would hold it. */
+static char *
+document_json (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  bp_experiment *exp = bp_builder_get_experiment (f->builder, &error);
+  char *text, *copy;
+
+  g_assert_no_error (error);
+  text = bp_experiment_to_json (exp, NULL);
+  g_assert_nonnull (text);
+  copy = g_strdup (text);
+  free (text);
+  bp_experiment_free (exp);
+  return copy;
+}
+
+static GtkWidget *
+control_of (GtkWidget *settings, const char *title)
+{
+  GtkWidget *row = find_row (settings, title), *control;
+
+  g_assert_nonnull (row);
+  control = find_widget (row, is_spin, NULL);
+  if (control == NULL)
+    control = find_widget (row, is_switch, NULL);
+  g_assert_nonnull (control);
+  return control;
+}
+
+static guint
+builtin_index (const char *name)
+{
+  size_t n;
+  const bp_builtin_info *list = bp_builtin_list (&n);
+
+  for (size_t i = 0; i < n; i++)
+    if (g_str_equal (list[i].name, name))
+      return (guint) i;
+  g_assert_not_reached ();
+}
+
+static void
+count_call (int *n)
+{
+  (*n)++;
+}
+
+/* Dataset and training settings are edits like any other: each is one step of the same undo
+ * history as the graph, it marks the page modified, and undo puts back the very settings (the
+ * document's JSON to the byte) and shows them in the panel. Typing in one field is one step. */
+static void
+test_settings_undo (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  GtkWidget *settings = GTK_WIDGET (bp_builder_get_settings (f->builder));
+  GPtrArray *docs = g_ptr_array_new_with_free_func (g_free);
+  guint iris = builtin_index ("iris"), wine = builtin_index ("wine");
+  int modified_notes = 0;
+  guint n;
+
+  g_assert_true (bp_builder_load_template (f->builder, "iris-mlp", &error));
+  g_assert_false (bp_builder_get_modified (f->builder));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find_row (settings, "Source"))),
+                    ==, iris);
+  g_signal_connect_swapped (f->builder, "notify::modified", G_CALLBACK (count_call),
+                            &modified_notes);
+  g_ptr_array_add (docs, document_json (f));
+
+#define EDIT(stmt)                                                                         \
+  G_STMT_START                                                                             \
+  {                                                                                        \
+    stmt;                                                                                  \
+    g_assert_true (bp_builder_get_modified (f->builder));                                  \
+    g_ptr_array_add (docs, document_json (f));                                             \
+    g_assert_cmpstr (docs->pdata[docs->len - 1], !=, docs->pdata[docs->len - 2]);          \
+  }                                                                                        \
+  G_STMT_END
+
+  /* The dataset picker, a split, the scaling, the loss, a hyperparameter, the batch size, the
+   * epochs, the schedule, early stopping: data, spec and training settings in turn. */
+  EDIT (adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (settings, "Source")), wine));
+  EDIT (gtk_spin_button_set_value (GTK_SPIN_BUTTON (control_of (settings, "Validation share")),
+                                   0.35));
+  EDIT (adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (settings, "Scaling")), 2));
+  EDIT (adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (settings, "Loss")), 3));
+  EDIT (adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (settings, "Optimizer")), 0));
+  EDIT (gtk_spin_button_set_value (GTK_SPIN_BUTTON (control_of (settings, "Momentum")), 0.9));
+  EDIT (gtk_spin_button_set_value (GTK_SPIN_BUTTON (control_of (settings, "Batch size")), 64));
+  EDIT (gtk_spin_button_set_value (GTK_SPIN_BUTTON (control_of (settings, "Epochs")), 7));
+  EDIT (adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (settings, "Schedule")), 3));
+  /* Typing 3 then 34 in one field: one step. */
+  EDIT ({
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (control_of (settings, "Patience")), 3);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (control_of (settings, "Patience")), 34);
+  });
+  EDIT (gtk_switch_set_active (GTK_SWITCH (control_of (settings, "Early stopping")), FALSE));
+#undef EDIT
+  g_assert_cmpint (modified_notes, >=, 11);
+  n = docs->len;
+  {
+    g_autoptr (GError) e2 = NULL;
+    bp_experiment *exp = bp_builder_get_experiment (f->builder, &e2);
+
+    g_assert_cmpstr (exp->data.source, ==, "wine");
+    g_assert_cmpfloat (exp->data.val_ratio, ==, 0.35);
+    g_assert_cmpint (exp->data.scaling, ==, BP_SCALING_MINMAX);
+    g_assert_cmpint (exp->spec->loss, ==, BP_LOSS_HUBER);
+    g_assert_cmpint (exp->spec->optim.kind, ==, BP_OPTIM_SGD);
+    g_assert_cmpfloat (exp->spec->optim.momentum, ==, 0.9f);
+    g_assert_cmpint (exp->spec->batch_size, ==, 64);
+    g_assert_cmpint (exp->spec->epochs, ==, 7);
+    g_assert_cmpint (exp->training.schedule.kind, ==, BP_SCHEDULE_COSINE);
+    g_assert_false (exp->training.early_stop.enabled);
+    g_assert_cmpint (exp->training.early_stop.patience, ==, 34);
+    bp_experiment_free (exp);
+  }
+
+  /* Undo, one step at a time: the document of before each edit, exactly. */
+  for (guint i = n - 1; i-- > 0;)
+    {
+      g_autofree char *now = NULL;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->builder), "builder.undo", NULL));
+      now = document_json (f);
+      g_assert_cmpstr (now, ==, docs->pdata[i]);
+      g_assert_true (bp_builder_get_modified (f->builder) == (i != 0));
+      /* The panel shows what was put back. */
+      if (i == 10)
+        g_assert_true (gtk_switch_get_active (GTK_SWITCH (control_of (settings,
+                                                                      "Early stopping"))));
+      if (i == 9)
+        g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (
+                             control_of (settings, "Patience"))), ==, 20);
+      if (i == 6)
+        g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (
+                             control_of (settings, "Batch size"))), ==, 16);
+    }
+  /* (One step more would undo loading the template.) The panel shows the template's settings
+   * again, and the page loads its data again. */
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find_row (settings, "Source"))),
+                    ==, iris);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find_row (settings, "Scaling"))),
+                    ==, BP_SCALING_STANDARD);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (
+                       control_of (settings, "Validation share"))), ==, 0.2);
+
+  /* Redo all: the last document again. */
+  for (guint i = 1; i < n; i++)
+    {
+      g_autofree char *now = NULL;
+
+      g_assert_true (bp_builder_redo (f->builder));
+      now = document_json (f);
+      g_assert_cmpstr (now, ==, docs->pdata[i]);
+    }
+  g_assert_false (bp_builder_can_redo (f->builder));
+  g_ptr_array_unref (docs);
+}
+
 static void
 test_window_page (void)
 {
@@ -574,6 +740,7 @@ main (int argc, char *argv[])
   ADD ("save-open", test_save_open);
   ADD ("train", test_train);
   ADD ("palette-and-settings", test_palette_and_settings);
+  ADD ("settings-undo", test_settings_undo);
 #undef ADD
   g_test_add_func ("/builder/window-page", test_window_page);
   return g_test_run ();
