@@ -4,6 +4,7 @@
 
 #include "data/dataset.h"
 #include "engine/net.h"
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct bp_workload {
@@ -20,6 +21,8 @@ typedef struct bp_bench_args {
   uint64_t seed;
   long samples; /* <= 0: one full epoch */
   long steps;   /* tiny only */
+  int epochs;   /* W1-W3: passes over the data (1 in the benchmark; more for profiling) */
+  bool eval;    /* W1-W3: evaluate after training (off for profiling the training alone) */
 } bp_bench_args;
 
 const bp_workload *bp_workload_find (const char *name);

@@ -5,11 +5,16 @@
 
 #include "engine/net.h"
 #include "engine/rng.h"
+#include "engine/workers.h"
 
 /* Offsets added to the seed for the network's random streams, so init and dropout never share
  * numbers (the trainer's shuffle uses seed + 1, as the W4 benchmark does). */
 #define BP_NET_INIT_STREAM 2
 #define BP_NET_DROPOUT_STREAM 3
+
+/* The update pass (net-step.c) goes over the parameters in chunks of this many floats: a
+ * chunk's parameters, gradients and two Adam moments, 256 KB, stay in a core's L2 cache. */
+#define BP_NET_UPDATE_CHUNK 16384
 
 /* One parameter tensor that the layer's L1/L2 penalties apply to. */
 typedef struct bp_penalised {
@@ -46,6 +51,11 @@ struct bp_net {
 
   bp_penalised *penalised; /* (n_penalised) */
   int n_penalised;
+
+  int n_chunks;          /* of the update pass: n_params / BP_NET_UPDATE_CHUNK, rounded up */
+  double *chunk_sumsq;   /* (n_chunks) each chunk's sum of squared gradients */
+  unsigned char *chunk_bad; /* (n_chunks) a chunk's step would have made a weight NaN/Inf */
+  bp_team *team;         /* helper threads of the update pass, started when first needed */
 
   bp_optim optim;
   bp_rng dropout_rng;

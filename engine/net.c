@@ -210,6 +210,11 @@ bp_net_create (const bp_spec *spec, char *err, size_t errlen)
     }
   if (carve_params (net, err, errlen) < 0)
     goto fail;
+  net->n_chunks = (int) ((net->n_params + BP_NET_UPDATE_CHUNK - 1) / BP_NET_UPDATE_CHUNK);
+  net->chunk_sumsq = calloc ((size_t) net->n_chunks + 1, sizeof *net->chunk_sumsq);
+  net->chunk_bad = calloc ((size_t) net->n_chunks + 1, 1);
+  if (net->chunk_sumsq == NULL || net->chunk_bad == NULL)
+    goto oom;
 
   const bp_layer *last = &net->layers[net->n_layers - 1];
   net->fused_softmax = net->spec->loss == BP_LOSS_CROSS_ENTROPY
@@ -242,6 +247,9 @@ bp_net_free (bp_net *net)
 {
   if (net == NULL)
     return;
+  bp_team_free (net->team);
+  free (net->chunk_sumsq);
+  free (net->chunk_bad);
   free (net->acts);
   free (net->penalised);
   free (net->state);

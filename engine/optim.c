@@ -90,21 +90,29 @@ bp_optim_reset (bp_optim *o)
    * off, no amsgrad) is never touched, so its pages are never made resident. */
   o->t = 0;
   o->ready = 0;
+  o->fresh = 0;
   o->state_kind = o->cfg.kind;
 }
 
-/* The k-th part of the state, filled with value the first time it is asked for. */
-static float *
-need_part (bp_optim *o, int k, float value)
+/* Makes the k-th part of the state ready, filled with value the first time it is asked for
+ * (fill false: the step itself writes it whole, see sgd_range); notes it in fresh. */
+static void
+need_part (bp_optim *o, int k, bool fill, float value)
 {
-  float *part = o->state + (size_t) k * o->n;
-  if (!(o->ready & (1u << k)))
-    {
-      for (size_t i = 0; i < o->n; i++)
-        part[i] = value;
-      o->ready |= 1u << k;
-    }
-  return part;
+  if (o->ready & (1u << k))
+    return;
+  float *dst = o->state + (size_t) k * o->n;
+  if (fill)
+    for (size_t i = 0; i < o->n; i++)
+      dst[i] = value;
+  o->ready |= 1u << k;
+  o->fresh |= 1u << k;
+}
+
+static inline float *
+part (const bp_optim *o, int k)
+{
+  return o->state + (size_t) k * o->n;
 }
 
 /* Writes v to *p if finite; otherwise keeps the old value and notes it. */
@@ -121,10 +129,10 @@ need_part (bp_optim *o, int k, float value)
   while (0)
 
 static bool
-sgd_step (bp_optim *o, float *restrict p, const float *restrict g)
+sgd_range (const bp_optim *o, float *restrict p, const float *restrict g, size_t begin,
+           size_t end)
 {
   const bp_optim_cfg *c = &o->cfg;
-  const size_t n = o->n;
   const float neg_lr = -c->lr, wd = c->weight_decay, mom = c->momentum;
   const float keep = (float) (1.0 - (double) c->dampening);
   const bool nesterov = c->nesterov;
@@ -132,7 +140,7 @@ sgd_step (bp_optim *o, float *restrict p, const float *restrict g)
 
   if (mom == 0.0f)
     {
-      for (size_t i = 0; i < n; i++)
+      for (size_t i = begin; i < end; i++)
         {
           float d = g[i];
           if (wd != 0.0f)
@@ -143,10 +151,9 @@ sgd_step (bp_optim *o, float *restrict p, const float *restrict g)
     }
 
   /* torch creates the buffer as a copy of the first (decayed) gradient. */
-  const bool first = !(o->ready & 1u);
-  float *restrict buf = o->state;
-  o->ready |= 1u;
-  for (size_t i = 0; i < n; i++)
+  const bool first = o->fresh & 1u;
+  float *restrict buf = part (o, 0);
+  for (size_t i = begin; i < end; i++)
     {
       float d = g[i];
       if (wd != 0.0f)
@@ -160,19 +167,19 @@ sgd_step (bp_optim *o, float *restrict p, const float *restrict g)
 }
 
 static bool
-rmsprop_step (bp_optim *o, float *restrict p, const float *restrict g)
+rmsprop_range (const bp_optim *o, float *restrict p, const float *restrict g, size_t begin,
+               size_t end)
 {
   const bp_optim_cfg *c = &o->cfg;
-  const size_t n = o->n;
   const float neg_lr = -c->lr, wd = c->weight_decay, mom = c->momentum, eps = c->eps;
   const float alpha = c->alpha, rest = (float) (1.0 - (double) c->alpha);
   const bool centered = c->centered, use_mom = mom > 0.0f;
-  float *restrict sq = need_part (o, 0, 0.0f);
-  float *restrict buf = use_mom ? need_part (o, 1, 0.0f) : NULL;
-  float *restrict avg_g = centered ? need_part (o, 2, 0.0f) : NULL;
+  float *restrict sq = part (o, 0);
+  float *restrict buf = use_mom ? part (o, 1) : NULL;
+  float *restrict avg_g = centered ? part (o, 2) : NULL;
   bool bad = false;
 
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = begin; i < end; i++)
     {
       float d = g[i];
       if (wd != 0.0f)
@@ -201,17 +208,17 @@ rmsprop_step (bp_optim *o, float *restrict p, const float *restrict g)
 }
 
 static bool
-adagrad_step (bp_optim *o, float *restrict p, const float *restrict g)
+adagrad_range (const bp_optim *o, float *restrict p, const float *restrict g, size_t begin,
+               size_t end)
 {
   const bp_optim_cfg *c = &o->cfg;
-  const size_t n = o->n;
   const float wd = c->weight_decay, eps = c->eps;
-  float *restrict sum = need_part (o, 0, c->initial_accumulator);
+  float *restrict sum = part (o, 0);
   const double clr = (double) c->lr / (1.0 + (double) (o->t - 1) * (double) c->lr_decay);
   const float neg_clr = (float) -clr;
   bool bad = false;
 
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = begin; i < end; i++)
     {
       float d = g[i];
       if (wd != 0.0f)
@@ -227,10 +234,10 @@ adagrad_step (bp_optim *o, float *restrict p, const float *restrict g)
 /* Adam, and AdamW when decoupled: weight decay shrinks the parameter instead of joining the
  * gradient. */
 static bool
-adam_step (bp_optim *o, float *restrict p, const float *restrict g, bool decoupled)
+adam_range (const bp_optim *o, float *restrict p, const float *restrict g, size_t begin,
+            size_t end, bool decoupled)
 {
   const bp_optim_cfg *c = &o->cfg;
-  const size_t n = o->n;
   const double t = (double) o->t;
   const float b1 = c->beta1, b2 = c->beta2, eps = c->eps, wd = c->weight_decay;
   const float rest1 = (float) (1.0 - (double) b1), rest2 = (float) (1.0 - (double) b2);
@@ -239,9 +246,9 @@ adam_step (bp_optim *o, float *restrict p, const float *restrict g, bool decoupl
   const float bc2_sqrt = (float) sqrt (bc2);
   const float shrink = (float) (1.0 - (double) c->lr * (double) wd);
   const bool ams = c->amsgrad;
-  float *restrict m = need_part (o, 0, 0.0f);
-  float *restrict v = need_part (o, 1, 0.0f);
-  float *restrict vmax = ams ? need_part (o, 2, 0.0f) : NULL;
+  float *restrict m = part (o, 0);
+  float *restrict v = part (o, 1);
+  float *restrict vmax = ams ? part (o, 2) : NULL;
   bool bad = false;
 
   /* Branch-free so that GCC vectorises it (Adam over all parameters is the largest loop of
@@ -251,7 +258,7 @@ adam_step (bp_optim *o, float *restrict p, const float *restrict g, bool decoupl
   const float keep = decoupled ? shrink : 1.0f;
   int bad_any = 0;
   if (!ams)
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = begin; i < end; i++)
       {
         float w = p[i], d = g[i] + l2 * w;
         float mi = m[i] * b1 + rest1 * d;
@@ -264,7 +271,7 @@ adam_step (bp_optim *o, float *restrict p, const float *restrict g, bool decoupl
         bad_any |= !ok;
       }
   else
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = begin; i < end; i++)
       {
         float w = p[i], d = g[i] + l2 * w;
         float mi = m[i] * b1 + rest1 * d;
@@ -283,32 +290,79 @@ adam_step (bp_optim *o, float *restrict p, const float *restrict g, bool decoupl
   return !bad;
 }
 
-bool
-bp_optim_step (bp_optim *o, float *params, const float *grads)
+void
+bp_optim_begin_step (bp_optim *o)
 {
   if (o->cfg.kind != o->state_kind)
     bp_optim_reset (o);
   o->t++;
+  o->fresh = 0;
+  const bp_optim_cfg *c = &o->cfg;
+  switch (c->kind)
+    {
+    case BP_OPTIM_SGD:
+      if (c->momentum != 0.0f)
+        need_part (o, 0, false, 0.0f);
+      break;
+    case BP_OPTIM_RMSPROP:
+      need_part (o, 0, true, 0.0f);
+      if (c->momentum > 0.0f)
+        need_part (o, 1, true, 0.0f);
+      if (c->centered)
+        need_part (o, 2, true, 0.0f);
+      break;
+    case BP_OPTIM_ADAGRAD:
+      need_part (o, 0, true, c->initial_accumulator);
+      break;
+    case BP_OPTIM_ADAM:
+    case BP_OPTIM_ADAMW:
+      need_part (o, 0, true, 0.0f);
+      need_part (o, 1, true, 0.0f);
+      if (c->amsgrad)
+        need_part (o, 2, true, 0.0f);
+      break;
+    case BP_OPTIM_KIND_COUNT:
+      break;
+    }
+}
+
+bool
+bp_optim_step_range (const bp_optim *o, float *params, const float *grads, size_t begin,
+                     size_t end)
+{
   switch (o->cfg.kind)
     {
     case BP_OPTIM_SGD:
-      return sgd_step (o, params, grads);
+      return sgd_range (o, params, grads, begin, end);
     case BP_OPTIM_RMSPROP:
-      return rmsprop_step (o, params, grads);
+      return rmsprop_range (o, params, grads, begin, end);
     case BP_OPTIM_ADAGRAD:
-      return adagrad_step (o, params, grads);
+      return adagrad_range (o, params, grads, begin, end);
     case BP_OPTIM_ADAM:
-      return adam_step (o, params, grads, false);
+      return adam_range (o, params, grads, begin, end, false);
     case BP_OPTIM_ADAMW:
-      return adam_step (o, params, grads, true);
+      return adam_range (o, params, grads, begin, end, true);
     case BP_OPTIM_KIND_COUNT:
       break;
     }
   return true;
 }
 
+bool
+bp_optim_step (bp_optim *o, float *params, const float *grads)
+{
+  bp_optim_begin_step (o);
+  return bp_optim_step_range (o, params, grads, 0, o->n);
+}
+
 double
 bp_grad_norm (const float *g, size_t n)
+{
+  return sqrt (bp_grad_sumsq (g, n));
+}
+
+double
+bp_grad_sumsq (const float *g, size_t n)
 {
   /* Four partial sums break the chain of dependent adds (4x faster on a long vector) and
    * keep the order fixed, so the result is the same on every run. */
@@ -323,7 +377,7 @@ bp_grad_norm (const float *g, size_t n)
     }
   for (; i < n; i++)
     s0 += (double) g[i] * g[i];
-  return sqrt ((s0 + s1) + (s2 + s3));
+  return (s0 + s1) + (s2 + s3);
 }
 
 void

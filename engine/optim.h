@@ -13,6 +13,7 @@ typedef struct bp_optim {
   long t;           /* steps taken */
   bp_optim_kind state_kind; /* the kind the state was built for; a change resets it */
   unsigned ready;           /* bit k: the k-th n-float part of state is initialised */
+  unsigned fresh;           /* bit k: part k was made ready by the step in progress */
 } bp_optim;
 
 /* Floats of state the optimizer keeps for n parameters (momentum, moments, ...): enough for
@@ -29,8 +30,19 @@ void bp_optim_reset (bp_optim *o);
  * such a parameter keeps its old value, so the parameters always stay finite. */
 bool bp_optim_step (bp_optim *o, float *params, const float *grads);
 
+/* The same step in pieces, so that it can be split over threads: bp_optim_begin_step once
+ * (counts the step, readies the state), then bp_optim_step_range over ranges that together
+ * cover [0, n) exactly once, from any threads at the same time. Each element's update depends
+ * on that element alone, so the result is the same however the ranges are cut. Returns false
+ * as bp_optim_step does, for the range. */
+void bp_optim_begin_step (bp_optim *o);
+bool bp_optim_step_range (const bp_optim *o, float *params, const float *grads, size_t begin,
+                          size_t end);
+
 /* Euclidean norm of g[0..n) (accumulated in double). */
 double bp_grad_norm (const float *g, size_t n);
+/* Its square, the sum of g[i]^2 (the same sum, in the same order). */
+double bp_grad_sumsq (const float *g, size_t n);
 
 /* If norm > max_norm, scales g by max_norm / (norm + 1e-6) as torch.nn.utils.clip_grad_norm_. */
 void bp_clip_grad_norm (float *g, size_t n, double norm, float max_norm);

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Short-lived worker threads for the batch passes of conv2d and pooling; see workers.h. */
+/* Short-lived worker threads for the batch passes of conv2d and pooling, and the persistent
+ * team of the optimizer pass; see workers.h. */
 #include "engine/workers.h"
 
 #include "engine/blas.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
 
 /* OpenBLAS 0.3 runs a GEMM in the calling thread when M*N*K <= 65536 * GEMM_MULTITHREAD_THRESHOLD
  * (4 by default, Debian's build included). Larger products would hand work to its thread pool,
@@ -134,4 +138,198 @@ bp_gemm_in_thread (bool trans_a, bool trans_b, int M, int N, int K, const float 
           bp_gemm (trans_a, trans_b, M, n, K, 1.0f, A, lda, b, ldb, beta, C + j, ldc);
         }
     }
+}
+
+/* ---- bp_team ---- */
+
+/* The ticket of a pass packs everything a helper must see at once into one atomic word: the
+ * pass's generation (24 bits), its chunk count (20 bits) and the next chunk to take (20 bits).
+ * A helper takes chunk c by a compare-and-swap that also checks the generation, so a helper
+ * that wakes late can never take a chunk of a newer pass with an older job in hand. */
+#define GEN_BITS 24
+#define COUNT_BITS 20
+#define COUNT_MASK ((UINT64_C (1) << COUNT_BITS) - 1)
+#define GEN_MASK ((UINT64_C (1) << GEN_BITS) - 1)
+#define TEAM_MAX_CHUNKS ((int) COUNT_MASK)
+
+typedef struct helper_arg {
+  bp_team *team;
+  unsigned seen; /* generation at start */
+} helper_arg;
+
+struct bp_team {
+  int max_helpers, started;
+  pthread_t tid[BP_MAX_WORKERS];
+  helper_arg args[BP_MAX_WORKERS];
+  pthread_mutex_t lock;
+  pthread_cond_t wake;
+  /* The job of the pass in progress, written before its ticket is published and read by a
+   * helper only after it has taken a chunk of that pass (which keeps the pass open). */
+  void (*fn) (void *ctx, int chunk);
+  void *ctx;
+  unsigned next_gen;          /* the caller's count of passes */
+  _Atomic uint64_t ticket;    /* gen | chunks | next, see above */
+  atomic_uint generation;     /* passes posted; helpers wait for it to change */
+  atomic_int done;            /* chunks finished in the pass in progress */
+  atomic_int sleeping;        /* helpers waiting on `wake` */
+  atomic_bool stop;
+};
+
+static inline void
+cpu_relax (void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause ();
+#endif
+}
+
+static double
+now_us (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return (double) t.tv_sec * 1e6 + (double) t.tv_nsec * 1e-3;
+}
+
+/* Takes and runs chunks of pass `gen` until none is left (or a newer pass has begun). */
+static void
+team_work (bp_team *t, uint64_t gen)
+{
+  uint64_t tk = atomic_load (&t->ticket);
+  for (;;)
+    {
+      if ((tk >> (2 * COUNT_BITS)) != gen)
+        return;
+      uint64_t n = (tk >> COUNT_BITS) & COUNT_MASK, c = tk & COUNT_MASK;
+      if (c >= n)
+        return;
+      if (!atomic_compare_exchange_weak (&t->ticket, &tk, tk + 1))
+        continue; /* tk now holds the current ticket */
+      t->fn (t->ctx, (int) c);
+      atomic_fetch_add_explicit (&t->done, 1, memory_order_release);
+      tk = atomic_load (&t->ticket);
+    }
+}
+
+/* Waits until the generation differs from seen (or the team stops): spinning for
+ * BP_TEAM_SPIN_US, then asleep. Returns the new generation. */
+static unsigned
+team_wait (bp_team *t, unsigned seen)
+{
+  double until = 0;
+  for (int i = 0;; i++)
+    {
+      unsigned g = atomic_load (&t->generation);
+      if (g != seen || atomic_load (&t->stop))
+        return g;
+      if ((i & 63) == 0)
+        {
+          double now = now_us ();
+          if (until == 0)
+            until = now + BP_TEAM_SPIN_US;
+          else if (now > until)
+            break;
+        }
+      cpu_relax ();
+    }
+  pthread_mutex_lock (&t->lock);
+  /* sleeping is raised before generation is read again, and the poster raises generation
+   * before it reads sleeping (both sequentially consistent): one of the two sees the other,
+   * and the lock keeps the wake-up from falling between the check and the wait. */
+  atomic_fetch_add (&t->sleeping, 1);
+  unsigned g;
+  while ((g = atomic_load (&t->generation)) == seen && !atomic_load (&t->stop))
+    pthread_cond_wait (&t->wake, &t->lock);
+  atomic_fetch_sub (&t->sleeping, 1);
+  pthread_mutex_unlock (&t->lock);
+  return g;
+}
+
+static void *
+helper_main (void *p)
+{
+  helper_arg *a = p;
+  bp_team *t = a->team;
+  unsigned seen = a->seen;
+  for (;;)
+    {
+      seen = team_wait (t, seen);
+      if (atomic_load (&t->stop))
+        return NULL;
+      team_work (t, seen & GEN_MASK);
+    }
+}
+
+bp_team *
+bp_team_new (int helpers)
+{
+  bp_team *t = calloc (1, sizeof *t);
+  if (t == NULL)
+    return NULL;
+  t->max_helpers = helpers < 0 ? 0 : helpers > BP_MAX_WORKERS - 1 ? BP_MAX_WORKERS - 1 : helpers;
+  pthread_mutex_init (&t->lock, NULL);
+  pthread_cond_init (&t->wake, NULL);
+  atomic_init (&t->ticket, 0);
+  atomic_init (&t->generation, 0);
+  atomic_init (&t->done, 0);
+  atomic_init (&t->sleeping, 0);
+  atomic_init (&t->stop, false);
+  return t;
+}
+
+void
+bp_team_free (bp_team *t)
+{
+  if (t == NULL)
+    return;
+  pthread_mutex_lock (&t->lock);
+  atomic_store (&t->stop, true);
+  pthread_cond_broadcast (&t->wake);
+  pthread_mutex_unlock (&t->lock);
+  for (int i = 0; i < t->started; i++)
+    pthread_join (t->tid[i], NULL);
+  pthread_cond_destroy (&t->wake);
+  pthread_mutex_destroy (&t->lock);
+  free (t);
+}
+
+void
+bp_team_run (bp_team *t, int workers, int n_chunks, void (*fn) (void *ctx, int chunk), void *ctx)
+{
+  if (t != NULL)
+    while (t->started < workers - 1 && t->started < t->max_helpers)
+      {
+        helper_arg *a = &t->args[t->started];
+        *a = (helper_arg) { t, atomic_load (&t->generation) };
+        if (pthread_create (&t->tid[t->started], NULL, helper_main, a) != 0)
+          {
+            t->max_helpers = t->started; /* no more tries */
+            break;
+          }
+        t->started++;
+      }
+  if (t == NULL || t->started == 0 || workers <= 1 || n_chunks <= 1
+      || n_chunks > TEAM_MAX_CHUNKS)
+    {
+      for (int c = 0; c < n_chunks; c++)
+        fn (ctx, c);
+      return;
+    }
+  /* Helpers beyond `workers - 1` may join too when they happen to be awake; harmless, and
+   * rare (the count only changes with bp_workers_set_threads). */
+  t->fn = fn;
+  t->ctx = ctx;
+  atomic_store (&t->done, 0);
+  uint64_t gen = ++t->next_gen & GEN_MASK;
+  atomic_store (&t->ticket, gen << (2 * COUNT_BITS) | (uint64_t) n_chunks << COUNT_BITS);
+  atomic_store (&t->generation, t->next_gen);
+  if (atomic_load (&t->sleeping) > 0)
+    {
+      pthread_mutex_lock (&t->lock);
+      pthread_cond_broadcast (&t->wake);
+      pthread_mutex_unlock (&t->lock);
+    }
+  team_work (t, gen);
+  while (atomic_load_explicit (&t->done, memory_order_acquire) < n_chunks)
+    cpu_relax ();
 }

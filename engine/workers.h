@@ -39,3 +39,25 @@ void bp_workers_run (int workers, int n, void (*fn) (void *ctx, int w, int begin
  * multiply-adds). */
 void bp_gemm_in_thread (bool trans_a, bool trans_b, int M, int N, int K, const float *A, int lda,
                         const float *B, int ldb, float beta, float *C, int ldc);
+
+/* A team of helper threads that outlive a pass, for passes run at every training step (the
+ * optimizer's), where starting threads each time would cost as much as a small pass. A pass is
+ * cut into chunks that the calling thread and the helpers take one at a time, so a helper that
+ * wakes late (its core busy with OpenBLAS's spinning threads, or with another program) only
+ * takes fewer chunks. Between passes a helper spins for BP_TEAM_SPIN_US, so that back-to-back
+ * passes cost no wake-up, then sleeps: it does not keep a core from the GEMMs that follow.
+ * A team belongs to one caller (the network); two teams never share anything. */
+typedef struct bp_team bp_team;
+
+#define BP_TEAM_SPIN_US 30
+
+/* A team of up to `helpers` threads (0 .. BP_MAX_WORKERS - 1), started on first use. NULL when
+ * out of memory; bp_team_run then runs everything in the calling thread. */
+bp_team *bp_team_new (int helpers);
+void bp_team_free (bp_team *team);
+
+/* Runs fn (ctx, c) once for each chunk c in [0, n_chunks), on the calling thread and up to
+ * workers - 1 helpers, and returns when every chunk is done. Which thread runs which chunk is
+ * left to chance: results must not depend on it (give each chunk its own output). */
+void bp_team_run (bp_team *team, int workers, int n_chunks, void (*fn) (void *ctx, int chunk),
+                  void *ctx);

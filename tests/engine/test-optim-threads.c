@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The optimizer's step split over threads: bp_optim_step_range over any cut of the parameters
+ * gives bp_optim_step's numbers bit for bit, the team of workers.h runs every chunk exactly
+ * once (awake or asleep between passes), and a network's training step gives the same weights,
+ * bit for bit, with one update thread or several. */
+#include "engine/blas.h"
+#include "engine/net.h"
+#include "engine/optim.h"
+#include "engine/workers.h"
+#include "tests/engine/optim-reference.h"
+
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+/* ---- ranges ---- */
+
+static void
+test_ranges_match_whole_step (void)
+{
+  /* Every reference case (all kinds and options), the parameter vector repeated to a longer
+   * one so that the cuts fall inside the vector loops, not only at their ends. */
+  enum { REPEAT = 37, N = BP_REF_OPTIM_N * REPEAT };
+  static const size_t cuts[][4] = { { 0, N, N, N }, { 0, 1, 2, N }, { 0, 5, 100, N },
+                                    { 0, 0, 131, N }, { 0, 64, 65, N } };
+  for (size_t c = 0; c < G_N_ELEMENTS (bp_ref_optim_cases); c++)
+    {
+      const bp_optim_cfg *cfg = &bp_ref_optim_cases[c].cfg;
+      size_t n_state = bp_optim_state_floats (cfg, N);
+      float *whole = g_new (float, N), *split = g_new (float, N), *g = g_new (float, N);
+      float *state_w = g_new0 (float, n_state + 1), *state_s = g_new0 (float, n_state + 1);
+      for (size_t k = 0; k < G_N_ELEMENTS (cuts); k++)
+        {
+          for (int i = 0; i < N; i++)
+            whole[i] = split[i] = bp_ref_optim_initial[i % BP_REF_OPTIM_N] * (1 + i / 50.0f);
+          bp_optim ow, os;
+          bp_optim_init (&ow, cfg, state_w, N);
+          bp_optim_init (&os, cfg, state_s, N);
+          for (int step = 0; step < BP_REF_OPTIM_STEPS; step++)
+            {
+              for (int i = 0; i < N; i++)
+                g[i] = bp_ref_optim_grads[step][i % BP_REF_OPTIM_N] * (1 - i / 300.0f);
+              g_assert_true (bp_optim_step (&ow, whole, g));
+              bp_optim_begin_step (&os);
+              /* the pieces in reverse order, as a second thread might run them */
+              for (int r = 2; r >= 0; r--)
+                g_assert_true (bp_optim_step_range (&os, split, g, cuts[k][r], cuts[k][r + 1]));
+              g_assert_cmpmem (whole, N * sizeof (float), split, N * sizeof (float));
+            }
+          g_assert_cmpint (os.t, ==, BP_REF_OPTIM_STEPS);
+          /* the parameters moved */
+          g_assert_cmpfloat (whole[3], !=, bp_ref_optim_initial[3]);
+        }
+      g_free (whole);
+      g_free (split);
+      g_free (g);
+      g_free (state_w);
+      g_free (state_s);
+    }
+}
+
+static void
+test_range_nonfinite (void)
+{
+  /* A range whose step would overflow says so and keeps the value; the other range is fine. */
+  bp_optim_cfg c;
+  bp_optim_cfg_defaults (&c, BP_OPTIM_SGD);
+  c.lr = 1e30f;
+  float p[4] = { 1.0f, 2.0f, 3.0f, 4.0f };
+  const float g[4] = { 0.0f, 1e-30f, 1e10f, 0.0f };
+  float state[4];
+  bp_optim o;
+  bp_optim_init (&o, &c, state, 4);
+  bp_optim_begin_step (&o);
+  g_assert_true (bp_optim_step_range (&o, p, g, 0, 2));
+  g_assert_false (bp_optim_step_range (&o, p, g, 2, 4));
+  g_assert_cmpfloat (p[2], ==, 3.0f);
+  g_assert_cmpfloat_with_epsilon (p[1], 2.0f - 1.0f, 1e-6);
+}
+
+/* ---- the team ---- */
+
+typedef struct count_job {
+  int *hits; /* (n) */
+  int pass;
+} count_job;
+
+static void
+count_chunk (void *ctx, int c)
+{
+  count_job *j = ctx;
+  /* each chunk has its own slot: no two threads write the same int */
+  j->hits[c] += 1 + j->pass;
+}
+
+static void
+test_team_runs_each_chunk_once (void)
+{
+  enum { MAX_CHUNKS = 97 };
+  for (int workers = 1; workers <= BP_MAX_WORKERS; workers++)
+    {
+      bp_team *team = bp_team_new (BP_MAX_WORKERS - 1);
+      g_assert_nonnull (team);
+      int hits[MAX_CHUNKS];
+      for (int pass = 0; pass < 3000; pass++)
+        {
+          int n = 1 + (pass * 7) % MAX_CHUNKS;
+          memset (hits, 0, sizeof hits);
+          count_job j = { hits, pass };
+          bp_team_run (team, workers, n, count_chunk, &j);
+          for (int c = 0; c < n; c++)
+            if (hits[c] != 1 + pass)
+              g_error ("workers %d, pass %d: chunk %d of %d ran %d times", workers, pass, c,
+                       n, hits[c] / (1 + pass));
+          for (int c = n; c < MAX_CHUNKS; c++)
+            g_assert_cmpint (hits[c], ==, 0);
+          /* now and then a pause long enough for the helpers to fall asleep */
+          if (pass % 500 == 499)
+            g_usleep (5 * BP_TEAM_SPIN_US);
+        }
+      bp_team_free (team);
+    }
+  /* No team (out of memory): everything in the calling thread. */
+  int hits[5] = { 0 };
+  count_job j = { hits, 0 };
+  bp_team_run (NULL, 2, 5, count_chunk, &j);
+  for (int c = 0; c < 5; c++)
+    g_assert_cmpint (hits[c], ==, 1);
+}
+
+/* ---- a network's step ---- */
+
+/* 64-256-10 with Adam: 19,210 parameters, two update chunks; and 400-256-10: 105,226
+ * parameters, seven chunks, enough for the update to be split over threads. */
+static bp_net *
+mlp_net (int inputs, float clip_norm)
+{
+  char json[512];
+  g_snprintf (json, sizeof json,
+              "{\"input\": {\"shape\": [%d]}, \"layers\": ["
+              "{\"type\": \"dense\", \"units\": 256, \"activation\": \"relu\"},"
+              "{\"type\": \"dense\", \"units\": 10}],"
+              " \"optimizer\": {\"type\": \"adam\", \"lr\": 0.001},"
+              " \"loss\": \"cross_entropy\", \"training\": {\"seed\": 5, \"batch_size\": 32}}",
+              inputs);
+  char err[256];
+  bp_spec *s = bp_spec_parse (json, strlen (json), err, sizeof err);
+  g_assert_nonnull (s);
+  s->optim.clip_norm = clip_norm;
+  bp_net *net = bp_net_create (s, err, sizeof err);
+  g_assert_nonnull (net);
+  bp_spec_free (s);
+  return net;
+}
+
+/* Trains `steps` steps on fixed pseudo-random data; returns the last step's stats. */
+static bp_step_stats
+train (bp_net *net, int inputs, int steps)
+{
+  enum { B = 32 };
+  float *x = g_new (float, B * inputs);
+  int32_t labels[B];
+  bp_step_stats st = { 0 };
+  for (int s = 0; s < steps; s++)
+    {
+      for (int i = 0; i < B * inputs; i++)
+        x[i] = (float) sin (0.37 * i + 1.3 * s);
+      for (int i = 0; i < B; i++)
+        labels[i] = (i * 7 + s) % 10;
+      bp_batch b = { .x = x, .labels = labels, .n = B };
+      g_assert_cmpint (bp_net_train_step (net, &b, &st), ==, BP_STEP_OK);
+    }
+  g_free (x);
+  return st;
+}
+
+static void
+test_net_threads_bit_identical (void)
+{
+  /* GEMMs on one thread, so that only the update pass changes between the runs. */
+  bp_blas_set_threads (1);
+  for (int clip = 0; clip < 2; clip++)
+    {
+      float clip_norm = clip ? 0.05f : 0.0f;
+      bp_net *ref = NULL;
+      bp_step_stats ref_st = { 0 };
+      for (int threads = 1; threads <= 3; threads++)
+        {
+          bp_workers_set_threads (threads);
+          bp_net *net = mlp_net (400, clip_norm);
+          bp_step_stats st = train (net, 400, 12);
+          if (threads == 1)
+            {
+              ref = net;
+              ref_st = st;
+              continue;
+            }
+          size_t n = bp_net_param_count (net);
+          g_assert_cmpuint (n, ==, 105226);
+          g_assert_cmpmem (bp_net_params (ref), n * sizeof (float), bp_net_params (net),
+                           n * sizeof (float));
+          g_assert_cmpfloat (st.grad_norm, ==, ref_st.grad_norm);
+          g_assert_cmpfloat (st.loss, ==, ref_st.loss);
+          bp_net_free (net);
+        }
+      bp_net_free (ref);
+    }
+  bp_workers_set_threads (0);
+}
+
+static void
+test_net_norm_and_clip (void)
+{
+  /* The norm the step reports is the norm of the gradients it computed (no clipping: the
+   * gradients are left as they were), for a network of one chunk and one of several. */
+  bp_blas_set_threads (1);
+  bp_workers_set_threads (2);
+  const int inputs[2] = { 64, 400 };
+  for (int k = 0; k < 2; k++)
+    {
+      bp_net *net = mlp_net (inputs[k], 0.0f);
+      bp_step_stats st = train (net, inputs[k], 1);
+      size_t n = bp_net_param_count (net);
+      double want = bp_grad_norm (bp_net_grads (net), n);
+      g_assert_cmpfloat (st.grad_norm, >, 0.0);
+      g_assert_cmpfloat_with_epsilon (st.grad_norm, want, 1e-12 * want);
+      bp_net_free (net);
+
+      /* With clipping at a tenth of that norm, the same first step's gradients are scaled to
+       * it. */
+      net = mlp_net (inputs[k], (float) (want / 10));
+      st = train (net, inputs[k], 1);
+      double after = bp_grad_norm (bp_net_grads (net), n);
+      g_assert_cmpfloat_with_epsilon (st.grad_norm, want, 1e-12 * want);
+      g_assert_cmpfloat_with_epsilon (after, want / 10, 1e-5 * want);
+      bp_net_free (net);
+    }
+  bp_workers_set_threads (0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/optim-threads/ranges", test_ranges_match_whole_step);
+  g_test_add_func ("/optim-threads/range-nonfinite", test_range_nonfinite);
+  g_test_add_func ("/optim-threads/team", test_team_runs_each_chunk_once);
+  g_test_add_func ("/optim-threads/net-bit-identical", test_net_threads_bit_identical);
+  g_test_add_func ("/optim-threads/net-norm-clip", test_net_norm_and_clip);
+  return g_test_run ();
+}
