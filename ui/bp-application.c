@@ -119,6 +119,15 @@ bp_application_handle_local_options (GApplication *app, GVariantDict *options)
   return -1;
 }
 
+static gboolean
+has_main_window (GtkApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (BP_IS_WINDOW (l->data))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 bp_application_window_removed (GtkApplication *app, GtkWindow *window)
 {
@@ -131,19 +140,37 @@ bp_application_window_removed (GtkApplication *app, GtkWindow *window)
       fflush (stdout);
     }
   GTK_APPLICATION_CLASS (bp_application_parent_class)->window_removed (app, window);
+  /* Once the last main window is gone, an About or shortcuts window left behind would keep
+   * the program running with nothing to show. */
+  if (BP_IS_WINDOW (window) && !has_main_window (app))
+    {
+      GList *windows;
+
+      while ((windows = gtk_application_get_windows (app)) != NULL)
+        gtk_window_destroy (windows->data);
+    }
 }
 
 static void
 action_quit (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   GtkApplication *app = user_data;
-  GList *windows = gtk_application_get_windows (app);
+  GList *windows = g_list_copy (gtk_application_get_windows (app));
 
-  /* Destroying windows (rather than g_application_quit) lets --stats report on them. */
-  while (windows != NULL)
+  /* Each main window closes as its close button would close it: with unsaved changes it asks
+   * first (Save, Discard, Cancel) and Cancel keeps it open; without, it goes at once. Closing
+   * (rather than g_application_quit) also lets --stats report on them; the last one takes the
+   * other windows with it (window_removed above). */
+  for (GList *l = windows; l != NULL; l = l->next)
+    g_object_ref (l->data);
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (BP_IS_WINDOW (l->data))
+      gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
+  if (!has_main_window (app))
     {
-      gtk_window_destroy (windows->data);
-      windows = gtk_application_get_windows (app);
+      while ((windows = gtk_application_get_windows (app)) != NULL)
+        gtk_window_destroy (windows->data);
     }
 }
 

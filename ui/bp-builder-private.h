@@ -74,9 +74,12 @@ struct _BpBuilder {
   /* training */
   bp_session *session;
   char *session_spec;   /* the spec JSON the session was built from */
+  char *session_doc;    /* _bp_builder_document_json then (spec and settings) */
   guint tick_id;
   guint64 log_run;     /* the session's run the chart shows */
   guint64 step_target; /* a step command is done when the session gets there */
+  gboolean play_seen;  /* the session ran since the last play command */
+  guint64 play_step;   /* its step when that command was given */
   guint64 epochs_read;
   guint64 steps_read;
   bp_epoch_record last_epoch; /* the newest read, when have_last_epoch */

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #define READ_CHUNK 256
+#define READ_BUDGET_US 4000
 
 static void
 set_training (BpBuilder *self, gboolean training)
@@ -31,6 +32,7 @@ _bp_builder_free_session (BpBuilder *self)
     return;
   g_clear_pointer (&self->session, bp_session_free);
   g_clear_pointer (&self->session_spec, g_free);
+  g_clear_pointer (&self->session_doc, g_free);
   set_training (self, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), _bp_builder_properties[BP_BUILDER_PROP_SESSION]);
 }
@@ -84,22 +86,28 @@ read_log (BpBuilder *self, bp_session_status *st)
   size_t n;
   gboolean more = FALSE;
   double per_epoch;
+  gint64 until = g_get_monotonic_time () + READ_BUDGET_US;
 
   bp_session_get_status (self->session, st);
   if (log == NULL)
     return st->run < self->log_run;
   per_epoch = st->steps_per_epoch > 0 ? (double) st->steps_per_epoch : 1.0;
-  /* Batch losses as fractions of an epoch, a chunk per frame at most per kind so a frame
-   * stays short; the tick comes back for the rest. */
-  n = bp_metric_log_read_steps (log, self->steps_read, sr, READ_CHUNK);
-  for (size_t i = 0; i < n; i++)
+  /* Batch losses as fractions of an epoch, chunk by chunk for a few milliseconds at most so
+   * a frame stays short; the tick comes back for the rest. A small network makes a thousand
+   * steps a second and more: one chunk per frame would fall behind when frames are slow. */
+  do
     {
-      x[i] = (double) sr[i].step / per_epoch;
-      y[i] = sr[i].loss;
+      n = bp_metric_log_read_steps (log, self->steps_read, sr, READ_CHUNK);
+      for (size_t i = 0; i < n; i++)
+        {
+          x[i] = (double) sr[i].step / per_epoch;
+          y[i] = sr[i].loss;
+        }
+      if (n > 0)
+        bp_chart_series_append (self->chart, self->series_loss, x, y, n);
+      self->steps_read += n;
     }
-  if (n > 0)
-    bp_chart_series_append (self->chart, self->series_loss, x, y, n);
-  self->steps_read += n;
+  while (n == READ_CHUNK && g_get_monotonic_time () < until);
   more |= n == READ_CHUNK;
 
   n = bp_metric_log_read_epochs (log, self->epochs_read, er, READ_CHUNK);
@@ -125,7 +133,7 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
   BpBuilder *self = BP_BUILDER (widget);
   gint64 now = gdk_frame_clock_get_frame_time (clock);
   bp_session_status st;
-  gboolean more;
+  gboolean more, waiting;
 
   if (self->session == NULL)
     {
@@ -133,21 +141,28 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
       return G_SOURCE_REMOVE;
     }
   more = read_log (self, &st);
-  /* A step command may not have started yet: wait for its steps (or for the run to end). */
-  more |= st.run < self->log_run
-          || (st.step < self->step_target && st.state == BP_SESSION_PAUSED);
+  if (st.state == BP_SESSION_RUNNING || st.step > self->play_step)
+    self->play_seen = TRUE;
+  /* Commands not applied yet: a reset (the next run), a step command's steps, a play. */
+  waiting = st.run < self->log_run
+            || (st.step < self->step_target && st.state == BP_SESSION_PAUSED)
+            || (self->training && !self->play_seen && st.state == BP_SESSION_PAUSED);
   /* Text a few times a second: faster only flickers. */
   if (st.state != BP_SESSION_RUNNING || now - self->status_time > G_USEC_PER_SEC / 4)
     {
       show_status (self, &st);
       self->status_time = now;
     }
-  if (st.state == BP_SESSION_RUNNING || more)
+  /* The run stopped by itself (its epochs, early stopping, divergence): say why, at once,
+   * even while the chart still reads what came before. */
+  if (st.state != BP_SESSION_RUNNING && !waiting && self->training)
+    {
+      if (st.message[0] != '\0')
+        _bp_builder_message (self, st.message);
+      set_training (self, FALSE);
+    }
+  if (st.state == BP_SESSION_RUNNING || more || waiting)
     return G_SOURCE_CONTINUE;
-  /* The run stopped by itself (its epochs, early stopping, divergence): say why. */
-  if (self->training && st.message[0] != '\0')
-    _bp_builder_message (self, st.message);
-  set_training (self, FALSE);
   self->tick_id = 0;
   return G_SOURCE_REMOVE;
 }
@@ -243,6 +258,7 @@ start_session (BpBuilder *self, int steps)
         _bp_builder_message (self, aw.err);
     }
   self->session_spec = bp_builder_get_spec_json (self);
+  self->session_doc = _bp_builder_document_json (self);
   bp_experiment_free (exp);
 
   restart_chart (self, 1);
@@ -255,6 +271,8 @@ start_session (BpBuilder *self, int steps)
     }
   else
     {
+      self->play_seen = FALSE;
+      self->play_step = bp_session_get_step (self->session);
       bp_session_play (self->session);
       set_training (self, TRUE);
     }
@@ -271,21 +289,30 @@ _bp_builder_data_ready (BpBuilder *self)
   self->steps_when_loaded = 0;
 }
 
-/* The session trains the network on the canvas and can go on (not finished). */
+/* The session trains the network on the canvas with the page's settings. */
 static gboolean
-session_is_current (BpBuilder *self)
+session_matches (BpBuilder *self)
 {
-  g_autofree char *json = bp_builder_get_spec_json (self);
+  g_autofree char *doc = _bp_builder_document_json (self);
 
-  return self->session != NULL && g_strcmp0 (json, self->session_spec) == 0
-         && bp_session_get_state (self->session) != BP_SESSION_FINISHED;
+  return self->session != NULL && g_strcmp0 (doc, self->session_doc) == 0;
+}
+
+/* The same network and settings with fresh weights from the spec's seed, in a new run of the
+ * session, paused. Only this page resets its session, so the next run is the one after the
+ * current. */
+static void
+reset_run (BpBuilder *self)
+{
+  guint64 next_run = bp_session_run (self->session) + 1;
+
+  bp_session_reset (self->session, self->graph->seed);
+  restart_chart (self, next_run);
 }
 
 gboolean
 bp_builder_train (BpBuilder *self, GError **error)
 {
-  g_autofree char *json = NULL;
-
   g_return_val_if_fail (BP_IS_BUILDER (self), FALSE);
 
   if (!self->report->ok)
@@ -294,8 +321,14 @@ bp_builder_train (BpBuilder *self, GError **error)
                    self->report->message);
       return FALSE;
     }
-  if (session_is_current (self))
+  if (session_matches (self))
     {
+      /* After the end of a run, Train starts the next one (commands apply in order): the
+       * dashboard's runs list shows them one after the other. */
+      if (bp_session_get_state (self->session) == BP_SESSION_FINISHED)
+        reset_run (self);
+      self->play_seen = FALSE;
+      self->play_step = bp_session_get_step (self->session);
       bp_session_play (self->session);
       set_training (self, TRUE);
       ensure_tick (self);
@@ -320,9 +353,16 @@ bp_builder_step (BpBuilder *self, GError **error)
     }
   if (self->training)
     return TRUE;
-  if (session_is_current (self))
+  if (session_matches (self))
     {
-      self->step_target = bp_session_get_step (self->session) + 1;
+      guint64 base = bp_session_get_step (self->session);
+
+      if (bp_session_get_state (self->session) == BP_SESSION_FINISHED)
+        {
+          reset_run (self);
+          base = 0;
+        }
+      self->step_target = base + 1;
       bp_session_step (self->session, 1);
       ensure_tick (self);
       return TRUE;
@@ -337,28 +377,22 @@ bp_builder_step (BpBuilder *self, GError **error)
 void
 bp_builder_reset (BpBuilder *self)
 {
-  g_autofree char *json = NULL;
-  guint64 next_run;
-
   g_return_if_fail (BP_IS_BUILDER (self));
 
   self->train_when_loaded = FALSE;
+  self->step_target = 0;
   if (self->session == NULL)
     return;
   set_training (self, FALSE);
-  json = bp_builder_get_spec_json (self);
-  if (g_strcmp0 (json, self->session_spec) != 0)
+  if (!session_matches (self))
     {
-      /* It trains another network than the canvas's: the next Train builds the new one. */
+      /* It trains another network or settings than the page's: the next Train builds the new
+       * one. */
       _bp_builder_free_session (self);
       gtk_label_set_text (self->run_label, "Press Train to start a new run");
       return;
     }
-  /* The same network with fresh weights from the spec's seed, in a new run, paused. Only this
-   * page resets its session, so the next run is the one after the current. */
-  next_run = bp_session_run (self->session) + 1;
-  bp_session_reset (self->session, self->graph->seed);
-  restart_chart (self, next_run);
+  reset_run (self);
   ensure_tick (self);
 }
 

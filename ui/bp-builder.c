@@ -149,6 +149,7 @@ bp_builder_finalize (GObject *object)
   g_free (self->path);
   g_free (self->data_key);
   g_free (self->session_spec);
+  g_free (self->session_doc);
   G_OBJECT_CLASS (bp_builder_parent_class)->finalize (object);
 }
 

@@ -157,7 +157,14 @@ update_status (BpDashboard *self)
   gtk_progress_bar_set_text (self->progress, progress);
 
   if (following)
-    g_string_append (text, "following the playground · ");
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      const char *label = "playground";
+
+      if (BP_IS_WINDOW (root))
+        bp_window_get_followed_session (BP_WINDOW (root), &label);
+      g_string_append_printf (text, "following the %s · ", label);
+    }
   g_string_append_printf (text, "step %'" G_GUINT64_FORMAT, st->step);
   if (running && st->samples_per_s > 0)
     g_string_append_printf (text, " · %'.0f samples/s", st->samples_per_s);
@@ -280,11 +287,13 @@ refresh (BpDashboard *self, gboolean live)
   if (!own)
     {
       GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      const char *label = "playground";
+      bp_session *followed = BP_IS_WINDOW (root)
+                               ? bp_window_get_followed_session (BP_WINDOW (root), &label)
+                               : NULL;
 
-      bp_dashboard_training_follow (self->training,
-                                    BP_IS_WINDOW (root) ? bp_window_get_session (BP_WINDOW (root))
-                                                        : NULL,
-                                    "playground");
+      /* The builder's run when it was started last, else the playground's. */
+      bp_dashboard_training_follow (self->training, followed, label);
     }
   bp_dashboard_training_poll (self->training);
   _bp_dashboard_curves_update (self);

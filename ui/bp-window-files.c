@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The window's experiment files: Open (Ctrl+O), Save (Ctrl+S), Save As (Shift+Ctrl+S), the
- * unsaved-changes question before a file replaces the builder's network or the window
- * closes, and the five most recent files in the primary menu. The builder page does the
- * reading and writing (bp_builder_open_file, bp_builder_save_file); this decides when. */
+ * unsaved-changes question before a file or a template replaces the builder's network or the
+ * window closes (its close button, Ctrl+W, Ctrl+Q), and the five most recent files in the
+ * primary menu. The builder page does the reading and writing (bp_builder_open_file,
+ * bp_builder_save_file) and sends its own Open, Save and template items here; this decides
+ * when. */
 #include "bp-config.h"
 
 #include "bp-window-private.h"
+
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 #define RECENT_APP "backprop"
 #define RECENT_MAX 5
@@ -15,6 +21,7 @@ typedef enum {
   NEXT_NOTHING,
   NEXT_OPEN_DIALOG,
   NEXT_OPEN_FILE,
+  NEXT_TEMPLATE,
   NEXT_CLOSE,
 } BpWindowNext;
 
@@ -155,6 +162,17 @@ proceed (BpWindow *self, BpWindowNext next)
       if (file != NULL)
         open_now (self, file);
       break;
+    case NEXT_TEMPLATE:
+      if (self->pending_template != NULL)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autofree char *name = g_steal_pointer (&self->pending_template);
+
+          adw_view_stack_set_visible_child_name (self->view_stack, "builder");
+          if (!bp_builder_load_template (self->builder, name, &error))
+            show_message (self, error->message);
+        }
+      break;
     case NEXT_CLOSE:
       self->close_confirmed = TRUE;
       /* Not from inside the dialog's response: destroying the window there pulls the dialog
@@ -165,6 +183,14 @@ proceed (BpWindow *self, BpWindowNext next)
     default:
       break;
     }
+}
+
+/* The question was cancelled (or saving failed): nothing waits for it any more. */
+static void
+forget_pending (BpWindow *self)
+{
+  g_clear_object (&self->pending_file);
+  g_clear_pointer (&self->pending_template, g_free);
 }
 
 static void
@@ -183,12 +209,61 @@ on_prompt_response (AdwMessageDialog *dialog, const char *response, BpWindow *se
       if (save_to (self, path))
         proceed (self, next);
       else
-        g_clear_object (&self->pending_file);
+        forget_pending (self);
     }
   else if (g_strcmp0 (response, "save") == 0)
     save_dialog (self, next);
   else
-    g_clear_object (&self->pending_file);
+    forget_pending (self);
+  g_debug ("window: prompt answered %s", response);
+}
+
+/* With G_MESSAGES_DEBUG=Backprop: the question is on screen, and where its buttons are on its
+ * own X window, for tests that answer it with the real pointer (test-builder-dnd.sh). */
+static void
+find_buttons (GtkWidget *widget, GtkWidget *dialog)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      const char *label = GTK_IS_BUTTON (c) ? gtk_button_get_label (GTK_BUTTON (c)) : NULL;
+      graphene_point_t p;
+      double sx, sy;
+
+      if (label != NULL && label[0] == '_' && gtk_widget_get_mapped (c)
+          && gtk_widget_compute_point (c, dialog,
+                                       &GRAPHENE_POINT_INIT (gtk_widget_get_width (c) / 2.0f,
+                                                             gtk_widget_get_height (c) / 2.0f),
+                                       &p))
+        {
+          g_autofree char *name = g_ascii_strdown (label + 1, -1);
+
+          gtk_native_get_surface_transform (GTK_NATIVE (dialog), &sx, &sy);
+          g_debug ("window: at prompt:%s %d %d", name, (int) (p.x + sx), (int) (p.y + sy));
+        }
+      find_buttons (c, dialog);
+    }
+}
+
+static gboolean
+log_prompt (GtkWidget *dialog, GdkFrameClock *clock, gpointer data)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (dialog));
+
+  if (GDK_IS_X11_SURFACE (surface))
+    g_debug ("window: prompt xid %lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+#endif
+  find_buttons (dialog, dialog);
+  g_debug ("window: prompt shown: %s", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_prompt_mapped (GtkWidget *dialog, gpointer data)
+{
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    gtk_widget_add_tick_callback (dialog, log_prompt, NULL, NULL);
 }
 
 /* Runs next now, or after asking when the builder's network has unsaved changes. */
@@ -226,6 +301,7 @@ ask_then (BpWindow *self, BpWindowNext next)
   self->after_prompt = next;
   self->prompt = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->prompt);
+  g_signal_connect (dialog, "map", G_CALLBACK (on_prompt_mapped), NULL);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -288,7 +364,7 @@ on_save_response (GtkNativeDialog *dialog, int response, BpWindow *self)
   if (path != NULL && save_to (self, path))
     proceed (self, next);
   else
-    g_clear_object (&self->pending_file);
+    forget_pending (self);
   g_object_unref (dialog);
 }
 
@@ -326,6 +402,16 @@ action_open_recent (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
+action_template (GtkWidget *widget, const char *name, GVariant *param)
+{
+  BpWindow *self = BP_WINDOW (widget);
+
+  g_free (self->pending_template);
+  self->pending_template = g_variant_dup_string (param, NULL);
+  ask_then (self, NEXT_TEMPLATE);
+}
+
+static void
 action_save (GtkWidget *widget, const char *name, GVariant *param)
 {
   BpWindow *self = BP_WINDOW (widget);
@@ -360,6 +446,7 @@ _bp_window_files_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", action_open_recent);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, action_save);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, action_save_as);
+  gtk_widget_class_install_action (widget_class, "win.template", "s", action_template);
 }
 
 void
@@ -386,7 +473,7 @@ _bp_window_files_dispose (BpWindow *self)
       self->prompt = NULL;
       gtk_window_destroy (GTK_WINDOW (prompt));
     }
-  g_clear_object (&self->pending_file);
+  forget_pending (self);
 }
 
 /* ---- public ---- */

@@ -32,11 +32,18 @@ struct _BpWindow {
   AdwMessageDialog *prompt; /* the unsaved-changes question on screen, or NULL */
   int after_prompt;         /* what the prompt was asked for (BpWindowNext) */
   GFile *pending_file;      /* the file to open once the prompt is answered */
+  char *pending_template;   /* the template to start from once the prompt is answered */
   gboolean close_confirmed; /* the user agreed to lose changes: close without asking */
   char *last_message;       /* the last toast shown */
   GMenu *recent_menu;
   GtkRecentManager *recent;
   gulong recent_changed_id;
+
+  /* The header bar (bp-window-header.c) */
+  guint header_poll_id;     /* reads the page's run while a page other than the playground shows */
+  gboolean header_running;  /* what the play button shows */
+  gboolean header_shown;    /* header_running has been shown once */
+  gboolean follow_builder;  /* the builder's run started after the playground's */
 
   BpFrameStats *frame_stats; /* NULL unless --stats */
 
@@ -53,6 +60,12 @@ struct _BpWindow {
   gboolean shot_training;
   guint64 shot_step_target; /* the session step at which --steps is done */
 };
+
+/* bp-window-header.c: play, step and reset of the page's run, and its counters. */
+void _bp_window_header_class_init (GtkWidgetClass *widget_class);
+void _bp_window_header_init (BpWindow *self);
+void _bp_window_header_dispose (BpWindow *self);
+void _bp_window_header_update (BpWindow *self);
 
 /* bp-window-files.c: the open/save actions, the unsaved-changes prompt, recent files. */
 void _bp_window_files_class_init (GtkWidgetClass *widget_class);

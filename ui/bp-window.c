@@ -14,61 +14,6 @@
 G_DEFINE_FINAL_TYPE (BpWindow, bp_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void
-format_count (GtkLabel *label, gint64 n)
-{
-  char buf[32];
-
-  /* Thin grouping makes large counts readable at a glance: 1 234 567. */
-  g_snprintf (buf, sizeof buf, "%'" G_GINT64_FORMAT, n);
-  gtk_label_set_text (label, buf);
-}
-
-static void
-update_counters (BpWindow *self)
-{
-  double rate = bp_playground_get_samples_per_second (self->playground);
-  char buf[32];
-
-  format_count (self->epoch_label, bp_playground_get_epoch (self->playground));
-  format_count (self->step_label, bp_playground_get_step (self->playground));
-  if (rate <= 0)
-    g_strlcpy (buf, "–", sizeof buf);
-  else if (rate >= 1e6)
-    g_snprintf (buf, sizeof buf, "%.2f M", rate / 1e6);
-  else if (rate >= 1e3)
-    g_snprintf (buf, sizeof buf, "%.1f k", rate / 1e3);
-  else
-    g_snprintf (buf, sizeof buf, "%.0f", rate);
-  gtk_label_set_text (self->rate_label, buf);
-}
-
-static void
-on_counters_changed (BpPlayground *playground, GParamSpec *pspec, BpWindow *self)
-{
-  update_counters (self);
-}
-
-static void
-on_running_changed (BpPlayground *playground, GParamSpec *pspec, BpWindow *self)
-{
-  gboolean running = bp_playground_get_running (playground);
-  GtkWidget *button = GTK_WIDGET (self->play_button);
-
-  gtk_button_set_icon_name (self->play_button, running ? "media-playback-pause-symbolic"
-                                                       : "media-playback-start-symbolic");
-  gtk_widget_set_tooltip_text (button, running ? "Pause (Space)" : "Train (Space)");
-  if (running)
-    gtk_widget_remove_css_class (button, "suggested-action");
-  else
-    gtk_widget_add_css_class (button, "suggested-action");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", !running);
-
-  if (self->frame_stats != NULL)
-    bp_frame_stats_attach (self->frame_stats,
-                           running ? gtk_widget_get_frame_clock (GTK_WIDGET (self)) : NULL);
-}
-
-static void
 on_message (BpPlayground *playground, const char *message, BpWindow *self)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
@@ -112,29 +57,8 @@ on_file_dropped (GtkDropTarget *target, const GValue *value, double x, double y,
   return TRUE;
 }
 
-/* Actions */
-
-static void
-action_play (GtkWidget *widget, const char *name, GVariant *param)
-{
-  BpWindow *self = BP_WINDOW (widget);
-
-  bp_playground_set_running (self->playground, !bp_playground_get_running (self->playground));
-}
-
-static void
-action_step (GtkWidget *widget, const char *name, GVariant *param)
-{
-  bp_playground_step (BP_WINDOW (widget)->playground);
-}
-
-static void
-action_reset (GtkWidget *widget, const char *name, GVariant *param)
-{
-  bp_playground_reset (BP_WINDOW (widget)->playground);
-}
-
-/* Space and Right go to training unless the focus is in something that uses those keys. */
+/* Space and Right go to training (of the page's run, see bp-window-header.c) unless the focus
+ * is in something that uses those keys. */
 static gboolean
 focus_wants_keys (BpWindow *self)
 {
@@ -142,7 +66,8 @@ focus_wants_keys (BpWindow *self)
 
   for (; focus != NULL; focus = gtk_widget_get_parent (focus))
     if (GTK_IS_EDITABLE (focus) || GTK_IS_RANGE (focus) || GTK_IS_TEXT_VIEW (focus)
-        || GTK_IS_DROP_DOWN (focus) || GTK_IS_POPOVER (focus))
+        || GTK_IS_DROP_DOWN (focus) || GTK_IS_POPOVER (focus) || GTK_IS_LIST_VIEW (focus)
+        || GTK_IS_COLUMN_VIEW (focus) || GTK_IS_GRID_VIEW (focus))
       return TRUE;
   return FALSE;
 }
@@ -155,7 +80,8 @@ on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
     return FALSE;
   if (keyval != GDK_KEY_space && keyval != GDK_KEY_Right)
     return FALSE;
-  if (g_strcmp0 (bp_window_get_page (self), "playground") != 0 || focus_wants_keys (self))
+  /* The data page's tables and lists move with the arrow keys. */
+  if (g_strcmp0 (bp_window_get_page (self), "data") == 0 || focus_wants_keys (self))
     return FALSE;
   gtk_widget_activate_action (GTK_WIDGET (self),
                               keyval == GDK_KEY_space ? "win.play" : "win.step", NULL);
@@ -209,7 +135,7 @@ shot_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
     {
       /* The playground reports the end of the steps from its own tick, which does not run
        * while another page (--page dashboard) hides it: then look at the session from here. */
-      bp_session *session = bp_window_get_session (self);
+      bp_session *session = self->playground->session;
 
       if (!gtk_widget_get_mapped (GTK_WIDGET (self->playground)) && session != NULL
           && bp_session_get_step (session) >= self->shot_step_target
@@ -220,7 +146,7 @@ shot_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   if (self->shot_steps > 0)
     {
       int steps = self->shot_steps;
-      bp_session *session = bp_window_get_session (self);
+      bp_session *session = self->playground->session;
 
       /* First frame is up: now train, then let a few frames draw the result. */
       self->shot_steps = 0;
@@ -263,6 +189,7 @@ bp_window_dispose (GObject *object)
     g_clear_signal_handler (&self->shot_paint_id, self->shot_clock);
   g_clear_object (&self->shot_clock);
   g_clear_pointer (&self->frame_stats, bp_frame_stats_free);
+  _bp_window_header_dispose (self);
   _bp_window_files_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_WINDOW);
   G_OBJECT_CLASS (bp_window_parent_class)->dispose (object);
@@ -304,10 +231,8 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpWindow, dashboard);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, data_explorer);
 
-  gtk_widget_class_install_action (widget_class, "win.play", NULL, action_play);
-  gtk_widget_class_install_action (widget_class, "win.step", NULL, action_step);
-  gtk_widget_class_install_action (widget_class, "win.reset", NULL, action_reset);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, builder);
+  _bp_window_header_class_init (widget_class);
   _bp_window_files_class_init (widget_class);
 }
 
@@ -332,14 +257,7 @@ bp_window_init (BpWindow *self)
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
-  g_signal_connect_object (self->playground, "notify::epoch", G_CALLBACK (on_counters_changed),
-                           self, 0);
-  g_signal_connect_object (self->playground, "notify::step", G_CALLBACK (on_counters_changed),
-                           self, 0);
-  g_signal_connect_object (self->playground, "notify::samples-per-second",
-                           G_CALLBACK (on_counters_changed), self, 0);
-  g_signal_connect_object (self->playground, "notify::running", G_CALLBACK (on_running_changed),
-                           self, 0);
+  _bp_window_header_init (self);
   g_signal_connect_object (self->playground, "message", G_CALLBACK (on_message), self, 0);
   g_signal_connect_object (self->data_explorer, "loaded", G_CALLBACK (on_data_loaded), self, 0);
   g_signal_connect_object (self->data_explorer, "train", G_CALLBACK (on_train_data), self, 0);
@@ -349,8 +267,6 @@ bp_window_init (BpWindow *self)
     g_signal_connect (drop, "drop", G_CALLBACK (on_file_dropped), self);
     gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   }
-  update_counters (self);
-  on_running_changed (self->playground, NULL, self);
 }
 
 BpWindow *
@@ -402,7 +318,7 @@ bp_session *
 bp_window_get_session (BpWindow *self)
 {
   g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
-  return self->playground->session;
+  return bp_window_get_followed_session (self, NULL);
 }
 
 void
@@ -433,7 +349,8 @@ bp_window_set_collect_stats (BpWindow *self, gboolean collect)
     self->frame_stats = bp_frame_stats_new ();
   else if (!collect)
     g_clear_pointer (&self->frame_stats, bp_frame_stats_free);
-  on_running_changed (self->playground, NULL, self);
+  self->header_shown = FALSE; /* attaches the stats when training runs */
+  _bp_window_header_update (self);
 }
 
 char *

@@ -25,8 +25,12 @@ const char *bp_window_get_page (BpWindow *self);
 
 BpPlayground *bp_window_get_playground (BpWindow *self);
 
-/* The session the playground is training, or NULL. It may be replaced or freed whenever the
- * playground changes its data or network: ask again rather than keep it. */
+/* The session the dashboard follows when it trains none of its own: the builder's run when it
+ * was started after the playground's, else the playground's; label (may be NULL) receives
+ * "builder" or "playground". NULL when there is none. It may be replaced or freed whenever
+ * its page changes its data or network: ask again rather than keep it. */
+bp_session *bp_window_get_followed_session (BpWindow *self, const char **label);
+/* bp_window_get_followed_session (self, NULL). */
 bp_session *bp_window_get_session (BpWindow *self);
 
 /* Opens an experiment file in the builder page, first asking about unsaved changes there.
