@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the dashboard's files: bp-dashboard.c (object, toolbar, tick), bp-dashboard-curves.c
  * (the learning curves and the runs chart), bp-dashboard-inside.c (histograms and weights) and
- * bp-dashboard-eval.c (evaluation, gallery, drawing pad). */
+ * bp-dashboard-eval.c (evaluation, gallery, drawing pad) and bp-dashboard-conv.c (the network
+ * choice and the convolutions). */
 #pragma once
 
 #include "bp-dashboard.h"
 
 #include "bp-confusion.h"
+#include "bp-conv-panel.h"
 #include "bp-draw-pad.h"
 #include "bp-histogram-view.h"
 #include "bp-runs-view.h"
@@ -20,6 +22,8 @@ struct _BpDashboard {
   /* template */
   GtkWidget *root;
   GtkLabel *data_label;
+  GtkWidget *network_box;
+  GtkDropDown *network_drop;
   GtkEntry *hidden_entry;
   GtkDropDown *activation_drop;
   GtkDropDown *optimizer_drop;
@@ -63,6 +67,8 @@ struct _BpDashboard {
   BpDrawPad *draw_pad;
   GtkButton *clear_button;
   GtkGrid *prob_grid;
+  GtkStackPage *conv_page;
+  BpConvPanel *conv_panel;
 
   BpDashboardTraining *training;
   BpDataSource *source;       /* what the next run trains on */
@@ -91,6 +97,7 @@ struct _BpDashboard {
   int dense_listed;
   GPtrArray *prob_bars;       /* GtkLevelBar per class */
   GPtrArray *prob_labels;     /* GtkLabel per class */
+  guint64 conv_seq;           /* the snapshot the convolutions part shows */
 };
 
 /* bp-dashboard-curves.c */
@@ -115,6 +122,20 @@ void _bp_dashboard_eval_show (BpDashboard *self);
 /* The drawing pad's classes and its prediction. */
 void _bp_dashboard_draw_setup (BpDashboard *self);
 void _bp_dashboard_draw_predict (BpDashboard *self);
+
+/* bp-dashboard-conv.c: the Network choice and the Convolutions part */
+void _bp_dashboard_conv_init (BpDashboard *self);
+/* The source changed: the Network choice is offered for images. */
+void _bp_dashboard_conv_source (BpDashboard *self);
+/* The CNN is chosen (and the data are images). */
+gboolean _bp_dashboard_conv_chosen (BpDashboard *self);
+void _bp_dashboard_conv_show_settings (BpDashboard *self, const BpTrainSettings *s);
+/* A new run started: the part shows when its network has conv layers. */
+void _bp_dashboard_conv_setup (BpDashboard *self);
+/* From the tick: the newest snapshot, when the part is on screen. */
+void _bp_dashboard_conv_update (BpDashboard *self);
+/* A new copy of the network arrived. */
+void _bp_dashboard_conv_model (BpDashboard *self);
 
 /* bp-dashboard.c */
 /* Asks for a copy of the network (with an evaluation when evaluate). */

@@ -3,6 +3,8 @@
 
 #include "bp-dashboard-training.h"
 
+#include "bp-conv-front.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -23,7 +25,7 @@ struct _BpDashboardTraining {
   BpSessionBox *box; /* the session in use, or NULL */
   BpTrainSettings settings;
   bp_spec spec;
-  bp_layer_spec layers[BP_TRAIN_MAX_HIDDEN + 1];
+  bp_layer_spec layers[BP_CONV_FRONT_MAX_LAYERS + BP_TRAIN_MAX_HIDDEN + 1];
   bp_session_status status;
 
   /* A session someone else owns, as given before the poll, and what tells it apart from a
@@ -81,6 +83,8 @@ bp_train_settings_describe (const BpTrainSettings *s, const BpDataSource *src)
 {
   GString *out = g_string_new (NULL);
 
+  if (s->conv && src->ds->image_width > 0)
+    g_string_append_printf (out, "%s, ", bp_conv_front_describe (src->ds));
   g_string_append_printf (out, "%d", src->ds->n_features);
   for (int i = 0; i < s->n_hidden; i++)
     g_string_append_printf (out, "-%d", s->hidden[i]);
@@ -93,11 +97,12 @@ build_spec (BpDashboardTraining *self, const BpDataSource *src)
 {
   const BpTrainSettings *s = &self->settings;
   bp_spec *spec = &self->spec;
+  int front = s->conv ? bp_conv_front_layers (self->layers, src->ds, s->activation) : 0;
 
   memset (spec, 0, sizeof *spec);
   for (int i = 0; i <= s->n_hidden; i++)
     {
-      bp_layer_spec *ls = &self->layers[i];
+      bp_layer_spec *ls = &self->layers[front + i];
 
       bp_layer_spec_defaults (ls, BP_LAYER_DENSE);
       if (i < s->n_hidden)
@@ -113,8 +118,8 @@ build_spec (BpDashboardTraining *self, const BpDataSource *src)
           ls->u.dense.activation = BP_ACT_LINEAR;
         }
     }
-  spec->input = bp_shape_vec (src->ds->n_features);
-  spec->n_layers = s->n_hidden + 1;
+  spec->input = front > 0 ? bp_conv_front_input (src->ds) : bp_shape_vec (src->ds->n_features);
+  spec->n_layers = front + s->n_hidden + 1;
   spec->layers = self->layers;
   spec->loss = src->ds->task == BP_TASK_CLASSIFICATION ? BP_LOSS_CROSS_ENTROPY : BP_LOSS_MSE;
   spec->huber_delta = 1.0f;
@@ -559,6 +564,13 @@ bp_dashboard_training_get_layer_name (BpDashboardTraining *self, int layer)
   if (self->box == NULL || layer < 0 || layer >= self->spec.n_layers)
     return NULL;
   return self->layers[layer].name;
+}
+
+const bp_spec *
+bp_dashboard_training_get_spec (BpDashboardTraining *self)
+{
+  g_return_val_if_fail (BP_IS_DASHBOARD_TRAINING (self), NULL);
+  return self->box != NULL ? &self->spec : NULL;
 }
 
 const bp_hist_history *

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define BP_TRAIN_MAX_HIDDEN 8
 
 typedef struct {
+  gboolean conv;  /* images: a convolutional front before the dense layers (bp-conv-front.h) */
   int n_hidden;
   int hidden[BP_TRAIN_MAX_HIDDEN];
   bp_act activation;
@@ -69,6 +70,8 @@ const BpTrainSettings *bp_dashboard_training_get_settings (BpDashboardTraining *
 const bp_session_status *bp_dashboard_training_get_status (BpDashboardTraining *self);
 /* The layer names of the network in training (n_layers of them). */
 const char *bp_dashboard_training_get_layer_name (BpDashboardTraining *self, int layer);
+/* The network in training (its layers live as long as the session), or NULL. */
+const bp_spec *bp_dashboard_training_get_spec (BpDashboardTraining *self);
 /* The histogram history of the current run, or NULL. */
 const bp_hist_history *bp_dashboard_training_get_history (BpDashboardTraining *self);
 

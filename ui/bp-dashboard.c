@@ -63,6 +63,7 @@ show_settings (BpDashboard *self, const BpTrainSettings *s)
 {
   g_autoptr (GString) hidden = g_string_new (NULL);
 
+  _bp_dashboard_conv_show_settings (self, s);
   for (int i = 0; i < s->n_hidden; i++)
     g_string_append_printf (hidden, "%s%d", i ? ", " : "", s->hidden[i]);
   gtk_editable_set_text (GTK_EDITABLE (self->hidden_entry), hidden->str);
@@ -109,6 +110,7 @@ read_settings (BpDashboard *self, BpTrainSettings *s, GError **error)
   s->lr = selected_number (self->lr_drop);
   s->batch_size = (int) selected_number (self->batch_drop);
   s->epochs = (int) selected_number (self->epochs_drop);
+  s->conv = _bp_dashboard_conv_chosen (self);
   return TRUE;
 }
 
@@ -239,6 +241,7 @@ on_model_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   self->model = view;
   _bp_dashboard_inside_model (self);
   _bp_dashboard_draw_predict (self);
+  _bp_dashboard_conv_model (self);
   if (view->evaluated)
     {
       _bp_dashboard_eval_show (self);
@@ -298,6 +301,7 @@ refresh (BpDashboard *self, gboolean live)
   bp_dashboard_training_poll (self->training);
   _bp_dashboard_curves_update (self);
   _bp_dashboard_inside_update (self, live);
+  _bp_dashboard_conv_update (self);
   if (now - self->last_status_us >= STATUS_EVERY_US)
     {
       self->last_status_us = now;
@@ -391,6 +395,7 @@ bp_dashboard_class_init (BpDashboardClass *klass)
 
   g_type_ensure (BP_TYPE_CHART);
   g_type_ensure (BP_TYPE_CONFUSION);
+  g_type_ensure (BP_TYPE_CONV_PANEL);
   g_type_ensure (BP_TYPE_DRAW_PAD);
   g_type_ensure (BP_TYPE_HISTOGRAM_VIEW);
   g_type_ensure (BP_TYPE_RUNS_VIEW);
@@ -400,6 +405,8 @@ bp_dashboard_class_init (BpDashboardClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, BpDashboard, name)
   BIND (root);
   BIND (data_label);
+  BIND (network_box);
+  BIND (network_drop);
   BIND (hidden_entry);
   BIND (activation_drop);
   BIND (optimizer_drop);
@@ -443,6 +450,8 @@ bp_dashboard_class_init (BpDashboardClass *klass)
   BIND (draw_pad);
   BIND (clear_button);
   BIND (prob_grid);
+  BIND (conv_page);
+  BIND (conv_panel);
 #undef BIND
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "dashboard");
@@ -463,6 +472,7 @@ bp_dashboard_init (BpDashboard *self)
   _bp_dashboard_curves_init (self);
   _bp_dashboard_inside_init (self);
   _bp_dashboard_eval_init (self);
+  _bp_dashboard_conv_init (self);
   gtk_stack_page_set_visible (self->draw_page, FALSE);
   update_status (self);
 }
@@ -489,6 +499,7 @@ bp_dashboard_set_source (BpDashboard *self, BpDataSource *src)
   self->source = bp_data_source_ref (src);
   gtk_label_set_text (self->data_label, src->ds->name);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->data_label), src->note);
+  _bp_dashboard_conv_source (self);
   bp_train_settings_defaults (&s, src);
   show_settings (self, &s);
 }
@@ -519,6 +530,7 @@ bp_dashboard_new_run (BpDashboard *self, gboolean play, GError **error)
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
   gtk_stack_page_set_visible (self->draw_page, bp_data_source_is_28x28 (self->source));
   _bp_dashboard_draw_setup (self);
+  _bp_dashboard_conv_setup (self);
   if (play)
     bp_dashboard_training_play (self->training);
   self->last_status_us = 0;
@@ -661,5 +673,9 @@ bp_dashboard_get_part (BpDashboard *self, const char *name)
     return GTK_WIDGET (self->scatter_chart);
   if (g_strcmp0 (name, "class-grid") == 0)
     return GTK_WIDGET (self->class_grid);
+  if (g_strcmp0 (name, "conv-panel") == 0)
+    return GTK_WIDGET (self->conv_panel);
+  if (g_strcmp0 (name, "network") == 0)
+    return GTK_WIDGET (self->network_drop);
   return NULL;
 }

@@ -35,7 +35,7 @@ void bp_dashboard_train_default (BpDashboard *self, gboolean play, GCallback don
 BpDashboardTraining *bp_dashboard_get_training (BpDashboard *self);
 /* Reads the sessions and updates every view now (the tick does this each frame). */
 void bp_dashboard_refresh (BpDashboard *self);
-/* Shows a part: "training", "evaluation", "runs" or "draw". */
+/* Shows a part: "training", "convolutions", "evaluation", "runs" or "draw". */
 void bp_dashboard_show_part (BpDashboard *self, const char *part);
 /* Evaluates the network as it is now; done(self, user_data) when the views show the result. */
 void bp_dashboard_evaluate (BpDashboard *self, GCallback done, gpointer user_data);

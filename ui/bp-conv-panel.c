@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "bp-config.h"
+
+#include "bp-conv-panel.h"
+
+#include "bp-data-explorer-images.h"
+#include "engine/eval.h"
+#include "engine/layer.h"
+
+#include <math.h>
+#include <string.h>
+
+#define DRAW_DELAY_MS 50 /* a drawing's maps follow the mouse at most 20 times a second */
+#define THUMB_PX 48
+
+struct _BpConvPanel {
+  GtkWidget parent_instance;
+
+  /* template */
+  GtkWidget *root;
+  GtkFlowBox *sample_box;
+  GtkWidget *pad_box;
+  BpDrawPad *draw_pad;
+  GtkButton *clear_button;
+  GtkLabel *input_label;
+  GtkLabel *filters_title;
+  GtkLabel *filters_label;
+  BpFilterView *filter_view;
+  GtkLabel *empty_label;
+  BpFeatureMaps *feature_maps;
+
+  BpDataSource *src;
+  bp_spec *spec;
+  GArray *strip_rows;   /* gint64: the dataset row of each strip child */
+  const char *rows_name; /* "test", "validation" or "training" image */
+  const guint32 *part;  /* the split's rows the strip picks from */
+  guint32 n_part;
+  gint64 row;           /* the picked row, or -1 */
+  gboolean drawing;     /* the input is the drawing */
+  BpModelView *model;
+  guint draw_source;
+};
+
+enum { INPUT_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (BpConvPanel, bp_conv_panel, GTK_TYPE_WIDGET)
+
+gboolean
+bp_spec_has_conv (const bp_spec *spec)
+{
+  if (spec == NULL)
+    return FALSE;
+  for (int i = 0; i < spec->n_layers; i++)
+    if (spec->layers[i].kind == BP_LAYER_CONV2D)
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- words ---- */
+
+static const char *
+act_label (bp_act act)
+{
+  switch (act)
+    {
+    case BP_ACT_RELU:
+      return "ReLU";
+    case BP_ACT_LEAKY_RELU:
+      return "leaky ReLU";
+    case BP_ACT_GELU:
+      return "GELU";
+    case BP_ACT_ELU:
+      return "ELU";
+    default:
+      return bp_act_name (act);
+    }
+}
+
+/* What layer i of the network does, in a few words ("5×5 filters, ReLU"), or NULL. */
+static char *
+layer_detail (BpConvPanel *self, int i)
+{
+  const bp_layer_spec *ls;
+
+  if (self->spec == NULL || i < 0 || i >= self->spec->n_layers)
+    return NULL;
+  ls = &self->spec->layers[i];
+  switch (ls->kind)
+    {
+    case BP_LAYER_CONV2D:
+      {
+        const bp_conv2d_cfg *c = &ls->u.conv2d;
+
+        return g_strdup_printf ("%d×%d filters%s%s%s", c->kernel_h, c->kernel_w,
+                                c->stride_h > 1 || c->stride_w > 1 ? ", stride 2" : "",
+                                c->activation != BP_ACT_LINEAR ? ", " : "",
+                                c->activation != BP_ACT_LINEAR ? act_label (c->activation) : "");
+      }
+    case BP_LAYER_MAXPOOL2D:
+      return g_strdup_printf ("the largest value of each %d×%d block", ls->u.pool.size_h,
+                              ls->u.pool.size_w);
+    case BP_LAYER_AVGPOOL2D:
+      return g_strdup_printf ("the mean of each %d×%d block", ls->u.pool.size_h,
+                              ls->u.pool.size_w);
+    case BP_LAYER_BATCHNORM:
+      return g_strdup ("batch normalisation");
+    case BP_LAYER_ACTIVATION:
+      return g_strdup (act_label (ls->u.activation.fn));
+    default:
+      return NULL;
+    }
+}
+
+/* Layers whose output is a stack of maps worth drawing. */
+static gboolean
+map_kind (bp_layer_kind kind)
+{
+  return kind == BP_LAYER_CONV2D || kind == BP_LAYER_MAXPOOL2D || kind == BP_LAYER_AVGPOOL2D
+         || kind == BP_LAYER_BATCHNORM || kind == BP_LAYER_ACTIVATION;
+}
+
+static const char *
+class_name (BpConvPanel *self, int c)
+{
+  const bp_dataset *ds = self->src != NULL ? self->src->ds : NULL;
+
+  return ds != NULL && c >= 0 && c < ds->n_classes ? ds->class_names[c] : "?";
+}
+
+/* "The network says Trouser, 97 % sure": from probabilities (n). */
+static void
+append_prediction (BpConvPanel *self, GString *s, const float *probs, int n)
+{
+  int best;
+  g_autofree char *name = NULL;
+
+  if (probs == NULL || n < 2)
+    return;
+  best = bp_eval_predicted_class (probs, n);
+  name = g_markup_escape_text (class_name (self, best), -1);
+  g_string_append_printf (s, " says <b>%s</b>, %.0f %% sure", name, 100.0 * probs[best]);
+}
+
+static gint64
+part_index (BpConvPanel *self, gint64 row)
+{
+  for (guint32 i = 0; i < self->n_part; i++)
+    if (self->part[i] == row)
+      return i;
+  return -1;
+}
+
+/* ---- the feature maps of a picked row, from a snapshot ---- */
+
+static void
+show_filters (BpConvPanel *self, const bp_snapshot *sn)
+{
+  for (int i = 0; i < sn->n_layers; i++)
+    {
+      const bp_layer_snapshot *ls = &sn->layers[i];
+      const int *d = ls->kernel_dims;
+      const char *per = d[1] == 1   ? ""
+                        : d[1] == 3 ? " per colour channel"
+                                    : ", averaged over the input channels";
+      g_autofree char *title = NULL, *text = NULL;
+
+      if (ls->kernel == NULL)
+        continue;
+      bp_filter_view_set_kernels (self->filter_view, ls->name, ls->kernel, ls->kernel_bias, d[0],
+                                  d[1], d[2], d[3]);
+      title = g_strdup_printf ("Filters of %s", ls->name);
+      if (d[0] == 1)
+        text = g_strdup_printf ("The pattern %s looks for, %d×%d weights%s, as of step %'"
+                                G_GUINT64_FORMAT ". It slides over the picture to make the map "
+                                "of %s.",
+                                ls->name, d[2], d[3], per, sn->step, ls->name);
+      else
+        text = g_strdup_printf ("The %d patterns %s looks for, %d×%d weights each%s, as of step "
+                                "%'" G_GUINT64_FORMAT ". Filter 1 slides over the picture to "
+                                "make the first map of %s, filter 2 the second, and so on.",
+                                d[0], ls->name, d[2], d[3], per, sn->step, ls->name);
+      gtk_label_set_text (self->filters_title, title);
+      gtk_label_set_text (self->filters_label, text);
+      return;
+    }
+  bp_filter_view_clear (self->filter_view);
+}
+
+static void
+show_maps (BpConvPanel *self, const float *input, const BpFeatureLayer *layers, int n)
+{
+  const bp_dataset *ds = self->src->ds;
+
+  bp_feature_maps_set_input (self->feature_maps, self->drawing ? "Your drawing" : "Input", input,
+                             ds->image_channels, ds->image_height, ds->image_width);
+  bp_feature_maps_set_layers (self->feature_maps, layers, n);
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), n == 0);
+}
+
+void
+bp_conv_panel_show_snapshot (BpConvPanel *self, const bp_snapshot *sn)
+{
+  const bp_dataset *ds;
+  BpFeatureLayer layers[BP_MAX_LAYERS];
+  char *details[BP_MAX_LAYERS];
+  int n = 0;
+  g_autoptr (GString) text = NULL;
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (BP_IS_CONV_PANEL (self));
+  g_return_if_fail (sn != NULL);
+
+  show_filters (self, sn);
+  ds = self->src != NULL ? self->src->ds : NULL;
+  if (self->drawing || ds == NULL || sn->sample_row < 0 || sn->sample_row != self->row
+      || sn->sample_input == NULL
+      || (gsize) sn->sample_n_inputs
+           != (gsize) ds->image_channels * ds->image_height * ds->image_width)
+    return;
+  for (int i = 0; i < sn->n_layers && n < BP_MAX_LAYERS; i++)
+    {
+      const bp_layer_snapshot *ls = &sn->layers[i];
+
+      if (!map_kind (ls->kind) || ls->out_shape.rank != 3 || ls->sample_output == NULL)
+        continue;
+      details[n] = layer_detail (self, i);
+      layers[n] = (BpFeatureLayer) { ls->name, details[n], ls->out_shape.dims[0],
+                                     ls->out_shape.dims[1], ls->out_shape.dims[2],
+                                     ls->sample_output };
+      n++;
+    }
+  show_maps (self, sn->sample_input, layers, n);
+  for (int i = 0; i < n; i++)
+    g_free (details[i]);
+
+  text = g_string_new (NULL);
+  label = g_markup_escape_text (class_name (self, sn->sample_label), -1);
+  g_string_append_printf (text, "%c%s image %" G_GINT64_FORMAT ", a <b>%s</b>.\nAt step %'"
+                          G_GUINT64_FORMAT " the network",
+                          g_ascii_toupper (self->rows_name[0]), self->rows_name + 1,
+                          part_index (self, self->row) + 1, label, sn->step);
+  append_prediction (self, text, sn->sample_output, ds->task == BP_TASK_CLASSIFICATION
+                                                      ? ds->n_classes : 0);
+  g_string_append (text, ".");
+  gtk_label_set_markup (self->input_label, text->str);
+}
+
+/* ---- the feature maps of a drawing, from a copy of the network ---- */
+
+static void
+show_drawing (BpConvPanel *self)
+{
+  const bp_dataset *ds = self->src != NULL ? self->src->ds : NULL;
+  const bp_scaler *scaler;
+  bp_net *net;
+  g_autofree float *x = NULL;
+  const float *probs;
+  BpFeatureLayer layers[BP_MAX_LAYERS];
+  char *details[BP_MAX_LAYERS];
+  int n = 0;
+  g_autoptr (GString) text = g_string_new ("Your drawing.\n");
+
+  if (ds == NULL || !bp_data_source_is_28x28 (self->src))
+    return;
+  if (self->model == NULL || self->model->net == NULL || !bp_spec_has_conv (self->model->spec))
+    {
+      show_maps (self, bp_draw_pad_get_pixels (self->draw_pad), NULL, 0);
+      g_string_append (text, "Its maps come with the next copy of the network (when training "
+                             "pauses, or every few seconds).");
+      gtk_label_set_markup (self->input_label, text->str);
+      return;
+    }
+  net = self->model->net;
+  scaler = bp_data_source_get_scaler (self->src);
+  x = g_memdup2 (bp_draw_pad_get_pixels (self->draw_pad), sizeof (float) * ds->n_features);
+  if (scaler != NULL)
+    for (int j = 0; j < ds->n_features; j++)
+      x[j] = (x[j] - scaler->shift[j]) * scaler->scale[j];
+  probs = bp_net_predict (net, x, 1, TRUE);
+  if (probs == NULL)
+    return;
+  g_string_append_printf (text, "The copy of the network from step %'" G_GUINT64_FORMAT,
+                          self->model->step);
+  append_prediction (self, text, probs, self->model->n_outputs);
+  g_string_append (text, ".");
+  for (int i = 0; i < bp_net_n_layers (net) && n < BP_MAX_LAYERS; i++)
+    {
+      const bp_layer *L = bp_net_layer (net, i);
+
+      if (!map_kind (L->spec->kind) || L->out.rank != 3)
+        continue;
+      details[n] = layer_detail (self, i);
+      layers[n] = (BpFeatureLayer) { L->spec->name, details[n], L->out.dims[0], L->out.dims[1],
+                                     L->out.dims[2], bp_net_layer_output (net, i) };
+      n++;
+    }
+  show_maps (self, x, layers, n);
+  for (int i = 0; i < n; i++)
+    g_free (details[i]);
+  gtk_label_set_markup (self->input_label, text->str);
+}
+
+static gboolean
+draw_later (gpointer user_data)
+{
+  BpConvPanel *self = user_data;
+
+  self->draw_source = 0;
+  if (self->drawing)
+    show_drawing (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+pad_has_ink (BpConvPanel *self)
+{
+  const float *p = bp_draw_pad_get_pixels (self->draw_pad);
+
+  for (int i = 0; i < BP_DRAW_PAD_SIZE * BP_DRAW_PAD_SIZE; i++)
+    if (p[i] > 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_pad_changed (BpDrawPad *pad, BpConvPanel *self)
+{
+  gboolean was = self->drawing;
+
+  self->drawing = pad_has_ink (self);
+  if (self->drawing)
+    {
+      gtk_flow_box_unselect_all (self->sample_box);
+      if (self->draw_source == 0)
+        self->draw_source = g_timeout_add (DRAW_DELAY_MS, draw_later, self);
+    }
+  else if (was)
+    bp_conv_panel_set_row (self, self->row);
+  if (was != self->drawing)
+    g_signal_emit (self, signals[INPUT_CHANGED], 0);
+}
+
+static void
+on_clear_clicked (GtkButton *button, BpConvPanel *self)
+{
+  bp_draw_pad_clear (self->draw_pad);
+}
+
+/* ---- the strip of test images ---- */
+
+static void
+on_child_activated (GtkFlowBox *box, GtkFlowBoxChild *child, BpConvPanel *self)
+{
+  int i = gtk_flow_box_child_get_index (child);
+
+  if (i >= 0 && i < (int) self->strip_rows->len)
+    bp_conv_panel_set_row (self, g_array_index (self->strip_rows, gint64, i));
+}
+
+static void
+fill_strip (BpConvPanel *self)
+{
+  const bp_dataset *ds = self->src != NULL ? self->src->ds : NULL;
+  const bp_split *sp;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sample_box))) != NULL)
+    gtk_flow_box_remove (self->sample_box, child);
+  g_array_set_size (self->strip_rows, 0);
+  self->part = NULL;
+  self->n_part = 0;
+  if (ds == NULL || ds->image_width <= 0 || ds->task != BP_TASK_CLASSIFICATION)
+    return;
+  sp = &self->src->split;
+  self->part = sp->n_test > 0 ? sp->test : sp->n_val > 0 ? sp->val : sp->train;
+  self->n_part = sp->n_test > 0 ? sp->n_test : sp->n_val > 0 ? sp->n_val : sp->n_train;
+  self->rows_name = sp->n_test > 0 ? "test" : sp->n_val > 0 ? "validation" : "training";
+  /* One image of each class, the first of each in the split's order. */
+  for (int c = 0; c < MIN (ds->n_classes, 20); c++)
+    for (guint32 i = 0; i < self->n_part; i++)
+      {
+        gint64 row = self->part[i];
+        int scale = MAX (1, THUMB_PX / MAX (ds->image_width, 1));
+        g_autoptr (GdkTexture) tex = NULL;
+        GtkWidget *pic;
+        g_autofree char *tip = NULL;
+
+        if (ds->labels[row] != c)
+          continue;
+        tex = bp_dataset_row_texture (ds, (size_t) row, scale);
+        pic = gtk_picture_new_for_paintable (GDK_PAINTABLE (tex));
+        gtk_picture_set_can_shrink (GTK_PICTURE (pic), TRUE);
+        gtk_widget_set_size_request (pic, THUMB_PX, THUMB_PX);
+        tip = g_strdup_printf ("%s (%s image %u)", ds->class_names[c], self->rows_name, i + 1);
+        gtk_widget_set_tooltip_text (pic, tip);
+        gtk_flow_box_append (self->sample_box, pic);
+        g_array_append_val (self->strip_rows, row);
+        break;
+      }
+}
+
+/* ---- GObject ---- */
+
+static void
+bp_conv_panel_dispose (GObject *object)
+{
+  BpConvPanel *self = BP_CONV_PANEL (object);
+
+  g_clear_handle_id (&self->draw_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_CONV_PANEL);
+  g_clear_pointer (&self->model, bp_model_view_unref);
+  g_clear_pointer (&self->src, bp_data_source_unref);
+  g_clear_pointer (&self->spec, bp_spec_free);
+  G_OBJECT_CLASS (bp_conv_panel_parent_class)->dispose (object);
+}
+
+static void
+bp_conv_panel_finalize (GObject *object)
+{
+  g_array_unref (BP_CONV_PANEL (object)->strip_rows);
+  G_OBJECT_CLASS (bp_conv_panel_parent_class)->finalize (object);
+}
+
+static void
+bp_conv_panel_class_init (BpConvPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bp_conv_panel_dispose;
+  object_class->finalize = bp_conv_panel_finalize;
+
+  /* The input changed: another row was picked, or a drawing began or was cleared. */
+  signals[INPUT_CHANGED] = g_signal_new ("input-changed", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  g_type_ensure (BP_TYPE_DRAW_PAD);
+  g_type_ensure (BP_TYPE_FILTER_VIEW);
+  g_type_ensure (BP_TYPE_FEATURE_MAPS);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               BP_RESOURCE_PREFIX "/bp-conv-panel.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, BpConvPanel, name)
+  BIND (root);
+  BIND (sample_box);
+  BIND (pad_box);
+  BIND (draw_pad);
+  BIND (clear_button);
+  BIND (input_label);
+  BIND (filters_title);
+  BIND (filters_label);
+  BIND (filter_view);
+  BIND (empty_label);
+  BIND (feature_maps);
+#undef BIND
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "convpanel");
+}
+
+static void
+bp_conv_panel_init (BpConvPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->strip_rows = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->row = -1;
+  self->rows_name = "test";
+  g_signal_connect (self->sample_box, "child-activated", G_CALLBACK (on_child_activated), self);
+  g_signal_connect (self->draw_pad, "changed", G_CALLBACK (on_pad_changed), self);
+  g_signal_connect (self->clear_button, "clicked", G_CALLBACK (on_clear_clicked), self);
+}
+
+/* ---- public API ---- */
+
+GtkWidget *
+bp_conv_panel_new (void)
+{
+  return g_object_new (BP_TYPE_CONV_PANEL, NULL);
+}
+
+void
+bp_conv_panel_set_network (BpConvPanel *self, BpDataSource *src, const bp_spec *spec)
+{
+  g_return_if_fail (BP_IS_CONV_PANEL (self));
+
+  g_clear_pointer (&self->spec, bp_spec_free);
+  if (spec != NULL)
+    self->spec = bp_spec_copy (spec);
+  if (src != self->src)
+    {
+      g_clear_pointer (&self->src, bp_data_source_unref);
+      if (src != NULL)
+        self->src = bp_data_source_ref (src);
+      fill_strip (self);
+    }
+  gtk_widget_set_visible (self->pad_box, self->src != NULL && bp_data_source_is_28x28 (self->src));
+  g_clear_pointer (&self->model, bp_model_view_unref);
+  bp_filter_view_clear (self->filter_view);
+  bp_feature_maps_clear (self->feature_maps);
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), TRUE);
+  gtk_label_set_text (self->input_label, "");
+  if (self->drawing)
+    bp_draw_pad_clear (self->draw_pad);
+  bp_conv_panel_set_row (self, self->strip_rows->len > 0
+                                 ? g_array_index (self->strip_rows, gint64, 0) : -1);
+}
+
+gint64
+bp_conv_panel_get_row (BpConvPanel *self)
+{
+  g_return_val_if_fail (BP_IS_CONV_PANEL (self), -1);
+  return self->drawing ? -1 : self->row;
+}
+
+void
+bp_conv_panel_set_row (BpConvPanel *self, gint64 row)
+{
+  gboolean changed;
+
+  g_return_if_fail (BP_IS_CONV_PANEL (self));
+
+  changed = row != self->row || self->drawing;
+  self->row = row;
+  gtk_flow_box_unselect_all (self->sample_box);
+  for (guint i = 0; i < self->strip_rows->len; i++)
+    if (g_array_index (self->strip_rows, gint64, i) == row)
+      gtk_flow_box_select_child (self->sample_box,
+                                 gtk_flow_box_get_child_at_index (self->sample_box, (int) i));
+  if (self->drawing)
+    {
+      /* Picking an image ends the drawing. */
+      self->drawing = FALSE;
+      g_signal_handlers_block_by_func (self->draw_pad, on_pad_changed, self);
+      bp_draw_pad_clear (self->draw_pad);
+      g_signal_handlers_unblock_by_func (self->draw_pad, on_pad_changed, self);
+    }
+  if (changed)
+    g_signal_emit (self, signals[INPUT_CHANGED], 0);
+}
+
+void
+bp_conv_panel_set_model (BpConvPanel *self, BpModelView *model)
+{
+  g_return_if_fail (BP_IS_CONV_PANEL (self));
+
+  if (model == self->model)
+    return;
+  g_clear_pointer (&self->model, bp_model_view_unref);
+  if (model != NULL)
+    self->model = bp_model_view_ref (model);
+  if (self->drawing)
+    show_drawing (self);
+}
+
+BpFilterView *
+bp_conv_panel_get_filter_view (BpConvPanel *self)
+{
+  g_return_val_if_fail (BP_IS_CONV_PANEL (self), NULL);
+  return self->filter_view;
+}
+
+BpFeatureMaps *
+bp_conv_panel_get_feature_maps (BpConvPanel *self)
+{
+  g_return_val_if_fail (BP_IS_CONV_PANEL (self), NULL);
+  return self->feature_maps;
+}
+
+BpDrawPad *
+bp_conv_panel_get_draw_pad (BpConvPanel *self)
+{
+  g_return_val_if_fail (BP_IS_CONV_PANEL (self), NULL);
+  return self->draw_pad;
+}
+
+const char *
+bp_conv_panel_get_input_text (BpConvPanel *self)
+{
+  g_return_val_if_fail (BP_IS_CONV_PANEL (self), NULL);
+  return gtk_label_get_text (self->input_label);
+}
