@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Seeing convolutions: the filter view draws known weights in the expected colours, on a shared
- * or a per-filter scale; the Convolutions part shows a one-pixel picture through a known kernel
+ * or a per-filter scale; the data explorer's image grid shows one class alone; the Convolutions part shows a one-pixel picture through a known kernel
  * (set in a live session) as the expected bright pixel in the conv and pool maps; and the
  * dashboard trains a CNN (Fashion-MNIST when installed, else the 8x8 digits) and shows its
  * filters and feature maps live, for a picked test image and for a drawing. With
@@ -12,6 +12,7 @@
 
 #include "bp-conv-panel.h"
 #include "bp-dashboard.h"
+#include "bp-data-explorer-images.h"
 #include "bp-palette.h"
 #include "bp-screenshot.h"
 #include "bp-ui.h"
@@ -258,6 +259,66 @@ test_known_kernel (void)
   bp_spec_free (spec);
 }
 
+/* ---- the image grid filtered by class ---- */
+
+static void
+test_images_filter (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpDataSource) src = bp_data_source_load ("digits", &error);
+  GtkWidget *grid = g_object_ref_sink (bp_data_explorer_images_new ());
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *window;
+  BpDataExplorerImages *im = BP_DATA_EXPLORER_IMAGES (grid);
+  const bp_dataset *ds = src->ds;
+  guint32 count = 0, notified = 0;
+  gint64 last = -1;
+
+  g_assert_no_error (error);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), grid);
+  window = window_with (scroller, 900, 700);
+  g_signal_connect_swapped (grid, "notify::class", G_CALLBACK (g_atomic_int_inc), &notified);
+  bp_data_explorer_images_set_dataset (im, ds, src->split.train, src->split.n_train, 12);
+  g_assert_cmpint (bp_data_explorer_images_get_class (im), ==, -1);
+  /* One row of each class: 12 samples of class 3, none past them. */
+  g_assert_cmpint (ds->labels[bp_data_explorer_images_get_row (im, 3, 11)], ==, 3);
+  g_assert_cmpint (bp_data_explorer_images_get_row (im, 3, 12), ==, -1);
+
+  /* Class 3 alone: 8 rows of 12, all of class 3, in the order of the training rows. */
+  bp_data_explorer_images_set_class (im, 3);
+  g_assert_cmpint (bp_data_explorer_images_get_class (im), ==, 3);
+  g_assert_cmpuint (notified, ==, 1);
+  for (guint32 i = 0; i < src->split.n_train; i++)
+    if (ds->labels[src->split.train[i]] == 3)
+      {
+        if (count < 96)
+          g_assert_cmpint (bp_data_explorer_images_get_row (im, 3, (int) count), ==,
+                           src->split.train[i]);
+        last = src->split.train[i];
+        count++;
+      }
+  g_assert_cmpuint (count, >, 96);
+  g_assert_cmpint (bp_data_explorer_images_get_row (im, 3, 96), ==, -1);
+  g_assert_cmpint (bp_data_explorer_images_get_row (im, 4, 0), >=, 0); /* others still known */
+  g_assert_cmpint (last, >=, 0);
+  ui_test_spin (0.2);
+  {
+    g_autoptr (GdkTexture) tex = shot (window);
+
+    keep_shot (tex, "images-class-3.png");
+  }
+  /* Out of range is every class again; a new dataset too. */
+  bp_data_explorer_images_set_class (im, 99);
+  g_assert_cmpint (bp_data_explorer_images_get_class (im), ==, -1);
+  bp_data_explorer_images_set_class (im, 5);
+  bp_data_explorer_images_set_dataset (im, ds, NULL, 0, 4);
+  g_assert_cmpint (bp_data_explorer_images_get_class (im), ==, -1);
+  g_assert_cmpuint (notified, ==, 4);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (grid);
+}
+
 /* ---- the dashboard trains a CNN ---- */
 
 typedef struct {
@@ -431,6 +492,7 @@ main (int argc, char **argv)
   bp_ui_init ();
   g_test_add_func ("/conv-views/filter-pixels", test_filter_pixels);
   g_test_add_func ("/conv-views/known-kernel", test_known_kernel);
+  g_test_add_func ("/conv-views/images-filter", test_images_filter);
   g_test_add_func ("/conv-views/dashboard-cnn", test_dashboard_cnn);
   return g_test_run ();
 }
