@@ -322,6 +322,8 @@ on_data_response (GtkNativeDialog *dialog, int response, BpBuilder *self)
           self->exp->data.source = strdup (path);
           g_clear_pointer (&self->exp->data.label, free);
           g_clear_pointer (&self->exp->data.idx_labels, free);
+          /* Feature maps are for the built-in 2-D sets. */
+          self->exp->data.features = 0;
           _bp_builder_settings_edited (self, NULL, TRUE);
         }
     }

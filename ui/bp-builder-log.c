@@ -36,6 +36,38 @@ log_point (BpBuilder *self, GtkWidget *widget, const char *what, const char *nam
            (int) lround (out.y + sy));
 }
 
+/* The side panel's tabs ("tab:Training") and the rows of the settings on screen
+ * ("setting:Scaling"). */
+static void
+log_side (BpBuilder *self, GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      if (!gtk_widget_get_mapped (c))
+        continue;
+      if (GTK_IS_TOGGLE_BUTTON (c) && GTK_IS_STACK_SWITCHER (widget))
+        {
+          GtkWidget *label = gtk_widget_get_first_child (c);
+
+          while (label != NULL && !GTK_IS_LABEL (label))
+            label = gtk_widget_get_first_child (label);
+          if (label != NULL)
+            log_point (self, c, "tab", gtk_label_get_text (GTK_LABEL (label)),
+                       gtk_widget_get_width (c) / 2.0, gtk_widget_get_height (c) / 2.0);
+          continue;
+        }
+      if (ADW_IS_COMBO_ROW (c))
+        {
+          log_point (self, c, "setting",
+                     adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)),
+                     gtk_widget_get_width (c) / 2.0, gtk_widget_get_height (c) / 2.0);
+          continue;
+        }
+      log_side (self, c);
+    }
+}
+
 /* Where things are on the window's surface, for scripts that move the real pointer. */
 void
 _bp_builder_log_geometry (BpBuilder *self)
@@ -62,6 +94,7 @@ _bp_builder_log_geometry (BpBuilder *self)
     }
   log_point (self, canvas, "canvas", "centre", gtk_widget_get_width (canvas) / 2.0,
              gtk_widget_get_height (canvas) / 2.0);
+  log_side (self, gtk_widget_get_parent (GTK_WIDGET (self->side_stack)));
   for (int i = 0; i < self->graph->n_nodes; i++)
     {
       const bp_graph_node *n = &self->graph->nodes[i];

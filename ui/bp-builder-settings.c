@@ -132,8 +132,14 @@ on_combo (AdwComboRow *row, GParamSpec *pspec, BpBuilderSettings *self)
     {
       size_t n;
       const bp_builtin_info *list = bp_builtin_list (&n);
+      gboolean has_k;
+
       if (i < n)
         set_source (self, list[i].name);
+      /* Feature maps (x1², sin x1 ...) are for the 2-D sets: kept for those, dropped for
+       * others (this panel has no row for them, and the data would not load). */
+      if (i < n && !bp_settings_source_is_synthetic (list[i].name, &has_k))
+        exp->data.features = 0;
       g_signal_emit (self, signals[SIGNAL_DATA_CHANGED], 0, NULL);
     }
   else if (row == self->scaling)

@@ -222,6 +222,13 @@ on_fit_data (BpBuilderSettings *settings, BpBuilder *self)
 }
 
 static void
+on_side_changed (GtkStack *stack, GParamSpec *pspec, BpBuilder *self)
+{
+  /* The rows of another tab came on screen. */
+  _bp_builder_log_view (self);
+}
+
+static void
 on_map (GtkWidget *widget, BpBuilder *self)
 {
   if (self->data == NULL)
@@ -250,4 +257,6 @@ _bp_builder_connect_signals (BpBuilder *self)
   g_signal_connect (self->settings, "open-file", G_CALLBACK (on_open_data), self);
   g_signal_connect (self->settings, "fit-data", G_CALLBACK (on_fit_data), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), self);
+  g_signal_connect (self->side_stack, "notify::visible-child", G_CALLBACK (on_side_changed),
+                    self);
 }

@@ -219,10 +219,14 @@ on_prompt_response (AdwMessageDialog *dialog, const char *response, BpWindow *se
 }
 
 /* With G_MESSAGES_DEBUG=Backprop: the question is on screen, and where its buttons are on its
- * own X window, for tests that answer it with the real pointer (test-builder-dnd.sh). */
-static void
-find_buttons (GtkWidget *widget, GtkWidget *dialog)
+ * own X window, for tests that answer it with the real pointer (test-builder-dnd.sh). The
+ * response buttons are the ones whose label has a mnemonic; log FALSE only counts those not
+ * laid out yet. */
+static int
+find_buttons (GtkWidget *widget, GtkWidget *dialog, gboolean log)
 {
+  int waiting = 0;
+
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
        c = gtk_widget_get_next_sibling (c))
     {
@@ -230,31 +234,41 @@ find_buttons (GtkWidget *widget, GtkWidget *dialog)
       graphene_point_t p;
       double sx, sy;
 
-      if (label != NULL && label[0] == '_' && gtk_widget_get_mapped (c)
-          && gtk_widget_compute_point (c, dialog,
-                                       &GRAPHENE_POINT_INIT (gtk_widget_get_width (c) / 2.0f,
-                                                             gtk_widget_get_height (c) / 2.0f),
-                                       &p))
+      if (label != NULL && label[0] == '_' && gtk_widget_get_width (c) <= 0)
+        waiting++;
+      else if (log && label != NULL && label[0] == '_'
+               && gtk_widget_compute_point (c, dialog,
+                                            &GRAPHENE_POINT_INIT (gtk_widget_get_width (c) / 2.0f,
+                                                                  gtk_widget_get_height (c) / 2.0f),
+                                            &p))
         {
           g_autofree char *name = g_ascii_strdown (label + 1, -1);
 
           gtk_native_get_surface_transform (GTK_NATIVE (dialog), &sx, &sy);
           g_debug ("window: at prompt:%s %d %d", name, (int) (p.x + sx), (int) (p.y + sy));
         }
-      find_buttons (c, dialog);
+      waiting += find_buttons (c, dialog, log);
     }
+  return waiting;
 }
 
 static gboolean
 log_prompt (GtkWidget *dialog, GdkFrameClock *clock, gpointer data)
 {
-#ifdef GDK_WINDOWING_X11
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (dialog));
+  int *frames = data;
 
-  if (GDK_IS_X11_SURFACE (surface))
-    g_debug ("window: prompt xid %lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  /* Once the buttons have their places (a few frames after mapping). */
+  if (find_buttons (dialog, dialog, FALSE) > 0 && ++*frames < 120)
+    return G_SOURCE_CONTINUE;
+#ifdef GDK_WINDOWING_X11
+  {
+    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (dialog));
+
+    if (GDK_IS_X11_SURFACE (surface))
+      g_debug ("window: prompt xid %lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  }
 #endif
-  find_buttons (dialog, dialog);
+  find_buttons (dialog, dialog, TRUE);
   g_debug ("window: prompt shown: %s", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)));
   return G_SOURCE_REMOVE;
 }
@@ -263,7 +277,7 @@ static void
 on_prompt_mapped (GtkWidget *dialog, gpointer data)
 {
   if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
-    gtk_widget_add_tick_callback (dialog, log_prompt, NULL, NULL);
+    gtk_widget_add_tick_callback (dialog, log_prompt, g_new0 (int, 1), g_free);
 }
 
 /* Runs next now, or after asking when the builder's network has unsaved changes. */

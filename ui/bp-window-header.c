@@ -118,6 +118,23 @@ set_running (BpWindow *self, gboolean running)
                            running ? gtk_widget_get_frame_clock (GTK_WIDGET (self)) : NULL);
 }
 
+/* With G_MESSAGES_DEBUG=Backprop, what the header shows whenever it changes: whose run, its
+ * step, and whether play shows pause (tests/ui/test-builder-dnd.sh reads it). */
+static void
+log_header (BpWindow *self, BpHeaderTarget target, guint64 step)
+{
+  static const char *const names[] = { "playground", "builder", "dashboard" };
+
+  if (step == self->logged_step && (int) target == self->logged_target
+      && self->header_running == self->logged_running)
+    return;
+  self->logged_step = step;
+  self->logged_target = (int) target;
+  self->logged_running = self->header_running;
+  g_debug ("window: header %s step %" G_GUINT64_FORMAT " running %d", names[target], step,
+           self->header_running);
+}
+
 void
 _bp_window_header_update (BpWindow *self)
 {
@@ -133,6 +150,7 @@ _bp_window_header_update (BpWindow *self)
       set_count (self->step_label, bp_playground_get_step (self->playground));
       set_rate (self->rate_label, bp_playground_get_samples_per_second (self->playground));
       set_running (self, bp_playground_get_running (self->playground));
+      log_header (self, target, (guint64) bp_playground_get_step (self->playground));
       return;
     }
   if (session != NULL)
@@ -145,6 +163,7 @@ _bp_window_header_update (BpWindow *self)
   set_count (self->step_label, (gint64) st.step);
   set_rate (self->rate_label, running ? st.samples_per_s : 0);
   set_running (self, running);
+  log_header (self, target, st.step);
 }
 
 static gboolean

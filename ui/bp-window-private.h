@@ -44,6 +44,9 @@ struct _BpWindow {
   gboolean header_running;  /* what the play button shows */
   gboolean header_shown;    /* header_running has been shown once */
   gboolean follow_builder;  /* the builder's run started after the playground's */
+  guint64 logged_step;      /* what the debug log said last */
+  int logged_target;
+  gboolean logged_running;
 
   BpFrameStats *frame_stats; /* NULL unless --stats */
 

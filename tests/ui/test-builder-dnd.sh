@@ -1,9 +1,15 @@
 #!/bin/sh
 # The network builder driven through the real program by the X server's own pointer and
-# keyboard (xdotool): a drag from the palette adds a block where it is dropped, a drag from a
+# keyboard (xdotool): on the builder page Space, Right and Ctrl+R play, pause, step and reset
+# the builder's run (the header's counters show it); a dataset picked in the settings is an
+# edit that a real Ctrl+Z undoes to the very settings of before; a drag from the palette adds
+# a block where it is dropped, a drag from a
 # port to a port wires it into the network and the spec is the one expected, Ctrl+Z gives back
 # the previous spec exactly (same text), Shift+Ctrl+Z redoes, and a Conv2D wired after a dense
-# layer is the block the engine's message names.
+# layer is the block the engine's message names. With those edits unsaved, Ctrl+Q and Ctrl+O
+# ask first (the question is answered by clicking its buttons): Cancel keeps the program and
+# the work, Discard after Ctrl+Q ends it with status 0; a window with nothing to save quits on
+# Ctrl+Q at once.
 #
 # The program says where its palette rows and ports are, and what spec it holds after each
 # edit, on its debug log (G_MESSAGES_DEBUG=Backprop, see ui/bp-builder.h).
@@ -19,10 +25,10 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-echo "1..12"
+echo "1..20"
 
 if ! command -v xdotool >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
-  for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "ok $i # SKIP xdotool or python3 missing"; done
+  for i in $(seq 20); do echo "ok $i # SKIP xdotool or python3 missing"; done
   exit 0
 fi
 
@@ -92,7 +98,87 @@ xdotool windowfocus --sync "$xid" 2>/dev/null || true
 spec0=$(last_spec)
 blocks0=$(last_blocks)
 
-# 1. A Dense block dragged from the palette lands on the canvas, right of the chain.
+# The header's counters (window: header WHOSE step N running 0|1) and the settings as one line
+# of JSON (builder: settings {...}).
+header() { sed -n 's/.*window: header //p' "$log" | tail -1; }
+header_step() { header | sed -n 's/^builder step \([0-9]*\) .*/\1/p'; }
+last_settings() { sed -n 's/.*builder: settings //p' "$log" | tail -1; }
+# wait_header REGEX: until the header's last line matches, at most 30 s.
+wait_header() {
+  i=0
+  while ! header | grep -q -- "$1"; do
+    i=$((i + 1))
+    if [ $i -gt 300 ]; then return 1; fi
+    sleep 0.1
+  done
+  return 0
+}
+
+# 1. Space on the builder page trains the builder's network: the header shows its run.
+xdotool key --clearmodifiers space
+if wait_header "^builder step [1-9][0-9]* running 1"; then
+  echo "ok 1 - Space on the builder page trains the builder's run ($(header))"
+else
+  echo "not ok 1 - header: $(header)"
+fi
+
+# 2. Space again pauses it (the step stops moving); Right then makes exactly one step.
+xdotool key --clearmodifiers space
+wait_header "^builder step [0-9]* running 0"
+sleep 0.5
+s1=$(header_step)
+sleep 0.7
+s2=$(header_step)
+xdotool key --clearmodifiers Right
+wait_header "^builder step $((s2 + 1)) running 0"
+s3=$(header_step)
+if [ -n "$s1" ] && [ "$s1" = "$s2" ] && [ "$s3" = $((s2 + 1)) ]; then
+  echo "ok 2 - Space pauses the builder's run at step $s2; Right makes one step ($s3)"
+else
+  echo "not ok 2 - steps while paused $s1, $s2; after Right $s3 ($(header))"
+fi
+
+# 3. Ctrl+R starts the run over: step 0, paused.
+xdotool key --clearmodifiers ctrl+r
+if wait_header "^builder step 0 running 0"; then
+  echo "ok 3 - Ctrl+R resets the builder's run to step 0"
+else
+  echo "not ok 3 - header: $(header)"
+fi
+
+# 4. A dataset picked in the Training tab (click, Down, Return in the list) is an edit: the
+#    page is modified; a real Ctrl+Z gives back the very settings of before, to the byte.
+settings0=$(last_settings)
+n=$(count "builder: settings ")
+set -- $(at tab:Training)
+xdotool mousemove --window "$xid" "$1" "$2" click 1
+wait_for "builder: at setting:Source "
+sleep 0.5
+set -- $(at setting:Source)
+xdotool mousemove --window "$xid" "$1" "$2" click 1
+sleep 1
+xdotool key --clearmodifiers Down
+sleep 0.3
+xdotool key --clearmodifiers Return
+wait_for "builder: settings " $((n + 1))
+sleep 0.3
+settings1=$(last_settings)
+modified1=$(sed -n 's/.*builder: modified //p' "$log" | tail -1)
+n=$(count "builder: settings ")
+xdotool key --clearmodifiers ctrl+z
+wait_for "builder: settings " $((n + 1))
+sleep 0.3
+if [ "$settings1" != "$settings0" ] && [ "$modified1" = 1 ] \
+   && [ "$(last_settings)" = "$settings0" ] \
+   && [ "$(sed -n 's/.*builder: modified //p' "$log" | tail -1)" = 0 ]; then
+  src=$(printf '%s' "$settings1" | sed -n 's/.*"source": "\([^"]*\)".*/\1/p')
+  echo "ok 4 - picking $src marks the page modified; Ctrl+Z restores the settings exactly"
+else
+  echo "not ok 4 - modified $modified1; before/after/undone:"
+  printf '# %s\n# %s\n# %s\n' "$settings0" "$settings1" "$(last_settings)"
+fi
+
+# 5. A Dense block dragged from the palette lands on the canvas, right of the chain.
 e=$(edits)
 set -- $(at palette:dense)
 px=$1 py=$2
@@ -100,12 +186,12 @@ set -- $(at canvas:centre)
 cx=$(($1 + 260)) cy=$2
 drag "$px" "$py" "$cx" "$cy"
 if edit_done "$e" && [ "$(last_blocks)" = $((blocks0 + 1)) ] && [ "$(last_spec)" = "$spec0" ]; then
-  echo "ok 1 - a drag from the palette adds a block ($blocks0 -> $(last_blocks)); the spec is unchanged until it is wired"
+  echo "ok 5 - a drag from the palette adds a block ($blocks0 -> $(last_blocks)); the spec is unchanged until it is wired"
 else
-  echo "not ok 1 - blocks $blocks0 -> $(last_blocks)"
+  echo "not ok 5 - blocks $blocks0 -> $(last_blocks)"
 fi
 
-# 2. A wire from the output's bottom port to the new block's top port.
+# 6. A wire from the output's bottom port to the new block's top port.
 e=$(edits)
 set -- $(at out:output)
 ox=$1 oy=$2
@@ -126,44 +212,44 @@ assert "input" not in new, new  # fed by the layer before it
 assert b["layers"][:-1] == a["layers"], "the other layers changed"
 assert b["loss"] == a["loss"] and b["optimizer"] == a["optimizer"]
 '; then
-  echo "ok 2 - a drag from port to port wires dense_1 after output: the spec is the one expected"
+  echo "ok 6 - a drag from port to port wires dense_1 after output: the spec is the one expected"
 else
-  echo "not ok 2 - spec after wiring: $spec1"
+  echo "not ok 6 - spec after wiring: $spec1"
 fi
 
-# 3. Ctrl+Z: the previous spec, to the byte.
+# 7. Ctrl+Z: the previous spec, to the byte.
 e=$(edits)
 xdotool key --clearmodifiers ctrl+z
 edit_done "$e"
 if [ "$(last_spec)" = "$spec0" ] && [ "$(last_blocks)" = $((blocks0 + 1)) ]; then
-  echo "ok 3 - Ctrl+Z removes the wire and restores the previous spec exactly"
+  echo "ok 7 - Ctrl+Z removes the wire and restores the previous spec exactly"
 else
-  echo "not ok 3 - after Ctrl+Z: $(last_spec)"
+  echo "not ok 7 - after Ctrl+Z: $(last_spec)"
 fi
 
-# 4. Ctrl+Z again: the block goes too.
+# 8. Ctrl+Z again: the block goes too.
 e=$(edits)
 xdotool key --clearmodifiers ctrl+z
 edit_done "$e"
 if [ "$(last_blocks)" = "$blocks0" ] && [ "$(last_spec)" = "$spec0" ]; then
-  echo "ok 4 - a second Ctrl+Z removes the dropped block"
+  echo "ok 8 - a second Ctrl+Z removes the dropped block"
 else
-  echo "not ok 4 - blocks $(last_blocks)"
+  echo "not ok 8 - blocks $(last_blocks)"
 fi
 
-# 5. Shift+Ctrl+Z twice: block and wire come back, with the same spec as before the undo.
+# 9. Shift+Ctrl+Z twice: block and wire come back, with the same spec as before the undo.
 e=$(edits)
 xdotool key --clearmodifiers shift+ctrl+z
 edit_done "$e"
 xdotool key --clearmodifiers shift+ctrl+z
 edit_done $((e + 1))
 if [ "$(last_spec)" = "$spec1" ]; then
-  echo "ok 5 - Shift+Ctrl+Z redoes both edits"
+  echo "ok 9 - Shift+Ctrl+Z redoes both edits"
 else
-  echo "not ok 5 - after redo: $(last_spec)"
+  echo "not ok 9 - after redo: $(last_spec)"
 fi
 
-# 6. A Conv2D dropped and wired after dense_1 cannot work on a vector: the engine says so,
+# 10. A Conv2D dropped and wired after dense_1 cannot work on a vector: the engine says so,
 #    naming it, and the log names the bad block.
 e=$(edits)
 set -- $(at palette:conv2d)
@@ -181,12 +267,12 @@ n_layers=$(last_spec | python3 -c 'import json,sys; print(len(json.load(sys.stdi
 want="builder: bad conv2d_1: layer $n_layers 'conv2d_1' needs an image input (channels, height, width), but gets (32); give the network input an image shape such as [1, 28, 28]"
 if grep -qF -- "$want" "$log" && [ "$(grep -c 'builder: bad ' "$log")" -ge 1 ] \
    && ! grep 'builder: bad ' "$log" | grep -qv conv2d_1; then
-  echo "ok 6 - the Conv2D block is the bad one, with the engine's message"
+  echo "ok 10 - the Conv2D block is the bad one, with the engine's message"
 else
-  echo "not ok 6 - bad blocks:"; grep 'builder: bad ' "$log" | sed 's/^/# /'
+  echo "not ok 10 - bad blocks:"; grep 'builder: bad ' "$log" | sed 's/^/# /'
 fi
 
-# 7. Del removes the selected (just wired) Conv2D... select it by a click first.
+# 11. Del removes the selected (just wired) Conv2D... select it by a click first.
 e=$(edits)
 set -- $(at in:conv2d_1)
 xdotool mousemove --window "$xid" "$1" $(($2 + 30)) click 1
@@ -194,12 +280,12 @@ sleep 0.3
 xdotool key --clearmodifiers Delete
 edit_done "$e"
 if [ "$(last_spec)" = "$spec1" ]; then
-  echo "ok 7 - a click selects the Conv2D and Del removes it: the spec is the wired one again"
+  echo "ok 11 - a click selects the Conv2D and Del removes it: the spec is the wired one again"
 else
-  echo "not ok 7 - after Del: $(last_spec)"
+  echo "not ok 11 - after Del: $(last_spec)"
 fi
 
-# 8. A wire pulled out of its input port and dropped on nothing is removed; Ctrl+Z puts it back.
+# 12. A wire pulled out of its input port and dropped on nothing is removed; Ctrl+Z puts it back.
 e=$(edits)
 set -- $(at in:dense_1)
 ix=$1 iy=$2
@@ -211,12 +297,12 @@ e=$(edits)
 xdotool key --clearmodifiers ctrl+z
 edit_done "$e"
 if [ "$spec_cut" = "$spec0" ] && [ "$(last_spec)" = "$spec1" ]; then
-  echo "ok 8 - pulling a wire off its port removes it (the spec before wiring); Ctrl+Z restores it"
+  echo "ok 12 - pulling a wire off its port removes it (the spec before wiring); Ctrl+Z restores it"
 else
-  echo "not ok 8 - after pulling the wire: $spec_cut"
+  echo "not ok 12 - after pulling the wire: $spec_cut"
 fi
 
-# 9. Ctrl+scroll over the canvas zooms in around the pointer.
+# 13. Ctrl+scroll over the canvas zooms in around the pointer.
 last_zoom() { sed -n 's/.*builder: zoom //p' "$log" | tail -1; }
 z0=$(last_zoom)
 z=$(count "builder: zoom ")
@@ -227,12 +313,12 @@ xdotool keydown ctrl click 4 keyup ctrl
 settled "builder: zoom " "$z"
 z1=$(last_zoom)
 if python3 -c "import sys; sys.exit(not (float('$z1') > 1.1 * float('$z0')))"; then
-  echo "ok 9 - Ctrl+scroll zooms in: $z0 -> $z1"
+  echo "ok 13 - Ctrl+scroll zooms in: $z0 -> $z1"
 else
-  echo "not ok 9 - zoom $z0 -> $z1"
+  echo "not ok 13 - zoom $z0 -> $z1"
 fi
 
-# 10. Dragging the background pans the view: every port moves by the drag.
+# 14. Dragging the background pans the view: every port moves by the drag.
 set -- $(at out:output)
 ox=$1 oy=$2
 set -- $(at canvas:centre)
@@ -243,37 +329,115 @@ settled "builder: zoom " "$z"
 set -- $(at out:output)
 if [ $(($1 - ox)) -ge 59 ] && [ $(($1 - ox)) -le 61 ] && [ $(($2 - oy)) -ge 39 ] \
    && [ $(($2 - oy)) -le 41 ] && [ "$(last_spec)" = "$spec1" ]; then
-  echo "ok 10 - dragging the background pans by (60, 40) and edits nothing"
+  echo "ok 14 - dragging the background pans by (60, 40) and edits nothing"
 else
-  echo "not ok 10 - the output port went from $ox $oy to $1 $2"
+  echo "not ok 14 - the output port went from $ox $oy to $1 $2"
 fi
 
-# 11. Ctrl+Q ends the program cleanly.
+# The unsaved-changes question: the program logs it once it is on screen, with where its
+# buttons are on its own window (see ui/bp-window-files.c).
+prompts() { count "window: prompt shown"; }
+answered() { count "window: prompt answered $1"; }
+# click_prompt BUTTON: a real click on the question's button (cancel, discard, save).
+click_prompt() {
+  pxid=$(sed -n 's/.*window: prompt xid //p' "$log" | tail -1)
+  set -- $(sed -n "s/.*window: at prompt:$1 //p" "$log" | tail -1)
+  [ -n "$pxid" ] && [ $# -eq 2 ] || return 1
+  xdotool mousemove --window "$pxid" "$1" "$2"
+  sleep 0.2
+  xdotool click 1
+}
+alive() { kill -0 "$pid" 2>/dev/null; }
+
+# 15. With unsaved edits, Ctrl+Q asks first (Save, Discard, Cancel) and does not quit.
+xdotool windowfocus --sync "$xid" 2>/dev/null || true
+p0=$(prompts)
 xdotool key --clearmodifiers ctrl+q
+if wait_for "window: prompt shown" $((p0 + 1)) && sleep 1 && alive \
+   && grep -q "window: at prompt:discard " "$log" && grep -q "window: at prompt:cancel " "$log"; then
+  echo "ok 15 - Ctrl+Q with unsaved edits shows the Save Changes? question and waits"
+else
+  echo "not ok 15 - prompts $p0 -> $(prompts), running: $(alive && echo yes || echo no)"
+fi
+
+# 16. Cancel: the program stays, with the work as it was.
+spec_before=$(last_spec)
+click_prompt cancel
+if wait_for "window: prompt answered cancel" 1 && sleep 0.5 && alive \
+   && [ "$(last_spec)" = "$spec_before" ]; then
+  echo "ok 16 - Cancel keeps the program running and the network unchanged"
+else
+  echo "not ok 16 - cancel answered $(answered cancel) times, running: $(alive && echo yes || echo no)"
+fi
+
+# 17. Ctrl+O with unsaved edits asks too (before any file chooser); Cancel again.
+xdotool windowfocus --sync "$xid" 2>/dev/null || true
+p0=$(prompts)
+xdotool key --clearmodifiers ctrl+o
+if wait_for "window: prompt shown" $((p0 + 1)) && click_prompt cancel \
+   && wait_for "window: prompt answered cancel" 2 && alive; then
+  echo "ok 17 - Ctrl+O with unsaved edits asks before opening; Cancel keeps the work"
+else
+  echo "not ok 17 - prompts $p0 -> $(prompts)"
+fi
+
+# 18. Ctrl+Q, then Discard: the program ends, exit status 0, no warnings.
+xdotool windowfocus --sync "$xid" 2>/dev/null || true
+p0=$(prompts)
+xdotool key --clearmodifiers ctrl+q
+wait_for "window: prompt shown" $((p0 + 1)) && click_prompt discard
 i=0
-while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-if kill -0 "$pid" 2>/dev/null; then
-  echo "not ok 11 - still running after Ctrl+Q"
+while alive && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if alive; then
+  echo "not ok 18 - still running after Ctrl+Q and Discard"
 else
   wait "$pid"
   status=$?
   pid=
   # (GTK's warning about a missing session bus is about the test machine, not the program.)
-  if [ $status -eq 0 ] && ! grep -- "-CRITICAL\|-WARNING" "$log" | grep -qv "session bus"; then
-    echo "ok 11 - Ctrl+Q exits 0 with no warnings"
+  if [ $status -eq 0 ] && [ "$(answered discard)" = 1 ] \
+     && ! grep -- "-CRITICAL\|-WARNING" "$log" | grep -qv "session bus"; then
+    echo "ok 18 - Discard after Ctrl+Q ends the program: exit 0, no warnings"
   else
-    echo "not ok 11 - exit $status"; grep -- "-CRITICAL\|-WARNING" "$log" | sed 's/^/# /'
+    echo "not ok 18 - exit $status"; grep -- "-CRITICAL\|-WARNING" "$log" | sed 's/^/# /'
   fi
 fi
 
-# 12. --page builder --screenshot writes the page as a PNG and exits 0.
+# 19. A window without unsaved changes quits on Ctrl+Q at once, without asking.
+: >"$log"
+env -u G_DEBUG G_MESSAGES_DEBUG=Backprop GDK_BACKEND=x11 "$bin" --page builder >"$log" 2>&1 &
+pid=$!
+if wait_for "builder: geometry done" \
+   && [ "$(sed -n 's/.*builder: modified //p' "$log" | tail -1)" = 0 ]; then
+  xid=$(sed -n 's/.*builder: xid //p' "$log" | tail -1)
+  xdotool windowfocus --sync "$xid" 2>/dev/null || true
+  xdotool key --clearmodifiers ctrl+q
+  i=0
+  while alive && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+  if alive; then
+    echo "not ok 19 - a clean window still runs 3 s after Ctrl+Q (prompts: $(prompts))"
+  else
+    wait "$pid"
+    status=$?
+    pid=
+    if [ $status -eq 0 ] && [ "$(prompts)" = 0 ]; then
+      echo "ok 19 - a clean window quits on Ctrl+Q at once, without a question (exit 0)"
+    else
+      echo "not ok 19 - exit $status, prompts $(prompts)"
+    fi
+  fi
+else
+  echo "not ok 19 - the second window did not come up clean"
+fi
+
+# 20. --page builder --screenshot writes the page as a PNG and exits 0.
 env -u G_DEBUG GDK_BACKEND=x11 "$bin" --page builder --screenshot "$dir/builder.png" \
   >"$dir/shot.txt" 2>&1
 status=$?
 size=$(wc -c <"$dir/builder.png" 2>/dev/null || echo 0)
 magic=$(od -An -c -j1 -N3 "$dir/builder.png" 2>/dev/null | tr -d ' ')
 if [ $status -eq 0 ] && [ "$magic" = "PNG" ] && [ "$size" -gt 20000 ]; then
-  echo "ok 12 - --page builder --screenshot writes a $size-byte PNG"
+  echo "ok 20 - --page builder --screenshot writes a $size-byte PNG"
 else
-  echo "not ok 12 - exit $status, '$magic', $size bytes"; sed 's/^/# /' "$dir/shot.txt"
+  echo "not ok 20 - exit $status, '$magic', $size bytes"; sed 's/^/# /' "$dir/shot.txt"
 fi
