@@ -107,8 +107,8 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
       bp_builder_settings_set_data_info (self->settings, job->err, TRUE);
       if (self->train_when_loaded)
         _bp_builder_message (self, job->err);
-      self->train_when_loaded = FALSE;
-      _bp_builder_update_actions (self);
+      /* Nothing to train on: Train is Train again. */
+      bp_builder_pause (self);
       return;
     }
   if (self->session != NULL)

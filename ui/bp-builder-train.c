@@ -231,6 +231,7 @@ start_session (BpBuilder *self, int steps)
   if (exp == NULL)
     {
       _bp_builder_message (self, error->message);
+      set_training (self, FALSE);
       return;
     }
   _bp_builder_free_session (self);
@@ -245,6 +246,7 @@ start_session (BpBuilder *self, int steps)
                                               "the data)", err);
       _bp_builder_message (self, msg);
       bp_experiment_free (exp);
+      set_training (self, FALSE);
       _bp_builder_update_actions (self);
       return;
     }
@@ -334,8 +336,11 @@ bp_builder_train (BpBuilder *self, GError **error)
       ensure_tick (self);
       return TRUE;
     }
+  /* Training from now on for the buttons, while the data loads (Fashion-MNIST takes a
+   * moment). */
   self->train_when_loaded = TRUE;
   self->steps_when_loaded = 0;
+  set_training (self, TRUE);
   _bp_builder_load_data (self);
   return TRUE;
 }

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The main window with a live session: it opens on the spiral, learns when played, changes
- * its network on +, draws what the model predicts, and writes screenshots. */
+ * its network on +, draws what the model predicts, and writes screenshots; the header's play,
+ * step and reset follow the page on screen. */
 #include "bp-config.h"
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "bp-builder.h"
 #include "bp-playground-private.h"
 #include "bp-screenshot.h"
 #include "bp-ui.h"
@@ -305,6 +307,100 @@ test_screenshot (Fixture *f, gconstpointer data)
   g_rmdir (dir);
 }
 
+typedef struct {
+  Fixture *f;
+  gint64 above;
+} LabelAbove;
+
+/* The header's step counter shows more than `above`. */
+static gboolean
+step_label_above (gpointer data)
+{
+  LabelAbove *a = data;
+
+  return label_count (a->f, "step_label") > a->above;
+}
+
+static gboolean
+step_label_is (Fixture *f, gint64 n)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (label_count (f, "step_label") != n && g_get_monotonic_time () < end)
+    ui_test_spin (0.05);
+  return label_count (f, "step_label") == n;
+}
+
+static gboolean
+session_stopped (gpointer session)
+{
+  return bp_session_get_state (session) != BP_SESSION_RUNNING;
+}
+
+/* The header's play, step and reset act on the run of the page on screen, and its counters
+ * show that run, also while the playground is hidden. */
+static void
+test_header_follows_page (Fixture *f, gconstpointer data)
+{
+  GtkWidget *w = GTK_WIDGET (f->window);
+  BpBuilder *builder = BP_BUILDER (gtk_widget_get_template_child (w, BP_TYPE_WINDOW, "builder"));
+  bp_session *pg_session = f->pg->session, *b_session;
+  const char *label = NULL;
+  LabelAbove above = { f, 0 };
+  guint64 pg_step, b_step;
+  g_autoptr (GError) error = NULL;
+
+  /* The dashboard, with no run of its own, shows the playground's: the header plays it and
+   * its counters move although the playground page is hidden. */
+  g_assert_true (bp_window_set_page (f->window, "dashboard", &error));
+  g_assert_true (bp_window_get_followed_session (f->window, &label) == pg_session);
+  g_assert_cmpstr (label, ==, "playground");
+  gtk_widget_activate_action (w, "win.play", NULL);
+  g_assert_cmpint (bp_session_get_state (pg_session), !=, BP_SESSION_FINISHED);
+  above.above = 200;
+  g_assert_true (ui_test_wait (step_label_above, &above, 20));
+  gtk_widget_activate_action (w, "win.play", NULL);
+  g_assert_true (ui_test_wait (session_stopped, pg_session, 10));
+  pg_step = bp_session_get_step (pg_session);
+  g_assert_true (step_label_is (f, (gint64) pg_step));
+  g_assert_cmpuint (bp_builder_get_session (builder) == NULL, ==, TRUE);
+
+  /* The builder page: its own run, from nothing. Play trains the builder's network, not the
+   * playground's. */
+  g_assert_true (bp_window_set_page (f->window, "builder", &error));
+  g_assert_true (step_label_is (f, 0));
+  gtk_widget_activate_action (w, "win.play", NULL);
+  g_assert_true (bp_builder_get_training (builder));
+  above.above = 100;
+  g_assert_true (ui_test_wait (step_label_above, &above, 20));
+  b_session = bp_builder_get_session (builder);
+  g_assert_nonnull (b_session);
+  g_assert_cmpuint (bp_session_get_step (pg_session), ==, pg_step);
+  gtk_widget_activate_action (w, "win.play", NULL);
+  g_assert_false (bp_builder_get_training (builder));
+  g_assert_true (ui_test_wait (session_stopped, b_session, 10));
+  b_step = bp_session_get_step (b_session);
+  g_assert_true (step_label_is (f, (gint64) b_step));
+  /* Step: exactly one more. */
+  gtk_widget_activate_action (w, "win.step", NULL);
+  g_assert_true (step_label_is (f, (gint64) b_step + 1));
+  g_assert_cmpuint (bp_session_get_step (b_session), ==, b_step + 1);
+
+  /* Now the dashboard follows the builder's run, and the header there drives it. */
+  g_assert_true (bp_window_get_followed_session (f->window, &label) == b_session);
+  g_assert_cmpstr (label, ==, "builder");
+  g_assert_true (bp_window_set_page (f->window, "dashboard", &error));
+  g_assert_true (step_label_is (f, (gint64) b_step + 1));
+  gtk_widget_activate_action (w, "win.reset", NULL);
+  g_assert_true (step_label_is (f, 0));
+  g_assert_cmpuint (bp_session_get_step (b_session), ==, 0);
+  g_assert_cmpuint (bp_session_get_step (pg_session), ==, pg_step);
+
+  /* Back on the playground, the header shows the playground's run again. */
+  g_assert_true (bp_window_set_page (f->window, "playground", &error));
+  g_assert_true (step_label_is (f, (gint64) pg_step));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -322,5 +418,7 @@ main (int argc, char *argv[])
               test_heatmap_agrees_with_model, fixture_teardown);
   g_test_add ("/window/screenshot", Fixture, NULL, fixture_setup, test_screenshot,
               fixture_teardown);
+  g_test_add ("/window/header-follows-page", Fixture, NULL, fixture_setup,
+              test_header_follows_page, fixture_teardown);
   return g_test_run ();
 }
