@@ -238,7 +238,7 @@ path_raw (BpChart *self, cairo_t *cr, const double *x, const float *y, gsize a, 
  * times more in cairo's stroker.) */
 static void
 paint_line (BpChart *self, cairo_t *cr, const BpChartSeries *s, const float *y,
-            const bp_pyramid *pyr, const GdkRGBA *c, double w, double dense)
+            const bp_pyramid *pyr, const GdkRGBA *c, double w, double dense, double from_ax)
 {
   const BpChartGeometry *g = &self->geo;
   const double *x = (const double *) (gpointer) s->x->data;
@@ -258,7 +258,17 @@ paint_line (BpChart *self, cairo_t *cr, const BpChartSeries *s, const float *y,
     b++;
   if (!s->sorted || b - a <= (gsize) (cols * dense))
     {
-      /* Few points: draw them all, with one more on each side so the line reaches the edge. */
+      /* Few points: draw them all, with one more on each side so the line reaches the edge.
+       * When only the strip right of from_ax is painted again, the path starts at a point
+       * at least two pixels left of it, so that what the strip shows of the line's start is
+       * a round join as in the whole line, not a butt cap (a dashed line starts at its
+       * start, to keep its dashes in step). */
+      if (s->sorted && !s->dashed && from_ax > g->vx0)
+        {
+          double from = from_ax - 2 * (g->vx1 - g->vx0) / g->plot.size.width;
+
+          a = MAX (a, bp_lower_bound (x, n, self->log_x ? pow (10.0, from) : from));
+        }
       path_raw (self, cr, x, y, a > 0 ? a - 1 : 0, MIN (b + 1, n));
       cairo_stroke (cr);
       return;
@@ -276,6 +286,15 @@ paint_line (BpChart *self, cairo_t *cr, const BpChartSeries *s, const float *y,
     {
       double lo, hi, top, bottom;
 
+      /* Columns left of the strip painted again: only their last value is needed. */
+      if (k + 2 < (from_ax - g->vx0) / (g->vx1 - g->vx0) * cols)
+        {
+          if (col[k].n > 0 && col[k].min <= col[k].max)
+            prev = isfinite (col[k].last) ? col[k].last : prev;
+          else if (col[k].n > 0)
+            prev = NAN;
+          continue;
+        }
       if (col[k].n == 0)
         continue; /* an empty column: the next bar reaches back to the last value */
       if (!(col[k].min <= col[k].max))
@@ -360,8 +379,9 @@ paint_bars (BpChart *self, cairo_t *cr, const BpChartSeries *s)
   cairo_fill (cr);
 }
 
+/* The curves; those parts right of axis-space x from_ax at least (-INFINITY: all). */
 static void
-paint_curves (BpChart *self, cairo_t *cr)
+paint_curves (BpChart *self, cairo_t *cr, double from_ax)
 {
   const graphene_rect_t *r = &self->geo.plot;
 
@@ -398,12 +418,12 @@ paint_curves (BpChart *self, cairo_t *cr)
           /* Raw training values zig-zag: from one point per two pixels on, columns cost far
            * less than cairo stroking every turn, and a faint line looks the same. */
           paint_line (self, cr, s, (const float *) (gpointer) s->y->data,
-                      s->sorted ? &s->pyr : NULL, &faint, 1, 0.5);
+                      s->sorted ? &s->pyr : NULL, &faint, 1, 0.5, from_ax);
         }
       {
         const float *y = _bp_chart_series_line (s, &pyr);
 
-        paint_line (self, cr, s, y, pyr, &s->color, 1.6, 2);
+        paint_line (self, cr, s, y, pyr, &s->color, 1.6, 2, from_ax);
       }
     }
   cairo_restore (cr);
@@ -440,6 +460,28 @@ bp_chart_append_surface (GtkSnapshot *snapshot, cairo_surface_t *surface,
 }
 
 static void
+paint_node (cairo_t *cr, gpointer data)
+{
+  gsk_render_node_draw (data, cr);
+}
+
+GskRenderNode *
+bp_chart_flatten_node (GskRenderNode *node, int width, int height, int scale)
+{
+  GtkSnapshot *snapshot;
+  cairo_surface_t *surface;
+
+  if (node == NULL)
+    return NULL;
+  surface = bp_chart_paint_surface (width, height, scale, paint_node, node);
+  gsk_render_node_unref (node);
+  snapshot = gtk_snapshot_new ();
+  bp_chart_append_surface (snapshot, surface, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_surface_destroy (surface);
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+static void
 paint_frame_cairo (cairo_t *cr, gpointer data)
 {
   Painter p = { NULL, cr };
@@ -454,7 +496,40 @@ paint_curves_cairo (cairo_t *cr, gpointer data)
 
   /* The surface starts at the plot's corner. */
   cairo_translate (cr, -self->geo.plot.origin.x, -self->geo.plot.origin.y);
-  paint_curves (self, cr);
+  paint_curves (self, cr, -INFINITY);
+}
+
+/* Brings curves_surface up to date when only appended points changed it: the strip right of
+ * curves_from is cleared and painted again. A growing run costs the pixels it added, not a
+ * whole new picture: stroking ~1000 points of a noisy curve takes cairo milliseconds. FALSE
+ * when the whole picture must be painted. */
+static gboolean
+repaint_strip (BpChart *self, int pw, int ph, int scale)
+{
+  const graphene_rect_t *r = &self->geo.plot;
+  double x0;
+  cairo_t *cr;
+
+  if (self->curves_surface == NULL || !isfinite (self->curves_from)
+      || cairo_image_surface_get_width (self->curves_surface) != pw * scale
+      || cairo_image_surface_get_height (self->curves_surface) != ph * scale)
+    return FALSE;
+  /* Two pixels of margin: the round join at the last old point reaches half a line width
+   * back, and its column bar one pixel. */
+  x0 = floor (_bp_chart_px (&self->geo, self->curves_from) - r->origin.x) - 2;
+  if (x0 >= pw)
+    return TRUE;
+  x0 = MAX (x0, 0);
+  cr = cairo_create (self->curves_surface);
+  cairo_rectangle (cr, x0, 0, pw - x0, ph);
+  cairo_clip (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+  cairo_paint (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
+  cairo_translate (cr, -r->origin.x, -r->origin.y);
+  paint_curves (self, cr, _bp_chart_ax (&self->geo, r->origin.x + x0));
+  cairo_destroy (cr);
+  return TRUE;
 }
 
 void
@@ -468,7 +543,7 @@ _bp_chart_paint_cairo (BpChart *self, cairo_t *cr, const GdkRGBA *background)
       cairo_paint (cr);
     }
   paint_frame (self, &p);
-  paint_curves (self, cr);
+  paint_curves (self, cr, -INFINITY);
 }
 
 void
@@ -483,11 +558,15 @@ _bp_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     {
       g_clear_pointer (&self->frame_node, gsk_render_node_unref);
       g_clear_pointer (&self->curves_node, gsk_render_node_unref);
+      self->curves_from = -INFINITY;
       _bp_chart_layout (self, w, h);
       self->layout_stale = FALSE;
     }
   else if (self->layout_stale && _bp_chart_relayout (self, w, h))
-    g_clear_pointer (&self->curves_node, gsk_render_node_unref);
+    {
+      g_clear_pointer (&self->curves_node, gsk_render_node_unref);
+      self->curves_from = -INFINITY; /* the view moved: every point moved */
+    }
   /* Both parts are rasterised once into image surfaces (see bp_chart_paint_surface for why):
    * the frame when the ticks move, the curves when the data or the view change. */
   if (self->frame_node == NULL)
@@ -504,14 +583,19 @@ _bp_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     {
       const graphene_rect_t *r = &self->geo.plot;
       int pw = (int) ceilf (r->size.width), ph = (int) ceilf (r->size.height);
+      int scale = MAX (gtk_widget_get_scale_factor (widget), 1);
       GtkSnapshot *sub = gtk_snapshot_new ();
-      cairo_surface_t *surface = bp_chart_paint_surface (pw, ph,
-                                                         gtk_widget_get_scale_factor (widget),
-                                                         paint_curves_cairo, self);
 
-      bp_chart_append_surface (sub, surface, &GRAPHENE_RECT_INIT (r->origin.x, r->origin.y, pw,
-                                                                  ph));
-      cairo_surface_destroy (surface);
+      /* The node below holds a copy-on-write snapshot of the surface: painting the surface
+       * again later leaves the node as it was. */
+      if (!repaint_strip (self, pw, ph, scale))
+        {
+          g_clear_pointer (&self->curves_surface, cairo_surface_destroy);
+          self->curves_surface = bp_chart_paint_surface (pw, ph, scale, paint_curves_cairo, self);
+        }
+      self->curves_from = INFINITY;
+      bp_chart_append_surface (sub, self->curves_surface,
+                               &GRAPHENE_RECT_INIT (r->origin.x, r->origin.y, pw, ph));
       self->curves_node = gtk_snapshot_free_to_node (sub);
     }
   if (self->frame_node != NULL)

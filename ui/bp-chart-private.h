@@ -65,6 +65,10 @@ struct _BpChart {
   gboolean layout_stale;      /* data changed under an automatic view */
   GskRenderNode *frame_node;  /* grid, ticks, labels, legend: until size, view or style change */
   GskRenderNode *curves_node; /* the data: until data, view or size change */
+  cairo_surface_t *curves_surface; /* the pixels of curves_node, kept to be brought up to date
+                                      in place when points are only appended (NULL: none) */
+  double curves_from; /* axis-space x from which the curves changed since they were painted:
+                         INFINITY nothing, -INFINITY everything */
 
   /* The pointer */
   gboolean hover;
@@ -102,6 +106,9 @@ double _bp_chart_axis_x (BpChart *self, double x);
 double _bp_chart_axis_y (BpChart *self, double y);
 /* Drops the cached nodes (data or view changed) and redraws. */
 void _bp_chart_invalidate (BpChart *self, gboolean frame);
+/* Points were appended to a line series at axis-space x >= from_ax (the segment from the
+ * point before included): the curves are redrawn from there on, unless the view moves. */
+void _bp_chart_invalidate_from (BpChart *self, double from_ax);
 /* Fills self->geo for a width x height chart. */
 void _bp_chart_layout (BpChart *self, int width, int height);
 /* Lays out again, dropping the cached frame only when the ticks or the view moved; TRUE then. */

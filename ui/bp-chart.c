@@ -56,6 +56,7 @@ void
 _bp_chart_invalidate (BpChart *self, gboolean frame)
 {
   g_clear_pointer (&self->curves_node, gsk_render_node_unref);
+  self->curves_from = -INFINITY;
   if (frame)
     {
       g_clear_pointer (&self->frame_node, gsk_render_node_unref);
@@ -68,6 +69,15 @@ _bp_chart_invalidate (BpChart *self, gboolean frame)
       self->layout_stale = TRUE;
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+_bp_chart_invalidate_from (BpChart *self, double from_ax)
+{
+  double from = self->curves_from;
+
+  _bp_chart_invalidate (self, FALSE);
+  self->curves_from = MIN (from, isnan (from_ax) ? -INFINITY : from_ax);
 }
 
 gboolean
@@ -319,6 +329,7 @@ bp_chart_dispose (GObject *object)
 
   g_clear_pointer (&self->frame_node, gsk_render_node_unref);
   g_clear_pointer (&self->curves_node, gsk_render_node_unref);
+  g_clear_pointer (&self->curves_surface, cairo_surface_destroy);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   G_OBJECT_CLASS (bp_chart_parent_class)->dispose (object);
 }
@@ -431,6 +442,7 @@ bp_chart_init (BpChart *self)
   self->text_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->next_id = 1;
   self->y_floor_lo = self->y_floor_hi = NAN;
+  self->curves_from = -INFINITY;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   _bp_chart_init_input (self);
 }
@@ -513,6 +525,16 @@ bp_chart_series_append (BpChart *self, guint id, const double *x, const float *y
 
   if ((s = _bp_chart_find (self, id)) == NULL || n == 0)
     return;
+  /* A growing line changes the picture only from its last point on (its smoothed values
+   * before stay as they were): that strip is all that needs painting again. */
+  if (s->style == BP_CHART_LINE && s->sorted && !s->dashed)
+    {
+      double from = s->x->len > 0 ? g_array_index (s->x, double, s->x->len - 1) : x[0];
+
+      _bp_chart_series_append (s, x, y, n, self->smoothing);
+      _bp_chart_invalidate_from (self, s->sorted ? _bp_chart_axis_x (self, from) : -INFINITY);
+      return;
+    }
   _bp_chart_series_append (s, x, y, n, self->smoothing);
   _bp_chart_invalidate (self, FALSE);
 }

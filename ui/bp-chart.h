@@ -35,6 +35,12 @@ cairo_surface_t *bp_chart_paint_surface (int width, int height, int scale,
                                          gpointer data);
 void bp_chart_append_surface (GtkSnapshot *snapshot, cairo_surface_t *surface,
                               const graphene_rect_t *bounds);
+/* The same for a drawing made of snapshot nodes (text, colours, textures): node, in the
+ * coordinates of a width x height widget, drawn once into an image, and a node showing that
+ * image. The cairo renderer draws every node of the window on every frame, even where
+ * nothing changed (only the pixels are clipped), so a view of a few hundred nodes costs that
+ * many on every frame until it is flattened. Takes node (may be NULL: returns NULL). */
+GskRenderNode *bp_chart_flatten_node (GskRenderNode *node, int width, int height, int scale);
 
 /* Colour i of the chart palette (Tableau 10, wrapping), as runs and series use them. */
 void bp_chart_palette_color (guint index, GdkRGBA *out);

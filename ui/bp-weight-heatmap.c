@@ -3,6 +3,7 @@
 
 #include "bp-weight-heatmap.h"
 
+#include "bp-chart.h"
 #include "bp-chart-math.h"
 #include "bp-palette.h"
 
@@ -51,37 +52,56 @@ matrix_area (BpWeightHeatmap *self)
                              MAX (h - MARGIN_TOP - MARGIN_BOTTOM, 1));
 }
 
-/* The matrix averaged down (or repeated up) to pw x ph pixels, in the diverging colours. */
-static GdkTexture *
-make_texture (BpWeightHeatmap *self, int pw, int ph, gboolean dark)
+/* The matrix averaged down (or repeated up) to pw x ph pixels, in the diverging colours, as
+ * an image: the node that shows it then costs one blend per frame under the cairo renderer,
+ * where a texture would be converted to an image again on every frame the window draws. */
+static cairo_surface_t *
+make_surface (BpWeightHeatmap *self, int pw, int ph, int scale, gboolean dark)
 {
-  g_autoptr (GBytes) bytes = NULL;
-  guint8 *rgb = g_malloc ((gsize) pw * ph * 3);
+  enum { LEVELS = 511 }; /* odd: 0 has a level of its own */
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, pw, ph);
+  guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  g_autofree int *c0 = g_new (int, pw), *c1 = g_new (int, pw);
+  guint32 lut[LEVELS];
 
+  /* The colour of every level once, rather than per pixel (a pixel of a 256 x 784 matrix
+   * shown on 640 x 290 pixels averages a few cells; 511 levels look the same as exact ones). */
+  for (int i = 0; i < LEVELS; i++)
+    {
+      GdkRGBA c;
+
+      bp_palette_signed_color (2.0 * i / (LEVELS - 1) - 1, dark, &c);
+      lut[i] = 0xff000000u | (guint32) lrintf (c.red * 255) << 16
+               | (guint32) lrintf (c.green * 255) << 8 | (guint32) lrintf (c.blue * 255);
+    }
+  for (int x = 0; x < pw; x++)
+    {
+      c0[x] = (int) ((gint64) x * self->cols / pw);
+      c1[x] = MAX ((int) ((gint64) (x + 1) * self->cols / pw), c0[x] + 1);
+    }
   for (int y = 0; y < ph; y++)
     {
       int r0 = (int) ((gint64) y * self->rows / ph), r1 = (int) ((gint64) (y + 1) * self->rows / ph);
+      guint32 *row = (guint32 *) (gpointer) (data + (gsize) y * stride);
 
       r1 = MAX (r1, r0 + 1);
       for (int x = 0; x < pw; x++)
         {
-          int c0 = (int) ((gint64) x * self->cols / pw);
-          int c1 = MAX ((int) ((gint64) (x + 1) * self->cols / pw), c0 + 1);
-          double sum = 0;
-          GdkRGBA c;
-          guint8 *p = rgb + ((gsize) y * pw + x) * 3;
+          double sum = 0, v;
 
           for (int r = r0; r < r1; r++)
-            for (int k = c0; k < c1; k++)
+            for (int k = c0[x]; k < c1[x]; k++)
               sum += self->w[(gsize) r * self->cols + k];
-          bp_palette_signed_color (sum / ((r1 - r0) * (c1 - c0)) / self->scale, dark, &c);
-          p[0] = (guint8) lrintf (c.red * 255);
-          p[1] = (guint8) lrintf (c.green * 255);
-          p[2] = (guint8) lrintf (c.blue * 255);
+          v = sum / ((r1 - r0) * (c1[x] - c0[x])) / self->scale;
+          /* NaN lands in the middle (0), as the palette shows it. */
+          v = isfinite (v) ? CLAMP (v, -1.0, 1.0) : 0.0;
+          row[x] = lut[(int) lrint ((v + 1) / 2 * (LEVELS - 1))];
         }
     }
-  bytes = g_bytes_new_take (rgb, (gsize) pw * ph * 3);
-  return gdk_memory_texture_new (pw, ph, GDK_MEMORY_R8G8B8, bytes, (gsize) pw * 3);
+  cairo_surface_mark_dirty (surface);
+  cairo_surface_set_device_scale (surface, scale, scale);
+  return surface;
 }
 
 static void
@@ -148,11 +168,13 @@ snapshot_content (BpWeightHeatmap *self, GtkSnapshot *snapshot)
     draw_hinton (self, snapshot, &a);
   else
     {
-      int scale = gtk_widget_get_scale_factor (widget);
-      g_autoptr (GdkTexture) tex = make_texture (self, MAX (1, (int) (a.size.width * scale)),
-                                                 MAX (1, (int) (a.size.height * scale)), dark);
+      int scale = MAX (gtk_widget_get_scale_factor (widget), 1);
+      cairo_surface_t *surface = make_surface (self, MAX (1, (int) (a.size.width * scale)),
+                                               MAX (1, (int) (a.size.height * scale)), scale,
+                                               dark);
 
-      gtk_snapshot_append_texture (snapshot, tex, &a);
+      bp_chart_append_surface (snapshot, surface, &a);
+      cairo_surface_destroy (surface); /* the node keeps what it needs */
     }
   /* Axis words and sizes: units down the side, inputs along the top. */
   g_snprintf (buf, sizeof buf, "%d units × %d inputs", self->rows, self->cols);
@@ -246,7 +268,8 @@ bp_weight_heatmap_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       GtkSnapshot *sub = gtk_snapshot_new ();
 
       snapshot_content (self, sub);
-      self->node = gtk_snapshot_free_to_node (sub);
+      self->node = bp_chart_flatten_node (gtk_snapshot_free_to_node (sub), w, h,
+                                          gtk_widget_get_scale_factor (widget));
       self->node_w = w;
       self->node_h = h;
     }

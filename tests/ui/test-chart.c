@@ -11,6 +11,7 @@
 
 #include "bp-chart-math.h"
 #include "bp-chart.h"
+#include "bp-frame-stats.h"
 #include "bp-screenshot.h"
 #include "bp-ui.h"
 #include "ui-test-util.h"
@@ -561,6 +562,186 @@ test_chart_big_series_frame (void)
   g_assert_finalize_object (chart);
 }
 
+/* Pixels of two textures of the same size that differ by more than tol in a channel. */
+static guint
+count_different (GdkTexture *a, GdkTexture *b, int tol)
+{
+  int w = gdk_texture_get_width (a), h = gdk_texture_get_height (a);
+  g_autofree guchar *da = g_malloc ((gsize) w * h * 4);
+  g_autofree guchar *db = g_malloc ((gsize) w * h * 4);
+  guint n = 0;
+
+  g_assert_cmpint (gdk_texture_get_width (b), ==, w);
+  g_assert_cmpint (gdk_texture_get_height (b), ==, h);
+  gdk_texture_download (a, da, (gsize) w * 4);
+  gdk_texture_download (b, db, (gsize) w * 4);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    for (int k = 0; k < 4; k++)
+      if (abs (da[4 * i + k] - db[4 * i + k]) > tol)
+        {
+          if (n++ < 5)
+            g_test_message ("pixel (%d, %d) differs", (int) (i % w), (int) (i / w));
+          break;
+        }
+  return n;
+}
+
+/* A noisy training curve: n points from step first on. */
+static void
+noisy_curve (gsize first, gsize n, double *x, float *y)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize k = first + i;
+
+      x[i] = (double) k;
+      y[i] = (float) (2.0 / (1 + 0.01 * k) + 0.2 * sin (k * 1.7) * cos (k * 0.31));
+    }
+}
+
+/* A growing curve is painted again only from its last point on: after many appends, each
+ * drawn, the chart looks as one given all the points at once. With a fixed view (the strip
+ * path), with the automatic view (which may move and repaint everything), few points per
+ * pixel (a stroked line) and many (columns), smoothed and raw. */
+static void
+test_chart_appends_match (void)
+{
+  const struct {
+    gboolean fixed;
+    gsize n, step;
+    double smoothing;
+  } cases[] = {
+    { TRUE, 300, 7, 0.6 },
+    { TRUE, 2400, 150, 0.6 },
+    { FALSE, 300, 11, 0.0 },
+    { FALSE, 2400, 97, 0.9 },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      GtkWidget *grown = bp_chart_new (), *whole = bp_chart_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      GtkWidget *window;
+      g_autofree double *x = g_new (double, cases[c].n);
+      g_autofree float *y = g_new (float, cases[c].n);
+      g_autoptr (GdkTexture) a = NULL;
+      g_autoptr (GdkTexture) b = NULL;
+      guint ga, gv, wa, wv;
+      double vx = 5;
+      float vy = 1.5f;
+      guint diff;
+
+      noisy_curve (0, cases[c].n, x, y);
+      g_object_ref_sink (grown);
+      g_object_ref_sink (whole);
+      gtk_widget_set_size_request (grown, 420, 220);
+      gtk_widget_set_size_request (whole, 420, 220);
+      gtk_box_append (GTK_BOX (box), grown);
+      gtk_box_append (GTK_BOX (box), whole);
+      for (int k = 0; k < 2; k++)
+        {
+          BpChart *ch = BP_CHART (k == 0 ? grown : whole);
+
+          bp_chart_set_smoothing (ch, cases[c].smoothing);
+          if (cases[c].fixed)
+            bp_chart_set_view (ch, 0, (double) cases[c].n, 0, 3);
+        }
+      ga = bp_chart_add_series (BP_CHART (grown), "train", &red, BP_CHART_LINE);
+      gv = bp_chart_add_series (BP_CHART (grown), "val", &blue, BP_CHART_LINE);
+      bp_chart_series_set_dashed (BP_CHART (grown), gv, TRUE);
+      wa = bp_chart_add_series (BP_CHART (whole), "train", &red, BP_CHART_LINE);
+      wv = bp_chart_add_series (BP_CHART (whole), "val", &blue, BP_CHART_LINE);
+      bp_chart_series_set_dashed (BP_CHART (whole), wv, TRUE);
+      window = show_in_window (box, 420, 440);
+
+      for (gsize i = 0; i < cases[c].n; i += cases[c].step)
+        {
+          gsize m = MIN (cases[c].step, cases[c].n - i);
+          bp_chart_series_append (BP_CHART (grown), ga, x + i, y + i, m);
+          if (i % (4 * cases[c].step) == 0)
+            {
+              vx = (double) i + m;
+              vy = 1.2f - 0.1f * (float) i / cases[c].n;
+              bp_chart_series_append (BP_CHART (grown), gv, &vx, &vy, 1);
+            }
+          ui_test_spin (0.03); /* each state drawn by the window */
+        }
+      for (gsize i = 0; i < cases[c].n; i += 4 * cases[c].step)
+        {
+          vx = (double) i + MIN (cases[c].step, cases[c].n - i);
+          vy = 1.2f - 0.1f * (float) i / cases[c].n;
+          bp_chart_series_append (BP_CHART (whole), wv, &vx, &vy, 1);
+        }
+      bp_chart_series_append (BP_CHART (whole), wa, x, y, cases[c].n);
+      ui_test_spin (0.1);
+      a = bp_screenshot_widget (grown, NULL);
+      b = bp_screenshot_widget (whole, NULL);
+      g_assert_nonnull (a);
+      g_assert_nonnull (b);
+      diff = count_different (a, b, 24);
+      g_test_message ("case %u: %u pixels differ", c, diff);
+      if (diff > 0)
+        {
+          keep_shot (a, "chart-grown.png");
+          keep_shot (b, "chart-whole.png");
+        }
+      g_assert_cmpuint (diff, ==, 0);
+      gtk_window_destroy (GTK_WINDOW (window));
+      g_assert_finalize_object (grown);
+      g_assert_finalize_object (whole);
+    }
+}
+
+static gboolean
+keep_ticking (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Frames cost nothing while the data stay as they are: a chart on screen does not redraw
+ * until a series changes (the window repaints everything for any change, so a chart that
+ * asked for frames it did not need would cost the whole window). What the frame statistics
+ * call drawn is what the window rendered. */
+static void
+test_chart_redraws_on_change (void)
+{
+  GtkWidget *chart = bp_chart_new ();
+  GtkWidget *window;
+  g_autoptr (BpFrameStats) fs = bp_frame_stats_new ();
+  const double x[] = { 0, 1, 2 };
+  const float y[] = { 1, 0.5f, 0.25f };
+  guint id, tick, idle_frames, drawn;
+
+  g_object_ref_sink (chart);
+  id = bp_chart_add_series (BP_CHART (chart), "loss", &red, BP_CHART_LINE);
+  bp_chart_series_append (BP_CHART (chart), id, x, y, 2);
+  window = show_in_window (chart, 400, 300);
+  ui_test_spin (0.3);
+  /* A tick callback keeps the frame clock running, as the dashboard's does. */
+  tick = gtk_widget_add_tick_callback (window, keep_ticking, NULL, NULL);
+  bp_frame_stats_attach (fs, gtk_widget_get_frame_clock (window));
+  bp_frame_stats_watch_surface (fs, gtk_native_get_surface (GTK_NATIVE (window)));
+  ui_test_spin (0.5);
+  idle_frames = bp_frame_stats_n_frames (fs);
+  g_test_message ("%u frames in 0.5 s, %u drew", idle_frames, bp_frame_stats_n_drawn (fs));
+  g_assert_cmpuint (idle_frames, >=, 5);
+  g_assert_cmpuint (bp_frame_stats_n_drawn (fs), ==, 0);
+
+  bp_chart_series_append (BP_CHART (chart), id, x + 2, y + 2, 1);
+  ui_test_spin (0.3);
+  drawn = bp_frame_stats_n_drawn (fs);
+  g_test_message ("after a new point: %u frames, %u drew", bp_frame_stats_n_frames (fs), drawn);
+  g_assert_cmpuint (drawn, >=, 1);
+  g_assert_cmpuint (drawn, <=, 2);
+  g_assert_cmpfloat (bp_frame_stats_drawn_ms (fs, BP_FRAME_WALL, 100), >, 0.0);
+
+  bp_frame_stats_attach (fs, NULL);
+  bp_frame_stats_watch_surface (fs, NULL);
+  gtk_widget_remove_tick_callback (window, tick);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (chart);
+}
+
 static void
 test_chart_exports (void)
 {
@@ -619,5 +800,7 @@ main (int argc, char **argv)
   g_test_add_func ("/chart/widget/log-axes", test_chart_log_axes);
   g_test_add_func ("/chart/widget/ten-million", test_chart_big_series_frame);
   g_test_add_func ("/chart/widget/exports", test_chart_exports);
+  g_test_add_func ("/chart/widget/redraws-on-change", test_chart_redraws_on_change);
+  g_test_add_func ("/chart/widget/appends-match", test_chart_appends_match);
   return g_test_run ();
 }

@@ -11,7 +11,6 @@
 
 #include "bp-dashboard.h"
 #include "bp-draw-pad.h"
-#include "bp-frame-stats.h"
 #include "bp-histogram-view-math.h"
 #include "bp-histogram-view.h"
 #include "bp-runs-view.h"
@@ -435,118 +434,6 @@ test_dashboard_regression (void)
   g_assert_finalize_object (dash);
 }
 
-/* ---- speed (opt-in: BP_PERF=1) ----
- * One epoch of Fashion-MNIST on the benchmark MLP (784-256-128-10, Adam, batch 64), trained
- * by the dashboard's own session object twice: once with no window at all (headless), once
- * with the dashboard on screen at the size of the window (run under a 1920x1080 Xvfb), every
- * view of its training page updating. Reports the epochs' samples/s as the trainer measured
- * them, and the frames' wall and CPU time from before-paint to after-paint (the tick that
- * reads the session, layout and rendering), as percentiles. */
-
-static double
-epoch_rate (BpDashboardTraining *t)
-{
-  BpRun *run = bp_dashboard_training_get_current_run (t);
-
-  g_assert_cmpuint (bp_run_get_n_epochs (run), >=, 1);
-  return bp_run_get_epochs (run)[0].samples_per_s;
-}
-
-static gboolean
-epoch_done (gpointer data)
-{
-  BpDashboardTraining *t = data;
-  BpRun *run;
-
-  bp_dashboard_training_poll (t);
-  run = bp_dashboard_training_get_current_run (t);
-  return run != NULL && bp_run_get_n_epochs (run) >= 1
-         && bp_dashboard_training_get_status (t)->state != BP_SESSION_RUNNING;
-}
-
-static gboolean
-dash_epoch_done (gpointer data)
-{
-  BpDashboard *dash = data;
-  BpDashboardTraining *t = bp_dashboard_get_training (dash);
-  BpRun *run = bp_dashboard_training_get_current_run (t);
-
-  /* The tick polls; this only looks. */
-  return run != NULL && bp_run_get_n_epochs (run) >= 1
-         && bp_dashboard_training_get_status (t)->state != BP_SESSION_RUNNING;
-}
-
-static void
-test_perf (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (BpDataSource) src = NULL;
-  int width = 1920, height = 1080;
-  BpTrainSettings s;
-
-  if (g_getenv ("BP_PERF") == NULL
-      || !g_file_test (BP_FASHION_MNIST_DIR "/train-images-idx3-ubyte.gz", G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("set BP_PERF=1 (and install Fashion-MNIST) to measure");
-      return;
-    }
-  src = bp_data_source_load ("fashion-mnist", &error);
-  g_assert_no_error (error);
-  bp_train_settings_defaults (&s, src);
-  s.epochs = 1;
-
-  for (int round = 0; round < 2; round++)
-    {
-      double headless, shown;
-
-      /* Headless: the same session object, nobody drawing (BP_PERF=shown skips it, to
-       * profile the window alone). */
-      headless = NAN;
-      if (g_strcmp0 (g_getenv ("BP_PERF"), "shown") != 0)
-      {
-        g_autoptr (BpDashboardTraining) t = bp_dashboard_training_new ();
-
-        g_assert_true (bp_dashboard_training_start (t, src, &s, &error));
-        bp_dashboard_training_play (t);
-        g_assert_true (ui_test_wait (epoch_done, t, 600));
-        headless = epoch_rate (t);
-      }
-      /* Shown: the dashboard's training page, every view on screen and updating. */
-      {
-        GtkWidget *dash = bp_dashboard_new ();
-        GtkWidget *window = gtk_window_new ();
-        g_autoptr (BpFrameStats) fs = bp_frame_stats_new ();
-
-        g_object_ref_sink (dash);
-        gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-        gtk_window_set_child (GTK_WINDOW (window), dash);
-        gtk_window_present (GTK_WINDOW (window));
-        g_assert_true (ui_test_wait (ui_test_is_mapped, dash, 10));
-        ui_test_spin (0.5);
-        bp_dashboard_set_source (BP_DASHBOARD (dash), src);
-        g_assert_true (bp_dashboard_new_run (BP_DASHBOARD (dash), FALSE, &error));
-        bp_frame_stats_attach (fs, gtk_widget_get_frame_clock (window));
-        bp_dashboard_training_play (bp_dashboard_get_training (BP_DASHBOARD (dash)));
-        g_assert_true (ui_test_wait (dash_epoch_done, dash, 600));
-        bp_frame_stats_attach (fs, NULL);
-        shown = epoch_rate (bp_dashboard_get_training (BP_DASHBOARD (dash)));
-        g_test_message ("window %dx%d: %u frames, %.1f frames/s; frame wall ms p50 %.2f p95 %.2f "
-                        "p99 %.2f max %.2f; frame CPU ms p50 %.2f p95 %.2f p99 %.2f",
-                        gtk_widget_get_width (window), gtk_widget_get_height (window),
-                        bp_frame_stats_n_frames (fs), bp_frame_stats_fps (fs),
-                        bp_frame_stats_paint_ms (fs, 50), bp_frame_stats_paint_ms (fs, 95),
-                        bp_frame_stats_paint_ms (fs, 99), bp_frame_stats_paint_ms (fs, 100),
-                        bp_frame_stats_cpu_ms (fs, 50), bp_frame_stats_cpu_ms (fs, 95),
-                        bp_frame_stats_cpu_ms (fs, 99));
-        gtk_window_destroy (GTK_WINDOW (window));
-        ui_test_spin (0.2);
-        g_assert_finalize_object (dash);
-      }
-      g_test_message ("round %d: headless %.0f samples/s, dashboard shown %.0f samples/s "
-                      "(%.1f %%)", round + 1, headless, shown, 100 * shown / headless);
-    }
-}
-
 int
 main (int argc, char **argv)
 {
@@ -559,6 +446,5 @@ main (int argc, char **argv)
   g_test_add_func ("/dashboard/histogram-math", test_histogram_math);
   g_test_add_func ("/dashboard/page/images", test_dashboard_images);
   g_test_add_func ("/dashboard/page/regression", test_dashboard_regression);
-  g_test_add_func ("/dashboard/perf", test_perf);
   return g_test_run ();
 }

@@ -1,0 +1,633 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ui-frames: the speed promises of the window (issues 5 and 8), measured in the real window.
+ *
+ *   ui-frames --page playground [--rounds 3] [--seconds 10] [--size 1280x800]
+ *   ui-frames --page dashboard  [--rounds 3] [--epochs 2] [--threads N] [--size 1920x1080]
+ *   (and --screenshot FILE.png: the window at the end of the last round; --shown-only: the
+ *   dashboard without the headless runs, to profile the window)
+ *
+ * playground: the window on its playground page trains the default spiral for --seconds per
+ * round (reset in between); prints the session's epochs/s and the frame times.
+ * dashboard: per round, interleaved, the dashboard's own session object trains --epochs of
+ * the mlp workload (Fashion-MNIST 784-256-128-10, Adam, batch 64) three times: headless with
+ * the BLAS threads the window's trainer uses, headless with OpenBLAS's default (what
+ * backprop-train does), and shown: the window on its dashboard page, every view of the
+ * training part on screen and updating. The samples/s are the trainer's own per-epoch figures
+ * (training time only, validation excluded).
+ *
+ * Frame times come from the window's frame clock, before-paint to after-paint, wall and
+ * UI-thread CPU; "drawn" percentiles count only the frames in which the window rendered.
+ * Run it under a display of the size asked, e.g.
+ *   xvfb-run -a -s "-screen 0 1920x1080x24" bench/ui-frames --page dashboard
+ * See bench/UI.md for the method and the last figures. */
+#include "bp-config.h"
+
+#include "bp-dashboard.h"
+#include "bp-screenshot.h"
+#include "bp-frame-stats.h"
+#include "bp-cpu-share.h"
+#include "bp-ui.h"
+#include "bp-window.h"
+#include "engine/blas.h"
+
+#include <adwaita.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_ROUNDS 32
+
+typedef struct {
+  const char *page;
+  int rounds, epochs, threads, width, height;
+  double seconds;
+  const char *shot; /* --screenshot: the window at the end of the last round, as PNG */
+  gboolean shown_only; /* --shown-only: no headless runs (to profile the window) */
+} Options;
+
+/* One shown phase: what the frame clock saw and how the trainer did. */
+typedef struct {
+  double rate;      /* samples/s (dashboard) or epochs/s (playground) */
+  double fps;
+  guint frames, drawn;
+  double wall[3], cpu[3];            /* all frames: p50, p95, p99 (ms) */
+  double drawn_wall[3], drawn_cpu[3]; /* frames that drew */
+  double ui_cpu_share;               /* UI thread CPU seconds per wall second */
+  double load;                       /* 1-minute load average at the end */
+} Shown;
+
+static const double pcts[3] = { 50, 95, 99 };
+
+static double
+load_average (void)
+{
+  double l = NAN;
+  FILE *f = fopen ("/proc/loadavg", "r");
+
+  if (f != NULL)
+    {
+      if (fscanf (f, "%lf", &l) != 1)
+        l = NAN;
+      fclose (f);
+    }
+  return l;
+}
+
+static double
+thread_cpu_s (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+typedef gboolean (*Cond) (gpointer data);
+
+static gboolean
+wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop (blocking between events, so the bench itself costs nothing) until
+ * cond (data) or timeout_s. */
+static gboolean
+run_until (Cond cond, gpointer data, double timeout_s)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+  guint id = g_timeout_add (20, wake, NULL);
+  gboolean ok;
+
+  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+  return ok;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+spin (double s)
+{
+  run_until (never, NULL, s);
+}
+
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *w, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_descendant (c, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static BpWindow *
+open_window (const Options *o, const char *page)
+{
+  g_autoptr (GError) error = NULL;
+  BpWindow *window = bp_window_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), o->width, o->height);
+  if (!bp_window_set_page (window, page, &error))
+    g_error ("%s", error->message);
+  gtk_window_present (GTK_WINDOW (window));
+  if (!run_until (is_mapped, window, 20))
+    g_error ("the window did not appear");
+  spin (1.0); /* start-up transitions */
+  return window;
+}
+
+/* "window 1280x800 (GskCairoRenderer)": the size of its surface, as the display sees it. */
+static const char *
+describe_window (BpWindow *window)
+{
+  static char buf[128];
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  g_snprintf (buf, sizeof buf, "window %dx%d (%s)", gdk_surface_get_width (surface),
+              gdk_surface_get_height (surface),
+              bp_cpu_share_renderer_name (GTK_WIDGET (window)));
+  return buf;
+}
+
+static void
+keep_shot (const Options *o, BpWindow *window)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (o->shot != NULL && !bp_screenshot_widget_to_png (GTK_WIDGET (window), o->shot, &error))
+    fprintf (stderr, "ui-frames: %s\n", error->message);
+}
+
+static void
+stats_begin (BpFrameStats *fs, GtkWidget *window)
+{
+  bp_frame_stats_attach (fs, gtk_widget_get_frame_clock (window));
+  bp_frame_stats_watch_surface (fs, gtk_native_get_surface (GTK_NATIVE (window)));
+}
+
+static void
+stats_end (BpFrameStats *fs, Shown *r)
+{
+  bp_frame_stats_attach (fs, NULL);
+  bp_frame_stats_watch_surface (fs, NULL);
+  r->fps = bp_frame_stats_fps (fs);
+  r->frames = bp_frame_stats_n_frames (fs);
+  r->drawn = bp_frame_stats_n_drawn (fs);
+  for (int i = 0; i < 3; i++)
+    {
+      r->wall[i] = bp_frame_stats_paint_ms (fs, pcts[i]);
+      r->cpu[i] = bp_frame_stats_cpu_ms (fs, pcts[i]);
+      r->drawn_wall[i] = bp_frame_stats_drawn_ms (fs, BP_FRAME_WALL, pcts[i]);
+      r->drawn_cpu[i] = bp_frame_stats_drawn_ms (fs, BP_FRAME_CPU, pcts[i]);
+    }
+  r->load = load_average ();
+}
+
+static void
+print_shown (const char *what, const Shown *r)
+{
+  printf ("  %s: %.1f frames/s, %u frames (%u drew), UI thread %.0f %% of a core, load %.2f\n"
+          "    all frames   wall ms p50 %.2f p95 %.2f p99 %.2f | CPU ms p50 %.2f p95 %.2f p99 %.2f\n"
+          "    drawn frames wall ms p50 %.2f p95 %.2f p99 %.2f | CPU ms p50 %.2f p95 %.2f p99 %.2f\n",
+          what, r->fps, r->frames, r->drawn, 100 * r->ui_cpu_share, r->load, r->wall[0],
+          r->wall[1], r->wall[2], r->cpu[0], r->cpu[1], r->cpu[2], r->drawn_wall[0],
+          r->drawn_wall[1], r->drawn_wall[2], r->drawn_cpu[0], r->drawn_cpu[1], r->drawn_cpu[2]);
+  fflush (stdout);
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (const double *v, int n)
+{
+  double s[MAX_ROUNDS];
+
+  memcpy (s, v, n * sizeof *v);
+  qsort (s, n, sizeof *s, cmp_double);
+  return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
+/* The median over rounds of each field of Shown. */
+static Shown
+median_shown (const Shown *r, int n)
+{
+  Shown m = { 0 };
+  double v[MAX_ROUNDS] = { 0 };
+
+#define MED(field)                                                                              \
+  do                                                                                            \
+    {                                                                                           \
+      for (int i = 0; i < n; i++)                                                               \
+        v[i] = r[i].field;                                                                      \
+      m.field = median (v, n);                                                                  \
+    }                                                                                           \
+  while (0)
+  MED (rate);
+  MED (fps);
+  MED (frames);
+  MED (drawn);
+  MED (ui_cpu_share);
+  MED (load);
+  for (int k = 0; k < 3; k++)
+    {
+      MED (wall[k]);
+      MED (cpu[k]);
+      MED (drawn_wall[k]);
+      MED (drawn_cpu[k]);
+    }
+#undef MED
+  return m;
+}
+
+/* ---- where a drawn frame's CPU time goes ----
+ * The frame clock's phases in order: update (tick callbacks: the views read the session),
+ * layout, paint (snapshot of what changed and rendering), after-paint. Emission hooks run
+ * before any handler, so each phase's hook marks the end of the one before. */
+
+enum { PH_UPDATE, PH_LAYOUT, PH_PAINT, PH_AFTER, N_PHASES };
+static const char *const phase_signals[N_PHASES] = { "update", "layout", "paint",
+                                                     "after-paint" };
+
+typedef struct {
+  GdkFrameClock *clock;
+  GdkSurface *surface;
+  guint signal[N_PHASES + 1];
+  gulong hook[N_PHASES + 1];
+  double start[N_PHASES]; /* thread CPU seconds at each phase's start, this frame */
+  gboolean drawn;
+  GArray *cost[N_PHASES - 1]; /* double ms per drawn frame: update, layout, paint */
+} Phases;
+
+static gboolean
+phase_hook (GSignalInvocationHint *hint, guint n, const GValue *params, gpointer data)
+{
+  Phases *ph = data;
+  gpointer instance = g_value_get_object (&params[0]);
+
+  if (instance == (gpointer) ph->surface)
+    {
+      ph->drawn = TRUE; /* "render" */
+      return TRUE;
+    }
+  if (instance != (gpointer) ph->clock)
+    return TRUE;
+  for (int k = 0; k < N_PHASES; k++)
+    if (hint->signal_id == ph->signal[k])
+      {
+        ph->start[k] = thread_cpu_s ();
+        if (k == PH_UPDATE)
+          ph->drawn = FALSE;
+        if (k == PH_AFTER && ph->drawn && ph->start[PH_UPDATE] > 0)
+          for (int j = 0; j < N_PHASES - 1; j++)
+            {
+              double ms = 1000 * (ph->start[j + 1] - ph->start[j]);
+
+              g_array_append_val (ph->cost[j], ms);
+            }
+      }
+  return TRUE;
+}
+
+static void
+phases_begin (Phases *ph, GtkWidget *window)
+{
+  memset (ph, 0, sizeof *ph);
+  ph->clock = gtk_widget_get_frame_clock (window);
+  ph->surface = gtk_native_get_surface (GTK_NATIVE (window));
+  for (int k = 0; k <= N_PHASES; k++)
+    {
+      ph->signal[k] = k < N_PHASES ? g_signal_lookup (phase_signals[k], GDK_TYPE_FRAME_CLOCK)
+                                   : g_signal_lookup ("render", GDK_TYPE_SURFACE);
+      ph->hook[k] = g_signal_add_emission_hook (ph->signal[k], 0, phase_hook, ph, NULL);
+    }
+  for (int j = 0; j < N_PHASES - 1; j++)
+    ph->cost[j] = g_array_new (FALSE, FALSE, sizeof (double));
+}
+
+static void
+phases_end (Phases *ph)
+{
+  static const char *const names[] = { "update (views read the session)", "layout",
+                                       "paint (snapshot + render)" };
+
+  for (int k = 0; k <= N_PHASES; k++)
+    g_signal_remove_emission_hook (ph->signal[k], ph->hook[k]);
+  printf ("    drawn frames' CPU ms by phase (p50 / p95):");
+  for (int j = 0; j < N_PHASES - 1; j++)
+    {
+      GArray *a = ph->cost[j];
+      double p50 = 0, p95 = 0;
+
+      if (a->len > 0)
+        {
+          g_array_sort (a, cmp_double);
+          p50 = g_array_index (a, double, a->len / 2);
+          p95 = g_array_index (a, double, MIN (a->len - 1, (guint) (0.95 * a->len)));
+        }
+      printf ("%s %s %.2f / %.2f", j ? "," : "", names[j], p50, p95);
+      g_array_unref (a);
+    }
+  printf ("\n");
+}
+
+/* ---- the playground ---- */
+
+static int
+run_playground (const Options *o)
+{
+  BpWindow *window = open_window (o, "playground");
+  BpPlayground *pg = bp_window_get_playground (window);
+  Shown r[MAX_ROUNDS];
+
+  printf ("playground: %s, %d rounds of %.0f s, load %.2f\n", describe_window (window),
+          o->rounds, o->seconds, load_average ());
+  for (int i = 0; i < o->rounds; i++)
+    {
+      g_autoptr (BpFrameStats) fs = bp_frame_stats_new ();
+      double steps_per_s, cpu0;
+      gint64 t0;
+
+      Phases ph;
+
+      bp_playground_reset (pg);
+      spin (0.5);
+      phases_begin (&ph, GTK_WIDGET (window));
+      stats_begin (fs, GTK_WIDGET (window));
+      cpu0 = thread_cpu_s ();
+      t0 = g_get_monotonic_time ();
+      bp_playground_set_running (pg, TRUE);
+      spin (o->seconds);
+      bp_playground_set_running (pg, FALSE);
+      r[i].ui_cpu_share = (thread_cpu_s () - cpu0) * 1e6 / (g_get_monotonic_time () - t0);
+      stats_end (fs, &r[i]);
+      spin (0.3);
+      bp_playground_get_training_rate (pg, &r[i].rate, &steps_per_s);
+      if (i == o->rounds - 1)
+        keep_shot (o, window);
+      printf ("round %d: %.0f epochs/s (%.0f steps/s)\n", i + 1, r[i].rate, steps_per_s);
+      print_shown ("window", &r[i]);
+      phases_end (&ph);
+    }
+  {
+    Shown m = median_shown (r, o->rounds);
+
+    printf ("MEDIAN of %d rounds: %.0f epochs/s\n", o->rounds, m.rate);
+    print_shown ("window", &m);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (0.2);
+  return 0;
+}
+
+/* ---- the dashboard ---- */
+
+typedef struct {
+  BpDashboardTraining *t;
+  int epochs;
+  gboolean poll; /* headless: nobody else polls */
+} EpochWait;
+
+static gboolean
+epochs_done (gpointer data)
+{
+  EpochWait *w = data;
+  BpRun *run;
+
+  if (w->poll)
+    bp_dashboard_training_poll (w->t);
+  run = bp_dashboard_training_get_current_run (w->t);
+  return run != NULL && bp_run_get_n_epochs (run) >= (gsize) w->epochs;
+}
+
+/* Samples/s over the first `epochs` epochs of the current run: all samples over all the
+ * training time (each epoch's figure excludes its validation). */
+static double
+run_rate (BpDashboardTraining *t, int epochs)
+{
+  BpRun *run = bp_dashboard_training_get_current_run (t);
+  const bp_epoch_record *e = bp_run_get_epochs (run);
+  double time = 0;
+
+  for (int i = 0; i < epochs; i++)
+    time += 1.0 / e[i].samples_per_s;
+  return epochs / time;
+}
+
+static double
+headless_rate (BpDataSource *src, const Options *o, int threads)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpDashboardTraining) t = bp_dashboard_training_new ();
+  EpochWait w = { t, o->epochs, TRUE };
+  BpTrainSettings s;
+  double rate;
+
+  bp_train_settings_defaults (&s, src);
+  s.epochs = o->epochs;
+  bp_blas_set_threads (threads);
+  if (!bp_dashboard_training_start (t, src, &s, &error))
+    g_error ("%s", error->message);
+  bp_dashboard_training_play (t);
+  if (!run_until (epochs_done, &w, 1200))
+    g_error ("headless training did not finish");
+  rate = run_rate (t, o->epochs);
+  bp_dashboard_training_close (t);
+  return rate;
+}
+
+static double
+shown_rate (BpDataSource *src, const Options *o, int threads, Shown *r, Phases *ph)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpFrameStats) fs = bp_frame_stats_new ();
+  BpWindow *window = open_window (o, "dashboard");
+  BpDashboard *dash = BP_DASHBOARD (find_descendant (GTK_WIDGET (window), BP_TYPE_DASHBOARD));
+  BpDashboardTraining *t = bp_dashboard_get_training (dash);
+  EpochWait w = { t, o->epochs, FALSE };
+  double cpu0;
+  gint64 t0;
+
+  bp_blas_set_threads (threads);
+  bp_dashboard_set_source (dash, src);
+  if (!bp_dashboard_new_run (dash, FALSE, &error))
+    g_error ("%s", error->message);
+  spin (0.5);
+  printf ("  shown in the %s\n", describe_window (window));
+  phases_begin (ph, GTK_WIDGET (window));
+  stats_begin (fs, GTK_WIDGET (window));
+  cpu0 = thread_cpu_s ();
+  t0 = g_get_monotonic_time ();
+  bp_dashboard_training_play (t);
+  if (!run_until (epochs_done, &w, 1200))
+    g_error ("training in the window did not finish");
+  r->ui_cpu_share = (thread_cpu_s () - cpu0) * 1e6 / (g_get_monotonic_time () - t0);
+  stats_end (fs, r);
+  bp_dashboard_training_pause (t);
+  r->rate = run_rate (t, o->epochs);
+  keep_shot (o, window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (0.3);
+  return r->rate;
+}
+
+static int
+run_dashboard (const Options *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpDataSource) src = bp_data_source_load ("fashion-mnist", &error);
+  int default_threads = bp_blas_get_threads ();
+  int threads = o->threads > 0 ? o->threads : bp_cpu_share_trainer_threads ();
+  double same[MAX_ROUNDS], dflt[MAX_ROUNDS], r_same[MAX_ROUNDS], r_dflt[MAX_ROUNDS];
+  Shown r[MAX_ROUNDS];
+  Phases ph;
+
+  if (src == NULL)
+    {
+      fprintf (stderr, "ui-frames: the dashboard needs Fashion-MNIST: %s\n", error->message);
+      return 1;
+    }
+  printf ("dashboard: %d rounds of %d epochs of the mlp workload; window trainer BLAS threads "
+          "%d, OpenBLAS default %d; load %.2f\n",
+          o->rounds, o->epochs, threads, default_threads, load_average ());
+  for (int i = 0; i < o->rounds; i++)
+    {
+      /* Each round in a different order, so a slow patch of the machine does not always hit
+       * the same phase. */
+      same[i] = dflt[i] = NAN;
+      for (int k = 0; k < (o->shown_only ? 1 : 3); k++)
+        switch (o->shown_only ? 2 : (k + i) % 3)
+          {
+          case 0:
+            same[i] = headless_rate (src, o, threads);
+            break;
+          case 1:
+            dflt[i] = headless_rate (src, o, default_threads);
+            break;
+          default:
+            shown_rate (src, o, threads, &r[i], &ph);
+            break;
+          }
+      bp_blas_set_threads (default_threads);
+      r_same[i] = r[i].rate / same[i];
+      r_dflt[i] = r[i].rate / dflt[i];
+      printf ("round %d: headless %d threads %.0f samples/s, headless %d threads %.0f, shown %.0f "
+              "(%.1f %% and %.1f %%)\n",
+              i + 1, threads, same[i], default_threads, dflt[i], r[i].rate, 100 * r_same[i],
+              100 * r_dflt[i]);
+      print_shown ("window", &r[i]);
+      phases_end (&ph);
+    }
+  {
+    Shown m = median_shown (r, o->rounds);
+
+    printf ("MEDIAN of %d rounds: headless %d threads %.0f samples/s, headless %d threads %.0f, "
+            "shown %.0f; shown/headless %.1f %% (same threads), %.1f %% (default threads)\n",
+            o->rounds, threads, median (same, o->rounds), default_threads,
+            median (dflt, o->rounds), m.rate, 100 * median (r_same, o->rounds),
+            100 * median (r_dflt, o->rounds));
+    print_shown ("window", &m);
+  }
+  return 0;
+}
+
+/* ---- main ---- */
+
+static void
+usage (void)
+{
+  fprintf (stderr, "usage: ui-frames --page {playground,dashboard} [--rounds N] [--seconds S] "
+                   "[--epochs E] [--threads N] [--size WxH] [--screenshot FILE.png] "
+                   "[--shown-only]\n");
+  exit (2);
+}
+
+int
+main (int argc, char **argv)
+{
+  Options o = { NULL, 3, 2, 0, 0, 0, 10, NULL, FALSE };
+  const char *size = NULL;
+  g_autofree char *renderer = NULL;
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+      if (strcmp (a, "--shown-only") == 0)
+        {
+          o.shown_only = TRUE;
+          continue;
+        }
+      if (v == NULL)
+        usage ();
+      if (strcmp (a, "--page") == 0)
+        o.page = v;
+      else if (strcmp (a, "--rounds") == 0)
+        o.rounds = atoi (v);
+      else if (strcmp (a, "--seconds") == 0)
+        o.seconds = g_ascii_strtod (v, NULL);
+      else if (strcmp (a, "--epochs") == 0)
+        o.epochs = atoi (v);
+      else if (strcmp (a, "--threads") == 0)
+        o.threads = atoi (v);
+      else if (strcmp (a, "--size") == 0)
+        size = v;
+      else if (strcmp (a, "--screenshot") == 0)
+        o.shot = v;
+      else
+        usage ();
+      i++;
+    }
+  if (o.page == NULL || o.rounds < 1 || o.rounds > MAX_ROUNDS || o.epochs < 1
+      || o.seconds <= 0 || o.threads < 0)
+    usage ();
+  if (size != NULL && sscanf (size, "%dx%d", &o.width, &o.height) != 2)
+    usage ();
+  if (o.width <= 0)
+    {
+      gboolean dash = strcmp (o.page, "dashboard") == 0;
+
+      o.width = dash ? 1920 : 1280;
+      o.height = dash ? 1080 : 800;
+    }
+
+  if (!gtk_init_check ())
+    {
+      fprintf (stderr, "ui-frames: no display (run it under xvfb-run)\n");
+      return 1;
+    }
+  renderer = bp_cpu_share_choose_renderer (gdk_display_get_default ());
+  printf ("renderer: %s\n", renderer);
+  adw_init ();
+  bp_ui_init ();
+  if (strcmp (o.page, "playground") == 0)
+    return run_playground (&o);
+  if (strcmp (o.page, "dashboard") == 0)
+    return run_dashboard (&o);
+  usage ();
+  return 2;
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "bp-config.h"
+
+#include "bp-cpu-share.h"
+
+#include "engine/blas.h"
+
+#include <epoxy/gl.h>
+#include <string.h>
+
+/* GL_RENDERER strings of rasterisers that run on the CPU. */
+static gboolean
+is_software_gl (const char *renderer)
+{
+  static const char *const names[] = { "llvmpipe", "softpipe", "swrast", "software",
+                                       "basic render" };
+  g_autofree char *lower = g_ascii_strdown (renderer, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strstr (lower, names[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+char *
+bp_cpu_share_choose_renderer (GdkDisplay *display)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkGLContext) context = NULL;
+  const char *renderer;
+  char *reason;
+
+  g_return_val_if_fail (GDK_IS_DISPLAY (display), NULL);
+
+  if (g_getenv ("GSK_RENDERER") != NULL)
+    return g_strdup_printf ("GSK_RENDERER=%s", g_getenv ("GSK_RENDERER"));
+  /* No GL at all: GSK falls back to cairo by itself. */
+  context = gdk_display_create_gl_context (display, &error);
+  if (context == NULL || !gdk_gl_context_realize (context, &error))
+    return g_strdup_printf ("GTK's choice without GL (%s)", error->message);
+  gdk_gl_context_make_current (context);
+  renderer = (const char *) glGetString (GL_RENDERER);
+  if (renderer != NULL && is_software_gl (renderer))
+    {
+      g_setenv ("GSK_RENDERER", "cairo", TRUE);
+      reason = g_strdup_printf ("cairo (GL is software: %s)", renderer);
+    }
+  else
+    reason = g_strdup_printf ("GTK's choice (GL: %s)", renderer != NULL ? renderer : "?");
+  gdk_gl_context_clear_current ();
+  return reason;
+}
+
+const char *
+bp_cpu_share_renderer_name (GtkWidget *window)
+{
+  GskRenderer *r;
+
+  g_return_val_if_fail (GTK_IS_NATIVE (window), NULL);
+  r = gtk_native_get_renderer (GTK_NATIVE (window));
+  return r != NULL ? G_OBJECT_TYPE_NAME (r) : "none";
+}
+
+int
+bp_cpu_share_trainer_threads (void)
+{
+  int cores = (int) g_get_num_processors ();
+
+  return cores <= 4 ? MAX (cores - 1, 1) : cores;
+}
+
+void
+bp_cpu_share_apply_threads (void)
+{
+  if (g_getenv ("OPENBLAS_NUM_THREADS") != NULL || g_getenv ("OMP_NUM_THREADS") != NULL)
+    return;
+  bp_blas_set_threads (bp_cpu_share_trainer_threads ());
+}
