@@ -46,10 +46,10 @@ bp_conv_front_layers (bp_layer_spec *layers, const bp_dataset *ds, bp_act act)
     return 0;
   if (big (ds))
     {
-      /* 28x28 -> 6 @ 28x28 -> 14x14 -> 16 @ 10x10 -> 5x5 (LeNet-5's shapes). */
-      conv (&layers[n++], "conv1", 6, 5, BP_PADDING_SAME, act);
+      /* 28x28 -> 10 @ 28x28 -> 14x14 -> 20 @ 10x10 -> 5x5 (LeNet-5's shapes, a little wider). */
+      conv (&layers[n++], "conv1", 10, 5, BP_PADDING_SAME, act);
       pool (&layers[n++], "pool1");
-      conv (&layers[n++], "conv2", 16, 5, BP_PADDING_VALID, act);
+      conv (&layers[n++], "conv2", 20, 5, BP_PADDING_VALID, act);
       pool (&layers[n++], "pool2");
     }
   else
@@ -78,5 +78,5 @@ bp_conv_front_describe (const bp_dataset *ds)
 {
   if (!has_images (ds))
     return "";
-  return big (ds) ? "conv 6·16 5×5" : "conv 8·16 3×3";
+  return big (ds) ? "conv 10·20 5×5" : "conv 8·16 3×3";
 }

@@ -94,14 +94,14 @@ test_templates (void)
   g_assert_cmpint (e->training.schedule.kind, ==, BP_SCHEDULE_COSINE);
   bp_experiment_free (e);
 
-  /* LeNet-5's shapes: 6x28x28 -> 6x14x14 -> 16x10x10 -> 16x5x5 = 400 -> 120 -> 84 -> 10;
-   * 156 + 2416 + 48120 + 10164 + 850 parameters. */
+  /* LeNet-5's layout with 10 and 20 filters: 10x28x28 -> 10x14x14 -> 20x10x10 -> 20x5x5 = 500
+   * -> 120 -> 84 -> 10; 260 + 5020 + 60120 + 10164 + 850 parameters (PyTorch's count). */
   g_autofree char *lenet_path = example ("fashion-mnist-lenet.json");
   e = load_ok (lenet_path);
-  g_assert_cmpuint (bp_spec_param_count (e->spec), ==, 61706);
+  g_assert_cmpuint (bp_spec_param_count (e->spec), ==, 76414);
   bp_layer_info info[8];
   g_assert_cmpint (bp_spec_infer (e->spec, info, err, sizeof err), ==, 0);
-  g_assert_cmpint (info[4].out.dims[0], ==, 400);
+  g_assert_cmpint (info[4].out.dims[0], ==, 500);
   bp_experiment_free (e);
 }
 

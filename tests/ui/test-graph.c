@@ -307,16 +307,16 @@ test_lenet_totals (void)
   g_assert_nonnull (g);
   bp_graph_report_update (r, g);
   g_assert_true (r->ok);
-  /* PyTorch's sum(p.numel()) for the same net: 156 + 2416 + 48120 + 10164 + 850 */
-  g_assert_cmpuint (r->params, ==, 61706);
-  /* conv1 2*25*6*784 + 4704 + 4704, pool 4704, conv2 2*6*25*16*100 + 1600 + 1600, pool 1600,
-   * fc1 2*400*120 + 240, fc2 2*120*84 + 168, out 2*84*10 + 10 */
-  g_assert_cmpfloat (r->flops, ==, 852370);
+  /* PyTorch's sum(p.numel()) for the same net: 260 + 5020 + 60120 + 10164 + 850 */
+  g_assert_cmpuint (r->params, ==, 76414);
+  /* conv1 2*25*10*784 + 7840 + 7840, pool 7840, conv2 2*10*25*20*100 + 2000 + 2000, pool 2000,
+   * fc1 2*500*120 + 240, fc2 2*120*84 + 168, out 2*84*10 + 10 */
+  g_assert_cmpfloat (r->flops, ==, 1563778);
   {
     int i = bp_graph_index_of (g, g->nodes[5].id); /* flatten */
     g_assert_cmpint (g->nodes[i].layer.kind, ==, BP_LAYER_FLATTEN);
     g_assert_cmpint (r->nodes[i].out.rank, ==, 1);
-    g_assert_cmpint (r->nodes[i].out.dims[0], ==, 400);
+    g_assert_cmpint (r->nodes[i].out.dims[0], ==, 500);
   }
   bp_graph_report_clear (r);
   g_free (r);
