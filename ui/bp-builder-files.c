@@ -17,8 +17,11 @@ set_saved (BpBuilder *self, const char *path)
 {
   if (path != NULL)
     {
+      /* path may be self->path itself (Save): copy before letting go. */
+      char *copy = g_strdup (path);
+
       g_free (self->path);
-      self->path = g_strdup (path);
+      self->path = copy;
     }
   _bp_builder_set_saved (self);
 }

@@ -36,6 +36,29 @@ show_message (BpWindow *self, const char *message)
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+/* A file that could not be opened or saved: the whole reason matters, and a one-line toast
+ * would cut it, so it is a dialog: "Could not open “x.bpx”" over the problem in words. */
+static void
+show_file_error (BpWindow *self, const char *verb, const char *path, const char *problem)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *heading = g_strdup_printf ("Could not %s “%s”", verb, name);
+  size_t n = strlen (path);
+  AdwMessageDialog *dialog;
+
+  /* The engine's messages start with the path: the heading already names the file. */
+  if (strncmp (problem, path, n) == 0 && problem[n] == ':' && problem[n + 1] == ' ')
+    problem += n + 2;
+  g_free (self->last_message);
+  self->last_message = g_strdup_printf ("%s: %s", heading, problem);
+  g_debug ("window: %s", self->last_message);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, NULL));
+  adw_message_dialog_format_body (dialog, "%s\n\n%s", problem, path);
+  adw_message_dialog_add_response (dialog, "close", "_Close");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 gboolean
 _bp_window_is_experiment_file (GFile *file)
 {
@@ -103,20 +126,22 @@ static gboolean
 open_now (BpWindow *self, GFile *file)
 {
   g_autofree char *path = g_file_get_path (file);
-  g_autofree char *name = g_file_get_basename (file);
   g_autoptr (GError) error = NULL;
-  g_autofree char *message = NULL;
 
   adw_view_stack_set_visible_child_name (self->view_stack, "builder");
   if (path == NULL)
-    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "not a local file");
-  else if (bp_builder_open_file (self->builder, path, &error))
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      show_file_error (self, "open", uri, "It is not a local file.");
+      return FALSE;
+    }
+  if (bp_builder_open_file (self->builder, path, &error))
     {
       add_recent (self, file);
       return TRUE;
     }
-  message = g_strdup_printf ("Could not open “%s”: %s", name, error->message);
-  show_message (self, message);
+  show_file_error (self, "open", path, error->message);
   return FALSE;
 }
 
@@ -130,8 +155,7 @@ save_to (BpWindow *self, const char *path)
 
   if (!bp_builder_save_file (self->builder, path, &error))
     {
-      message = g_strdup_printf ("Could not save “%s”: %s", name, error->message);
-      show_message (self, message);
+      show_file_error (self, "save", path, error->message);
       return FALSE;
     }
   add_recent (self, file);

@@ -215,6 +215,77 @@ test_damaged (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (bp_window_get_last_message (f->window), "Could not open"));
 }
 
+/* The error dialog whose heading is `heading`, or NULL. */
+static AdwMessageDialog *
+find_error_dialog (const char *heading)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w))
+          && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) == 0)
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* Every damaged file of the engine's corpus (tests/engine/experiments: truncated, wrong header
+ * lengths, bad JSON, wrong tensor sizes, NaN weights ...), opened in the window as a person
+ * would (Open, a drop, `backprop FILE` all come here), is refused with a dialog naming the
+ * file and the problem in words, and leaves the work as it was. */
+static void
+test_damaged_corpus (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "..", "engine", "experiments", NULL);
+  g_autofree char *good = copy_example (f, "iris-mlp.json");
+  g_autofree char *before = NULL;
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  int n_bad = 0;
+
+  g_assert_nonnull (d);
+  open_path (f, good);
+  edit_network (f->builder);
+  before = bp_builder_get_spec_json (f->builder);
+  /* Save the edit first, so that no question comes between. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.save", NULL));
+  g_assert_false (bp_builder_get_modified (f->builder));
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *heading = g_strdup_printf ("Could not open “%s”", name);
+      g_autofree char *now = NULL;
+      const char *msg;
+      AdwMessageDialog *dialog;
+
+      if (g_str_has_prefix (name, "good")
+          || !(g_str_has_suffix (name, ".bpx") || g_str_has_suffix (name, ".json")))
+        continue;
+      n_bad++;
+      open_path (f, path);
+      g_assert_null (bp_window_get_prompt (f->window));
+      dialog = find_error_dialog (heading);
+      if (dialog == NULL)
+        g_error ("%s: no error dialog (last message: %s)", name,
+                 bp_window_get_last_message (f->window));
+      msg = bp_window_get_last_message (f->window);
+      /* "Could not open “x.bpx”: the problem", the path not repeated before the problem. */
+      g_assert_true (g_str_has_prefix (msg, heading));
+      g_assert_cmpuint (strlen (msg), >, strlen (heading) + 10);
+      g_assert_null (strstr (msg + strlen (heading), path));
+      g_test_message ("%s", msg);
+      adw_message_dialog_response (dialog, "close");
+      now = bp_builder_get_spec_json (f->builder);
+      g_assert_cmpstr (now, ==, before);
+      g_assert_cmpstr (bp_builder_get_path (f->builder), ==, good);
+      g_assert_false (bp_builder_get_modified (f->builder));
+    }
+  g_assert_cmpint (n_bad, >=, 40);
+}
+
 static void
 test_save_action (Fixture *f, gconstpointer data)
 {
@@ -407,6 +478,7 @@ main (int argc, char *argv[])
 #define ADD(path, fn) g_test_add ("/files/" path, Fixture, NULL, fixture_setup, fn, \
                                   fixture_teardown)
   ADD ("damaged", test_damaged);
+  ADD ("damaged-corpus", test_damaged_corpus);
   ADD ("save-action", test_save_action);
   ADD ("prompt-on-open", test_prompt_on_open);
   ADD ("prompt-on-close", test_prompt_on_close);
