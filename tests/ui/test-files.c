@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The window's experiment files: `backprop FILE` opens FILE in the builder, a damaged file
- * leaves the work as it was, win.save writes a file that opens to the same network, and
- * unsaved changes are asked about before opening another file and before closing. */
+/* The window's experiment files: `backprop FILE` opens FILE in the builder, every damaged file
+ * of the engine's corpus is refused with a dialog naming it and leaves the work as it was,
+ * win.save writes a file that opens to the same network, and unsaved changes (of the network
+ * or of the dataset and training settings alone) are asked about before opening another file,
+ * starting from a template and closing. */
 #include "bp-config.h"
 
 #include <adwaita.h>
@@ -12,6 +14,7 @@
 #include "bp-builder.h"
 #include "bp-ui.h"
 #include "bp-window.h"
+#include "data/builtin.h"
 #include "ui-test-util.h"
 
 typedef struct {
@@ -383,6 +386,82 @@ test_prompt_on_close (Fixture *f, gconstpointer data)
   g_assert_true (ui_test_wait (is_hidden, f->window, 10));
 }
 
+static GtkWidget *
+find_row (GtkWidget *root, const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (root)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_row (c, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* An edit of the dataset alone is an unsaved change: closing asks. Starting from a template
+ * asks too, and Discard gives the template (as a new, unnamed network). */
+static void
+test_prompt_on_settings_and_template (Fixture *f, gconstpointer data)
+{
+  g_autofree char *iris = copy_example (f, "iris-mlp.json");
+  g_autofree char *spiral = example_path ("playground-spiral.json");
+  g_autofree char *want_spiral = spec_of_file (spiral);
+  g_autofree char *iris_spec = NULL, *now = NULL;
+  GtkWidget *source;
+  guint wine = G_MAXUINT;
+  size_t n;
+  const bp_builtin_info *list = bp_builtin_list (&n);
+  g_autoptr (GError) error = NULL;
+  bp_experiment *exp;
+
+  open_path (f, iris);
+  iris_spec = bp_builder_get_spec_json (f->builder);
+  g_assert_false (bp_builder_get_modified (f->builder));
+  for (size_t i = 0; i < n; i++)
+    if (g_str_equal (list[i].name, "wine"))
+      wine = (guint) i;
+  source = find_row (GTK_WIDGET (bp_builder_get_settings (f->builder)), "Source");
+  g_assert_nonnull (source);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (source), wine);
+  g_assert_true (bp_builder_get_modified (f->builder));
+
+  /* Close: the question; Cancel keeps the window and the edit. */
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (ui_test_wait (has_prompt, f->window, 10));
+  adw_message_dialog_response (bp_window_get_prompt (f->window), "cancel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  g_assert_true (bp_builder_get_modified (f->builder));
+
+  /* A template, as the builder's Network menu asks for one: the question first. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->builder), "builder.template", "s",
+                                             "playground-spiral"));
+  g_assert_true (ui_test_wait (has_prompt, f->window, 10));
+  adw_message_dialog_response (bp_window_get_prompt (f->window), "cancel");
+  now = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (now, ==, iris_spec);
+  g_clear_pointer (&now, g_free);
+  exp = bp_builder_get_experiment (f->builder, &error);
+  g_assert_cmpstr (exp->data.source, ==, "wine");
+  bp_experiment_free (exp);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->builder), "builder.template", "s",
+                                             "playground-spiral"));
+  g_assert_true (ui_test_wait (has_prompt, f->window, 10));
+  adw_message_dialog_response (bp_window_get_prompt (f->window), "discard");
+  now = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (now, ==, want_spiral);
+  g_assert_false (bp_builder_get_modified (f->builder));
+  g_assert_null (bp_builder_get_path (f->builder));
+  exp = bp_builder_get_experiment (f->builder, &error);
+  g_assert_cmpstr (exp->data.source, ==, "spiral");
+  bp_experiment_free (exp);
+}
+
 static void
 test_no_prompt_when_saved (Fixture *f, gconstpointer data)
 {
@@ -479,6 +558,7 @@ main (int argc, char *argv[])
                                   fixture_teardown)
   ADD ("damaged", test_damaged);
   ADD ("damaged-corpus", test_damaged_corpus);
+  ADD ("prompt-on-settings-and-template", test_prompt_on_settings_and_template);
   ADD ("save-action", test_save_action);
   ADD ("prompt-on-open", test_prompt_on_open);
   ADD ("prompt-on-close", test_prompt_on_close);
