@@ -456,6 +456,117 @@ test_history (void)
   bp_graph_free (g);
 }
 
+/* States beside the graph: strings, counted as they are made and freed. */
+typedef struct {
+  int live;
+} StateCount;
+
+static StateCount *state_count;
+
+static void *
+count_copy (const void *state)
+{
+  state_count->live++;
+  return g_strdup (state);
+}
+
+static void
+count_free (void *state)
+{
+  state_count->live--;
+  g_free (state);
+}
+
+/* One history for the graph and a state of the owner's (the builder's dataset and training
+ * settings): undo and redo give back both as they were, a merged edit keeps the state of
+ * before the first, and every state copied is freed (dropped steps, forgotten redo, free). */
+static void
+test_history_state (void)
+{
+  int hidden, output;
+  bp_graph *g = iris_graph (&hidden, &output), *back;
+  bp_graph_history *h = bp_graph_history_new (2);
+  StateCount count = { 0 };
+  char *state;
+  void *st = NULL;
+  g_autofree char *g0 = graph_json (g);
+
+  /* Every state, the test's own and the history's, is made by count_copy and freed by
+   * count_free: count.live is how many exist. */
+  state_count = &count;
+  bp_graph_history_set_state_funcs (h, count_copy, count_free);
+#define SET_STATE(text) (count_free (state), state = count_copy (text))
+#define TAKE_STATE() (count_free (state), state = st, st = NULL)
+  state = count_copy ("source=iris");
+
+  /* A settings edit: the graph stays, the state changes. */
+  g_assert_true (bp_graph_history_push_state (h, g, state, NULL));
+  SET_STATE ("source=wine");
+  /* Two keystrokes in one field: one step, holding the state of before the first. */
+  g_assert_true (bp_graph_history_push_state (h, g, state, "split"));
+  SET_STATE ("source=wine val=0.3");
+  g_assert_true (bp_graph_history_push_state (h, g, state, "split"));
+  SET_STATE ("source=wine val=0.35");
+  g_assert_cmpint (bp_graph_history_n_undo (h), ==, 2);
+  g_assert_cmpint (count.live, ==, 3); /* two steps and ours */
+
+  /* Undo: the state of before the typing, the same graph. */
+  back = bp_graph_history_undo_state (h, g, state, &st);
+  g_assert_nonnull (back);
+  g_assert_cmpstr (st, ==, "source=wine");
+  {
+    g_autofree char *j = graph_json (back);
+    g_assert_cmpstr (j, ==, g0);
+  }
+  bp_graph_free (g);
+  g = back;
+  TAKE_STATE ();
+  back = bp_graph_history_undo_state (h, g, state, &st);
+  g_assert_cmpstr (st, ==, "source=iris");
+  bp_graph_free (g);
+  g = back;
+  TAKE_STATE ();
+  g_assert_false (bp_graph_history_can_undo (h));
+  g_assert_cmpint (bp_graph_history_n_redo (h), ==, 2);
+  g_assert_cmpint (count.live, ==, 3);
+  /* Redo twice: the last state again. */
+  back = bp_graph_history_redo_state (h, g, state, &st);
+  bp_graph_free (g);
+  g = back;
+  TAKE_STATE ();
+  back = bp_graph_history_redo_state (h, g, state, &st);
+  g_assert_cmpstr (st, ==, "source=wine val=0.35");
+  bp_graph_free (g);
+  g = back;
+  TAKE_STATE ();
+
+  /* A graph edit pushed without a state (older callers) undoes to no state: NULL. */
+  bp_graph_history_push (h, g, NULL);
+  bp_graph_find (g, hidden)->layer.u.dense.units = 5;
+  back = bp_graph_history_undo_state (h, g, state, &st);
+  g_assert_null (st);
+  g_assert_cmpint (bp_graph_find (back, hidden)->layer.u.dense.units, ==, 16);
+  bp_graph_free (g);
+  g = back;
+
+  /* The limit drops the oldest with its state; clearing and freeing free the rest. */
+  for (int i = 0; i < 4; i++)
+    g_assert_true (bp_graph_history_push_state (h, g, state, NULL));
+  g_assert_cmpint (bp_graph_history_n_undo (h), ==, 2);
+  g_assert_cmpint (count.live, ==, 3);
+  bp_graph_history_clear (h);
+  g_assert_cmpint (count.live, ==, 1);
+  g_assert_true (bp_graph_history_push_state (h, g, state, NULL));
+  bp_graph_history_free (h);
+  g_assert_cmpint (count.live, ==, 1);
+  count_free (state);
+  g_assert_cmpint (count.live, ==, 0);
+#undef SET_STATE
+#undef TAKE_STATE
+  bp_graph_free (g);
+  state_count = NULL;
+}
+
 /* The inspector's ranges are the reader's: the bounds are accepted, one step past is not. */
 static void
 check_value (const char *layer_json, gboolean accepted)
@@ -594,6 +705,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/graph/meta-kept", test_meta_kept);
   g_test_add_func ("/graph/tidy", test_tidy);
   g_test_add_func ("/graph/history", test_history);
+  g_test_add_func ("/graph/history-state", test_history_state);
   g_test_add_func ("/graph/setting-ranges", test_setting_ranges);
   g_test_add_func ("/graph/settings-table", test_settings_table);
   return g_test_run ();
