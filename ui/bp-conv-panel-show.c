@@ -126,15 +126,14 @@ show_filters (BpConvPanel *self, const bp_snapshot *sn)
                                   d[1], d[2], d[3]);
       title = g_strdup_printf ("Filters of %s", ls->name);
       if (d[0] == 1)
-        text = g_strdup_printf ("The pattern %s looks for, %d×%d weights%s, as of step %'"
-                                G_GUINT64_FORMAT ". It slides over the picture to make the map "
-                                "of %s.",
+        text = g_strdup_printf ("What %s looks for: a pattern of %d×%d weights%s (step %'"
+                                G_GUINT64_FORMAT "). It makes the map of %s.",
                                 ls->name, d[2], d[3], per, sn->step, ls->name);
       else
-        text = g_strdup_printf ("The %d patterns %s looks for, %d×%d weights each%s, as of step "
-                                "%'" G_GUINT64_FORMAT ". Filter 1 slides over the picture to "
-                                "make the first map of %s, filter 2 the second, and so on.",
-                                d[0], ls->name, d[2], d[3], per, sn->step, ls->name);
+        text = g_strdup_printf ("What %s looks for: %d patterns of %d×%d weights%s (step %'"
+                                G_GUINT64_FORMAT "). Filter 1 makes its first map, filter 2 the "
+                                "second, and so on.",
+                                ls->name, d[0], d[2], d[3], per, sn->step);
       gtk_label_set_text (self->filters_title, title);
       gtk_label_set_text (self->filters_label, text);
       return;

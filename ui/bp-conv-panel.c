@@ -6,7 +6,7 @@
 #include "bp-data-explorer-images.h"
 
 #define DRAW_DELAY_MS 50 /* a drawing's maps follow the mouse at most 20 times a second */
-#define THUMB_PX 48
+#define THUMB_PX 44
 
 enum { INPUT_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];

@@ -11,6 +11,7 @@
  * stages of a LeNet fit a 1280x800 window and fill a 1920x1080 one. */
 #define TILE_MIN 56.0
 #define TILE_MAX 96.0
+#define TILE_ROW_MIN 30.0
 #define GAP 6.0
 #define CAPTION_H 24.0
 #define BLOCK_GAP 10.0
@@ -19,6 +20,7 @@ typedef struct {
   char *name, *detail;
   int c, h, w;      /* c: channels drawn (at most BP_FEATURE_MAPS_MAX_MAPS) */
   int c_total;
+  int n_zero;       /* drawn maps that are 0 everywhere (a ReLU filter that found nothing) */
   float *values;    /* (c, h, w) */
   float scale;      /* largest |value| over the drawn maps (1 when all are 0) */
 } Layer;
@@ -55,13 +57,23 @@ block (BpFeatureMaps *self, int b)
   return b < 0 ? &self->input : &g_array_index (self->layers, Layer, b);
 }
 
-/* Whole screen pixels per map pixel, the same for every map of a layer. */
+/* Whole screen pixels per map pixel, the same for every map of a layer. A layer whose maps
+ * would take two rows or more gets one row of smaller maps while they stay TILE_ROW_MIN wide
+ * (the 20 maps of a LeNet's conv2 in a 1280 px window): the whole network then fits on screen. */
 static double
 tile_px (const Layer *l, double width, double *pixel)
 {
   double target = CLAMP (width / 14, TILE_MIN, TILE_MAX);
-  double p = MAX (1.0, floor (target / MAX (MAX (l->h, l->w), 1)));
+  int side = MAX (MAX (l->h, l->w), 1);
+  double p = MAX (1.0, floor (target / side));
 
+  if (l->c * (p * l->w + GAP) - GAP > width)
+    {
+      double one_row = floor (((width + GAP) / MAX (l->c, 1) - GAP) / side);
+
+      if (one_row * side >= TILE_ROW_MIN)
+        p = one_row;
+    }
   if (pixel != NULL)
     *pixel = p;
   return p * l->w;
@@ -202,6 +214,8 @@ draw_caption (BpFeatureMaps *self, cairo_t *cr, const Layer *l, gboolean is_inpu
 
           g_string_append_printf (markup, " · %s", detail);
         }
+      if (l->n_zero > 0)
+        g_string_append_printf (markup, " · %d all zero", l->n_zero);
       if (l->c < l->c_total)
         g_string_append_printf (markup, " · the first %d shown", l->c);
       g_string_append (markup, "</span>");
@@ -511,6 +525,14 @@ bp_feature_maps_set_layers (BpFeatureMaps *self, const BpFeatureLayer *layers, i
       for (gsize k = 0; k < count; k++)
         if (isfinite (l.values[k]))
           l.scale = MAX (l.scale, fabsf (l.values[k]));
+      for (int m = 0; m < l.c; m++)
+        {
+          gsize plane = (gsize) l.h * l.w, k = 0;
+
+          while (k < plane && l.values[m * plane + k] == 0)
+            k++;
+          l.n_zero += k == plane;
+        }
       if (l.scale <= 0)
         l.scale = 1;
       g_array_append_val (self->layers, l);
@@ -532,6 +554,15 @@ bp_feature_maps_get_n_layers (BpFeatureMaps *self)
 {
   g_return_val_if_fail (BP_IS_FEATURE_MAPS (self), 0);
   return (int) self->layers->len;
+}
+
+int
+bp_feature_maps_get_n_zero (BpFeatureMaps *self, int layer)
+{
+  g_return_val_if_fail (BP_IS_FEATURE_MAPS (self), 0);
+  if (layer < 0 || layer >= (int) self->layers->len)
+    return 0;
+  return g_array_index (self->layers, Layer, layer).n_zero;
 }
 
 double

@@ -39,6 +39,8 @@ void bp_feature_maps_clear (BpFeatureMaps *self);
 int bp_feature_maps_get_n_layers (BpFeatureMaps *self);
 /* The |value| drawn at full colour in layer i, or 0. */
 double bp_feature_maps_get_scale (BpFeatureMaps *self, int layer);
+/* Maps of layer i that are 0 everywhere (its caption counts them: dead ReLU filters). */
+int bp_feature_maps_get_n_zero (BpFeatureMaps *self, int layer);
 
 /* Where map `map` of layer `layer` (-1: the input picture, map 0) is drawn, in widget
  * coordinates; FALSE when it is not drawn. */

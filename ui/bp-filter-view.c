@@ -42,13 +42,17 @@ cell_px (BpFilterView *self)
   return CLAMP (floor (TILE_TARGET / MAX (MAX (self->kh, self->kw), 1)), 4, 24);
 }
 
+/* Filters per row: as many as fit, spread evenly over the rows needed (10 filters that do not
+ * fit in one row make two of 5, not 8 and 2). */
 static int
 columns_for (BpFilterView *self, double width)
 {
   double tw = cell_px (self) * self->kw;
-  int cols = (int) floor ((width + GAP) / (tw + GAP));
+  int n = MAX (self->n_out, 1);
+  int fit = CLAMP ((int) floor ((width + GAP) / (tw + GAP)), 1, n);
+  int rows = (n + fit - 1) / fit;
 
-  return CLAMP (cols, 1, MAX (self->n_out, 1));
+  return (n + rows - 1) / rows;
 }
 
 static double
@@ -352,11 +356,11 @@ bp_filter_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_s
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = (int) MAX (tw, KEY_W / 2);
-      *natural = (int) MAX (MIN (MAX (self->n_out, 1), 8) * (tw + GAP) - GAP, KEY_W + 2);
+      *natural = (int) MAX (MIN (MAX (self->n_out, 1), 5) * (tw + GAP) - GAP, KEY_W + 2);
       return;
     }
   *minimum = *natural
-    = (int) ceil (height_for (self, for_size > 0 ? for_size : MIN (self->n_out, 8) * (tw + GAP)));
+    = (int) ceil (height_for (self, for_size > 0 ? for_size : MIN (self->n_out, 5) * (tw + GAP)));
 }
 
 static void

@@ -210,6 +210,7 @@ test_known_kernel (void)
   fm = bp_conv_panel_get_feature_maps (BP_CONV_PANEL (panel));
   g_assert_cmpint (bp_feature_maps_get_n_layers (fm), ==, 2);
   g_assert_cmpfloat (bp_feature_maps_get_scale (fm, 0), ==, 1);
+  g_assert_cmpint (bp_feature_maps_get_n_zero (fm, 0), ==, 0);
   g_assert_nonnull (strstr (bp_conv_panel_get_input_text (BP_CONV_PANEL (panel)), "says"));
   ui_test_spin (0.2);
   {
@@ -251,6 +252,18 @@ test_known_kernel (void)
                                        r.origin.y + 3.5 * r.size.height / 8);
     g_assert_nonnull (tip);
     g_assert_nonnull (strstr (tip, "conv1, map 1 of 1 (8×8), row 4, column 5: 1\n"));
+  }
+
+  /* A map that is zero everywhere is counted (a ReLU filter that found nothing); the scale is
+   * the layer's largest |value|, negative ones too. */
+  {
+    const float two[2 * 4] = { 0, 0, 0, 0, 0.5f, -2, 0, 1 };
+    BpFeatureLayer l = { "conv9", NULL, 2, 2, 2, two };
+
+    bp_feature_maps_set_layers (fm, &l, 1);
+    g_assert_cmpint (bp_feature_maps_get_n_layers (fm), ==, 1);
+    g_assert_cmpint (bp_feature_maps_get_n_zero (fm, 0), ==, 1);
+    g_assert_cmpfloat (bp_feature_maps_get_scale (fm, 0), ==, 2);
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
