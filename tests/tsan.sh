@@ -13,7 +13,7 @@ else
     -Dbuildtype=debugoptimized >/dev/null
 fi
 targets="app/backprop-train"
-for t in metric-log schedule safetensors session session-rules session-snapshot; do
+for t in metric-log schedule safetensors session session-rules session-snapshot snapshot-conv; do
   targets="$targets tests/engine/test-$t"
 done
 # shellcheck disable=SC2086
