@@ -6,7 +6,9 @@
 # a block where it is dropped, a drag from a
 # port to a port wires it into the network and the spec is the one expected, Ctrl+Z gives back
 # the previous spec exactly (same text), Shift+Ctrl+Z redoes, and a Conv2D wired after a dense
-# layer is the block the engine's message names. With those edits unsaved, Ctrl+Q and Ctrl+O
+# layer is the block the engine's message names; dragging a block moves it, a Shift+click
+# adds a block to the selection and Del removes both, each undone by Ctrl+Z. With those edits
+# unsaved, Ctrl+Q and Ctrl+O
 # ask first (the question is answered by clicking its buttons): Cancel keeps the program and
 # the work, Discard after Ctrl+Q ends it with status 0; a window with nothing to save quits on
 # Ctrl+Q at once.
@@ -25,10 +27,10 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-echo "1..20"
+echo "1..22"
 
 if ! command -v xdotool >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
-  for i in $(seq 20); do echo "ok $i # SKIP xdotool or python3 missing"; done
+  for i in $(seq 22); do echo "ok $i # SKIP xdotool or python3 missing"; done
   exit 0
 fi
 
@@ -334,6 +336,58 @@ else
   echo "not ok 14 - the output port went from $ox $oy to $1 $2"
 fi
 
+# 15. Dragging a block moves it by the drag (the spec's layers stay; their places are in its
+#     meta); Ctrl+Z puts it back.
+spec_before=$(last_spec)
+set -- $(at out:hidden2)
+ox=$1 oy=$2
+set -- $(at in:hidden2)
+e=$(edits)
+drag "$1" $(($2 + 30)) $(($1 + 90)) $(($2 + 50))
+edit_done "$e"
+set -- $(at out:hidden2)
+mx=$(($1 - ox)) my=$(($2 - oy))
+layers_same=$(printf '%s\n%s\n' "$spec_before" "$(last_spec)" | python3 -c '
+import json, sys
+a, b = (json.loads(line) for line in sys.stdin.read().splitlines())
+print(int(a["layers"] == b["layers"] and a["meta"] != b["meta"]))')
+e=$(edits)
+xdotool key --clearmodifiers ctrl+z
+edit_done "$e"
+set -- $(at out:hidden2)
+if [ $mx -ge 88 ] && [ $mx -le 92 ] && [ $my -ge 18 ] && [ $my -le 22 ] && [ "$layers_same" = 1 ] \
+   && [ "$1 $2" = "$ox $oy" ] && [ "$(last_spec)" = "$spec_before" ]; then
+  echo "ok 15 - dragging hidden2 moves it by ($mx, $my), layers unchanged; Ctrl+Z puts it back"
+else
+  echo "not ok 15 - moved by ($mx, $my), layers same: $layers_same, back at $1 $2 (was $ox $oy)"
+fi
+
+# 16. A click and a Shift+click select two blocks; Del removes both; Ctrl+Z brings both back.
+spec_before=$(last_spec)
+blocks_before=$(last_blocks)
+set -- $(at in:hidden2)
+xdotool mousemove --window "$xid" "$1" $(($2 + 30)) click 1
+sleep 0.3
+set -- $(at in:hidden3)
+xdotool mousemove --window "$xid" "$1" $(($2 + 30))
+sleep 0.2
+xdotool keydown shift click 1 keyup shift
+sleep 0.3
+e=$(edits)
+xdotool key --clearmodifiers Delete
+edit_done "$e"
+blocks_del=$(last_blocks)
+names_del=$(last_spec | python3 -c 'import json,sys; print(" ".join(l["name"] for l in json.load(sys.stdin)["layers"]))')
+e=$(edits)
+xdotool key --clearmodifiers ctrl+z
+edit_done "$e"
+if [ "$blocks_del" = $((blocks_before - 2)) ] && [ "$(last_spec)" = "$spec_before" ] \
+   && [ "$(last_blocks)" = "$blocks_before" ]; then
+  echo "ok 16 - Shift+click selects two blocks, Del removes both ($names_del), Ctrl+Z restores"
+else
+  echo "not ok 16 - blocks $blocks_before -> $blocks_del -> $(last_blocks)"
+fi
+
 # The unsaved-changes question: the program logs it once it is on screen, with where its
 # buttons are on its own window (see ui/bp-window-files.c).
 prompts() { count "window: prompt shown"; }
@@ -349,39 +403,39 @@ click_prompt() {
 }
 alive() { kill -0 "$pid" 2>/dev/null; }
 
-# 15. With unsaved edits, Ctrl+Q asks first (Save, Discard, Cancel) and does not quit.
+# 17. With unsaved edits, Ctrl+Q asks first (Save, Discard, Cancel) and does not quit.
 xdotool windowfocus --sync "$xid" 2>/dev/null || true
 p0=$(prompts)
 xdotool key --clearmodifiers ctrl+q
 if wait_for "window: prompt shown" $((p0 + 1)) && sleep 1 && alive \
    && grep -q "window: at prompt:discard " "$log" && grep -q "window: at prompt:cancel " "$log"; then
-  echo "ok 15 - Ctrl+Q with unsaved edits shows the Save Changes? question and waits"
+  echo "ok 17 - Ctrl+Q with unsaved edits shows the Save Changes? question and waits"
 else
-  echo "not ok 15 - prompts $p0 -> $(prompts), running: $(alive && echo yes || echo no)"
+  echo "not ok 17 - prompts $p0 -> $(prompts), running: $(alive && echo yes || echo no)"
 fi
 
-# 16. Cancel: the program stays, with the work as it was.
+# 18. Cancel: the program stays, with the work as it was.
 spec_before=$(last_spec)
 click_prompt cancel
 if wait_for "window: prompt answered cancel" 1 && sleep 0.5 && alive \
    && [ "$(last_spec)" = "$spec_before" ]; then
-  echo "ok 16 - Cancel keeps the program running and the network unchanged"
+  echo "ok 18 - Cancel keeps the program running and the network unchanged"
 else
-  echo "not ok 16 - cancel answered $(answered cancel) times, running: $(alive && echo yes || echo no)"
+  echo "not ok 18 - cancel answered $(answered cancel) times, running: $(alive && echo yes || echo no)"
 fi
 
-# 17. Ctrl+O with unsaved edits asks too (before any file chooser); Cancel again.
+# 19. Ctrl+O with unsaved edits asks too (before any file chooser); Cancel again.
 xdotool windowfocus --sync "$xid" 2>/dev/null || true
 p0=$(prompts)
 xdotool key --clearmodifiers ctrl+o
 if wait_for "window: prompt shown" $((p0 + 1)) && click_prompt cancel \
    && wait_for "window: prompt answered cancel" 2 && alive; then
-  echo "ok 17 - Ctrl+O with unsaved edits asks before opening; Cancel keeps the work"
+  echo "ok 19 - Ctrl+O with unsaved edits asks before opening; Cancel keeps the work"
 else
-  echo "not ok 17 - prompts $p0 -> $(prompts)"
+  echo "not ok 19 - prompts $p0 -> $(prompts)"
 fi
 
-# 18. Ctrl+Q, then Discard: the program ends, exit status 0, no warnings.
+# 20. Ctrl+Q, then Discard: the program ends, exit status 0, no warnings.
 xdotool windowfocus --sync "$xid" 2>/dev/null || true
 p0=$(prompts)
 xdotool key --clearmodifiers ctrl+q
@@ -389,7 +443,7 @@ wait_for "window: prompt shown" $((p0 + 1)) && click_prompt discard
 i=0
 while alive && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 if alive; then
-  echo "not ok 18 - still running after Ctrl+Q and Discard"
+  echo "not ok 20 - still running after Ctrl+Q and Discard"
 else
   wait "$pid"
   status=$?
@@ -397,13 +451,13 @@ else
   # (GTK's warning about a missing session bus is about the test machine, not the program.)
   if [ $status -eq 0 ] && [ "$(answered discard)" = 1 ] \
      && ! grep -- "-CRITICAL\|-WARNING" "$log" | grep -qv "session bus"; then
-    echo "ok 18 - Discard after Ctrl+Q ends the program: exit 0, no warnings"
+    echo "ok 20 - Discard after Ctrl+Q ends the program: exit 0, no warnings"
   else
-    echo "not ok 18 - exit $status"; grep -- "-CRITICAL\|-WARNING" "$log" | sed 's/^/# /'
+    echo "not ok 20 - exit $status"; grep -- "-CRITICAL\|-WARNING" "$log" | sed 's/^/# /'
   fi
 fi
 
-# 19. A window without unsaved changes quits on Ctrl+Q at once, without asking.
+# 21. A window without unsaved changes quits on Ctrl+Q at once, without asking.
 : >"$log"
 env -u G_DEBUG G_MESSAGES_DEBUG=Backprop GDK_BACKEND=x11 "$bin" --page builder >"$log" 2>&1 &
 pid=$!
@@ -415,29 +469,29 @@ if wait_for "builder: geometry done" \
   i=0
   while alive && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
   if alive; then
-    echo "not ok 19 - a clean window still runs 3 s after Ctrl+Q (prompts: $(prompts))"
+    echo "not ok 21 - a clean window still runs 3 s after Ctrl+Q (prompts: $(prompts))"
   else
     wait "$pid"
     status=$?
     pid=
     if [ $status -eq 0 ] && [ "$(prompts)" = 0 ]; then
-      echo "ok 19 - a clean window quits on Ctrl+Q at once, without a question (exit 0)"
+      echo "ok 21 - a clean window quits on Ctrl+Q at once, without a question (exit 0)"
     else
-      echo "not ok 19 - exit $status, prompts $(prompts)"
+      echo "not ok 21 - exit $status, prompts $(prompts)"
     fi
   fi
 else
-  echo "not ok 19 - the second window did not come up clean"
+  echo "not ok 21 - the second window did not come up clean"
 fi
 
-# 20. --page builder --screenshot writes the page as a PNG and exits 0.
+# 22. --page builder --screenshot writes the page as a PNG and exits 0.
 env -u G_DEBUG GDK_BACKEND=x11 "$bin" --page builder --screenshot "$dir/builder.png" \
   >"$dir/shot.txt" 2>&1
 status=$?
 size=$(wc -c <"$dir/builder.png" 2>/dev/null || echo 0)
 magic=$(od -An -c -j1 -N3 "$dir/builder.png" 2>/dev/null | tr -d ' ')
 if [ $status -eq 0 ] && [ "$magic" = "PNG" ] && [ "$size" -gt 20000 ]; then
-  echo "ok 20 - --page builder --screenshot writes a $size-byte PNG"
+  echo "ok 22 - --page builder --screenshot writes a $size-byte PNG"
 else
-  echo "not ok 20 - exit $status, '$magic', $size bytes"; sed 's/^/# /' "$dir/shot.txt"
+  echo "not ok 22 - exit $status, '$magic', $size bytes"; sed 's/^/# /' "$dir/shot.txt"
 fi
