@@ -487,9 +487,30 @@ _bp_window_files_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.template", "s", action_template);
 }
 
+/* The window's title (task switchers, the window list) names the experiment, with a dot
+ * while it has unsaved changes: "• iris-mlp.json — Backprop". */
+static void
+update_title (BpBuilder *builder, GParamSpec *pspec, BpWindow *self)
+{
+  const char *path = bp_builder_get_path (builder);
+  g_autofree char *name = path != NULL ? g_path_get_basename (path) : NULL;
+  g_autofree char *title = NULL;
+
+  if (name == NULL && !bp_builder_get_modified (builder))
+    title = g_strdup ("Backprop");
+  else
+    title = g_strdup_printf ("%s%s — Backprop", bp_builder_get_modified (builder) ? "• " : "",
+                             name != NULL ? name : "Untitled network");
+  if (g_strcmp0 (title, gtk_window_get_title (GTK_WINDOW (self))) != 0)
+    gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
 void
 _bp_window_files_init (BpWindow *self)
 {
+  g_signal_connect_object (self->builder, "notify::modified", G_CALLBACK (update_title), self,
+                           0);
+  update_title (self->builder, NULL, self);
   self->recent = g_object_ref (gtk_recent_manager_get_default ());
   self->recent_changed_id = g_signal_connect (self->recent, "changed",
                                               G_CALLBACK (rebuild_recent), self);

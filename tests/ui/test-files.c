@@ -296,15 +296,23 @@ test_save_action (Fixture *f, gconstpointer data)
   g_autofree char *original = spec_of_file (path);
   g_autofree char *edited = NULL, *reopened = NULL;
 
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Backprop");
   open_path (f, path);
   g_assert_cmpstr (bp_builder_get_path (f->builder), ==, path);
+  /* The title names the file, with a dot while there is something to save. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==,
+                   "iris-mlp.json — Backprop");
   edit_network (f->builder);
   edited = bp_builder_get_spec_json (f->builder);
   g_assert_cmpstr (edited, !=, original);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==,
+                   "• iris-mlp.json — Backprop");
 
   /* Ctrl+S: the file has a name, so it is written without asking. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.save", NULL));
   g_assert_false (bp_builder_get_modified (f->builder));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==,
+                   "iris-mlp.json — Backprop");
   reopened = spec_of_file (path);
   g_assert_cmpstr (reopened, ==, edited);
   g_assert_nonnull (strstr (bp_window_get_last_message (f->window), "Saved"));
