@@ -117,14 +117,23 @@ part (const bp_optim *o, int k)
 
 /* Adam's loop costs about 5 cycles a parameter in SSE (a square root and a division per
  * parameter, and register spills), as much as its memory traffic: the hot loops are also built
- * for AVX2 and AVX-512, picked at load time for the CPU at hand (GCC's target_clones).
- * fp-contract=off keeps every multiply and add rounded on its own as on the baseline, so the
- * numbers are the same on every CPU. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define BP_OPTIM_CLONES                                                                       \
-  __attribute__ ((target_clones ("avx512f", "avx2", "default"), optimize ("fp-contract=off")))
+ * for AVX2 and AVX-512 and picked at run time for the CPU at hand (a test of
+ * __builtin_cpu_supports per call, not ifunc resolvers, which crash under the sanitizers).
+ * fp-contract=off (for this file) keeps every multiply and add rounded on its own as on the
+ * baseline, so the numbers are the same on every CPU. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#pragma GCC optimize("fp-contract=off")
+#define BP_OPTIM_X86 1
+#define BP_ALWAYS_INLINE __attribute__ ((always_inline)) inline
+
+/* 2: AVX-512, 1: AVX2, 0: the baseline */
+static int
+isa_level (void)
+{
+  return __builtin_cpu_supports ("avx512f") ? 2 : __builtin_cpu_supports ("avx2") ? 1 : 0;
+}
 #else
-#define BP_OPTIM_CLONES
+#define BP_ALWAYS_INLINE inline
 #endif
 
 /* Writes v to *p when it is finite, else keeps the old value and raises bad. A select rather
@@ -244,9 +253,9 @@ adagrad_range (const bp_optim *o, float *restrict p, const float *restrict g, si
 
 /* Adam, and AdamW when decoupled: weight decay shrinks the parameter instead of joining the
  * gradient. */
-BP_OPTIM_CLONES static bool
-adam_range (const bp_optim *o, float *restrict p, const float *restrict g, size_t begin,
-            size_t end, bool decoupled)
+static BP_ALWAYS_INLINE bool
+adam_body (const bp_optim *o, float *restrict p, const float *restrict g, size_t begin,
+           size_t end, bool decoupled)
 {
   const bp_optim_cfg *c = &o->cfg;
   const double t = (double) o->t;
@@ -299,6 +308,36 @@ adam_range (const bp_optim *o, float *restrict p, const float *restrict g, size_
       }
   bad = bad_any != 0;
   return !bad;
+}
+
+#ifdef BP_OPTIM_X86
+__attribute__ ((target ("avx512f"))) static bool
+adam_avx512 (const bp_optim *o, float *p, const float *g, size_t begin, size_t end, bool dec)
+{
+  return adam_body (o, p, g, begin, end, dec);
+}
+
+__attribute__ ((target ("avx2"))) static bool
+adam_avx2 (const bp_optim *o, float *p, const float *g, size_t begin, size_t end, bool dec)
+{
+  return adam_body (o, p, g, begin, end, dec);
+}
+#endif
+
+static bool
+adam_range (const bp_optim *o, float *p, const float *g, size_t begin, size_t end,
+            bool decoupled)
+{
+#ifdef BP_OPTIM_X86
+  switch (isa_level ())
+    {
+    case 2:
+      return adam_avx512 (o, p, g, begin, end, decoupled);
+    case 1:
+      return adam_avx2 (o, p, g, begin, end, decoupled);
+    }
+#endif
+  return adam_body (o, p, g, begin, end, decoupled);
 }
 
 void
@@ -376,8 +415,8 @@ bp_grad_norm (const float *g, size_t n)
 typedef float v8f __attribute__ ((vector_size (32)));
 typedef double v8d __attribute__ ((vector_size (64)));
 
-BP_OPTIM_CLONES double
-bp_grad_sumsq (const float *g, size_t n)
+static BP_ALWAYS_INLINE double
+sumsq_body (const float *g, size_t n)
 {
   /* Sixteen partial sums (i mod 16) break the chain of dependent adds and vectorise; their
    * order is fixed, so the result is the same on every run and every CPU. */
@@ -397,6 +436,35 @@ bp_grad_sumsq (const float *g, size_t n)
   for (; i < n; i++)
     s += (double) g[i] * g[i];
   return s;
+}
+
+#ifdef BP_OPTIM_X86
+__attribute__ ((target ("avx512f"))) static double
+sumsq_avx512 (const float *g, size_t n)
+{
+  return sumsq_body (g, n);
+}
+
+__attribute__ ((target ("avx2"))) static double
+sumsq_avx2 (const float *g, size_t n)
+{
+  return sumsq_body (g, n);
+}
+#endif
+
+double
+bp_grad_sumsq (const float *g, size_t n)
+{
+#ifdef BP_OPTIM_X86
+  switch (isa_level ())
+    {
+    case 2:
+      return sumsq_avx512 (g, n);
+    case 1:
+      return sumsq_avx2 (g, n);
+    }
+#endif
+  return sumsq_body (g, n);
 }
 
 void
