@@ -24,6 +24,13 @@ now_s (void)
   return (double) t.tv_sec + (double) t.tv_nsec * 1e-9;
 }
 
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
 static void
 usage (FILE *f)
 {
@@ -69,7 +76,11 @@ run_fmnist (const bp_workload *w, const bp_bench_args *a)
   double loss_sum = 0;
   long steps = 0;
   bool diverged = false;
-  double t0 = now_s ();
+  /* Each step's time too: on a machine shared with other work, the fast steps (p10) tell
+   * what the code does when it has the cores, where the mean tells about the load. */
+  size_t max_steps = ((n + (size_t) batch - 1) / (size_t) batch) * (size_t) a->epochs;
+  double *step_s = malloc ((max_steps > 0 ? max_steps : 1) * sizeof *step_s);
+  double t0 = now_s (), t_prev = t0;
   for (int e = 0; e < a->epochs && !diverged; e++)
     {
       bp_rng_shuffle_u32 (&shuffle, perm, (uint32_t) n_train);
@@ -86,7 +97,9 @@ run_fmnist (const bp_workload *w, const bp_bench_args *a)
               break;
             }
           loss_sum += st.loss * nb;
-          steps++;
+          double t = now_s ();
+          step_s[steps++] = t - t_prev;
+          t_prev = t;
         }
     }
   double dt = now_s () - t0;
@@ -100,12 +113,16 @@ run_fmnist (const bp_workload *w, const bp_bench_args *a)
       bp_eval_dataset (net, fm.test, x, labels, batch, &test_acc);
     }
 
+  qsort (step_s, (size_t) steps, sizeof *step_s, cmp_double);
+  double p10 = steps > 0 ? step_s[steps / 10] : NAN, p50 = steps > 0 ? step_s[steps / 2] : NAN;
   printf ("RESULT name=backprop_%s peer=backprop workload=%s threads=%d samples=%zu steps=%ld "
           "seconds=%.6g samples_per_s=%.6g steps_per_s=%.6g gflops=%.6g epoch_avg_loss=%.6g "
-          "final_train_loss=%.6g test_acc=%.6g\n",
+          "final_train_loss=%.6g test_acc=%.6g step_ms_p10=%.4g step_ms_p50=%.4g "
+          "p10_samples_per_s=%.6g\n",
           w->result_name, w->name, a->threads, n, steps, dt, (double) n / dt, steps / dt,
           w->flop_per_sample * (double) n / dt / 1e9, loss_sum / (double) n, train_loss,
-          test_acc);
+          test_acc, p10 * 1e3, p50 * 1e3, batch / p10);
+  free (step_s);
   free (perm);
   free (x);
   free (labels);
@@ -159,16 +176,15 @@ main (int argc, char **argv)
       usage (stderr);
       return 2;
     }
-  bp_blas_set_threads (a.threads);
-  /* The convolution and pooling layers split the batch over their own threads; OpenBLAS, whose
-   * pool threads spin for ~0.1 s after every product they share, would take turns with them on
-   * a machine with no spare core (W3, 2 cores: 16 ms a step with both at 2 threads, 9.4 ms with
-   * OpenBLAS at 1). Still at most --threads threads at work. See engine/workers.h. */
-  if (!strcmp (w->name, "cnn"))
-    {
-      bp_blas_set_threads (1);
-      bp_workers_set_threads (a.threads);
-    }
+  /* OpenBLAS on one thread, the engine's own threads (workers.h) at --threads: the dense
+   * layers cut their products over the network's team (bp_team_gemm), the convolution and
+   * pooling layers split the batch, the optimizer pass its chunks. OpenBLAS's pool threads
+   * spin in sched_yield for ~0.1 s after every product they share, and on a machine with no
+   * spare core they take turns with everything else of the step (W3, 2 cores: 16 ms a step
+   * with both at 2 threads, 9.4 ms with OpenBLAS at 1; W1: see bench/README.md). Still at
+   * most --threads threads at work. */
+  bp_blas_set_threads (1);
+  bp_workers_set_threads (a.threads);
   if (!strcmp (w->name, "tiny"))
     return bp_run_tiny (w, &a);
   return run_fmnist (w, &a);

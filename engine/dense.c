@@ -8,6 +8,7 @@
 #include "engine/blas.h"
 #include "engine/init.h"
 #include "engine/simd.h"
+#include "engine/workers.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -97,7 +98,8 @@ dense_forward (bp_layer *L, int batch, bool train)
   bool keep_z = bp_act_needs_input (c->activation);
   float *z = L->scratch;                                               /* (batch, out) */
 
-  bp_gemm (false, true, batch, out, in, 1.0f, L->x, in, W, in, 0.0f, y, out);
+  bp_team_gemm (L->team, bp_workers_get_threads (), false, true, batch, out, in, L->x, in, W,
+                in, 0.0f, y, out);
 
   /* Add the bias and keep z if backward needs it, then apply f, over blocks of rows small
    * enough to stay in L1 (8 KiB) but long enough that the activation's vector loop runs
@@ -138,14 +140,16 @@ dense_backward (bp_layer *L, int batch)
     }
 
   /* dW += dz^T x */
-  bp_gemm (true, false, out, in, batch, 1.0f, dz, out, L->x, in, 1.0f, dW, in);
+  int workers = bp_workers_get_threads ();
+  bp_team_gemm (L->team, workers, true, false, out, in, batch, dz, out, L->x, in, 1.0f, dW, in);
   /* db += column sums of dz */
   if (db)
     for (int r = 0; r < batch; r++)
       add_row (db, dz + (size_t) r * (size_t) out, out);
   /* dx += dz W */
   if (L->dx)
-    bp_gemm (false, false, batch, in, out, 1.0f, dz, out, W, in, 1.0f, L->dx, in);
+    bp_team_gemm (L->team, workers, false, false, batch, in, out, dz, out, W, in, 1.0f, L->dx,
+                  in);
 }
 
 static int

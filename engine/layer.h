@@ -5,6 +5,7 @@
 
 #include "engine/rng.h"
 #include "engine/spec.h"
+#include "engine/workers.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -66,6 +67,7 @@ struct bp_layer {
 
   bp_rng *rng;        /* the network's generator (dropout masks) */
   float dropout_rate; /* live value for dropout layers (starts at the spec's) */
+  bp_team *team;      /* the network's helper threads (workers.h), or NULL: one thread */
 };
 
 /* The vtable of a layer kind. */

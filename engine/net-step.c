@@ -69,11 +69,7 @@ update_workers (bp_net *net)
   int w = bp_workers_get_threads ();
   if (w > BP_MAX_WORKERS)
     w = BP_MAX_WORKERS;
-  if (w <= 1 || net->n_chunks < MIN_PARALLEL_CHUNKS)
-    return 1;
-  if (net->team == NULL)
-    net->team = bp_team_new (BP_MAX_WORKERS - 1);
-  return w;
+  return w <= 1 || net->n_chunks < MIN_PARALLEL_CHUNKS ? 1 : w;
 }
 
 /* The Euclidean norm of all parameter gradients. */

@@ -210,6 +210,11 @@ bp_net_create (const bp_spec *spec, char *err, size_t errlen)
     }
   if (carve_params (net, err, errlen) < 0)
     goto fail;
+  /* The team's threads start when a pass first asks for them; a team that cannot be had
+   * (NULL) means one thread. */
+  net->team = bp_team_new (BP_MAX_WORKERS - 1);
+  for (int i = 0; i < net->n_layers; i++)
+    net->layers[i].team = net->team;
   net->n_chunks = (int) ((net->n_params + BP_NET_UPDATE_CHUNK - 1) / BP_NET_UPDATE_CHUNK);
   net->chunk_sumsq = calloc ((size_t) net->n_chunks + 1, sizeof *net->chunk_sumsq);
   net->chunk_bad = calloc ((size_t) net->n_chunks + 1, 1);

@@ -333,3 +333,60 @@ bp_team_run (bp_team *t, int workers, int n_chunks, void (*fn) (void *ctx, int c
   while (atomic_load_explicit (&t->done, memory_order_acquire) < n_chunks)
     cpu_relax ();
 }
+
+/* ---- bp_team_gemm ---- */
+
+/* Products of fewer multiply-adds than this run whole in the calling thread: a piece must
+ * outweigh the hand-off to a helper (a few microseconds when it is awake). OpenBLAS's own
+ * threshold for threading is the same. */
+#define TEAM_GEMM_MIN_MNK 262144.0
+#define TEAM_GEMM_TILE 32
+
+typedef struct gemm_job {
+  bool trans_a, trans_b, split_n;
+  int M, N, K, lda, ldb, ldc, step;
+  const float *A, *B;
+  float beta;
+  float *C;
+} gemm_job;
+
+static void
+gemm_piece (void *ctx, int c)
+{
+  const gemm_job *g = ctx;
+  int D = g->split_n ? g->N : g->M;
+  int b = c * g->step, e = b + g->step < D ? b + g->step : D;
+  if (b >= e)
+    return;
+  if (g->split_n) /* columns b..e of C: of op(B) */
+    bp_gemm (g->trans_a, g->trans_b, g->M, e - b, g->K, 1.0f, g->A, g->lda,
+             g->trans_b ? g->B + (size_t) b * (size_t) g->ldb : g->B + b, g->ldb, g->beta,
+             g->C + b, g->ldc);
+  else /* rows b..e of C: of op(A) */
+    bp_gemm (g->trans_a, g->trans_b, e - b, g->N, g->K, 1.0f,
+             g->trans_a ? g->A + b : g->A + (size_t) b * (size_t) g->lda, g->lda, g->B, g->ldb,
+             g->beta, g->C + (size_t) b * (size_t) g->ldc, g->ldc);
+}
+
+void
+bp_team_gemm (bp_team *team, int workers, bool trans_a, bool trans_b, int M, int N, int K,
+              const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc)
+{
+  if (workers > BP_MAX_WORKERS)
+    workers = BP_MAX_WORKERS;
+  double mnk = (double) M * (double) N * (double) K;
+  /* the longer side of C is cut, so that each thread reads only its share of the larger
+   * operand */
+  bool split_n = N >= M;
+  int D = split_n ? N : M;
+  int pieces = D / TEAM_GEMM_TILE < workers ? D / TEAM_GEMM_TILE : workers;
+  if (team == NULL || pieces <= 1 || mnk < TEAM_GEMM_MIN_MNK || bp_blas_get_threads () > 1)
+    {
+      bp_gemm (trans_a, trans_b, M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc);
+      return;
+    }
+  int tiles = (D + TEAM_GEMM_TILE - 1) / TEAM_GEMM_TILE;
+  gemm_job g = { trans_a, trans_b, split_n, M, N, K, lda, ldb, ldc,
+                 (tiles + pieces - 1) / pieces * TEAM_GEMM_TILE, A, B, beta, C };
+  bp_team_run (team, pieces, pieces, gemm_piece, &g);
+}

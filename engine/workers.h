@@ -61,3 +61,17 @@ void bp_team_free (bp_team *team);
  * left to chance: results must not depend on it (give each chunk its own output). */
 void bp_team_run (bp_team *team, int workers, int n_chunks, void (*fn) (void *ctx, int chunk),
                   void *ctx);
+
+/* C = op(A) op(B) + beta C, row-major, as bp_gemm with alpha 1, computed by up to `workers`
+ * threads of the team at once: C is cut along its longer side into pieces of whole 32-wide
+ * tiles, each piece one bp_gemm in the thread that takes it. Only when OpenBLAS is on one
+ * thread (bp_blas_get_threads () == 1) and the product is large enough to pay for the hand-off;
+ * otherwise one bp_gemm, which OpenBLAS may split over its own threads. Why the engine splits
+ * instead of OpenBLAS: OpenBLAS's threads spin in sched_yield for ~0.1 s after each product,
+ * so on a machine with no spare core they take turns with everything else of the step (the
+ * optimizer pass, the activations); the team's helpers spin briefly and then sleep. Each
+ * element of C is summed in the same order however C is cut (the cut is along M or N, never
+ * K), so results do not depend on which thread computes which piece. */
+void bp_team_gemm (bp_team *team, int workers, bool trans_a, bool trans_b, int M, int N, int K,
+                   const float *A, int lda, const float *B, int ldb, float beta, float *C,
+                   int ldc);

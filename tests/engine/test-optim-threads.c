@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The optimizer's step split over threads: bp_optim_step_range over any cut of the parameters
+/* The training step split over threads: bp_optim_step_range over any cut of the parameters
  * gives bp_optim_step's numbers bit for bit, the team of workers.h runs every chunk exactly
- * once (awake or asleep between passes), and a network's training step gives the same weights,
- * bit for bit, with one update thread or several. */
+ * once (awake or asleep between passes) and cuts products right (bp_team_gemm), and a
+ * network's training step gives the same weights, bit for bit, with one thread or several. */
 #include "engine/blas.h"
 #include "engine/net.h"
 #include "engine/optim.h"
@@ -128,6 +128,47 @@ test_team_runs_each_chunk_once (void)
     g_assert_cmpint (hits[c], ==, 1);
 }
 
+/* ---- the team's products ---- */
+
+static void
+test_team_gemm (void)
+{
+  /* Cut along N (N >= M) and along M, sizes off the 32-wide tiles, every transpose, beta 0
+   * (C holds garbage that must not be read) and 1, against the naive product. */
+  static const int sizes[][3] = { { 100, 333, 50 }, { 333, 100, 70 }, { 64, 256, 128 },
+                                  { 257, 65, 300 }, { 31, 500, 40 } };
+  bp_blas_set_threads (1);
+  bp_team *team = bp_team_new (BP_MAX_WORKERS - 1);
+  for (size_t k = 0; k < G_N_ELEMENTS (sizes); k++)
+    for (int t = 0; t < 4; t++)
+      for (int workers = 1; workers <= 3; workers++)
+        {
+          int M = sizes[k][0], N = sizes[k][1], K = sizes[k][2];
+          bool ta = t & 1, tb = t & 2;
+          float beta = (float) (k % 2);
+          float *A = g_new (float, M * K), *B = g_new (float, K * N);
+          float *C = g_new (float, M * N), *want = g_new (float, M * N);
+          for (int i = 0; i < M * K; i++)
+            A[i] = (float) sin (0.1 * i);
+          for (int i = 0; i < K * N; i++)
+            B[i] = (float) cos (0.07 * i);
+          for (int i = 0; i < M * N; i++)
+            C[i] = want[i] = beta != 0.0f ? (float) (i % 3) : NAN;
+          int lda = ta ? M : K, ldb = tb ? K : N;
+          bp_gemm_naive (ta, tb, M, N, K, 1.0f, A, lda, B, ldb, beta, want, N);
+          bp_team_gemm (team, workers, ta, tb, M, N, K, A, lda, B, ldb, beta, C, N);
+          for (int i = 0; i < M * N; i++)
+            if (!(fabsf (C[i] - want[i]) <= 1e-4f * (1.0f + fabsf (want[i]))))
+              g_error ("%dx%dx%d ta %d tb %d beta %g, %d workers: C[%d] = %g, want %g", M, N,
+                       K, ta, tb, beta, workers, i, C[i], want[i]);
+          g_free (A);
+          g_free (B);
+          g_free (C);
+          g_free (want);
+        }
+  bp_team_free (team);
+}
+
 /* ---- a network's step ---- */
 
 /* 64-256-10 with Adam: 19,210 parameters, two update chunks; and 400-256-10: 105,226
@@ -245,6 +286,7 @@ main (int argc, char **argv)
   g_test_add_func ("/optim-threads/ranges", test_ranges_match_whole_step);
   g_test_add_func ("/optim-threads/range-nonfinite", test_range_nonfinite);
   g_test_add_func ("/optim-threads/team", test_team_runs_each_chunk_once);
+  g_test_add_func ("/optim-threads/team-gemm", test_team_gemm);
   g_test_add_func ("/optim-threads/net-bit-identical", test_net_threads_bit_identical);
   g_test_add_func ("/optim-threads/net-norm-clip", test_net_norm_and_clip);
   return g_test_run ();
