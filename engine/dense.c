@@ -139,17 +139,24 @@ dense_backward (bp_layer *L, int batch)
       dz = dzw;
     }
 
-  /* dW += dz^T x */
+  /* dW += dz^T x (or =: then OpenBLAS clears dW piece by piece, in the threads that fill it,
+   * where the network would have cleared the whole gradient arena in one thread) */
   int workers = bp_workers_get_threads ();
-  bp_team_gemm (L->team, workers, true, false, out, in, batch, dz, out, L->x, in, 1.0f, dW, in);
+  float beta_w = L->grads_overwrite ? 0.0f : 1.0f;
+  bp_team_gemm (L->team, workers, true, false, out, in, batch, dz, out, L->x, in, beta_w, dW,
+                in);
   /* db += column sums of dz */
   if (db)
-    for (int r = 0; r < batch; r++)
-      add_row (db, dz + (size_t) r * (size_t) out, out);
+    {
+      if (L->grads_overwrite)
+        memset (db, 0, (size_t) out * sizeof *db);
+      for (int r = 0; r < batch; r++)
+        add_row (db, dz + (size_t) r * (size_t) out, out);
+    }
   /* dx += dz W */
   if (L->dx)
-    bp_team_gemm (L->team, workers, false, false, batch, in, out, dz, out, W, in, 1.0f, L->dx,
-                  in);
+    bp_team_gemm (L->team, workers, false, false, batch, in, out, dz, out, W, in,
+                  L->dx_overwrite ? 0.0f : 1.0f, L->dx, in);
 }
 
 static int
@@ -185,4 +192,5 @@ const bp_layer_ops bp_dense_ops = {
   .backward = dense_backward,
   .param_views = dense_param_views,
   .buffer_views = dense_buffer_views,
+  .can_overwrite = true,
 };

@@ -39,11 +39,14 @@ typedef struct bp_layer_ops {
   /* y = f(x) for `batch` rows. train selects dropout masks and batch statistics. */
   void (*forward) (bp_layer *L, int batch, bool train);
   /* grads += dL/dparams; dx += dL/dx when dx is not NULL. Uses x, y, dy, scratch as left by
-   * the training forward of the same batch. */
+   * the training forward of the same batch. Kinds with can_overwrite write (=) instead of
+   * adding when the layer's grads_overwrite / dx_overwrite say so. */
   void (*backward) (bp_layer *L, int batch);
   /* Describes the layer's parameter tensors; returns how many (<= BP_MAX_PARAM_VIEWS). */
   int (*param_views) (const bp_layer *L, bp_param_view *views);
   int (*buffer_views) (const bp_layer *L, bp_buffer_view *views);
+  /* backward honours grads_overwrite and dx_overwrite (below); kinds without it always add */
+  bool can_overwrite;
 } bp_layer_ops;
 
 struct bp_layer {
@@ -68,6 +71,10 @@ struct bp_layer {
   bp_rng *rng;        /* the network's generator (dropout masks) */
   float dropout_rate; /* live value for dropout layers (starts at the spec's) */
   bp_team *team;      /* the network's helper threads (workers.h), or NULL: one thread */
+  /* Set by the network for kinds that can_overwrite: backward may write grads (every
+   * gradient of the layer's parameters) and dx (rows 0..batch) instead of adding to them,
+   * because nothing else writes them in a step; the network then does not clear them first. */
+  bool grads_overwrite, dx_overwrite;
 };
 
 /* The vtable of a layer kind. */

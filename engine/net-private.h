@@ -45,8 +45,10 @@ struct bp_net {
 
   int max_batch;
   float *acts;      /* activation arena: every y, then every dy, then scratch, then probs */
-  float *dy_all;    /* (dy_floats) all layers' dy, contiguous: one memset per step */
+  float *dy_all;    /* (dy_floats) all layers' dy, contiguous */
   size_t dy_floats;
+  unsigned char *clear_dy; /* (n_layers) dy must be cleared before a step: see net.c's
+                            * plan_gradient_writes */
   float *probs;     /* (max_batch, out_size) what predict returns with probabilities */
 
   bp_penalised *penalised; /* (n_penalised) */

@@ -158,10 +158,18 @@ bp_net_train_step (bp_net *net, const bp_batch *batch, bp_step_stats *stats)
       return BP_STEP_NONFINITE_LOSS;
     }
 
-  /* Backward accumulates (+=) into parameter and activation gradients: clear both first.
-   * The loss then overwrites the logits' gradient. */
-  memset (net->dy_all, 0, net->dy_floats * sizeof (float));
-  memset (net->grads, 0, net->n_params * sizeof (float));
+  /* Backward adds (+=) into the parameter and activation gradients that more than one
+   * layer writes, or whose layer cannot write them whole: clear those first (see
+   * plan_gradient_writes in net.c). The loss overwrites the logits' gradient. */
+  const bool backward = net->logits_from >= 0;
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      bp_layer *L = &net->layers[i];
+      if (i < net->n_run && net->clear_dy[i])
+        memset (L->dy, 0, (size_t) n * L->out_size * sizeof (float));
+      if (L->n_params > 0 && !(L->grads_overwrite && backward))
+        memset (L->grads, 0, L->n_params * sizeof (float));
+    }
 
   run_forward (net, batch->x, n, net->n_run, true);
   const float *logits = bp_net_logits (net, batch->x);

@@ -194,7 +194,8 @@ bp_net_create (const bp_spec *spec, char *err, size_t errlen)
   net->n_layers = net->spec->n_layers;
   net->layers = calloc ((size_t) net->n_layers, sizeof *net->layers);
   net->input_of = calloc ((size_t) net->n_layers, sizeof *net->input_of);
-  if (net->layers == NULL || net->input_of == NULL)
+  net->clear_dy = calloc ((size_t) net->n_layers, sizeof *net->clear_dy);
+  if (net->layers == NULL || net->input_of == NULL || net->clear_dy == NULL)
     goto oom;
   if (build_layers (net, info, err, errlen) < 0)
     goto fail;
@@ -262,9 +263,48 @@ bp_net_free (bp_net *net)
   free (net->grads);
   free (net->params);
   free (net->input_of);
+  free (net->clear_dy);
   free (net->layers);
   bp_spec_free (net->spec);
   free (net);
+}
+
+/* Who writes each gradient in a training step. A layer of a kind that can_overwrite writes its
+ * parameter gradients whole (nothing else touches them), and its dx when it is the only layer
+ * that runs backward into that input; the loss writes the logits' gradient. Every other dy is
+ * cleared before the step and added to, as are the gradients of the other kinds. Saves the
+ * step clearing memory that is about to be written anyway (W2: 7.4 MB of gradients and 2 MB
+ * of dy a step, in one thread). */
+static void
+plan_gradient_writes (bp_net *net)
+{
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      bp_layer *L = &net->layers[i];
+      L->grads_overwrite = L->ops->can_overwrite && i < net->n_run;
+      L->dx_overwrite = false;
+      net->clear_dy[i] = 1;
+    }
+  for (int j = 0; j < net->n_run; j++)
+    {
+      if (j == net->logits_from)
+        {
+          net->clear_dy[j] = 0; /* the loss writes it; layers fed by it add */
+          continue;
+        }
+      int consumers = 0, only = -1;
+      for (int i = 0; i < net->n_run; i++)
+        if (net->input_of[i] == j)
+          {
+            consumers++;
+            only = i;
+          }
+      if (consumers == 1 && net->layers[only].ops->can_overwrite)
+        {
+          net->layers[only].dx_overwrite = true;
+          net->clear_dy[j] = 0;
+        }
+    }
 }
 
 static size_t
@@ -319,6 +359,7 @@ bp_net_compile (bp_net *net, int max_batch, char *err, size_t errlen)
       L->x = from < 0 ? NULL : net->layers[from].y;
       L->dx = from < 0 ? NULL : net->layers[from].dy;
     }
+  plan_gradient_writes (net);
   return 0;
 }
 

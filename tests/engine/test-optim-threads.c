@@ -169,6 +169,82 @@ test_team_gemm (void)
   bp_team_free (team);
 }
 
+/* ---- gradients written, not added ---- */
+
+/* Loss of the network on (x, labels) in eval mode, mean over the batch. */
+static double
+mean_loss (bp_net *net, const float *x, const int32_t *labels, int n)
+{
+  bp_batch b = { .x = x, .labels = labels, .n = n };
+  return bp_net_eval_batch (net, &b, NULL) / n;
+}
+
+static void
+test_gradients_written (void)
+{
+  /* A network where one layer feeds two (the dead branch "side" still runs backward into
+   * their common input, which must then add, not overwrite), tanh so that finite
+   * differences hold, SGD at lr 1e-30 so that the step leaves the weights where they were. Two
+   * steps on different batches, the second smaller than the first: the gradients of each must
+   * be its own (nothing left over from the first, nor from rows beyond the batch). */
+  const char *json =
+    "{\"input\": {\"shape\": [6]}, \"layers\": ["
+    "{\"type\": \"dense\", \"name\": \"a\", \"units\": 5, \"activation\": \"tanh\"},"
+    "{\"type\": \"dense\", \"name\": \"side\", \"input\": \"a\", \"units\": 3,"
+    " \"activation\": \"tanh\"},"
+    "{\"type\": \"dense\", \"name\": \"b\", \"input\": \"a\", \"units\": 4,"
+    " \"activation\": \"tanh\"},"
+    "{\"type\": \"dense\", \"name\": \"out\", \"units\": 3}],"
+    " \"optimizer\": {\"type\": \"sgd\", \"lr\": 1e-30}, \"loss\": \"cross_entropy\","
+    " \"training\": {\"batch_size\": 8}}";
+  char err[256];
+  bp_spec *s = bp_spec_parse (json, strlen (json), err, sizeof err);
+  if (s == NULL)
+    g_error ("%s", err);
+  bp_net *net = bp_net_create (s, err, sizeof err);
+  g_assert_nonnull (net);
+  bp_spec_free (s);
+  size_t n_params = bp_net_param_count (net);
+  float x[8 * 6];
+  int32_t labels[8];
+  const int sizes[2] = { 8, 5 };
+  for (int step = 0; step < 2; step++)
+    {
+      int n = sizes[step];
+      for (int i = 0; i < n * 6; i++)
+        x[i] = (float) sin (0.9 * i + step);
+      for (int i = 0; i < n; i++)
+        labels[i] = (i + step) % 3;
+      bp_batch b = { .x = x, .labels = labels, .n = n };
+      bp_step_stats st;
+      g_assert_cmpint (bp_net_train_step (net, &b, &st), ==, BP_STEP_OK);
+      float *p = bp_net_params (net);
+      const float *g = bp_net_grads (net);
+      int nonzero = 0;
+      for (size_t i = 0; i < n_params; i++)
+        {
+          float keep = p[i];
+          const float h = 1e-2f;
+          p[i] = keep + h;
+          double up = mean_loss (net, x, labels, n);
+          p[i] = keep - h;
+          double down = mean_loss (net, x, labels, n);
+          p[i] = keep;
+          double fd = (up - down) / (2.0 * h);
+          if (!(fabs (fd - g[i]) <= 2e-3 + 2e-2 * fabs (fd)))
+            g_error ("step %d, parameter %zu: gradient %g, finite difference %g", step, i,
+                     g[i], fd);
+          nonzero += g[i] != 0.0f;
+        }
+      /* the dead branch has no gradient; everything else has */
+      bp_layer *side = bp_net_layer (net, 1);
+      for (size_t i = 0; i < side->n_params; i++)
+        g_assert_cmpfloat (side->grads[i], ==, 0.0f);
+      g_assert_cmpint (nonzero, ==, (int) (n_params - side->n_params));
+    }
+  bp_net_free (net);
+}
+
 /* ---- a network's step ---- */
 
 /* 64-256-10 with Adam: 19,210 parameters, two update chunks; and 400-256-10: 105,226
@@ -287,6 +363,7 @@ main (int argc, char **argv)
   g_test_add_func ("/optim-threads/range-nonfinite", test_range_nonfinite);
   g_test_add_func ("/optim-threads/team", test_team_runs_each_chunk_once);
   g_test_add_func ("/optim-threads/team-gemm", test_team_gemm);
+  g_test_add_func ("/optim-threads/gradients-written", test_gradients_written);
   g_test_add_func ("/optim-threads/net-bit-identical", test_net_threads_bit_identical);
   g_test_add_func ("/optim-threads/net-norm-clip", test_net_norm_and_clip);
   return g_test_run ();
