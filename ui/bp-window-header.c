@@ -18,6 +18,7 @@
 #include "bp-playground-private.h"
 
 #define POLL_MS 250
+#define SETTLE_MS 40
 
 typedef enum {
   TARGET_PLAYGROUND,
@@ -155,10 +156,12 @@ _bp_window_header_update (BpWindow *self)
     }
   if (session != NULL)
     bp_session_get_status (session, &st);
-  running = session != NULL && st.state == BP_SESSION_RUNNING;
-  /* The builder is training from Train until its data loads and the session starts. */
+  /* The builder says what it was asked (training from Train while its data loads, not once
+   * paused, before the session gets to the command); the others' sessions say what they do. */
   if (target == TARGET_BUILDER)
-    running |= bp_builder_get_training (self->builder);
+    running = bp_builder_get_training (self->builder);
+  else
+    running = session != NULL && st.state == BP_SESSION_RUNNING;
   set_count (self->epoch_label, st.epoch);
   set_count (self->step_label, (gint64) st.step);
   set_rate (self->rate_label, running ? st.samples_per_s : 0);
@@ -184,6 +187,7 @@ update_poll (BpWindow *self)
     self->header_poll_id = g_timeout_add (POLL_MS, poll, self);
   else if (!want)
     g_clear_handle_id (&self->header_poll_id, g_source_remove);
+  g_clear_handle_id (&self->header_settle_id, g_source_remove);
 }
 
 static void
@@ -218,6 +222,26 @@ on_playground_counters (BpPlayground *playground, GParamSpec *pspec, BpWindow *s
 }
 
 /* ---- actions ---- */
+
+static gboolean
+settled (gpointer data)
+{
+  BpWindow *self = data;
+
+  self->header_settle_id = 0;
+  _bp_window_header_update (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* After a command: the header now, and again once the trainer has taken the command (a few
+ * milliseconds), rather than at the next poll: Right right after Space steps at once. */
+static void
+update_after_command (BpWindow *self)
+{
+  _bp_window_header_update (self);
+  if (self->header_settle_id == 0)
+    self->header_settle_id = g_timeout_add (SETTLE_MS, settled, self);
+}
 
 static void
 show_error (BpWindow *self, GError *error)
@@ -279,7 +303,7 @@ action_play (GtkWidget *widget, const char *name, GVariant *param)
       play_playground (self);
       break;
     }
-  _bp_window_header_update (self);
+  update_after_command (self);
 }
 
 static void
@@ -304,7 +328,7 @@ action_step (GtkWidget *widget, const char *name, GVariant *param)
       bp_playground_step (self->playground);
       break;
     }
-  _bp_window_header_update (self);
+  update_after_command (self);
 }
 
 static void
@@ -330,7 +354,7 @@ action_reset (GtkWidget *widget, const char *name, GVariant *param)
       bp_playground_reset (self->playground);
       break;
     }
-  _bp_window_header_update (self);
+  update_after_command (self);
 }
 
 /* ---- set-up ---- */
@@ -366,6 +390,7 @@ void
 _bp_window_header_dispose (BpWindow *self)
 {
   g_clear_handle_id (&self->header_poll_id, g_source_remove);
+  g_clear_handle_id (&self->header_settle_id, g_source_remove);
 }
 
 bp_session *

@@ -41,6 +41,7 @@ struct _BpWindow {
 
   /* The header bar (bp-window-header.c) */
   guint header_poll_id;     /* reads the page's run while a page other than the playground shows */
+  guint header_settle_id;   /* one more look just after a command */
   gboolean header_running;  /* what the play button shows */
   gboolean header_shown;    /* header_running has been shown once */
   gboolean follow_builder;  /* the builder's run started after the playground's */

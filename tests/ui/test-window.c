@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "bp-builder.h"
+#include "bp-dashboard.h"
 #include "bp-playground-private.h"
 #include "bp-screenshot.h"
 #include "bp-ui.h"
@@ -328,6 +329,9 @@ step_label_is (Fixture *f, gint64 n)
 
   while (label_count (f, "step_label") != n && g_get_monotonic_time () < end)
     ui_test_spin (0.05);
+  if (label_count (f, "step_label") != n)
+    g_test_message ("the header's step is %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT,
+                    label_count (f, "step_label"), n);
   return label_count (f, "step_label") == n;
 }
 
@@ -335,6 +339,39 @@ static gboolean
 session_stopped (gpointer session)
 {
   return bp_session_get_state (session) != BP_SESSION_RUNNING;
+}
+
+static GtkWidget *
+find_spin (GtkWidget *w)
+{
+  if (GTK_IS_SPIN_BUTTON (w))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_spin (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The spin button of the settings row titled title, or NULL. */
+static GtkWidget *
+find_spin_of_row (GtkWidget *root, const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (root)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return find_spin (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_spin_of_row (c, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 /* The header's play, step and reset act on the run of the page on screen, and its counters
@@ -366,8 +403,16 @@ test_header_follows_page (Fixture *f, gconstpointer data)
   g_assert_cmpuint (bp_builder_get_session (builder) == NULL, ==, TRUE);
 
   /* The builder page: its own run, from nothing. Play trains the builder's network, not the
-   * playground's. */
+   * playground's. (A million epochs: the run must not end by itself while the test looks.) */
   g_assert_true (bp_window_set_page (f->window, "builder", &error));
+  {
+    GtkWidget *epochs = find_spin_of_row (GTK_WIDGET (bp_builder_get_settings (builder)),
+                                          "Epochs");
+
+    g_assert_nonnull (epochs);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (epochs), 1e6);
+    g_assert_cmpint (bp_builder_get_graph (builder)->epochs, ==, 1000000);
+  }
   g_assert_true (step_label_is (f, 0));
   gtk_widget_activate_action (w, "win.play", NULL);
   g_assert_true (bp_builder_get_training (builder));
@@ -395,6 +440,40 @@ test_header_follows_page (Fixture *f, gconstpointer data)
   g_assert_true (step_label_is (f, 0));
   g_assert_cmpuint (bp_session_get_step (b_session), ==, 0);
   g_assert_cmpuint (bp_session_get_step (pg_session), ==, pg_step);
+
+  /* A run of the dashboard's own (Iris): the header there plays, steps and resets it, and
+   * leaves the builder's and the playground's alone. */
+  {
+    BpDashboard *dash = BP_DASHBOARD (gtk_widget_get_template_child (w, BP_TYPE_WINDOW,
+                                                                     "dashboard"));
+    BpDashboardTraining *training = bp_dashboard_get_training (dash);
+    g_autoptr (BpDataSource) src = bp_data_source_load ("iris", &error);
+    bp_session *d_session;
+    guint64 d_step;
+
+    g_assert_no_error (error);
+    bp_dashboard_set_source (dash, src);
+    g_assert_true (bp_dashboard_new_run (dash, FALSE, &error));
+    d_session = bp_dashboard_training_get_session (training);
+    g_assert_nonnull (d_session);
+    g_assert_true (step_label_is (f, 0));
+    /* (Its 100 epochs of Iris end in a moment: step first, then play.) */
+    gtk_widget_activate_action (w, "win.step", NULL);
+    g_assert_true (step_label_is (f, 1));
+    g_assert_cmpuint (bp_session_get_step (d_session), ==, 1);
+    gtk_widget_activate_action (w, "win.play", NULL);
+    above.above = 20;
+    g_assert_true (ui_test_wait (step_label_above, &above, 20));
+    gtk_widget_activate_action (w, "win.play", NULL);
+    g_assert_true (ui_test_wait (session_stopped, d_session, 10));
+    d_step = bp_session_get_step (d_session);
+    g_assert_cmpuint (d_step, >, 20);
+    g_assert_true (step_label_is (f, (gint64) d_step));
+    gtk_widget_activate_action (w, "win.reset", NULL);
+    g_assert_true (step_label_is (f, 0));
+    g_assert_cmpuint (bp_session_get_step (b_session), ==, 0);
+    g_assert_cmpuint (bp_session_get_step (pg_session), ==, pg_step);
+  }
 
   /* Back on the playground, the header shows the playground's run again. */
   g_assert_true (bp_window_set_page (f->window, "playground", &error));
