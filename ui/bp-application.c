@@ -213,9 +213,11 @@ bp_application_startup (GApplication *app)
   static const char *save_as_accels[] = { "<Shift><Control>s", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
 
+  /* The resources first: GtkApplication's and AdwApplication's startup look there for
+   * gtk/help-overlay.ui (the shortcuts window) and style.css. */
+  bp_ui_init ();
   G_APPLICATION_CLASS (bp_application_parent_class)->startup (app);
 
-  bp_ui_init ();
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
