@@ -143,9 +143,13 @@ bp_gemm_in_thread (bool trans_a, bool trans_b, int M, int N, int K, const float 
 /* ---- bp_team ---- */
 
 /* The ticket of a pass packs everything a helper must see at once into one atomic word: the
- * pass's generation (24 bits), its chunk count (20 bits) and the next chunk to take (20 bits).
- * A helper takes chunk c by a compare-and-swap that also checks the generation, so a helper
- * that wakes late can never take a chunk of a newer pass with an older job in hand. */
+ * pass's generation (24 bits) and the chunks not yet taken, [lo, hi) (20 bits each). The
+ * calling thread takes chunks from the front, the helpers from the back, so that when the
+ * threads keep pace each runs the same chunks pass after pass: the same half of the
+ * parameters, gradients and moments stays in the same core's cache from step to step (W1's
+ * fit in two L2 caches), and a late helper only leaves more chunks to the caller. A chunk is
+ * taken by a compare-and-swap that also checks the generation, so a helper that wakes late
+ * can never take a chunk of a newer pass with an older job in hand. */
 #define GEN_BITS 24
 #define COUNT_BITS 20
 #define COUNT_MASK ((UINT64_C (1) << COUNT_BITS) - 1)
@@ -191,21 +195,23 @@ now_us (void)
   return (double) t.tv_sec * 1e6 + (double) t.tv_nsec * 1e-3;
 }
 
-/* Takes and runs chunks of pass `gen` until none is left (or a newer pass has begun). */
+/* Takes and runs chunks of pass `gen` until none is left (or a newer pass has begun): from
+ * the front for the calling thread, from the back for a helper. */
 static void
-team_work (bp_team *t, uint64_t gen)
+team_work (bp_team *t, uint64_t gen, bool front)
 {
   uint64_t tk = atomic_load (&t->ticket);
   for (;;)
     {
       if ((tk >> (2 * COUNT_BITS)) != gen)
         return;
-      uint64_t n = (tk >> COUNT_BITS) & COUNT_MASK, c = tk & COUNT_MASK;
-      if (c >= n)
+      uint64_t lo = (tk >> COUNT_BITS) & COUNT_MASK, hi = tk & COUNT_MASK;
+      if (lo >= hi)
         return;
-      if (!atomic_compare_exchange_weak (&t->ticket, &tk, tk + 1))
+      uint64_t next = front ? tk + (UINT64_C (1) << COUNT_BITS) : tk - 1;
+      if (!atomic_compare_exchange_weak (&t->ticket, &tk, next))
         continue; /* tk now holds the current ticket */
-      t->fn (t->ctx, (int) c);
+      t->fn (t->ctx, (int) (front ? lo : hi - 1));
       atomic_fetch_add_explicit (&t->done, 1, memory_order_release);
       tk = atomic_load (&t->ticket);
     }
@@ -256,7 +262,7 @@ helper_main (void *p)
       seen = team_wait (t, seen);
       if (atomic_load (&t->stop))
         return NULL;
-      team_work (t, seen & GEN_MASK);
+      team_work (t, seen & GEN_MASK, false);
     }
 }
 
@@ -321,7 +327,7 @@ bp_team_run (bp_team *t, int workers, int n_chunks, void (*fn) (void *ctx, int c
   t->ctx = ctx;
   atomic_store (&t->done, 0);
   uint64_t gen = ++t->next_gen & GEN_MASK;
-  atomic_store (&t->ticket, gen << (2 * COUNT_BITS) | (uint64_t) n_chunks << COUNT_BITS);
+  atomic_store (&t->ticket, gen << (2 * COUNT_BITS) | (uint64_t) n_chunks);
   atomic_store (&t->generation, t->next_gen);
   if (atomic_load (&t->sleeping) > 0)
     {
@@ -329,7 +335,7 @@ bp_team_run (bp_team *t, int workers, int n_chunks, void (*fn) (void *ctx, int c
       pthread_cond_broadcast (&t->wake);
       pthread_mutex_unlock (&t->lock);
     }
-  team_work (t, gen);
+  team_work (t, gen, true);
   while (atomic_load_explicit (&t->done, memory_order_acquire) < n_chunks)
     cpu_relax ();
 }
@@ -375,9 +381,10 @@ bp_team_gemm (bp_team *team, int workers, bool trans_a, bool trans_b, int M, int
   if (workers > BP_MAX_WORKERS)
     workers = BP_MAX_WORKERS;
   double mnk = (double) M * (double) N * (double) K;
-  /* the longer side of C is cut, so that each thread reads only its share of the larger
-   * operand */
-  bool split_n = N >= M;
+  /* Each thread packs the whole of the operand along the side that is not cut: cut N (C's
+   * columns, so op(B)) when op(A) is the smaller, else M (C's rows), which also gives each
+   * thread a contiguous block of C (a tie, W2's 1024 x 1024 dW, goes to rows). */
+  bool split_n = M < N;
   int D = split_n ? N : M;
   int pieces = D / TEAM_GEMM_TILE < workers ? D / TEAM_GEMM_TILE : workers;
   if (team == NULL || pieces <= 1 || mnk < TEAM_GEMM_MIN_MNK || bp_blas_get_threads () > 1)
