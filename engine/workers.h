@@ -57,7 +57,9 @@ bp_team *bp_team_new (int helpers);
 void bp_team_free (bp_team *team);
 
 /* Runs fn (ctx, c) once for each chunk c in [0, n_chunks), on the calling thread and up to
- * workers - 1 helpers, and returns when every chunk is done. Which thread runs which chunk is
+ * workers - 1 helpers, and returns when every chunk is done. The calling thread takes chunks
+ * from the front, the helpers from the back, so that the same thread tends to get the same
+ * chunks (and their data in its cache) pass after pass; but which thread runs which chunk is
  * left to chance: results must not depend on it (give each chunk its own output). */
 void bp_team_run (bp_team *team, int workers, int n_chunks, void (*fn) (void *ctx, int chunk),
                   void *ctx);
