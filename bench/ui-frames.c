@@ -300,15 +300,25 @@ phase_hook (GSignalInvocationHint *hint, guint n, const GValue *params, gpointer
     if (hint->signal_id == ph->signal[k])
       {
         ph->start[k] = thread_cpu_s ();
-        if (k == PH_UPDATE)
-          ph->drawn = FALSE;
-        if (k == PH_AFTER && ph->drawn && ph->start[PH_UPDATE] > 0)
+        if (k != PH_AFTER)
+          continue;
+        /* A phase nobody asked for this frame is not emitted: it cost nothing. */
+        if (ph->drawn)
           for (int j = 0; j < N_PHASES - 1; j++)
             {
-              double ms = 1000 * (ph->start[j + 1] - ph->start[j]);
+              double ms = 0;
 
+              if (ph->start[j] > 0)
+                for (int e = j + 1; e < N_PHASES; e++)
+                  if (ph->start[e] > 0)
+                    {
+                      ms = 1000 * (ph->start[e] - ph->start[j]);
+                      break;
+                    }
               g_array_append_val (ph->cost[j], ms);
             }
+        memset (ph->start, 0, sizeof ph->start);
+        ph->drawn = FALSE;
       }
   return TRUE;
 }

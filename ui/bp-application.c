@@ -3,6 +3,7 @@
 
 #include "bp-application.h"
 
+#include "bp-cpu-share.h"
 #include "bp-frame-stats.h"
 #include "bp-ui.h"
 #include "bp-window.h"
@@ -218,6 +219,10 @@ bp_application_startup (GApplication *app)
   bp_ui_init ();
   G_APPLICATION_CLASS (bp_application_parent_class)->startup (app);
 
+  /* Before the first window: how drawing and training share the cores (bp-cpu-share.h). */
+  if (gdk_display_get_default () != NULL)
+    g_free (bp_cpu_share_choose_renderer (gdk_display_get_default ()));
+  bp_cpu_share_apply_threads ();
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);

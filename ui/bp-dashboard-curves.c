@@ -13,7 +13,7 @@ typedef struct {
   BpDashboard *dash;
   BpRun *run;
   guint loss, vloss, acc, vacc, lr, epochs; /* series ids (epochs: in the runs chart) */
-  gsize steps_fed, epochs_fed;
+  gsize steps_fed[4], epochs_fed[4];        /* what each chart has, by BpCurvesCharts bit */
 } RunCurves;
 
 static void
@@ -105,60 +105,83 @@ add_run (BpDashboard *self, BpRun *run)
   return rc;
 }
 
+/* Steps [from, n) of the run into a chart's series: the loss, the accuracy or the learning
+ * rate. */
 static void
-feed (BpDashboard *self, RunCurves *rc)
+feed_steps (BpChart *chart, guint id, const bp_step_record *r, gsize from, gsize n,
+            BpCurvesCharts which)
+{
+  gsize m = n - from;
+  g_autofree double *x = g_new (double, m);
+  g_autofree float *y = g_new (float, m);
+
+  for (gsize i = 0; i < m; i++)
+    {
+      const bp_step_record *s = &r[from + i];
+
+      x[i] = (double) s->step;
+      y[i] = which == BP_CURVES_LOSS ? s->loss : which == BP_CURVES_ACC ? s->acc : s->lr;
+    }
+  bp_chart_series_append (chart, id, x, y, m);
+}
+
+/* Epochs [from, n): the validation loss or accuracy by step, or (runs chart) the best figure
+ * there is by epoch. */
+static void
+feed_epochs (BpChart *chart, guint id, const bp_epoch_record *e, gsize from, gsize n,
+             BpCurvesCharts which)
+{
+  gsize m = n - from;
+  g_autofree double *x = g_new (double, m);
+  g_autofree float *y = g_new (float, m);
+
+  for (gsize i = 0; i < m; i++)
+    {
+      const bp_epoch_record *r = &e[from + i];
+
+      x[i] = which == BP_CURVES_RUNS ? r->epoch : (double) r->step;
+      if (which == BP_CURVES_LOSS)
+        y[i] = (float) r->val_loss;
+      else if (which == BP_CURVES_ACC)
+        y[i] = (float) r->val_acc;
+      else /* Without a validation set, the epoch's training loss is what there is. */
+        y[i] = (float) (isfinite (r->val_loss) ? r->val_loss : r->train_loss);
+    }
+  bp_chart_series_append (chart, id, x, y, m);
+}
+
+static void
+feed (BpDashboard *self, RunCurves *rc, BpCurvesCharts charts)
 {
   gsize n = bp_run_get_n_steps (rc->run), ne = bp_run_get_n_epochs (rc->run);
+  const bp_step_record *steps = bp_run_get_steps (rc->run);
+  const bp_epoch_record *epochs = bp_run_get_epochs (rc->run);
+  const struct {
+    BpCurvesCharts which;
+    BpChart *chart;
+    guint steps_id, epochs_id; /* 0: none */
+  } to[4] = {
+    { BP_CURVES_LOSS, self->loss_chart, rc->loss, rc->vloss },
+    { BP_CURVES_ACC, self->acc_chart, rc->acc, rc->vacc },
+    { BP_CURVES_LR, self->lr_chart, rc->lr, 0 },
+    { BP_CURVES_RUNS, self->runs_chart, 0, rc->epochs },
+  };
 
-  if (n > rc->steps_fed)
+  for (int k = 0; k < 4; k++)
     {
-      const bp_step_record *r = bp_run_get_steps (rc->run) + rc->steps_fed;
-      gsize m = n - rc->steps_fed;
-      g_autofree double *x = g_new (double, m);
-      g_autofree float *loss = g_new (float, m);
-      g_autofree float *acc = g_new (float, m);
-      g_autofree float *lr = g_new (float, m);
-
-      for (gsize i = 0; i < m; i++)
-        {
-          x[i] = (double) r[i].step;
-          loss[i] = r[i].loss;
-          acc[i] = r[i].acc;
-          lr[i] = r[i].lr;
-        }
-      bp_chart_series_append (self->loss_chart, rc->loss, x, loss, m);
-      bp_chart_series_append (self->acc_chart, rc->acc, x, acc, m);
-      bp_chart_series_append (self->lr_chart, rc->lr, x, lr, m);
-      rc->steps_fed = n;
-    }
-  if (ne > rc->epochs_fed)
-    {
-      const bp_epoch_record *e = bp_run_get_epochs (rc->run) + rc->epochs_fed;
-      gsize m = ne - rc->epochs_fed;
-      g_autofree double *x = g_new (double, m);
-      g_autofree double *xe = g_new (double, m);
-      g_autofree float *vloss = g_new (float, m);
-      g_autofree float *vacc = g_new (float, m);
-      g_autofree float *best = g_new (float, m);
-
-      for (gsize i = 0; i < m; i++)
-        {
-          x[i] = (double) e[i].step;
-          xe[i] = e[i].epoch;
-          vloss[i] = (float) e[i].val_loss;
-          vacc[i] = (float) e[i].val_acc;
-          /* Without a validation set, the epoch's training loss is what there is. */
-          best[i] = (float) (isfinite (e[i].val_loss) ? e[i].val_loss : e[i].train_loss);
-        }
-      bp_chart_series_append (self->loss_chart, rc->vloss, x, vloss, m);
-      bp_chart_series_append (self->acc_chart, rc->vacc, x, vacc, m);
-      bp_chart_series_append (self->runs_chart, rc->epochs, xe, best, m);
-      rc->epochs_fed = ne;
+      if ((charts & to[k].which) == 0)
+        continue;
+      if (to[k].steps_id != 0 && n > rc->steps_fed[k])
+        feed_steps (to[k].chart, to[k].steps_id, steps, rc->steps_fed[k], n, to[k].which);
+      if (to[k].epochs_id != 0 && ne > rc->epochs_fed[k])
+        feed_epochs (to[k].chart, to[k].epochs_id, epochs, rc->epochs_fed[k], ne, to[k].which);
+      rc->steps_fed[k] = n;
+      rc->epochs_fed[k] = ne;
     }
 }
 
 void
-_bp_dashboard_curves_update (BpDashboard *self)
+_bp_dashboard_curves_update (BpDashboard *self, BpCurvesCharts charts)
 {
   GListModel *runs = bp_dashboard_training_get_runs (self->training);
   guint n = g_list_model_get_n_items (runs);
@@ -187,7 +210,7 @@ _bp_dashboard_curves_update (BpDashboard *self)
 
       if (rc == NULL)
         rc = add_run (self, run);
-      feed (self, rc);
+      feed (self, rc, charts);
     }
 }
 
@@ -195,7 +218,7 @@ static void
 on_delete_run (BpRunsView *view, BpRun *run, BpDashboard *self)
 {
   bp_dashboard_training_delete_run (self->training, run);
-  _bp_dashboard_curves_update (self);
+  _bp_dashboard_curves_update (self, BP_CURVES_ALL);
 }
 
 static void

@@ -76,6 +76,7 @@ struct _BpDashboard {
   guint tick_id;
   gint64 last_refresh_us;     /* frame time of the last refresh from the tick */
   gint64 last_status_us;      /* labels are refreshed a few times a second, not every frame */
+  int refresh_part;           /* what the tick refreshes next: one view per frame */
 
   /* curves: one entry per run (RunCurves), by run */
   GHashTable *curves;
@@ -103,8 +104,16 @@ struct _BpDashboard {
 /* bp-dashboard-curves.c */
 void _bp_dashboard_curves_init (BpDashboard *self);
 void _bp_dashboard_curves_dispose (BpDashboard *self);
-/* Appends what the runs gained since the last call; adds and drops series as runs come and go. */
-void _bp_dashboard_curves_update (BpDashboard *self);
+typedef enum {
+  BP_CURVES_LOSS = 1 << 0,
+  BP_CURVES_ACC = 1 << 1,
+  BP_CURVES_LR = 1 << 2,
+  BP_CURVES_RUNS = 1 << 3,
+  BP_CURVES_ALL = 0xf,
+} BpCurvesCharts;
+/* Appends what the runs gained since the last call to the charts named; adds and drops series
+ * as runs come and go. */
+void _bp_dashboard_curves_update (BpDashboard *self, BpCurvesCharts charts);
 
 /* bp-dashboard-inside.c */
 void _bp_dashboard_inside_init (BpDashboard *self);

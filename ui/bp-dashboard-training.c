@@ -273,7 +273,10 @@ bp_dashboard_training_start (BpDashboardTraining *self, BpDataSource *src,
   build_spec (self, src);
   if (self->box != NULL && self->box->src == src)
     {
-      /* The same data: the session stays, with a new network and a new run. */
+      /* The same data: the session stays, with a new network and a new run: the one after
+       * the run of now (read before the rebuild is queued: a paused trainer applies it at
+       * once, and reading after could see the new run already). */
+      session_run = bp_session_run (self->box->session) + 1;
       bp_session_pause (self->box->session);
       if (bp_session_rebuild (self->box->session, &self->spec, settings->seed, err, sizeof err)
           != 0)
@@ -282,9 +285,8 @@ bp_dashboard_training_start (BpDashboardTraining *self, BpDataSource *src,
           return FALSE;
         }
       bp_session_set_limits (self->box->session, settings->epochs, 0);
-      /* The rebuild starts a new run once the trainer applies it; poll() reads the previous
+      /* The rebuild starts the new run once the trainer applies it; poll() reads the previous
        * one to its end and lets it go. */
-      session_run = bp_session_run (self->box->session) + 1;
     }
   else
     {

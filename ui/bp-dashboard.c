@@ -9,8 +9,9 @@
 #include <math.h>
 
 /* How often the views follow the training. Four times a second reads as live; every frame would
- * take a core from the trainer on a two-core laptop, where GTK's cairo renderer repaints the
- * whole window for any change (measured: see test_perf in tests/ui/test-dashboard.c). */
+ * take CPU from the trainer on a two-core laptop, where GTK draws in software (the cairo
+ * renderer, see bp-cpu-share.h): every frame that changes anything walks every node of the
+ * window and repaints what changed (measured with bench/ui-frames, see bench/UI.md). */
 #define REFRESH_EVERY_US (250 * G_TIME_SPAN_MILLISECOND)
 #define STATUS_EVERY_US (250 * G_TIME_SPAN_MILLISECOND)
 #define MODEL_EVERY_US (5000 * G_TIME_SPAN_MILLISECOND)
@@ -278,9 +279,9 @@ _bp_dashboard_request_model (BpDashboard *self, gboolean evaluate)
 
 /* ---- the tick ---- */
 
-/* live: called from the tick, where views that are costly to redraw may wait a little. */
+/* The session: what the trainer published, the status line, copies of the network. */
 static void
-refresh (BpDashboard *self, gboolean live)
+read_session (BpDashboard *self)
 {
   const bp_session_status *st;
   gint64 now = g_get_monotonic_time ();
@@ -299,9 +300,6 @@ refresh (BpDashboard *self, gboolean live)
       bp_dashboard_training_follow (self->training, followed, label);
     }
   bp_dashboard_training_poll (self->training);
-  _bp_dashboard_curves_update (self);
-  _bp_dashboard_inside_update (self, live);
-  _bp_dashboard_conv_update (self);
   if (now - self->last_status_us >= STATUS_EVERY_US)
     {
       self->last_status_us = now;
@@ -323,24 +321,63 @@ refresh (BpDashboard *self, gboolean live)
     }
 }
 
+/* What a refresh does, in order, one part per frame when live (see tick). */
+enum { PART_READ, PART_LOSS, PART_ACC, PART_LR, PART_INSIDE, PART_CONV, N_PARTS };
+
+/* live: called from the tick, where views that are costly to redraw may wait a little. */
+static void
+refresh_part (BpDashboard *self, int part, gboolean live)
+{
+  switch (part)
+    {
+    case PART_READ:
+      read_session (self);
+      break;
+    case PART_LOSS:
+      _bp_dashboard_curves_update (self, BP_CURVES_LOSS);
+      break;
+    case PART_ACC:
+      _bp_dashboard_curves_update (self, BP_CURVES_ACC);
+      break;
+    case PART_LR:
+      _bp_dashboard_curves_update (self, BP_CURVES_LR | BP_CURVES_RUNS);
+      break;
+    case PART_INSIDE:
+      _bp_dashboard_inside_update (self, live);
+      break;
+    default:
+      _bp_dashboard_conv_update (self);
+      break;
+    }
+}
+
 void
 bp_dashboard_refresh (BpDashboard *self)
 {
   g_return_if_fail (BP_IS_DASHBOARD (self));
-  refresh (self, FALSE);
+
+  for (int part = 0; part < N_PARTS; part++)
+    refresh_part (self, part, FALSE);
+  self->refresh_part = 0;
 }
 
+/* Four times a second the views follow the session, each view in a frame of its own: the
+ * window redraws whatever changed in a frame in one go, so views updated together make one
+ * long frame where one at a time make a few short ones (bench/UI.md has the figures). */
 static gboolean
 tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   BpDashboard *self = BP_DASHBOARD (widget);
   gint64 now = gdk_frame_clock_get_frame_time (clock);
 
-  if (now - self->last_refresh_us >= REFRESH_EVERY_US)
+  if (self->refresh_part == PART_READ)
     {
+      if (now - self->last_refresh_us < REFRESH_EVERY_US)
+        return G_SOURCE_CONTINUE;
       self->last_refresh_us = now;
-      refresh (self, TRUE);
     }
+  refresh_part (self, self->refresh_part, TRUE);
+  self->refresh_part = (self->refresh_part + 1) % N_PARTS;
   return G_SOURCE_CONTINUE;
 }
 
