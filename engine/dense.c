@@ -66,14 +66,36 @@ dense_infer (const bp_layer_spec *ls, bp_shape in, bp_shape *out, size_t *n_para
   return 0;
 }
 
+/* The elementwise passes around the products go in blocks of whole rows, about
+ * PASS_CHUNK_FLOATS values each, that the network's team shares: forward's bias and
+ * activation, backward's f' and the bias gradient, which each block sums over its rows into a
+ * slot of its own, added in block order afterwards (so the sums do not depend on the number of
+ * threads). Passes smaller than PASS_MIN_FLOATS stay in one thread and sum the bias gradient
+ * row after row, with no slots. (W2: 256 x 1024 values a layer, 0.2 to 0.4 ms a pass in one
+ * thread, 6% of a step with both layers' passes; blocks of columns, which would need no
+ * slots, ran 5x slower than rows.) */
+#define PASS_CHUNK_FLOATS 16384
+#define PASS_MIN_FLOATS 32768
+
+static int
+rows_per_chunk (const bp_layer *L)
+{
+  size_t r = PASS_CHUNK_FLOATS / L->out_size;
+  return r < 1 ? 1 : (int) r;
+}
+
 /* Scratch: the pre-activation z (batch, out) when the derivative needs it, then dz
- * (batch, out) for backward unless the activation is linear (dz = dy then). */
+ * (batch, out) for backward unless the activation is linear (dz = dy then), then the bias
+ * gradient's slots (blocks, out). */
 static size_t
 dense_scratch_size (const bp_layer *L, int batch)
 {
   bp_act act = L->spec->u.dense.activation;
   size_t rows = (size_t) batch * L->out_size;
-  return (bp_act_needs_input (act) ? rows : 0) + (act != BP_ACT_LINEAR ? rows : 0);
+  size_t per = (size_t) rows_per_chunk (L), blocks = ((size_t) batch + per - 1) / per;
+  bool slots = L->spec->u.dense.use_bias && rows >= PASS_MIN_FLOATS;
+  return (bp_act_needs_input (act) ? rows : 0) + (act != BP_ACT_LINEAR ? rows : 0)
+         + (slots ? blocks * L->out_size : 0);
 }
 
 static void
@@ -87,20 +109,12 @@ dense_init (bp_layer *L, bp_rng *rng)
                   out, rng);
 }
 
-/* The elementwise passes around the products go in chunks that the network's team shares:
- * forward's bias and activation by blocks of about PASS_CHUNK_FLOATS values (whole rows),
- * backward's f' and bias gradient by blocks of PASS_COLS columns. Passes smaller than
- * PASS_MIN_FLOATS stay in one thread. (W2: 256 x 1024 values a layer, 0.2 to 0.4 ms a pass in
- * one thread, 6% of a step with both layers' passes.) */
-#define PASS_CHUNK_FLOATS 16384
-#define PASS_COLS 64
-#define PASS_MIN_FLOATS 32768
-
 typedef struct dense_pass {
   bp_layer *L;
   int batch;
+  int per_chunk; /* rows */
   float *dz;     /* backward: where dz goes (batch, out); dy itself when f is linear */
-  int per_chunk; /* rows (forward) or columns (backward) per chunk */
+  float *slots;  /* backward: (chunks, out) each block's bias gradient, or NULL */
 } dense_pass;
 
 /* Forward, rows [r0, r1): y = f(y + b), keeping z = y + b when f' needs it. ReLU, the common
@@ -142,38 +156,39 @@ forward_chunk (void *ctx, int chunk)
   bp_act_forward (c->activation, c->alpha, y, y, n);
 }
 
-/* Backward, columns [j0, j1) of every row: dz = dy f'(z), and db[j0, j1) += their sums. */
+/* Backward, rows [r0, r1): dz = dy f'(z), and the block's slot = the sum of its dz rows. */
 static void
 backward_chunk (void *ctx, int chunk)
 {
   const dense_pass *p = ctx;
   bp_layer *L = p->L;
   const bp_dense_cfg *c = &L->spec->u.dense;
-  int in = (int) L->in_size, out = (int) L->out_size;
-  float *db = c->use_bias ? L->grads + (size_t) out * (size_t) in : NULL; /* (out) */
-  int j0 = chunk * p->per_chunk, j1 = j0 + p->per_chunk < out ? j0 + p->per_chunk : out;
-  int w = j1 - j0;
-  const bool has_z = bp_act_needs_input (c->activation);
-  for (int r = 0; r < p->batch; r++)
+  int out = (int) L->out_size;
+  int r0 = chunk * p->per_chunk;
+  int r1 = r0 + p->per_chunk < p->batch ? r0 + p->per_chunk : p->batch;
+  size_t o = (size_t) r0 * (size_t) out, n = (size_t) (r1 - r0) * (size_t) out;
+  float *dz = p->dz + o;
+  if (c->activation == BP_ACT_RELU)
     {
-      size_t o = (size_t) r * (size_t) out + (size_t) j0;
-      float *dz = p->dz + o;
-      if (c->activation == BP_ACT_RELU)
-        {
-          /* derivative 0 at 0, as torch's threshold_backward */
-          const float *yr = L->y + o, *dyr = L->dy + o;
-          int j = 0;
-          for (; j + 4 <= w; j += 4)
-            bp_v4f_store (dz + j, bp_v4f_select (bp_v4f_load (yr + j) > 0.0f,
-                                                 bp_v4f_load (dyr + j), bp_v4f_splat (0.0f)));
-          for (; j < w; j++)
-            dz[j] = yr[j] > 0.0f ? dyr[j] : 0.0f;
-        }
-      else if (c->activation != BP_ACT_LINEAR)
-        bp_act_backward (c->activation, c->alpha, has_z ? L->scratch + o : NULL, L->y + o,
-                         L->dy + o, dz, (size_t) w);
-      if (db)
-        add_row (db + j0, dz, w);
+      /* derivative 0 at 0, as torch's threshold_backward */
+      const float *y = L->y + o, *dy = L->dy + o;
+      size_t i = 0;
+      for (; i + 4 <= n; i += 4)
+        bp_v4f_store (dz + i, bp_v4f_select (bp_v4f_load (y + i) > 0.0f, bp_v4f_load (dy + i),
+                                             bp_v4f_splat (0.0f)));
+      for (; i < n; i++)
+        dz[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+    }
+  else if (c->activation != BP_ACT_LINEAR)
+    bp_act_backward (c->activation, c->alpha,
+                     bp_act_needs_input (c->activation) ? L->scratch + o : NULL, L->y + o,
+                     L->dy + o, dz, n);
+  if (p->slots)
+    {
+      float *slot = p->slots + (size_t) chunk * (size_t) out;
+      memcpy (slot, dz, (size_t) out * sizeof *slot);
+      for (int r = r0 + 1; r < r1; r++)
+        add_row (slot, dz + (size_t) (r - r0) * (size_t) out, out);
     }
 }
 
@@ -188,11 +203,10 @@ dense_forward (bp_layer *L, int batch, bool train)
   bp_team_gemm (L->team, workers, false, true, batch, out, in, L->x, in, W, in, 0.0f, y, out);
 
   /* the bias and activation pass, in blocks of rows */
-  int rows_per_chunk = (int) (PASS_CHUNK_FLOATS / (size_t) out);
-  rows_per_chunk = rows_per_chunk < 1 ? 1 : rows_per_chunk;
-  dense_pass dp = { L, batch, NULL, rows_per_chunk };
+  int per = rows_per_chunk (L);
+  dense_pass dp = { L, batch, per, NULL, NULL };
   bp_team_run (L->team, (size_t) batch * (size_t) out >= PASS_MIN_FLOATS ? workers : 1,
-               (batch + rows_per_chunk - 1) / rows_per_chunk, forward_chunk, &dp);
+               (batch + per - 1) / per, forward_chunk, &dp);
 }
 
 static void
@@ -208,18 +222,30 @@ dense_backward (bp_layer *L, int batch)
 
   int workers = bp_workers_get_threads ();
 
-  /* dz = dy f'(z) and db += the column sums of dz, in blocks of columns (each column summed
-   * row after row whatever thread has it) */
-  float *dzw = L->scratch + (bp_act_needs_input (c->activation) ? rows : 0);
+  /* dz = dy f'(z) and the bias gradient, in blocks of rows: each block's sums into its slot,
+   * then the slots into db in block order */
+  bool has_z = bp_act_needs_input (c->activation);
+  float *dzw = L->scratch + (has_z ? rows : 0);                 /* (batch, out) */
+  float *slots = dzw + (c->activation != BP_ACT_LINEAR ? rows : 0); /* (chunks, out) */
   if (c->activation != BP_ACT_LINEAR)
     dz = dzw;
-  if (db && L->grads_overwrite)
-    memset (db, 0, (size_t) out * sizeof *db);
-  if (c->activation != BP_ACT_LINEAR || db)
+  int per = rows_per_chunk (L), chunks = (batch + per - 1) / per;
+  bool parallel = rows >= PASS_MIN_FLOATS;
+  if (c->activation != BP_ACT_LINEAR || (db && parallel))
     {
-      dense_pass dp = { L, batch, c->activation != BP_ACT_LINEAR ? dzw : L->dy, PASS_COLS };
-      bp_team_run (L->team, rows >= PASS_MIN_FLOATS ? workers : 1,
-                   (out + PASS_COLS - 1) / PASS_COLS, backward_chunk, &dp);
+      dense_pass dp = { L, batch, per, (float *) dz, db && parallel ? slots : NULL };
+      bp_team_run (L->team, parallel ? workers : 1, chunks, backward_chunk, &dp);
+    }
+  if (db)
+    {
+      if (L->grads_overwrite)
+        memset (db, 0, (size_t) out * sizeof *db);
+      if (parallel)
+        for (int k = 0; k < chunks; k++)
+          add_row (db, slots + (size_t) k * (size_t) out, out);
+      else
+        for (int r = 0; r < batch; r++)
+          add_row (db, dz + (size_t) r * (size_t) out, out);
     }
 
   /* dW += dz^T x (or =: then OpenBLAS clears dW piece by piece, in the threads that fill it,
