@@ -187,7 +187,6 @@ update_poll (BpWindow *self)
     self->header_poll_id = g_timeout_add (POLL_MS, poll, self);
   else if (!want)
     g_clear_handle_id (&self->header_poll_id, g_source_remove);
-  g_clear_handle_id (&self->header_settle_id, g_source_remove);
 }
 
 static void
