@@ -106,6 +106,31 @@ bp_pg_data_free (BpPgData *d)
   g_free (d);
 }
 
+BpPgData *
+bp_pg_data_copy (const BpPgData *d)
+{
+  BpPgData *c = bp_pg_data_new ();
+
+  bp_pg_data_assign (c, d);
+  return c;
+}
+
+void
+bp_pg_data_assign (BpPgData *d, const BpPgData *src)
+{
+  clear_built (d);
+  d->params = src->params;
+  d->task = src->task;
+  d->n_classes = src->n_classes;
+  g_array_set_size (d->points, 0);
+  g_array_append_vals (d->points, src->points->data, src->points->len);
+  memcpy (d->plane, src->plane, sizeof d->plane);
+  d->target_scale = src->target_scale;
+  g_free (d->file);
+  d->file = g_strdup (src->file);
+  d->split_kept = src->split_kept;
+}
+
 /* The rows of a two-feature dataset as points. */
 static void
 take_points (BpPgData *d, const bp_dataset *ds)
@@ -114,6 +139,7 @@ take_points (BpPgData *d, const bp_dataset *ds)
   d->task = ds->task;
   d->n_classes = ds->task == BP_TASK_CLASSIFICATION ? ds->n_classes : 0;
   g_array_set_size (d->points, 0);
+  d->split_kept = FALSE;
   for (size_t i = 0; i < ds->n_rows; i++)
     {
       BpHeatmapPoint pt = {
@@ -197,6 +223,38 @@ bp_pg_data_load_csv (BpPgData *d, const char *path, GError **error)
   return bp_pg_data_build (d, error);
 }
 
+/* The split the points' test flags say (malloc'd, as bp_split_free frees it). */
+static int
+split_from_flags (BpPgData *d, char *err, size_t errlen)
+{
+  guint n = d->points->len, n_test = 0;
+  bp_split *s = &d->split;
+
+  for (guint i = 0; i < n; i++)
+    n_test += g_array_index (d->points, BpHeatmapPoint, i).test ? 1 : 0;
+  memset (s, 0, sizeof *s);
+  s->train = malloc (MAX (n - n_test, 1u) * sizeof *s->train);
+  s->val = malloc (MAX (n_test, 1u) * sizeof *s->val);
+  if (s->train == NULL || s->val == NULL)
+    {
+      bp_split_free (s);
+      g_strlcpy (err, "out of memory", errlen);
+      return -1;
+    }
+  for (guint i = 0; i < n; i++)
+    if (g_array_index (d->points, BpHeatmapPoint, i).test)
+      s->val[s->n_val++] = i;
+    else
+      s->train[s->n_train++] = i;
+  return 0;
+}
+
+void
+bp_pg_data_resplit (BpPgData *d)
+{
+  d->split_kept = FALSE;
+}
+
 gboolean
 bp_pg_data_build (BpPgData *d, GError **error)
 {
@@ -244,8 +302,9 @@ bp_pg_data_build (BpPgData *d, GError **error)
         d->ds->feature_names[j++] = strdup (feature_labels[f]);
       }
 
-  if (bp_split_make (d->ds, 1.0 - CLAMP (d->params.train_ratio, 0.1, 0.9), 0.0, d->params.seed,
-                     &d->split, err, sizeof err) != 0)
+  if (d->split_kept ? split_from_flags (d, err, sizeof err) != 0
+                    : bp_split_make (d->ds, 1.0 - CLAMP (d->params.train_ratio, 0.1, 0.9), 0.0,
+                                     d->params.seed, &d->split, err, sizeof err) != 0)
     {
       g_clear_pointer (&d->ds, bp_dataset_free);
       goto fail;
@@ -262,6 +321,7 @@ bp_pg_data_build (BpPgData *d, GError **error)
     g_array_index (d->points, BpHeatmapPoint, i).test = FALSE;
   for (guint i = 0; i < d->split.n_val; i++)
     g_array_index (d->points, BpHeatmapPoint, d->split.val[i]).test = TRUE;
+  d->split_kept = TRUE;
   d->built = TRUE;
   return TRUE;
 

@@ -59,6 +59,9 @@ typedef struct {
 
   bp_dataset *ds;   /* rows = points, columns = the chosen features */
   bp_split split;   /* val = the "test" points of the playground */
+  gboolean split_kept; /* the points' test flags are the split: builds keep it, so a click's
+                          point joins the training set and no other point moves (new points
+                          and bp_pg_data_resplit() clear it) */
   bp_scaler scaler;
   gboolean built;
 } BpPgData;
@@ -67,16 +70,26 @@ BpPgData *bp_pg_data_new (void);
 void bp_pg_data_free (BpPgData *d);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BpPgData, bp_pg_data_free)
 
+/* The points and what they came from (params, task, plane, file), without the dataset: what
+ * the playground keeps of one problem type while the other is shown. */
+BpPgData *bp_pg_data_copy (const BpPgData *d);
+/* d takes src's points, split flags and origin (free the session first); then build. */
+void bp_pg_data_assign (BpPgData *d, const BpPgData *src);
+
 /* New points from the generator, then bp_pg_data_build(). */
 gboolean bp_pg_data_generate (BpPgData *d, const BpPgDataParams *p, GError **error);
 /* Points from a CSV file with two numeric features and a label or target column (the last
  * one), then bp_pg_data_build(). FALSE with a message naming the file and the problem. */
 gboolean bp_pg_data_load_csv (BpPgData *d, const char *path, GError **error);
-/* Dataset, split and scaler from the points, the features and the ratio in d->params. */
+/* Dataset, split and scaler from the points, the features and the ratio in d->params. The
+ * split is drawn with the seed the first time, then kept (see split_kept). */
 gboolean bp_pg_data_build (BpPgData *d, GError **error);
+/* The next build draws a new split (the training ratio changed). */
+void bp_pg_data_resplit (BpPgData *d);
 
-/* Click edits (call bp_pg_data_build afterwards). add returns FALSE for a bad class;
- * remove_near removes the point nearest to (x, y) within radius, FALSE when none. */
+/* Click edits (call bp_pg_data_build afterwards). add returns FALSE for a bad class; the
+ * point is a training point. remove_near removes the point nearest to (x, y) within radius,
+ * FALSE when none. */
 gboolean bp_pg_data_add_point (BpPgData *d, float x, float y, int label, float target);
 gboolean bp_pg_data_remove_near (BpPgData *d, float x, float y, float radius);
 

@@ -28,6 +28,9 @@ struct _BpPlayground {
 
   /* what the user chose */
   BpPgData *data;
+  /* The points of the other problem type (index: bp_task), clicks included, kept while this
+   * one is shown and restored when it comes back; NULL before a switch. */
+  BpPgData *saved[2];
   BpHyperSettings hyper;
   int batch_size;
   int n_hidden;

@@ -28,6 +28,42 @@ _bp_pg_message (BpPlayground *self, const char *message)
   g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, message);
 }
 
+static gboolean
+kind_is_regression (bp_synth_kind kind)
+{
+  return kind == BP_SYNTH_REG_PLANE || kind == BP_SYNTH_REG_GAUSS;
+}
+
+/* Switching the problem type: the points shown (clicks included) are kept for when it comes
+ * back, and those kept of the new type come back if they are of the dataset and generator
+ * settings asked for. TRUE when they did (and a session was started on them). */
+static gboolean
+switch_problem_points (BpPlayground *self, const BpPgDataParams *p)
+{
+  bp_task now = kind_is_regression (p->kind) ? BP_TASK_REGRESSION : BP_TASK_CLASSIFICATION;
+  BpPgData *back = self->saved[now];
+  gboolean same_ratio;
+
+  if (self->data->task == now || !self->data->built)
+    return FALSE;
+  g_clear_pointer (&self->saved[self->data->task], bp_pg_data_free);
+  self->saved[self->data->task] = bp_pg_data_copy (self->data);
+  if (back == NULL || back->params.kind != p->kind || back->params.n_points != p->n_points
+      || back->params.noise != p->noise || back->params.seed != p->seed
+      || back->params.n_classes != p->n_classes)
+    return FALSE;
+  same_ratio = back->params.train_ratio == p->train_ratio;
+  /* The session borrows the data: it goes before the points change. */
+  _bp_pg_free_session (self);
+  bp_pg_data_assign (self->data, back);
+  g_clear_pointer (&self->saved[now], bp_pg_data_free);
+  self->data->params = *p;
+  if (!same_ratio)
+    bp_pg_data_resplit (self->data);
+  _bp_pg_new_session (self, FALSE);
+  return TRUE;
+}
+
 static void
 on_hyper_changed (BpHyperBar *bar, guint field, BpPlayground *self)
 {
@@ -38,10 +74,15 @@ on_hyper_changed (BpHyperBar *bar, guint field, BpPlayground *self)
     _bp_pg_apply_live (self);
   if (field & BP_HYPER_PROBLEM && self->hyper.problem != old_problem)
     {
-      /* The problem type picks a dataset of its kind. */
-      bp_data_panel_select_kind (self->data_panel,
-                                 self->hyper.problem == BP_PG_PROBLEM_REGRESSION
-                                   ? BP_SYNTH_REG_PLANE : BP_SYNTH_SPIRAL);
+      /* The problem type picks a dataset of its kind: the one it had, if any. */
+      gboolean regression = self->hyper.problem == BP_PG_PROBLEM_REGRESSION;
+      const BpPgData *back = self->saved[regression ? BP_TASK_REGRESSION
+                                                    : BP_TASK_CLASSIFICATION];
+      bp_synth_kind kind = regression ? BP_SYNTH_REG_PLANE : BP_SYNTH_SPIRAL;
+
+      if (back != NULL && kind_is_regression (back->params.kind) == regression)
+        kind = back->params.kind;
+      bp_data_panel_select_kind (self->data_panel, kind);
       return;
     }
   if (field & BP_HYPER_ACTIVATION)
@@ -69,7 +110,7 @@ on_data_changed (BpDataPanel *panel, guint field, BpPlayground *self)
     }
   if (field & BP_DATA_KIND)
     {
-      gboolean regression = p.kind == BP_SYNTH_REG_PLANE || p.kind == BP_SYNTH_REG_GAUSS;
+      gboolean regression = kind_is_regression (p.kind);
       BpHyperSettings h = self->hyper;
 
       h.problem = regression ? BP_PG_PROBLEM_REGRESSION : BP_PG_PROBLEM_CLASSIFICATION;
@@ -80,7 +121,11 @@ on_data_changed (BpDataPanel *panel, guint field, BpPlayground *self)
         }
       /* Refresh what depends on the kind (the classes spin). */
       bp_data_panel_set_params (panel, &p, batch);
+      if (switch_problem_points (self, &p))
+        return;
     }
+  if (field & BP_DATA_RATIO)
+    bp_pg_data_resplit (self->data);
   self->data->params = p;
   /* Ratio and features only rebuild the columns and the split; the rest makes new points. */
   _bp_pg_new_session (self, (field & (BP_DATA_RATIO | BP_DATA_FEATURES)) == 0);
@@ -242,6 +287,8 @@ bp_playground_dispose (GObject *object)
   /* The session borrows the data: it goes first. */
   _bp_pg_free_session (self);
   g_clear_pointer (&self->data, bp_pg_data_free);
+  g_clear_pointer (&self->saved[0], bp_pg_data_free);
+  g_clear_pointer (&self->saved[1], bp_pg_data_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_PLAYGROUND);
   bp_widget_unparent_children (GTK_WIDGET (self));
   G_OBJECT_CLASS (bp_playground_parent_class)->dispose (object);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A real pointer click: xdotool moves the X server's pointer over the output plot and clicks,
- * and the point appears in the data; a right-click there removes it. A click on a layer's
+ * and the point appears in the data as a training point, no other point changing sides; a
+ * right-click there removes it. A click on a layer's
  * caption opens its activation menu. */
 #include "bp-config.h"
 
@@ -69,6 +70,7 @@ test_click_adds_point (void)
   double wx, wy, sx, sy;
   const double px = 2.5, py = -4.6; /* beyond the spiral's end: no point near it */
   const BpHeatmapPoint *last;
+  g_autofree gboolean *was_test = NULL;
   Wait w;
 
   if (g_find_program_in_path ("xdotool") == NULL)
@@ -94,6 +96,9 @@ test_click_adds_point (void)
     }
   xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
   g_assert_cmpuint (pg->data->points->len, ==, 500);
+  was_test = g_new (gboolean, 500);
+  for (guint i = 0; i < 500; i++)
+    was_test[i] = g_array_index (pg->data->points, BpHeatmapPoint, i).test;
   for (guint i = 0; i < pg->data->points->len; i++)
     {
       const BpHeatmapPoint *p = &g_array_index (pg->data->points, BpHeatmapPoint, i);
@@ -116,8 +121,17 @@ test_click_adds_point (void)
   g_assert_cmpfloat (fabs (last->y - py), <, 0.06);
   g_assert_cmpint (last->label, ==, 0); /* "Click adds" starts on class 0 */
   g_assert_cmpuint (bp_heatmap_get_n_points (pg->heatmap), ==, 501);
-  /* The new session trains on it: 501 rows split between train and test. */
+  /* The new session trains on it: 501 rows split between train and test, the new one in
+   * training (a test point is hidden: the click would seem to do nothing), and no other point
+   * changed sides (the plot would jump). */
   g_assert_cmpuint (pg->data->split.n_train + pg->data->split.n_val, ==, 501);
+  g_assert_false (last->test);
+  g_assert_cmpuint (pg->data->split.train[pg->data->split.n_train - 1], ==, 500);
+  for (guint i = 0; i < 500; i++)
+    g_assert_cmpint (g_array_index (pg->data->points, BpHeatmapPoint, i).test, ==, was_test[i]);
+  for (guint i = 0; i < pg->data->split.n_val; i++)
+    g_assert_true (was_test[pg->data->split.val[i]]);
+  g_assert_cmpuint (pg->data->split.n_val, ==, 250);
 
   xdotool (xid, out.x + sx, out.y + sy, 3);
   w = (Wait) { pg, 500 };
@@ -126,6 +140,7 @@ test_click_adds_point (void)
     {
       const BpHeatmapPoint *p = &g_array_index (pg->data->points, BpHeatmapPoint, i);
       g_assert_cmpfloat (hypot (p->x - px, p->y - py), >, 0.4);
+      g_assert_cmpint (p->test, ==, was_test[i]);
     }
 
   /* A click on a hidden layer's caption ("tanh" under the column) offers the activations. */

@@ -133,13 +133,13 @@ test_multiclass_and_regression (Fixture *f, gconstpointer data)
   bp_hyper_bar_get_settings (f->pg->hyper_bar, &h);
   g_assert_cmpint (h.problem, ==, BP_PG_PROBLEM_REGRESSION);
 
-  /* And back through the problem menu. */
+  /* And back through the problem menu: to the blobs it had. */
   h.problem = BP_PG_PROBLEM_CLASSIFICATION;
   bp_hyper_bar_set_settings (f->pg->hyper_bar, &h);
   g_signal_emit_by_name (f->pg->hyper_bar, "changed", (guint) BP_HYPER_PROBLEM);
   wait_settled (f);
-  g_assert_cmpint (f->pg->data->params.kind, ==, BP_SYNTH_SPIRAL);
-  g_assert_cmpint (f->pg->loss, ==, BP_LOSS_BCE_LOGITS);
+  g_assert_cmpint (f->pg->data->params.kind, ==, BP_SYNTH_BLOBS);
+  g_assert_cmpint (f->pg->loss, ==, BP_LOSS_CROSS_ENTROPY);
 }
 
 static void

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What a person changes on the playground stays put: points added by clicks survive a trip to
+ * regression and back; the controls that do not apply are insensitive and say why; long
+ * messages are shown whole; the "network changed" cue covers no neuron; links show the real
+ * weights right after a rebuild. */
+#include "bp-config.h"
+
+#include <adwaita.h>
+#include <math.h>
+
+#include "bp-playground-private.h"
+#include "bp-ui.h"
+#include "ui-test-util.h"
+
+typedef struct {
+  GtkWidget *window;
+  BpPlayground *pg;
+} Fixture;
+
+static gboolean
+settled (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->pg->session != NULL && f->pg->snapshot_run == bp_session_run (f->pg->session)
+         && f->pg->tick_id == 0;
+}
+
+static void
+wait_settled (Fixture *f)
+{
+  g_assert_true (ui_test_wait (settled, f, 20));
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->window = gtk_window_new ();
+  g_object_ref_sink (f->window);
+  f->pg = BP_PLAYGROUND (bp_playground_new ());
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 760);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->pg));
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (ui_test_wait (ui_test_is_mapped, f->pg, 10));
+  wait_settled (f);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_finalize_object (f->window);
+}
+
+/* The first widget of type under root whose tooltip starts with prefix (NULL: any). */
+static GtkWidget *
+find_widget (GtkWidget *root, GType type, const char *prefix)
+{
+  const char *tip = gtk_widget_get_tooltip_text (root);
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type)
+      && (prefix == NULL || (tip != NULL && g_str_has_prefix (tip, prefix))))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *w = find_widget (c, type, prefix);
+
+      if (w != NULL)
+        return w;
+    }
+  return NULL;
+}
+
+/* As a pick in the Problem menu does. */
+static void
+pick_problem (Fixture *f, BpPgProblem problem)
+{
+  GtkWidget *drop = find_widget (GTK_WIDGET (f->pg->hyper_bar), GTK_TYPE_DROP_DOWN,
+                                 "Problem type");
+
+  g_assert_nonnull (drop);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (drop), problem);
+  wait_settled (f);
+}
+
+static GArray *
+copy_points (Fixture *f)
+{
+  GArray *a = g_array_new (FALSE, FALSE, sizeof (BpHeatmapPoint));
+
+  g_array_append_vals (a, f->pg->data->points->data, f->pg->data->points->len);
+  return a;
+}
+
+static void
+assert_same_points (Fixture *f, GArray *want)
+{
+  g_assert_cmpuint (f->pg->data->points->len, ==, want->len);
+  for (guint i = 0; i < want->len; i++)
+    {
+      const BpHeatmapPoint *a = &g_array_index (want, BpHeatmapPoint, i);
+      const BpHeatmapPoint *b = &g_array_index (f->pg->data->points, BpHeatmapPoint, i);
+
+      g_assert_cmpfloat (a->x, ==, b->x);
+      g_assert_cmpfloat (a->y, ==, b->y);
+      g_assert_cmpint (a->label, ==, b->label);
+      g_assert_cmpint (a->test, ==, b->test);
+    }
+}
+
+static void
+test_problem_switch_keeps_points (Fixture *f, gconstpointer data)
+{
+  static const double clicks[3][2] = { { 2.5, -4.6 }, { -5.0, 5.0 }, { 5.5, 0.5 } };
+  g_autoptr (GArray) before = NULL;
+  g_autoptr (GArray) circle = NULL;
+  BpPgDataParams p;
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_signal_emit_by_name (f->pg->heatmap, "add-point", clicks[i][0], clicks[i][1]);
+      wait_settled (f);
+    }
+  g_assert_cmpuint (f->pg->data->points->len, ==, 503);
+  before = copy_points (f);
+
+  pick_problem (f, BP_PG_PROBLEM_REGRESSION);
+  g_assert_cmpint (f->pg->data->task, ==, BP_TASK_REGRESSION);
+  g_assert_cmpuint (f->pg->data->points->len, ==, 500);
+  g_assert_cmpint (f->pg->loss, ==, BP_LOSS_MSE);
+
+  /* Back: the same 503 points, on the same sides of the split, and a session on them. */
+  pick_problem (f, BP_PG_PROBLEM_CLASSIFICATION);
+  g_assert_cmpint (f->pg->data->task, ==, BP_TASK_CLASSIFICATION);
+  g_assert_cmpint (f->pg->data->params.kind, ==, BP_SYNTH_SPIRAL);
+  assert_same_points (f, before);
+  g_assert_cmpuint (f->pg->data->split.n_train + f->pg->data->split.n_val, ==, 503);
+  g_assert_cmpuint (bp_heatmap_get_n_points (f->pg->heatmap), ==, 503);
+  g_assert_cmpint (f->pg->loss, ==, BP_LOSS_BCE_LOGITS);
+
+  /* The dataset shown last comes back too, with its clicks; a new seed is new points. */
+  bp_data_panel_select_kind (f->pg->data_panel, BP_SYNTH_CIRCLE);
+  wait_settled (f);
+  g_signal_emit_by_name (f->pg->heatmap, "add-point", 0.0, 5.8);
+  wait_settled (f);
+  circle = copy_points (f);
+  pick_problem (f, BP_PG_PROBLEM_REGRESSION);
+  pick_problem (f, BP_PG_PROBLEM_CLASSIFICATION);
+  g_assert_cmpint (f->pg->data->params.kind, ==, BP_SYNTH_CIRCLE);
+  assert_same_points (f, circle);
+  bp_data_panel_get_params (f->pg->data_panel, &p, NULL);
+  g_assert_cmpint (p.kind, ==, BP_SYNTH_CIRCLE);
+
+  pick_problem (f, BP_PG_PROBLEM_REGRESSION);
+  bp_data_panel_get_params (f->pg->data_panel, &p, NULL);
+  p.seed = 7;
+  bp_data_panel_set_params (f->pg->data_panel, &p, 10);
+  g_signal_emit_by_name (f->pg->data_panel, "changed", (guint) BP_DATA_SEED);
+  wait_settled (f);
+  pick_problem (f, BP_PG_PROBLEM_CLASSIFICATION);
+  g_assert_cmpuint (f->pg->data->points->len, ==, 500);
+  g_assert_cmpuint (f->pg->data->params.seed, ==, 7);
+}
+
+int
+main (int argc, char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  bp_ui_init ();
+
+  g_test_add ("/playground-edits/problem-switch-keeps-points", Fixture, NULL, fixture_setup,
+              test_problem_switch_keeps_points, fixture_teardown);
+  return g_test_run ();
+}
