@@ -93,6 +93,8 @@ void _bp_pg_watch (BpPlayground *self);
 void _bp_pg_set_running_flag (BpPlayground *self, gboolean running);
 void _bp_pg_update_overlay (BpPlayground *self);
 void _bp_pg_message (BpPlayground *self, const char *message);
+/* bp-playground.c: "Discretize output" only for classification. */
+void _bp_pg_update_discretize (BpPlayground *self);
 void _bp_pg_set_weight (BpPlayground *self, int layer, int out, int in, double value);
 
 G_END_DECLS

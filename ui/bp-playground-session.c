@@ -271,6 +271,7 @@ _bp_pg_new_session (BpPlayground *self, gboolean regenerate)
   bp_heatmap_set_grid (self->heatmap, NULL, 0, 0, BP_GRID_SIGNED, 1);
   bp_heatmap_set_bounds (self->heatmap, self->data->plane[0], self->data->plane[1],
                          self->data->plane[2], self->data->plane[3]);
+  _bp_pg_update_discretize (self);
   bp_data_panel_set_add_choices (self->data_panel,
                                  self->data->task == BP_TASK_CLASSIFICATION ? self->data->n_classes
                                                                            : 0);

@@ -273,6 +273,23 @@ on_neuron_hovered (BpNetworkView *view, int column, int index, BpPlayground *sel
   _bp_pg_update_overlay (self);
 }
 
+void
+_bp_pg_update_discretize (BpPlayground *self)
+{
+  gboolean classes = self->data->task == BP_TASK_CLASSIFICATION;
+
+  /* A regression output is a value, not a class: there is no boundary to sharpen. The box
+   * keeps its tick for when classification comes back. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->discretize_check), classes);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->discretize_check),
+                               classes ? "Colour each place by the class the network picks, "
+                                         "without shades of confidence"
+                                       : "Only for classification: a regression output is a "
+                                         "value, not a class");
+  bp_heatmap_set_discretize (self->heatmap,
+                             classes && gtk_check_button_get_active (self->discretize_check));
+}
+
 static void
 on_banner_dismiss (GtkButton *button, BpPlayground *self)
 {
@@ -399,8 +416,8 @@ bp_playground_init (BpPlayground *self)
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->test_check, "active", self->heatmap, "show-test",
                           G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self->discretize_check, "active", self->heatmap, "discretize",
-                          G_BINDING_SYNC_CREATE);
+  g_signal_connect_swapped (self->discretize_check, "notify::active",
+                            G_CALLBACK (_bp_pg_update_discretize), self);
 
   self->hover_column = self->hover_index = -1;
   self->train_loss = self->test_loss = self->train_acc = self->test_acc = NAN;

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 #include <math.h>
+#include <string.h>
 
 #include "bp-playground-private.h"
 #include "bp-ui.h"
@@ -163,6 +164,29 @@ test_problem_switch_keeps_points (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->pg->data->params.seed, ==, 7);
 }
 
+static void
+test_discretize_only_classes (Fixture *f, gconstpointer data)
+{
+  GtkWidget *check = GTK_WIDGET (f->pg->discretize_check);
+
+  g_assert_true (gtk_widget_get_sensitive (check));
+  gtk_check_button_set_active (f->pg->discretize_check, TRUE);
+  g_assert_true (bp_heatmap_get_discretize (f->pg->heatmap));
+
+  /* Regression: greyed out, the tooltip says why, the plot shows values again. */
+  pick_problem (f, BP_PG_PROBLEM_REGRESSION);
+  g_assert_false (gtk_widget_is_sensitive (check));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (check), "Only for classification"));
+  g_assert_false (bp_heatmap_get_discretize (f->pg->heatmap));
+
+  /* Back: the tick the person gave it is still in force. */
+  pick_problem (f, BP_PG_PROBLEM_CLASSIFICATION);
+  g_assert_true (gtk_widget_is_sensitive (check));
+  g_assert_true (gtk_check_button_get_active (f->pg->discretize_check));
+  g_assert_true (bp_heatmap_get_discretize (f->pg->heatmap));
+  g_assert_null (strstr (gtk_widget_get_tooltip_text (check), "Only for"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -172,5 +196,7 @@ main (int argc, char *argv[])
 
   g_test_add ("/playground-edits/problem-switch-keeps-points", Fixture, NULL, fixture_setup,
               test_problem_switch_keeps_points, fixture_teardown);
+  g_test_add ("/playground-edits/discretize-only-classes", Fixture, NULL, fixture_setup,
+              test_discretize_only_classes, fixture_teardown);
   return g_test_run ();
 }
