@@ -249,14 +249,13 @@ dense_backward (bp_layer *L, int batch)
     }
 
   /* dW += dz^T x (or =: then OpenBLAS clears dW piece by piece, in the threads that fill it,
-   * where the network would have cleared the whole gradient arena in one thread) */
-  float beta_w = L->grads_overwrite ? 0.0f : 1.0f;
-  bp_team_gemm (L->team, workers, true, false, out, in, batch, dz, out, L->x, in, beta_w, dW,
-                in);
-  /* dx += dz W */
-  if (L->dx)
-    bp_team_gemm (L->team, workers, false, false, batch, in, out, dz, out, W, in,
-                  L->dx_overwrite ? 0.0f : 1.0f, L->dx, in);
+   * where the network would have cleared the whole gradient arena in one thread), and
+   * dx += dz W, in one pass of the team */
+  bp_gemm_args g[2] = {
+    { true, false, out, in, batch, dz, out, L->x, in, L->grads_overwrite ? 0.0f : 1.0f, dW, in },
+    { false, false, batch, in, out, dz, out, W, in, L->dx_overwrite ? 0.0f : 1.0f, L->dx, in },
+  };
+  bp_team_gemms (L->team, workers, g, L->dx ? 2 : 1);
 }
 
 static int

@@ -346,25 +346,51 @@ bp_team_run (bp_team *t, int workers, int n_chunks, void (*fn) (void *ctx, int c
  * outweigh the hand-off to a helper (a few microseconds when it is awake). OpenBLAS's own
  * threshold for threading is the same. */
 #define TEAM_GEMM_MIN_MNK 262144.0
+/* Beside another product, one of fewer multiply-adds than this runs whole in one thread while
+ * another thread takes the other product: cut in pieces, such a product (W2's output layer,
+ * 1024 x 10 x 256) spends more time packing and going over C than multiplying. Large products
+ * still go one at a time, each cut over all threads: side by side they ran 15% slower in W2
+ * (the threads no longer share the operand they both read). */
+#define TEAM_GEMM_WHOLE_MNK 8e6
 #define TEAM_GEMM_TILE 32
 
+typedef struct gemm_piece_job {
+  const bp_gemm_args *g;
+  bool split_n;
+  int first, pieces, step; /* this product's chunks: [first, first + pieces) */
+} gemm_piece_job;
+
 typedef struct gemm_job {
-  bool trans_a, trans_b, split_n;
-  int M, N, K, lda, ldb, ldc, step;
-  const float *A, *B;
-  float beta;
-  float *C;
+  gemm_piece_job p[BP_TEAM_MAX_GEMMS];
+  int n;
 } gemm_job;
+
+static void
+gemm_whole (const bp_gemm_args *g)
+{
+  bp_gemm (g->trans_a, g->trans_b, g->M, g->N, g->K, 1.0f, g->A, g->lda, g->B, g->ldb, g->beta,
+           g->C, g->ldc);
+}
 
 static void
 gemm_piece (void *ctx, int c)
 {
-  const gemm_job *g = ctx;
-  int D = g->split_n ? g->N : g->M;
-  int b = c * g->step, e = b + g->step < D ? b + g->step : D;
+  const gemm_job *job = ctx;
+  int k = 0;
+  while (c >= job->p[k].first + job->p[k].pieces)
+    k++;
+  const gemm_piece_job *p = &job->p[k];
+  const bp_gemm_args *g = p->g;
+  if (p->pieces == 1)
+    {
+      gemm_whole (g);
+      return;
+    }
+  int D = p->split_n ? g->N : g->M;
+  int b = (c - p->first) * p->step, e = b + p->step < D ? b + p->step : D;
   if (b >= e)
     return;
-  if (g->split_n) /* columns b..e of C: of op(B) */
+  if (p->split_n) /* columns b..e of C: of op(B) */
     bp_gemm (g->trans_a, g->trans_b, g->M, e - b, g->K, 1.0f, g->A, g->lda,
              g->trans_b ? g->B + (size_t) b * (size_t) g->ldb : g->B + b, g->ldb, g->beta,
              g->C + b, g->ldc);
@@ -374,26 +400,67 @@ gemm_piece (void *ctx, int c)
              g->beta, g->C + (size_t) b * (size_t) g->ldc, g->ldc);
 }
 
+/* One pass of the team over products g[0..n): each cut in `workers` pieces, or whole when
+ * `whole` (then the products run side by side, one per thread). */
+static void
+team_gemm_pass (bp_team *team, int workers, const bp_gemm_args *g, int n, bool whole)
+{
+  gemm_job job = { .n = n };
+  int chunks = 0;
+  for (int k = 0; k < n; k++)
+    {
+      gemm_piece_job *p = &job.p[k];
+      /* Each thread packs the whole of the operand along the side that is not cut: cut N
+       * (C's columns, so op(B)) when op(A) is the smaller, else M (C's rows), which also gives
+       * each thread a contiguous block of C (a tie, W2's 1024 x 1024 dW, goes to rows). */
+      p->g = &g[k];
+      p->split_n = g[k].M < g[k].N;
+      int D = p->split_n ? g[k].N : g[k].M;
+      p->pieces = whole || D / TEAM_GEMM_TILE < 1 ? 1
+                  : D / TEAM_GEMM_TILE < workers ? D / TEAM_GEMM_TILE : workers;
+      int tiles = (D + TEAM_GEMM_TILE - 1) / TEAM_GEMM_TILE;
+      p->step = (tiles + p->pieces - 1) / p->pieces * TEAM_GEMM_TILE;
+      p->first = chunks;
+      chunks += p->pieces;
+    }
+  if (chunks == 1)
+    gemm_whole (&g[0]);
+  else
+    bp_team_run (team, chunks < workers ? chunks : workers, chunks, gemm_piece, &job);
+}
+
+void
+bp_team_gemms (bp_team *team, int workers, const bp_gemm_args *g, int n)
+{
+  if (workers > BP_MAX_WORKERS)
+    workers = BP_MAX_WORKERS;
+  if (team == NULL || workers <= 1 || bp_blas_get_threads () > 1 || n > BP_TEAM_MAX_GEMMS)
+    {
+      for (int k = 0; k < n; k++)
+        gemm_whole (&g[k]);
+      return;
+    }
+  /* The large products one after the other, each cut over the threads (so that the threads
+   * share the operand that is not cut, in the cache they share); the small ones together,
+   * whole, side by side (one alone: whole in the calling thread). */
+  bp_gemm_args small[BP_TEAM_MAX_GEMMS];
+  int n_small = 0;
+  for (int k = 0; k < n; k++)
+    {
+      double mnk = (double) g[k].M * (double) g[k].N * (double) g[k].K;
+      if (mnk < TEAM_GEMM_MIN_MNK || (n > 1 && mnk < TEAM_GEMM_WHOLE_MNK))
+        small[n_small++] = g[k];
+      else
+        team_gemm_pass (team, workers, &g[k], 1, false);
+    }
+  if (n_small > 0)
+    team_gemm_pass (team, workers, small, n_small, true);
+}
+
 void
 bp_team_gemm (bp_team *team, int workers, bool trans_a, bool trans_b, int M, int N, int K,
               const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc)
 {
-  if (workers > BP_MAX_WORKERS)
-    workers = BP_MAX_WORKERS;
-  double mnk = (double) M * (double) N * (double) K;
-  /* Each thread packs the whole of the operand along the side that is not cut: cut N (C's
-   * columns, so op(B)) when op(A) is the smaller, else M (C's rows), which also gives each
-   * thread a contiguous block of C (a tie, W2's 1024 x 1024 dW, goes to rows). */
-  bool split_n = M < N;
-  int D = split_n ? N : M;
-  int pieces = D / TEAM_GEMM_TILE < workers ? D / TEAM_GEMM_TILE : workers;
-  if (team == NULL || pieces <= 1 || mnk < TEAM_GEMM_MIN_MNK || bp_blas_get_threads () > 1)
-    {
-      bp_gemm (trans_a, trans_b, M, N, K, 1.0f, A, lda, B, ldb, beta, C, ldc);
-      return;
-    }
-  int tiles = (D + TEAM_GEMM_TILE - 1) / TEAM_GEMM_TILE;
-  gemm_job g = { trans_a, trans_b, split_n, M, N, K, lda, ldb, ldc,
-                 (tiles + pieces - 1) / pieces * TEAM_GEMM_TILE, A, B, beta, C };
-  bp_team_run (team, pieces, pieces, gemm_piece, &g);
+  bp_gemm_args g = { trans_a, trans_b, M, N, K, A, lda, B, ldb, beta, C, ldc };
+  bp_team_gemms (team, workers, &g, 1);
 }

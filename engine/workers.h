@@ -77,3 +77,24 @@ void bp_team_run (bp_team *team, int workers, int n_chunks, void (*fn) (void *ct
 void bp_team_gemm (bp_team *team, int workers, bool trans_a, bool trans_b, int M, int N, int K,
                    const float *A, int lda, const float *B, int ldb, float beta, float *C,
                    int ldc);
+
+/* One product C = op(A) op(B) + beta C for bp_team_gemms (alpha 1, row-major). */
+typedef struct bp_gemm_args {
+  bool trans_a, trans_b;
+  int M, N, K;
+  const float *A;
+  int lda;
+  const float *B;
+  int ldb;
+  float beta;
+  float *C;
+  int ldc;
+} bp_gemm_args;
+
+#define BP_TEAM_MAX_GEMMS 4
+
+/* Up to BP_TEAM_MAX_GEMMS independent products (no C is another's A or B): the large ones one
+ * after the other, each cut as bp_team_gemm cuts it; the small ones (below 8M multiply-adds)
+ * whole, side by side, one per thread, in one pass (a dense layer's dW and dx: W2's output
+ * layer spends less time so than cutting each of its skinny products in two). */
+void bp_team_gemms (bp_team *team, int workers, const bp_gemm_args *g, int n);

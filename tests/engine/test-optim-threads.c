@@ -166,6 +166,48 @@ test_team_gemm (void)
           g_free (C);
           g_free (want);
         }
+  /* Two products at once, as a dense layer's backward gives them (dW = dz^T x beside
+   * dx = dz W): small ones run whole side by side, large ones one after the other. */
+  static const int layers[][3] = { { 256, 10, 300 }, { 64, 128, 256 }, { 100, 333, 50 } };
+  for (size_t k = 0; k < G_N_ELEMENTS (layers); k++)
+    for (int workers = 1; workers <= 3; workers++)
+      {
+        int B = layers[k][0], out = layers[k][1], in = layers[k][2];
+        float *dz = g_new (float, B * out), *x = g_new (float, B * in);
+        float *W = g_new (float, out * in), *dW = g_new (float, out * in);
+        float *dx = g_new (float, B * in), *want_dW = g_new (float, out * in);
+        float *want_dx = g_new (float, B * in);
+        for (int i = 0; i < B * out; i++)
+          dz[i] = (float) sin (0.3 * i);
+        for (int i = 0; i < B * in; i++)
+          {
+            x[i] = (float) cos (0.11 * i);
+            dx[i] = want_dx[i] = (float) (i % 5);
+          }
+        for (int i = 0; i < out * in; i++)
+          {
+            W[i] = (float) sin (0.05 * i + 1);
+            dW[i] = want_dW[i] = NAN;
+          }
+        bp_gemm_naive (true, false, out, in, B, 1.0f, dz, out, x, in, 0.0f, want_dW, in);
+        bp_gemm_naive (false, false, B, in, out, 1.0f, dz, out, W, in, 1.0f, want_dx, in);
+        bp_gemm_args g[2] = {
+          { true, false, out, in, B, dz, out, x, in, 0.0f, dW, in },
+          { false, false, B, in, out, dz, out, W, in, 1.0f, dx, in },
+        };
+        bp_team_gemms (team, workers, g, 2);
+        for (int i = 0; i < out * in; i++)
+          g_assert_cmpfloat_with_epsilon (dW[i], want_dW[i], 1e-4f * (1 + fabsf (want_dW[i])));
+        for (int i = 0; i < B * in; i++)
+          g_assert_cmpfloat_with_epsilon (dx[i], want_dx[i], 1e-4f * (1 + fabsf (want_dx[i])));
+        g_free (dz);
+        g_free (x);
+        g_free (W);
+        g_free (dW);
+        g_free (dx);
+        g_free (want_dW);
+        g_free (want_dx);
+      }
   bp_team_free (team);
 }
 
