@@ -106,13 +106,13 @@ paint_legend (BpChart *self, Painter *p, const GdkRGBA *fg, double title_right)
   for (guint k = self->series->len; k-- > 0;)
     {
       BpChartSeries *s = g_ptr_array_index (self->series, k);
-      g_autoptr (PangoLayout) layout = NULL;
+      PangoLayout *layout;
       GdkRGBA text = with_alpha (fg, 0.8f);
       int w, h;
 
       if (!s->visible || s->name[0] == '\0')
         continue;
-      layout = _bp_chart_layout_text (self, s->name, TRUE);
+      layout = _bp_chart_small_text (self, s->name);
       pango_layout_get_pixel_size (layout, &w, &h);
       if (x - w - 20 < title_right + 12)
         break;
@@ -147,7 +147,7 @@ paint_frame (BpChart *self, Painter *p)
   for (int i = 0; i < g->n_yticks; i++)
     {
       double y = _bp_chart_py (g, g->yticks[i]);
-      g_autoptr (PangoLayout) layout = _bp_chart_layout_text (self, g->ylabels[i], TRUE);
+      PangoLayout *layout = _bp_chart_small_text (self, g->ylabels[i]);
       int w, h;
 
       if (y < r->origin.y - 0.5 || y > r->origin.y + r->size.height + 0.5)
@@ -159,7 +159,7 @@ paint_frame (BpChart *self, Painter *p)
   for (int i = 0; i < g->n_xticks; i++)
     {
       double x = _bp_chart_px (g, g->xticks[i]);
-      g_autoptr (PangoLayout) layout = _bp_chart_layout_text (self, g->xlabels[i], TRUE);
+      PangoLayout *layout = _bp_chart_small_text (self, g->xlabels[i]);
       int w, h;
 
       if (x < r->origin.x - 0.5 || x > r->origin.x + r->size.width + 0.5)
@@ -196,7 +196,7 @@ paint_frame (BpChart *self, Painter *p)
     }
   if (self->x_label != NULL)
     {
-      g_autoptr (PangoLayout) layout = _bp_chart_layout_text (self, self->x_label, TRUE);
+      PangoLayout *layout = _bp_chart_small_text (self, self->x_label);
       int w, h;
 
       pango_layout_get_pixel_size (layout, &w, &h);

@@ -61,7 +61,7 @@ struct _BpChart {
   double ux0, ux1, uy0, uy1;
 
   BpChartGeometry geo;
-  GHashTable *text_sizes;     /* label -> packed pixel size (see text_width) */
+  GHashTable *text_sizes;     /* label -> its PangoLayout (see _bp_chart_small_text) */
   gboolean layout_stale;      /* data changed under an automatic view */
   GskRenderNode *frame_node;  /* grid, ticks, labels, legend: until size, view or style change */
   GskRenderNode *curves_node; /* the data: until data, view or size change */
@@ -111,6 +111,8 @@ void _bp_chart_invalidate (BpChart *self, gboolean frame);
 void _bp_chart_invalidate_from (BpChart *self, double from_ax);
 /* Fills self->geo for a width x height chart. */
 void _bp_chart_layout (BpChart *self, int width, int height);
+/* A label in the chart's small type, laid out once and kept (borrowed). */
+PangoLayout *_bp_chart_small_text (BpChart *self, const char *text);
 /* Lays out again, dropping the cached frame only when the ticks or the view moved; TRUE then. */
 gboolean _bp_chart_relayout (BpChart *self, int width, int height);
 

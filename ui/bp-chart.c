@@ -252,27 +252,31 @@ make_ticks (gboolean log, double lo, double hi, int target, double *ticks, char 
     bp_format_tick (ticks[i], step, labels[i], 24);
 }
 
-/* The size of a tick label. Laid out once per text: a live chart lays out again at every
- * update, with mostly the same labels. */
+/* A label as the chart draws it (small type), laid out once per text and kept: a live chart
+ * lays out and paints its frame again whenever its axes move, mostly with the same labels,
+ * and shaping text is most of the cost of a frame. Borrowed: valid until the style changes. */
+PangoLayout *
+_bp_chart_small_text (BpChart *self, const char *text)
+{
+  PangoLayout *layout = g_hash_table_lookup (self->text_sizes, text);
+
+  if (layout == NULL)
+    {
+      layout = _bp_chart_layout_text (self, text, TRUE);
+      if (g_hash_table_size (self->text_sizes) > 1024)
+        g_hash_table_remove_all (self->text_sizes); /* a long zoom session: start over */
+      g_hash_table_insert (self->text_sizes, g_strdup (text), layout);
+    }
+  return layout;
+}
+
+/* The size of a tick label. */
 static int
 text_width (BpChart *self, const char *text, int *height)
 {
-  gpointer cached = g_hash_table_lookup (self->text_sizes, text);
   int w, h;
 
-  if (cached == NULL)
-    {
-      g_autoptr (PangoLayout) layout = _bp_chart_layout_text (self, text, TRUE);
-
-      pango_layout_get_pixel_size (layout, &w, &h);
-      /* w and h below 2^15, packed with a bit set so that 0 x 0 is not NULL */
-      cached = GINT_TO_POINTER (1 << 30 | (w & 0x7fff) << 15 | (h & 0x7fff));
-      if (g_hash_table_size (self->text_sizes) > 1024)
-        g_hash_table_remove_all (self->text_sizes); /* a long zoom session: start over */
-      g_hash_table_insert (self->text_sizes, g_strdup (text), cached);
-    }
-  w = GPOINTER_TO_INT (cached) >> 15 & 0x7fff;
-  h = GPOINTER_TO_INT (cached) & 0x7fff;
+  pango_layout_get_pixel_size (_bp_chart_small_text (self, text), &w, &h);
   if (height != NULL)
     *height = h;
   return w;
@@ -439,7 +443,7 @@ static void
 bp_chart_init (BpChart *self)
 {
   self->series = g_ptr_array_new_with_free_func (_bp_chart_series_free);
-  self->text_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->text_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->next_id = 1;
   self->y_floor_lo = self->y_floor_hi = NAN;
   self->curves_from = -INFINITY;

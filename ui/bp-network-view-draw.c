@@ -11,6 +11,7 @@
 #define BEZIER_SEGMENTS 12
 #define REFRESH_INTERVAL_US (40 * G_TIME_SPAN_MILLISECOND)
 #define LINKS_PER_FRAME 600
+#define LINKS_PER_PART 16
 #define LINK_HIT_DISTANCE 4.0
 
 static int
@@ -219,10 +220,36 @@ _bp_nv_drop_links (BpNetworkView *self, int layer)
   for (int l = 0; l < BP_NETWORK_VIEW_MAX_COLUMNS; l++)
     if (layer < 0 || l == layer)
       {
-        g_clear_pointer (&self->links_nodes[l], gsk_render_node_unref);
-        self->links_stale[l] = FALSE;
+        for (int p = 0; p < BP_NV_LINK_PARTS; p++)
+          g_clear_pointer (&self->links_nodes[l][p], gsk_render_node_unref);
+        self->links_stale[l] = 0;
       }
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+_bp_nv_links_stale (BpNetworkView *self, int layer)
+{
+  self->links_stale[layer] = (1u << BP_NV_LINK_PARTS) - 1;
+}
+
+/* How many parts a layer's links are drawn in (one per range of the next column's neurons). */
+static int
+link_parts (BpNetworkView *self, int layer)
+{
+  int n_out = self->columns[layer + 1].n, n = self->columns[layer].n * n_out;
+
+  return CLAMP ((n + LINKS_PER_PART - 1) / LINKS_PER_PART, 1, MIN (BP_NV_LINK_PARTS, MAX (n_out, 1)));
+}
+
+/* The next column's neurons whose links part p of `parts` draws: [o0, o1). */
+static void
+part_outputs (BpNetworkView *self, int layer, int p, int parts, int *o0, int *o1)
+{
+  int n_out = self->columns[layer + 1].n;
+
+  *o0 = n_out * p / parts;
+  *o1 = n_out * (p + 1) / parts;
 }
 
 void
@@ -283,8 +310,10 @@ max_grad (BpNetworkView *self)
   return m;
 }
 
+/* The links of layer l into neurons [o0, o1) of the next column, in the order a whole layer
+ * draws them: parts drawn one over the other look as the layer drawn at once. */
 static void
-draw_links (BpNetworkView *self, cairo_t *cr, gboolean dark, int l)
+draw_links (BpNetworkView *self, cairo_t *cr, gboolean dark, int l, int o0, int o1)
 {
   float gmax = self->show_gradients ? max_grad (self) : 0;
   BpNvColumn *col = &self->columns[l];
@@ -292,7 +321,7 @@ draw_links (BpNetworkView *self, cairo_t *cr, gboolean dark, int l)
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
   /* A third of a pixel is finer than the eye sees on these curves and halves the segments. */
   cairo_set_tolerance (cr, 0.3);
-  for (int o = 0; o < self->columns[l + 1].n; o++)
+  for (int o = o0; o < o1; o++)
     for (int i = 0; i < col->n; i++)
       {
         size_t k = (size_t) o * col->n + i;
@@ -475,21 +504,23 @@ build_labels (BpNetworkView *self, int w, int h, const GdkRGBA *fg_in, const Gdk
   return gtk_snapshot_free_to_node (ls);
 }
 
-/* The links of one layer, drawn between its two columns. */
+/* Part p of a layer's links, drawn between its two columns. */
 static GskRenderNode *
-build_links (BpNetworkView *self, int layer, gboolean dark, int height)
+build_links (BpNetworkView *self, int layer, int p, gboolean dark, int height)
 {
   double s = _bp_nv_neuron_side (self);
   double x0 = floor (column_x (self, layer) + s / 2), x1 = ceil (column_x (self, layer + 1) - s / 2);
   cairo_surface_t *surface;
   cairo_t *cr;
+  int o0, o1;
 
   if (x1 <= x0 || height <= 0)
     return NULL;
+  part_outputs (self, layer, p, link_parts (self, layer), &o0, &o1);
   surface = bp_palette_surface_new (GTK_WIDGET (self), (int) (x1 - x0), height);
   cr = cairo_create (surface);
   cairo_translate (cr, -x0, 0);
-  draw_links (self, cr, dark, layer);
+  draw_links (self, cr, dark, layer, o0, o1);
   cairo_destroy (cr);
   return bp_palette_surface_node (surface, &GRAPHENE_RECT_INIT ((float) x0, 0, (float) (x1 - x0),
                                                                 (float) height));
@@ -519,54 +550,80 @@ _bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   dim = fg;
   dim.alpha = 0.65f;
 
-  /* The links and thumbnails. Missing layers of links are drawn first, up to LINKS_PER_FRAME
-   * links a frame (at least one layer); then one stale layer or column, once REFRESH_INTERVAL
-   * has passed since the last (new weights come at the session's snapshot rate, ~30 a
-   * second), longer for big layers. What is left waits for the next frames. */
+  /* The links and thumbnails. Missing parts of links are drawn first, up to LINKS_PER_FRAME
+   * links a frame (at least one part); then one stale part of a layer's links or one stale
+   * column of thumbnails, once refresh_interval has passed since the last (new weights come
+   * at the session's snapshot rate, ~30 a second): a pause in proportion to the links just
+   * drawn, so that the whole network is brought up to date a few times a second whatever
+   * its size. What is left waits for the next frames. */
   {
     gint64 now = g_get_monotonic_time ();
-    int n_units = 2 * self->n_columns;
-    int built = 0, budget;
+    int n_units = 0, built = 0, budget;
     gboolean refresh[BP_NETWORK_VIEW_MAX_COLUMNS] = { FALSE };
     gboolean more = FALSE;
 
     for (int c = 0; c + 1 < self->n_columns; c++)
-      if (self->links_nodes[c] == NULL)
-        {
-          int n = self->columns[c].n * self->columns[c + 1].n;
-
-          if (built > 0 && built + n > LINKS_PER_FRAME)
-            {
-              more = TRUE;
-              continue;
-            }
-          self->links_nodes[c] = build_links (self, c, dark, h);
-          self->links_stale[c] = FALSE;
-          built += MAX (n, 1);
-        }
-    budget = built == 0 && now - self->refresh_time >= self->refresh_interval ? 1 : 0;
-    for (int k = 0; k < n_units; k++)
       {
-        int u = (self->refresh_next + k) % n_units;
-        int c = u / 2;
+        int parts = link_parts (self, c);
 
-        if (u % 2 == 0 && c + 1 < self->n_columns)
+        for (int p = 0; p < parts; p++)
+          if (self->links_nodes[c][p] == NULL)
+            {
+              int o0, o1, n;
+
+              part_outputs (self, c, p, parts, &o0, &o1);
+              n = self->columns[c].n * (o1 - o0);
+              if (built > 0 && built + n > LINKS_PER_FRAME)
+                {
+                  more = TRUE;
+                  continue;
+                }
+              self->links_nodes[c][p] = build_links (self, c, p, dark, h);
+              self->links_stale[c] &= ~(1u << p);
+              built += MAX (n, 1);
+            }
+      }
+    /* Units in order: the parts of column 0's links, column 0's thumbnails, column 1's ... */
+    for (int c = 0; c < self->n_columns; c++)
+      n_units += (c + 1 < self->n_columns ? link_parts (self, c) : 0) + 1;
+    budget = built == 0 && now - self->refresh_time >= self->refresh_interval ? 1 : 0;
+    for (int k = 0, u0 = self->refresh_next % MAX (n_units, 1); k < n_units; k++)
+      {
+        int u = (u0 + k) % n_units, c = 0, p;
+
+        /* Unit u -> column c and part p (p == parts: the thumbnails). */
+        for (p = u;; c++)
           {
-            if (self->links_stale[c] && self->links_nodes[c] != NULL && budget > 0)
-              {
-                int n = self->columns[c].n * self->columns[c + 1].n;
+            int parts = c + 1 < self->n_columns ? link_parts (self, c) : 0;
 
-                budget--;
-                self->refresh_next = u + 1;
-                self->refresh_time = now;
-                self->refresh_interval = REFRESH_INTERVAL_US * MAX (1, n / 256);
-                g_clear_pointer (&self->links_nodes[c], gsk_render_node_unref);
-                self->links_nodes[c] = build_links (self, c, dark, h);
-                self->links_stale[c] = FALSE;
-              }
-            more |= self->links_stale[c];
+            if (p <= parts)
+              break;
+            p -= parts + 1;
           }
-        else if (u % 2 == 1 && self->thumbs_stale[c])
+        if (c + 1 < self->n_columns && p < link_parts (self, c))
+          {
+            if ((self->links_stale[c] & (1u << p)) && self->links_nodes[c][p] != NULL)
+              {
+                if (budget > 0)
+                  {
+                    int o0, o1;
+
+                    part_outputs (self, c, p, link_parts (self, c), &o0, &o1);
+                    budget--;
+                    self->refresh_next = u + 1;
+                    self->refresh_time = now;
+                    self->refresh_interval = REFRESH_INTERVAL_US * MAX (1, self->columns[c].n
+                                                                             * (o1 - o0))
+                                             / 64;
+                    g_clear_pointer (&self->links_nodes[c][p], gsk_render_node_unref);
+                    self->links_nodes[c][p] = build_links (self, c, p, dark, h);
+                    self->links_stale[c] &= ~(1u << p);
+                  }
+                else
+                  more = TRUE;
+              }
+          }
+        else if (self->thumbs_stale[c])
           {
             if (budget > 0)
               {
@@ -582,8 +639,9 @@ _bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
           }
       }
     for (int l = 0; l + 1 < self->n_columns; l++)
-      if (self->links_nodes[l] != NULL)
-        gtk_snapshot_append_node (snapshot, self->links_nodes[l]);
+      for (int p = 0; p < link_parts (self, l); p++)
+        if (self->links_nodes[l][p] != NULL)
+          gtk_snapshot_append_node (snapshot, self->links_nodes[l][p]);
     draw_neurons (self, snapshot, dark, &fg, refresh);
     if (more && self->refresh_tick == 0)
       self->refresh_tick = gtk_widget_add_tick_callback (widget, refresh_tick, NULL, NULL);

@@ -9,6 +9,10 @@ G_BEGIN_DECLS
 
 #define BP_NV_MAX_HIDDEN_LAYERS 16
 #define BP_NV_MAX_NEURONS 64
+/* A layer's links are drawn in up to this many images, about 16 links each: cairo takes
+ * ~60 us a link (a wide antialiased curve with a translucent colour), so a whole 8 x 8 layer
+ * is a few milliseconds, a part a fraction of one. */
+#define BP_NV_LINK_PARTS 8
 
 typedef struct {
   int n;            /* neurons */
@@ -47,12 +51,13 @@ struct _BpNetworkView {
   GtkWidget *popover_label;
   BpNvHit editing;       /* the link being edited */
 
-  /* Cached drawings of each layer's links and each column's thumbnails. New weights or
-   * thumbnails only mark them stale: a frame redraws at most one stale layer or column (and
-   * a tick brings the next frame), so no frame pays for the whole network. Geometry and style
-   * changes drop them, and dropped ones are drawn at once. */
-  GskRenderNode *links_nodes[BP_NETWORK_VIEW_MAX_COLUMNS];
-  gboolean links_stale[BP_NETWORK_VIEW_MAX_COLUMNS];
+  /* Cached drawings of each layer's links (in parts: the links into a range of the next
+   * column's neurons) and each column's thumbnails. New weights or thumbnails only mark them
+   * stale: a frame redraws at most one stale part or column (and a tick brings the next
+   * frame), so no frame pays for the whole network. Geometry and style changes drop them,
+   * and dropped ones are drawn at once. */
+  GskRenderNode *links_nodes[BP_NETWORK_VIEW_MAX_COLUMNS][BP_NV_LINK_PARTS];
+  guint links_stale[BP_NETWORK_VIEW_MAX_COLUMNS]; /* bit p: part p shows old weights */
   gboolean thumbs_stale[BP_NETWORK_VIEW_MAX_COLUMNS];
   GskRenderNode *labels_node; /* names, counts and captions */
   int refresh_next;    /* where the round of stale redraws resumes */
@@ -84,6 +89,8 @@ void _bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot);
 void _bp_nv_drop_textures (BpNetworkView *self);
 /* layer -1: all of them. */
 void _bp_nv_drop_links (BpNetworkView *self, int layer);
+/* New weights for a layer: its links are redrawn part by part in the frames to come. */
+void _bp_nv_links_stale (BpNetworkView *self, int layer);
 
 #define BP_NV_HEADER_H 40.0   /* the layer-count buttons */
 #define BP_NV_COLUMN_HEAD_H 48.0 /* per-column buttons and the neuron count */

@@ -504,12 +504,12 @@ bp_network_view_set_weights (BpNetworkView *self, int layer, const float *weight
   copy_into (&col->weights, weights, (size_t) n_out * col->n);
   copy_into (&col->biases, biases, n_out);
   copy_into (&col->grads, grads, (size_t) n_out * col->n);
-  self->links_stale[layer] = TRUE;
+  _bp_nv_links_stale (self, layer);
   if (self->show_gradients)
     {
       /* Gradient links are scaled by the network's largest |dL/dw|: all layers move. */
       for (int l = 0; l + 1 < self->n_columns; l++)
-        self->links_stale[l] = TRUE;
+        _bp_nv_links_stale (self, l);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
