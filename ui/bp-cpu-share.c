@@ -8,14 +8,17 @@
 #include <epoxy/gl.h>
 #include <string.h>
 
-/* GL_RENDERER strings of rasterisers that run on the CPU. */
-static gboolean
-is_software_gl (const char *renderer)
+gboolean
+bp_cpu_share_is_software_gl (const char *renderer)
 {
-  static const char *const names[] = { "llvmpipe", "softpipe", "swrast", "software",
+  /* Mesa's llvmpipe, softpipe, swrast and SWR; Apple's and Microsoft's fallbacks. */
+  static const char *const names[] = { "llvmpipe", "softpipe", "swrast", "swr (", "software",
                                        "basic render" };
-  g_autofree char *lower = g_ascii_strdown (renderer, -1);
+  g_autofree char *lower = NULL;
 
+  g_return_val_if_fail (renderer != NULL, FALSE);
+
+  lower = g_ascii_strdown (renderer, -1);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (strstr (lower, names[i]) != NULL)
       return TRUE;
@@ -40,7 +43,7 @@ bp_cpu_share_choose_renderer (GdkDisplay *display)
     return g_strdup_printf ("GTK's choice without GL (%s)", error->message);
   gdk_gl_context_make_current (context);
   renderer = (const char *) glGetString (GL_RENDERER);
-  if (renderer != NULL && is_software_gl (renderer))
+  if (renderer != NULL && bp_cpu_share_is_software_gl (renderer))
     {
       g_setenv ("GSK_RENDERER", "cairo", TRUE);
       reason = g_strdup_printf ("cairo (GL is software: %s)", renderer);
@@ -62,11 +65,18 @@ bp_cpu_share_renderer_name (GtkWidget *window)
 }
 
 int
+bp_cpu_share_threads_for (int cores)
+{
+  /* Training and drawing at once, measured on two cores (bench/UI.md): with every core
+   * training, each frame waits for a core and each GEMM split over the cores waits for the
+   * one the frame took. Above four cores the window's share is small enough to ignore. */
+  return cores <= 4 ? MAX (cores - 1, 1) : cores;
+}
+
+int
 bp_cpu_share_trainer_threads (void)
 {
-  int cores = (int) g_get_num_processors ();
-
-  return cores <= 4 ? MAX (cores - 1, 1) : cores;
+  return bp_cpu_share_threads_for ((int) g_get_num_processors ());
 }
 
 void

@@ -20,8 +20,13 @@ char *bp_cpu_share_choose_renderer (GdkDisplay *display);
 /* The renderer a realized window draws with ("GskCairoRenderer", "GskNglRenderer" ...). */
 const char *bp_cpu_share_renderer_name (GtkWidget *window);
 
-/* The BLAS threads a trainer in the window should use: on machines of up to four cores one
- * core is left to the window (cores - 1, at least 1); above that, all. */
+/* TRUE when a GL_RENDERER string names a rasteriser that runs on the CPU. */
+gboolean bp_cpu_share_is_software_gl (const char *renderer);
+
+/* The BLAS threads a trainer in the window should use on a machine of `cores` cores: on up to
+ * four, one core is left to the window (cores - 1, at least 1); above that, all. */
+int bp_cpu_share_threads_for (int cores);
+/* The same for this machine. */
 int bp_cpu_share_trainer_threads (void);
 
 /* Sets BLAS's thread count for trainers in the window (bp_cpu_share_trainer_threads), unless
