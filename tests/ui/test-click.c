@@ -8,6 +8,8 @@
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
 
 #include "bp-playground-private.h"
 #include "bp-ui.h"
@@ -57,6 +59,227 @@ xdotool (const char *window_id, double x, double y, int button)
                                NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* xdotool with these arguments after "xdotool". */
+static void
+xdo (const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL,
+                               NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* The first widget of type under root whose tooltip starts with prefix, or whose label is
+ * label (NULL: any). */
+static GtkWidget *
+find_widget (GtkWidget *root, GType type, const char *prefix, const char *label)
+{
+  const char *tip = gtk_widget_get_tooltip_text (root);
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type)
+      && (prefix == NULL || (tip != NULL && g_str_has_prefix (tip, prefix)))
+      && (label == NULL || g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), label) == 0))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *w = find_widget (c, type, prefix, label);
+
+      if (w != NULL)
+        return w;
+    }
+  return NULL;
+}
+
+/* Where (x, y) of widget is on the X server's window, as two strings for xdotool. */
+static void
+screen_point (GtkWidget *widget, double x, double y, char **sx, char **sy)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t in = GRAPHENE_POINT_INIT ((float) x, (float) y), out;
+  double ox, oy;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &in, &out));
+  gtk_native_get_surface_transform (native, &ox, &oy);
+  *sx = g_strdup_printf ("%d", (int) lround (out.x + ox));
+  *sy = g_strdup_printf ("%d", (int) lround (out.y + oy));
+}
+
+static void
+click_widget (const char *xid, GtkWidget *widget)
+{
+  g_autofree char *sx = NULL, *sy = NULL;
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+  g_autofree char *wid = g_strdup_printf ("%lu",
+                                          (unsigned long) gdk_x11_surface_get_xid (surface));
+
+  screen_point (widget, gtk_widget_get_width (widget) / 2.0,
+                gtk_widget_get_height (widget) / 2.0, &sx, &sy);
+  /* Popovers are windows of their own: move within the one the widget is in. */
+  xdo ("mousemove", "--window", GDK_IS_X11_SURFACE (surface) ? wid : xid, sx, sy, "click", "1",
+       NULL);
+}
+
+static gboolean
+running (gpointer data)
+{
+  return bp_playground_get_running (data);
+}
+
+static gboolean
+paused (gpointer data)
+{
+  return !bp_playground_get_running (data) && BP_PLAYGROUND (data)->tick_id == 0;
+}
+
+static gboolean
+popover_shown (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+relu_built (gpointer data)
+{
+  BpPlayground *pg = data;
+
+  return pg->activations[0] == BP_ACT_RELU && pg->snapshot_run == bp_session_run (pg->session)
+         && pg->tick_id == 0;
+}
+
+/* Space starts and stops training after a slider dragged, a menu picked and a spin button's
+ * + clicked with the mouse: none of them keeps the keyboard focus. Tab still reaches them. */
+static void
+test_space_after_mouse_edits (void)
+{
+  BpWindow *window;
+  BpPlayground *pg;
+  GtkWidget *scale, *drop, *popover, *item, *spin, *plus = NULL;
+  g_autofree char *xid = NULL, *sx = NULL, *sy = NULL, *ex = NULL;
+  double lr_before;
+  GdkSurface *surface;
+
+  if (g_find_program_in_path ("xdotool") == NULL)
+    {
+      g_test_skip ("xdotool is not installed (.ci/install-deps installs it)");
+      return;
+    }
+  window = bp_window_new (NULL);
+  g_object_ref_sink (window);
+  pg = bp_window_get_playground (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ui_test_wait (ui_test_is_mapped, pg, 10));
+  g_assert_true (ui_test_wait (has_snapshot, pg, 10));
+  ui_test_spin (0.3);
+  surface = gtk_native_get_surface (GTK_NATIVE (window));
+  if (!GDK_IS_X11_SURFACE (surface))
+    {
+      g_test_skip ("not an X11 display");
+      gtk_window_destroy (GTK_WINDOW (window));
+      g_object_unref (window);
+      return;
+    }
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  xdo ("windowraise", xid, "windowfocus", "--sync", xid, NULL);
+
+  /* Drag the learning rate slider a third of its length to the right. */
+  scale = find_widget (GTK_WIDGET (pg->hyper_bar), GTK_TYPE_SCALE, "Learning rate", NULL);
+  g_assert_nonnull (scale);
+  lr_before = bp_session_get_hparam (pg->session, BP_HPARAM_LR);
+  screen_point (scale, gtk_widget_get_width (scale) * 0.5, gtk_widget_get_height (scale) / 2.0,
+                &sx, &sy);
+  ex = g_strdup_printf ("%d", atoi (sx) + gtk_widget_get_width (scale) / 3);
+  xdo ("windowraise", xid, "mousemove", "--window", xid, sx, sy, NULL);
+  ui_test_spin (0.1);
+  xdo ("mousedown", "1", NULL);
+  ui_test_spin (0.1);
+  for (int k = 1; k <= 6; k++)
+    {
+      g_autofree char *mx = g_strdup_printf ("%d", atoi (sx) + k * (atoi (ex) - atoi (sx)) / 6);
+
+      xdo ("mousemove", "--window", xid, mx, sy, NULL);
+      ui_test_spin (0.05);
+    }
+  xdo ("mouseup", "1", NULL);
+  ui_test_spin (0.2);
+  g_assert_cmpfloat (bp_session_get_hparam (pg->session, BP_HPARAM_LR), >, lr_before);
+  g_assert_false (gtk_widget_has_focus (scale));
+
+  xdo ("key", "--clearmodifiers", "space", NULL);
+  g_assert_true (ui_test_wait (running, pg, 10));
+  xdo ("key", "--clearmodifiers", "space", NULL);
+  g_assert_true (ui_test_wait (paused, pg, 10));
+
+  /* Pick "relu" in the Activation menu with the mouse, then Space trains; the menu stays
+   * closed. */
+  drop = find_widget (GTK_WIDGET (pg->hyper_bar), GTK_TYPE_DROP_DOWN, "Activation", NULL);
+  g_assert_nonnull (drop);
+  popover = find_widget (drop, GTK_TYPE_POPOVER, NULL, NULL);
+  g_assert_nonnull (popover);
+  click_widget (xid, drop);
+  g_assert_true (ui_test_wait (popover_shown, popover, 10));
+  ui_test_spin (0.3);
+  item = find_widget (popover, GTK_TYPE_LABEL, NULL, "relu");
+  g_assert_nonnull (item);
+  click_widget (xid, item);
+  g_assert_true (ui_test_wait (relu_built, pg, 10));
+  ui_test_spin (0.3);
+  g_assert_false (gtk_widget_get_mapped (popover));
+  xdo ("key", "--clearmodifiers", "space", NULL);
+  g_assert_true (ui_test_wait (running, pg, 10));
+  ui_test_spin (0.3);
+  g_assert_false (gtk_widget_get_mapped (popover));
+  xdo ("key", "--clearmodifiers", "space", NULL);
+  g_assert_true (ui_test_wait (paused, pg, 10));
+
+  /* The batch size's + button: the batch grows, Space still trains. */
+  spin = find_widget (GTK_WIDGET (pg->data_panel), GTK_TYPE_SPIN_BUTTON, NULL, NULL);
+  g_assert_nonnull (spin);
+  for (GtkWidget *c = gtk_widget_get_first_child (spin); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_BUTTON (c))
+      plus = c;
+  g_assert_nonnull (plus);
+  click_widget (xid, plus);
+  ui_test_spin (0.3);
+  g_assert_cmpint (pg->batch_size, ==, 11);
+  xdo ("key", "--clearmodifiers", "space", NULL);
+  g_assert_true (ui_test_wait (running, pg, 10));
+  xdo ("key", "--clearmodifiers", "space", NULL);
+  g_assert_true (ui_test_wait (paused, pg, 10));
+
+  /* A click in the entry of a spin button focuses it: typed keys go there, Space does not
+   * train. */
+  for (GtkWidget *c = gtk_widget_get_first_child (spin); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_TEXT (c))
+      click_widget (xid, c);
+  ui_test_spin (0.3);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), spin));
+  xdo ("key", "--clearmodifiers", "space", NULL);
+  ui_test_spin (0.5);
+  g_assert_false (bp_playground_get_running (pg));
+
+  /* Keyboard users still reach the slider with Tab, and then it takes the arrow keys. */
+  g_assert_true (gtk_widget_get_focusable (scale));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (pg->hyper_bar), GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_widget_has_focus (scale));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
 }
 
 static void
@@ -168,6 +391,8 @@ test_click_adds_point (void)
         n++;
       g_assert_cmpint (n, ==, 8);
     }
+    gtk_popover_popdown (GTK_POPOVER (choices));
+    ui_test_spin (0.2);
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -182,5 +407,6 @@ main (int argc, char *argv[])
   bp_ui_init ();
 
   g_test_add_func ("/click/adds-and-removes-point", test_click_adds_point);
+  g_test_add_func ("/click/space-after-mouse-edits", test_space_after_mouse_edits);
   return g_test_run ();
 }
