@@ -3,6 +3,7 @@
  * worked, record the old graph for undo and put the copy in its place; then refresh the report
  * and every view from it. A refused edit (a loop, a taken name) changes nothing. */
 #include "bp-config.h"
+#include "bp-toast.h"
 
 #include "bp-builder-private.h"
 
@@ -13,7 +14,7 @@
 void
 _bp_builder_message (BpBuilder *self, const char *message)
 {
-  AdwToast *toast = adw_toast_new (message);
+  AdwToast *toast = bp_toast_new_text (message);
 
   g_strlcpy (self->last_message, message, sizeof self->last_message);
   adw_toast_set_timeout (toast, 5);

@@ -242,7 +242,7 @@ start_session (BpBuilder *self, int steps)
                                   sizeof err);
   if (self->session == NULL)
     {
-      g_autofree char *msg = g_strdup_printf ("%s (Data & Training: Fit adapts the network to "
+      g_autofree char *msg = g_strdup_printf ("%s (Training tab: Fit adapts the network to "
                                               "the data)", err);
       _bp_builder_message (self, msg);
       bp_experiment_free (exp);

@@ -6,6 +6,7 @@
  * bp_builder_save_file) and sends its own Open, Save and template items here; this decides
  * when. */
 #include "bp-config.h"
+#include "bp-toast.h"
 
 #include "bp-window-private.h"
 
@@ -33,7 +34,7 @@ show_message (BpWindow *self, const char *message)
 {
   g_free (self->last_message);
   self->last_message = g_strdup (message);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, bp_toast_new_text (message));
 }
 
 /* A file that could not be opened or saved: the whole reason matters, and a one-line toast

@@ -12,6 +12,7 @@
  * from their sessions (lock-free status) four times a second while such a page is on screen,
  * from a timeout rather than a tick callback, which would keep the frame clock running. */
 #include "bp-config.h"
+#include "bp-toast.h"
 
 #include "bp-window-private.h"
 
@@ -245,7 +246,7 @@ update_after_command (BpWindow *self)
 static void
 show_error (BpWindow *self, GError *error)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+  adw_toast_overlay_add_toast (self->toast_overlay, bp_toast_new_text (error->message));
 }
 
 static void

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "bp-config.h"
+#include "bp-toast.h"
 
 #include "bp-window-private.h"
 
@@ -16,7 +17,7 @@ G_DEFINE_FINAL_TYPE (BpWindow, bp_window, ADW_TYPE_APPLICATION_WINDOW)
 static void
 on_message (BpPlayground *playground, const char *message, BpWindow *self)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, bp_toast_new_text (message));
 }
 
 /* The data explorer and the dashboard: what the explorer shows is what the next dashboard
@@ -37,7 +38,7 @@ on_train_data (BpDataExplorer *explorer, gpointer src, BpWindow *self)
   bp_dashboard_set_source (self->dashboard, src);
   adw_view_stack_set_visible_child_name (self->view_stack, "dashboard");
   if (!bp_dashboard_new_run (self->dashboard, TRUE, &error))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    adw_toast_overlay_add_toast (self->toast_overlay, bp_toast_new_text (error->message));
 }
 
 static gboolean

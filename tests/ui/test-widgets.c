@@ -12,6 +12,7 @@
 #include "bp-network-view.h"
 #include "bp-palette.h"
 #include "bp-screenshot.h"
+#include "bp-toast.h"
 #include "bp-ui.h"
 #include "ui-test-util.h"
 
@@ -353,6 +354,20 @@ test_network_view (void)
   g_assert_finalize_object (view);
 }
 
+/* A message with markup characters (a file named "R&D <test>.bpx", an engine message with
+ * '&') reaches the toast as the same text, not as broken markup that shows an empty toast. */
+static void
+test_toast_text (void)
+{
+  g_autoptr (AdwToast) toast = g_object_ref_sink (bp_toast_new_text ("Saved \"R&D <test>.bpx\""));
+  g_autofree char *plain = NULL;
+
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Saved &quot;R&amp;D &lt;test&gt;.bpx&quot;");
+  g_assert_true (pango_parse_markup (adw_toast_get_title (toast), -1, 0, NULL, &plain, NULL,
+                                     NULL));
+  g_assert_cmpstr (plain, ==, "Saved \"R&D <test>.bpx\"");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -361,6 +376,7 @@ main (int argc, char *argv[])
   bp_ui_init ();
 
   g_test_add_func ("/ui/palette", test_palette);
+  g_test_add_func ("/ui/toast-text", test_toast_text);
   g_test_add_func ("/ui/frame-stats", test_frame_stats);
   g_test_add_func ("/ui/loss-chart", test_loss_chart);
   g_test_add_func ("/ui/heatmap", test_heatmap);
