@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gemm-split: the dense layers' products of W1 and W2 (forward x W^T, dW = dz^T x, dx = dz W),
- * timed three ways, interleaved rep by rep: OpenBLAS on one thread, OpenBLAS on --threads
- * threads, and OpenBLAS on one thread with the engine's team cutting C (bp_team_gemm). Prints
- * each way's best and median GFLOP/s per shape. The best is what the code does when it has
- * the cores; on a machine shared with other work the median tells more about the load.
+ * timed three ways: OpenBLAS on one thread with the engine's team cutting C (bp_team_gemm),
+ * OpenBLAS on one thread, and OpenBLAS on --threads threads, the reps of one way in a row (the
+ * OpenBLAS pool spins for ~0.1 s after its last product and would slow the team's helper if
+ * the ways took turns). Prints each way's best and median GFLOP/s per shape. The best is what
+ * the code does when it has the cores; on a machine shared with other work the median tells
+ * more about the load (chrt -f 10 keeps the other work away, bench/README.md).
  *   usage: gemm-split [--threads N] [--reps N] */
 #define _POSIX_C_SOURCE 200809L
 #include "engine/blas.h"
@@ -76,19 +78,19 @@ main (int argc, char **argv)
       C[i] = 0.0f;
     }
   bp_team *team = bp_team_new (threads - 1);
-  static const char *const way[3] = { "openblas 1 thread", "openblas threaded", "team split" };
+  static const char *const way[3] = { "team", "openblas 1 thread", "openblas threaded" };
   printf ("%d threads, %d reps; GFLOP/s best / median\n", threads, reps);
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
     {
       const shape *h = &shapes[s];
       int lda = h->ta ? h->M : h->K, ldb = h->tb ? h->K : h->N;
       double flop = 2.0 * h->M * h->N * h->K;
-      for (int r = 0; r < reps; r++)
-        for (int w = 0; w < 3; w++)
+      for (int w = 0; w < 3; w++)
+        for (int r = 0; r < reps; r++)
           {
-            bp_blas_set_threads (w == 1 ? threads : 1);
+            bp_blas_set_threads (w == 2 ? threads : 1);
             double t0 = now_s ();
-            if (w == 2)
+            if (w == 0)
               bp_team_gemm (team, threads, h->ta, h->tb, h->M, h->N, h->K, A, lda, B, ldb,
                             h->beta, C, h->N);
             else
