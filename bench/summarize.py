@@ -46,3 +46,6 @@ for a, b in (("backprop_mlp", "torch_mlp"), ("backprop_cnn", "torch_cnn")):
     x, y = med(a, "test_acc"), med(b, "test_acc")
     if x is not None and y is not None:
         print("- %s test accuracy %.4f vs %s %.4f (%+.2f points)" % (a, x, b, y, 100 * (x - y)))
+for line in open(sys.argv[1]):
+    if line.startswith("load"):
+        print("- " + line.strip())
