@@ -6,6 +6,7 @@
 #include "bp-palette.h"
 
 #include <math.h>
+#include <string.h>
 
 #define MAX_BUCKETS 1024 /* two to four per pixel of a plot up to 500 px wide */
 #define MARGIN_LEFT 46.0
@@ -18,6 +19,12 @@ typedef struct {
   float min, max, last; /* of the values in it */
   guint32 n;
 } Bucket;
+
+/* A pixel column of a series: where it is and the values it spans. */
+typedef struct {
+  double x;                /* widget x */
+  double min, max, last;   /* clamped to the axis */
+} Column;
 
 typedef struct {
   GArray *buckets; /* Bucket, x increasing */
@@ -35,6 +42,13 @@ struct _BpLossChart {
 
   double hover_x; /* widget x of the pointer, < 0 when outside */
   GskRenderNode *axes_node; /* grid and labels, rebuilt when size or ranges change */
+  /* The curves as pixels, brought up to date in place: only the columns that changed since
+   * the last drawing are painted again (a run grows at its right end), unless the axes,
+   * the size or the bucketing moved. */
+  cairo_surface_t *curves_surface;
+  GArray *drawn[BP_LOSS_SERIES_COUNT]; /* Column: what curves_surface shows */
+  double drawn_axis_x, drawn_axis_y;
+  int drawn_w, drawn_h;
   gint64 drawn_us;          /* when the chart last drew; new points redraw it 30 times a second
                                at most, however fast they come */
   guint redraw_tick;
@@ -195,67 +209,171 @@ build_axes (BpLossChart *self)
   return gtk_snapshot_free_to_node (snapshot);
 }
 
+/* Folds a series' buckets into pixel columns (cols is emptied first): a band (the spread of
+ * the noisy losses) and a line through the last values, so the drawing costs the plot's
+ * width whatever the number of points. */
 static void
-draw_series (BpLossChart *self, cairo_t *cr, BpLossSeries which, const graphene_rect_t *r)
+series_columns (BpLossChart *self, BpLossSeries which, const graphene_rect_t *r, GArray *cols)
 {
   Series *s = &self->series[which];
-  GdkRGBA c;
-  double sx = r->size.width / self->axis_x_max, sy = r->size.height / self->axis_y_max;
-  double ox = r->origin.x, oy = r->origin.y + r->size.height;
+  double sx = r->size.width / self->axis_x_max, ox = r->origin.x;
+  int w = MAX ((int) ceilf (r->size.width), 1), prev = -1;
 
-  if (s->buckets->len == 0)
+  g_array_set_size (cols, 0);
+  for (guint i = 0; i < s->buckets->len; i++)
+    {
+      const Bucket *b = &g_array_index (s->buckets, Bucket, i);
+      int px = CLAMP ((int) (sx * b->x1), 0, w);
+      double lo = MIN (b->min, self->axis_y_max), hi = MIN (b->max, self->axis_y_max);
+      Column *c;
+
+      if (px != prev)
+        {
+          Column nc = { ox + sx * b->x1, lo, hi, 0 };
+
+          g_array_append_val (cols, nc);
+          prev = px;
+        }
+      c = &g_array_index (cols, Column, cols->len - 1);
+      c->x = ox + sx * b->x1;
+      c->min = MIN (c->min, lo);
+      c->max = MAX (c->max, hi);
+      c->last = MIN (b->last, self->axis_y_max);
+    }
+}
+
+/* Columns [from, n) of a series: the band, then the line (the line's first segment starts at
+ * column from). */
+static void
+paint_columns (BpLossChart *self, cairo_t *cr, BpLossSeries which, const graphene_rect_t *r,
+               const GArray *cols, guint from)
+{
+  const Column *c = (const Column *) (gpointer) cols->data;
+  double sy = r->size.height / self->axis_y_max, oy = r->origin.y + r->size.height;
+  GdkRGBA color;
+
+  if (from >= cols->len)
     return;
-  series_color (which, &c);
+  series_color (which, &color);
+  cairo_set_source_rgba (cr, color.red, color.green, color.blue, 0.25);
+  for (guint i = from; i < cols->len; i++)
+    cairo_line_to (cr, c[i].x, oy - sy * c[i].max - 0.5);
+  for (guint i = cols->len; i-- > from;)
+    cairo_line_to (cr, c[i].x, oy - sy * c[i].min + 0.5);
+  cairo_close_path (cr);
+  cairo_fill (cr);
 
-  /* Fold the buckets into pixel columns first: a band (the spread of the noisy losses)
-   * filled as one polygon and one polyline through the last values, so the drawing costs
-   * the plot's width whatever the number of points. */
-  {
-    int w = MAX ((int) ceilf (r->size.width), 1), n = 0;
-    g_autofree double *col_x = g_new (double, w + 1);
-    g_autofree double *col_min = g_new (double, w + 1);
-    g_autofree double *col_max = g_new (double, w + 1);
-    g_autofree double *col_last = g_new (double, w + 1);
-    int prev = -1;
+  cairo_set_source_rgba (cr, color.red, color.green, color.blue, 1.0);
+  cairo_set_line_width (cr, 2.0);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+  for (guint i = from; i < cols->len; i++)
+    cairo_line_to (cr, c[i].x, oy - sy * c[i].last);
+  cairo_stroke (cr);
+}
 
-    for (guint i = 0; i < s->buckets->len; i++)
-      {
-        const Bucket *b = &g_array_index (s->buckets, Bucket, i);
-        int px = CLAMP ((int) (sx * b->x1), 0, w);
-        double lo = MIN (b->min, self->axis_y_max), hi = MIN (b->max, self->axis_y_max);
+/* The first column where two drawings differ: the length of the shorter when one only
+ * continues the other. */
+static guint
+first_change (const GArray *a, const GArray *b)
+{
+  guint n = MIN (a->len, b->len);
 
-        if (px != prev)
-          {
-            col_x[n] = ox + sx * b->x1;
-            col_min[n] = lo;
-            col_max[n] = hi;
-            n++;
-            prev = px;
-          }
-        else
-          {
-            col_x[n - 1] = ox + sx * b->x1;
-            col_min[n - 1] = MIN (col_min[n - 1], lo);
-            col_max[n - 1] = MAX (col_max[n - 1], hi);
-          }
-        col_last[n - 1] = MIN (b->last, self->axis_y_max);
-      }
+  for (guint i = 0; i < n; i++)
+    if (memcmp (&g_array_index (a, Column, i), &g_array_index (b, Column, i), sizeof (Column)))
+      return i;
+  return n;
+}
 
-    cairo_set_source_rgba (cr, c.red, c.green, c.blue, 0.25);
-    for (int i = 0; i < n; i++)
-      cairo_line_to (cr, col_x[i], oy - sy * col_max[i] - 0.5);
-    for (int i = n - 1; i >= 0; i--)
-      cairo_line_to (cr, col_x[i], oy - sy * col_min[i] + 0.5);
-    cairo_close_path (cr);
-    cairo_fill (cr);
+/* The area the curves are drawn in: the plot, with room for the line's width. */
+static graphene_rect_t
+curves_area (const graphene_rect_t *r)
+{
+  return GRAPHENE_RECT_INIT (r->origin.x, r->origin.y - 2, r->size.width, r->size.height + 4);
+}
 
-    cairo_set_source_rgba (cr, c.red, c.green, c.blue, 1.0);
-    cairo_set_line_width (cr, 2.0);
-    cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
-    for (int i = 0; i < n; i++)
-      cairo_line_to (cr, col_x[i], oy - sy * col_last[i]);
-    cairo_stroke (cr);
-  }
+/* Brings curves_surface up to date and returns a node showing it. */
+static GskRenderNode *
+curves_node (BpLossChart *self, const graphene_rect_t *r)
+{
+  graphene_rect_t area = curves_area (r);
+  int w = gtk_widget_get_width (GTK_WIDGET (self)), h = gtk_widget_get_height (GTK_WIDGET (self));
+  GArray *now[BP_LOSS_SERIES_COUNT]; /* Column, as drawn from now on */
+  gboolean whole = self->curves_surface == NULL || self->drawn_w != w || self->drawn_h != h
+                   || self->drawn_axis_x != self->axis_x_max
+                   || self->drawn_axis_y != self->axis_y_max;
+  double strip = G_MAXDOUBLE; /* widget x from which the picture changed */
+  GtkSnapshot *snapshot;
+  cairo_t *cr;
+
+  for (int i = 0; i < BP_LOSS_SERIES_COUNT; i++)
+    {
+      guint k;
+
+      now[i] = g_array_new (FALSE, FALSE, sizeof (Column));
+      series_columns (self, i, r, now[i]);
+      if (whole)
+        continue;
+      k = first_change (self->drawn[i], now[i]);
+      if (k == self->drawn[i]->len && k == now[i]->len)
+        continue; /* the same columns */
+      if (k == 0)
+        whole = TRUE;
+      else
+        /* The changed column's band and line reach back to the column before it; a pixel
+         * more for the line's width and its antialiasing. */
+        strip = MIN (strip, floor (g_array_index (now[i], Column, k - 1).x) - 2);
+    }
+  if (whole)
+    {
+      g_clear_pointer (&self->curves_surface, cairo_surface_destroy);
+      self->curves_surface = bp_palette_surface_new (GTK_WIDGET (self), (int) area.size.width,
+                                                     (int) area.size.height);
+      strip = area.origin.x;
+    }
+  if (strip < G_MAXDOUBLE)
+    {
+      strip = MAX (strip, area.origin.x);
+      cr = cairo_create (self->curves_surface);
+      cairo_translate (cr, -area.origin.x, -area.origin.y);
+      cairo_rectangle (cr, strip, area.origin.y, area.origin.x + area.size.width - strip,
+                       area.size.height);
+      cairo_clip (cr);
+      cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+      cairo_paint (cr);
+      cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
+      for (int i = 0; i < BP_LOSS_SERIES_COUNT; i++)
+        {
+          const Column *c = (const Column *) (gpointer) now[i]->data;
+          guint from = now[i]->len;
+
+          /* From a column more than two pixels left of the strip: what the strip shows of
+           * the shapes' start is then the same as of the whole shapes. */
+          while (from > 0 && c[from - 1].x >= strip - 3)
+            from--;
+          if (from > 0)
+            from--;
+          paint_columns (self, cr, i, r, now[i], from);
+        }
+      cairo_destroy (cr);
+    }
+  for (int i = 0; i < BP_LOSS_SERIES_COUNT; i++)
+    {
+      g_array_unref (self->drawn[i]);
+      self->drawn[i] = now[i];
+    }
+  self->drawn_w = w;
+  self->drawn_h = h;
+  self->drawn_axis_x = self->axis_x_max;
+  self->drawn_axis_y = self->axis_y_max;
+
+  /* The node keeps a copy-on-write snapshot of the surface: painting it later leaves the
+   * node as it was. */
+  snapshot = gtk_snapshot_new ();
+  cr = gtk_snapshot_append_cairo (snapshot, &area);
+  cairo_set_source_surface (cr, self->curves_surface, area.origin.x, area.origin.y);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  return gtk_snapshot_free_to_node (snapshot);
 }
 
 static const Bucket *
@@ -307,7 +425,6 @@ bp_loss_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   BpLossChart *self = BP_LOSS_CHART (widget);
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   graphene_rect_t r;
-  cairo_t *cr;
   GdkRGBA fg;
   double lx;
 
@@ -356,11 +473,11 @@ bp_loss_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       lx += 16 + lw + 14;
     }
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (r.origin.x, r.origin.y - 2,
-                                                                 r.size.width, r.size.height + 4));
-  for (int i = 0; i < BP_LOSS_SERIES_COUNT; i++)
-    draw_series (self, cr, i, &r);
-  cairo_destroy (cr);
+  {
+    g_autoptr (GskRenderNode) curves = curves_node (self, &r);
+
+    gtk_snapshot_append_node (snapshot, curves);
+  }
 
   if (self->hover_x >= r.origin.x && self->hover_x <= r.origin.x + r.size.width)
     {
@@ -413,6 +530,7 @@ bp_loss_chart_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
 
   GTK_WIDGET_CLASS (bp_loss_chart_parent_class)->css_changed (widget, change);
   g_clear_pointer (&self->axes_node, gsk_render_node_unref);
+  g_clear_pointer (&self->curves_surface, cairo_surface_destroy);
   gtk_widget_queue_draw (widget);
 }
 
@@ -443,8 +561,12 @@ bp_loss_chart_finalize (GObject *object)
   BpLossChart *self = BP_LOSS_CHART (object);
 
   for (int i = 0; i < BP_LOSS_SERIES_COUNT; i++)
-    g_array_unref (self->series[i].buckets);
+    {
+      g_array_unref (self->series[i].buckets);
+      g_array_unref (self->drawn[i]);
+    }
   g_clear_pointer (&self->axes_node, gsk_render_node_unref);
+  g_clear_pointer (&self->curves_surface, cairo_surface_destroy);
   G_OBJECT_CLASS (bp_loss_chart_parent_class)->finalize (object);
 }
 
@@ -471,6 +593,7 @@ bp_loss_chart_init (BpLossChart *self)
   for (int i = 0; i < BP_LOSS_SERIES_COUNT; i++)
     {
       self->series[i].buckets = g_array_new (FALSE, FALSE, sizeof (Bucket));
+      self->drawn[i] = g_array_new (FALSE, FALSE, sizeof (Column));
       self->series[i].per_bucket = 1;
       self->series[i].last = NAN;
     }

@@ -12,6 +12,7 @@
 #include "bp-chart-math.h"
 #include "bp-chart.h"
 #include "bp-frame-stats.h"
+#include "bp-loss-chart.h"
 #include "bp-screenshot.h"
 #include "bp-ui.h"
 #include "ui-test-util.h"
@@ -692,6 +693,61 @@ test_chart_appends_match (void)
     }
 }
 
+/* The playground's loss chart paints only the columns a growing run changed: grown epoch by
+ * epoch and drawn all along (its axes move, its buckets fold in pairs past 1024), it looks
+ * as one given every epoch at once. */
+static void
+test_loss_chart_appends_match (void)
+{
+  GtkWidget *grown = bp_loss_chart_new (), *whole = bp_loss_chart_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *window;
+  g_autoptr (GdkTexture) a = NULL;
+  g_autoptr (GdkTexture) b = NULL;
+  const int n = 2600, step = 23;
+  guint diff;
+
+  g_object_ref_sink (grown);
+  g_object_ref_sink (whole);
+  gtk_widget_set_size_request (grown, 360, 180);
+  gtk_widget_set_size_request (whole, 360, 180);
+  gtk_box_append (GTK_BOX (box), grown);
+  gtk_box_append (GTK_BOX (box), whole);
+  window = show_in_window (box, 360, 360);
+  for (int e = 1; e <= n; e++)
+    {
+      double train = 0.7 / (1 + 0.004 * e) + 0.05 * sin (e * 1.3) * cos (e * 0.07);
+      double test = 0.75 / (1 + 0.003 * e) + 0.03 * cos (e * 0.9);
+
+      bp_loss_chart_append (BP_LOSS_CHART (grown), e, train, e % 5 == 0 ? test : NAN);
+      if (e % step == 0)
+        ui_test_spin (0.04); /* each state drawn by the window */
+    }
+  for (int e = 1; e <= n; e++)
+    {
+      double train = 0.7 / (1 + 0.004 * e) + 0.05 * sin (e * 1.3) * cos (e * 0.07);
+      double test = 0.75 / (1 + 0.003 * e) + 0.03 * cos (e * 0.9);
+
+      bp_loss_chart_append (BP_LOSS_CHART (whole), e, train, e % 5 == 0 ? test : NAN);
+    }
+  ui_test_spin (0.1);
+  a = bp_screenshot_widget (grown, NULL);
+  b = bp_screenshot_widget (whole, NULL);
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  diff = count_different (a, b, 24);
+  g_test_message ("%u pixels differ", diff);
+  if (diff > 0)
+    {
+      keep_shot (a, "loss-grown.png");
+      keep_shot (b, "loss-whole.png");
+    }
+  g_assert_cmpuint (diff, ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (grown);
+  g_assert_finalize_object (whole);
+}
+
 static gboolean
 keep_ticking (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 {
@@ -802,5 +858,6 @@ main (int argc, char **argv)
   g_test_add_func ("/chart/widget/exports", test_chart_exports);
   g_test_add_func ("/chart/widget/redraws-on-change", test_chart_redraws_on_change);
   g_test_add_func ("/chart/widget/appends-match", test_chart_appends_match);
+  g_test_add_func ("/chart/loss-chart/appends-match", test_loss_chart_appends_match);
   return g_test_run ();
 }
