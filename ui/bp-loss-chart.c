@@ -1,66 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "bp-config.h"
 
-#include "bp-loss-chart.h"
+#include "bp-loss-chart-private.h"
 
 #include "bp-palette.h"
 
 #include <math.h>
-#include <string.h>
-
-#define MAX_BUCKETS 1024 /* two to four per pixel of a plot up to 500 px wide */
-#define MARGIN_LEFT 46.0
-#define MARGIN_RIGHT 10.0
-#define MARGIN_TOP 22.0
-#define MARGIN_BOTTOM 20.0
-
-typedef struct {
-  double x0, x1;        /* first and last x of the bucket */
-  float min, max, last; /* of the values in it */
-  guint32 n;
-} Bucket;
-
-/* A pixel column of a series: where it is and the values it spans. */
-typedef struct {
-  double x;                /* widget x */
-  double min, max, last;   /* clamped to the axis */
-} Column;
-
-typedef struct {
-  GArray *buckets; /* Bucket, x increasing */
-  guint32 per_bucket;
-  guint64 n_points;
-  double last;
-} Series;
-
-struct _BpLossChart {
-  GtkWidget parent_instance;
-
-  Series series[BP_LOSS_SERIES_COUNT];
-  double x_max, y_max; /* data extents */
-  double axis_x_max, axis_y_max, x_step, y_step; /* nice axis ranges, from the extents */
-
-  double hover_x; /* widget x of the pointer, < 0 when outside */
-  GskRenderNode *axes_node; /* grid and labels, rebuilt when size or ranges change */
-  /* The curves as pixels, brought up to date in place: only the columns that changed since
-   * the last drawing are painted again (a run grows at its right end), unless the axes,
-   * the size or the bucketing moved. */
-  cairo_surface_t *curves_surface;
-  GArray *drawn[BP_LOSS_SERIES_COUNT]; /* Column: what curves_surface shows */
-  double drawn_axis_x, drawn_axis_y;
-  int drawn_w, drawn_h;
-  gint64 drawn_us;          /* when the chart last drew; new points redraw it 30 times a second
-                               at most, however fast they come */
-  guint redraw_tick;
-  int axes_width, axes_height;
-};
 
 G_DEFINE_FINAL_TYPE (BpLossChart, bp_loss_chart, GTK_TYPE_WIDGET)
 
 static const char *series_names[BP_LOSS_SERIES_COUNT] = { "train", "test" };
 
-static void
-series_color (BpLossSeries s, GdkRGBA *c)
+void
+_bp_loss_chart_series_color (BpLossSeries s, GdkRGBA *c)
 {
   if (s == BP_LOSS_SERIES_TRAIN)
     *c = (GdkRGBA) { 0.21f, 0.52f, 0.89f, 1.f };
@@ -69,33 +21,33 @@ series_color (BpLossSeries s, GdkRGBA *c)
 }
 
 static void
-series_append (Series *s, double x, float y)
+series_append (BpLossData *s, double x, float y)
 {
-  Bucket *b = s->buckets->len ? &g_array_index (s->buckets, Bucket, s->buckets->len - 1) : NULL;
+  BpLossBucket *b = s->buckets->len ? &g_array_index (s->buckets, BpLossBucket, s->buckets->len - 1) : NULL;
 
   if (b == NULL || b->n >= s->per_bucket)
     {
-      Bucket nb = { x, x, y, y, y, 0 };
+      BpLossBucket nb = { x, x, y, y, y, 0 };
 
-      if (s->buckets->len >= MAX_BUCKETS)
+      if (s->buckets->len >= BP_LOSS_MAX_BUCKETS)
         {
           /* Every bucket is full: fold pairs so each holds twice as many points. */
           guint half = s->buckets->len / 2;
 
           for (guint i = 0; i < half; i++)
             {
-              Bucket *a = &g_array_index (s->buckets, Bucket, 2 * i);
-              Bucket *c = &g_array_index (s->buckets, Bucket, 2 * i + 1);
-              Bucket m = { a->x0, c->x1, MIN (a->min, c->min), MAX (a->max, c->max), c->last,
+              BpLossBucket *a = &g_array_index (s->buckets, BpLossBucket, 2 * i);
+              BpLossBucket *c = &g_array_index (s->buckets, BpLossBucket, 2 * i + 1);
+              BpLossBucket m = { a->x0, c->x1, MIN (a->min, c->min), MAX (a->max, c->max), c->last,
                            a->n + c->n };
-              g_array_index (s->buckets, Bucket, i) = m;
+              g_array_index (s->buckets, BpLossBucket, i) = m;
             }
           g_array_set_size (s->buckets, half);
           s->per_bucket *= 2;
           return series_append (s, x, y);
         }
       g_array_append_val (s->buckets, nb);
-      b = &g_array_index (s->buckets, Bucket, s->buckets->len - 1);
+      b = &g_array_index (s->buckets, BpLossBucket, s->buckets->len - 1);
     }
   b->x1 = x;
   b->min = MIN (b->min, y);
@@ -137,14 +89,14 @@ update_axes (BpLossChart *self)
     }
 }
 
-static void
-plot_rect (BpLossChart *self, graphene_rect_t *r)
+void
+_bp_loss_chart_plot_rect (BpLossChart *self, graphene_rect_t *r)
 {
   int w = gtk_widget_get_width (GTK_WIDGET (self));
   int h = gtk_widget_get_height (GTK_WIDGET (self));
 
-  graphene_rect_init (r, MARGIN_LEFT, MARGIN_TOP, MAX (w - MARGIN_LEFT - MARGIN_RIGHT, 1.0),
-                      MAX (h - MARGIN_TOP - MARGIN_BOTTOM, 1.0));
+  graphene_rect_init (r, BP_LOSS_MARGIN_LEFT, BP_LOSS_MARGIN_TOP, MAX (w - BP_LOSS_MARGIN_LEFT - BP_LOSS_MARGIN_RIGHT, 1.0),
+                      MAX (h - BP_LOSS_MARGIN_TOP - BP_LOSS_MARGIN_BOTTOM, 1.0));
 }
 
 static void
@@ -185,7 +137,7 @@ build_axes (BpLossChart *self)
   grid = fg;
   grid.alpha = 0.12f;
   fg.alpha = 0.7f;
-  plot_rect (self, &r);
+  _bp_loss_chart_plot_rect (self, &r);
 
   for (double y = 0; y <= self->axis_y_max + 1e-9 * self->axis_y_max; y += self->y_step)
     {
@@ -203,181 +155,14 @@ build_axes (BpLossChart *self)
       gtk_snapshot_append_color (snapshot, &grid,
                                  &GRAPHENE_RECT_INIT (roundf (px), r.origin.y, 1, r.size.height));
       format_tick (buf, sizeof buf, x, self->x_step);
-      append_text (self, snapshot, buf, px, r.origin.y + r.size.height + MARGIN_BOTTOM / 2 + 1,
+      append_text (self, snapshot, buf, px, r.origin.y + r.size.height + BP_LOSS_MARGIN_BOTTOM / 2 + 1,
                    x == 0 ? 0.0 : 0.5, &fg);
     }
   return gtk_snapshot_free_to_node (snapshot);
 }
 
-/* Folds a series' buckets into pixel columns (cols is emptied first): a band (the spread of
- * the noisy losses) and a line through the last values, so the drawing costs the plot's
- * width whatever the number of points. */
-static void
-series_columns (BpLossChart *self, BpLossSeries which, const graphene_rect_t *r, GArray *cols)
-{
-  Series *s = &self->series[which];
-  double sx = r->size.width / self->axis_x_max, ox = r->origin.x;
-  int w = MAX ((int) ceilf (r->size.width), 1), prev = -1;
-
-  g_array_set_size (cols, 0);
-  for (guint i = 0; i < s->buckets->len; i++)
-    {
-      const Bucket *b = &g_array_index (s->buckets, Bucket, i);
-      int px = CLAMP ((int) (sx * b->x1), 0, w);
-      double lo = MIN (b->min, self->axis_y_max), hi = MIN (b->max, self->axis_y_max);
-      Column *c;
-
-      if (px != prev)
-        {
-          Column nc = { ox + sx * b->x1, lo, hi, 0 };
-
-          g_array_append_val (cols, nc);
-          prev = px;
-        }
-      c = &g_array_index (cols, Column, cols->len - 1);
-      c->x = ox + sx * b->x1;
-      c->min = MIN (c->min, lo);
-      c->max = MAX (c->max, hi);
-      c->last = MIN (b->last, self->axis_y_max);
-    }
-}
-
-/* Columns [from, n) of a series: the band, then the line (the line's first segment starts at
- * column from). */
-static void
-paint_columns (BpLossChart *self, cairo_t *cr, BpLossSeries which, const graphene_rect_t *r,
-               const GArray *cols, guint from)
-{
-  const Column *c = (const Column *) (gpointer) cols->data;
-  double sy = r->size.height / self->axis_y_max, oy = r->origin.y + r->size.height;
-  GdkRGBA color;
-
-  if (from >= cols->len)
-    return;
-  series_color (which, &color);
-  cairo_set_source_rgba (cr, color.red, color.green, color.blue, 0.25);
-  for (guint i = from; i < cols->len; i++)
-    cairo_line_to (cr, c[i].x, oy - sy * c[i].max - 0.5);
-  for (guint i = cols->len; i-- > from;)
-    cairo_line_to (cr, c[i].x, oy - sy * c[i].min + 0.5);
-  cairo_close_path (cr);
-  cairo_fill (cr);
-
-  cairo_set_source_rgba (cr, color.red, color.green, color.blue, 1.0);
-  cairo_set_line_width (cr, 2.0);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
-  for (guint i = from; i < cols->len; i++)
-    cairo_line_to (cr, c[i].x, oy - sy * c[i].last);
-  cairo_stroke (cr);
-}
-
-/* The first column where two drawings differ: the length of the shorter when one only
- * continues the other. */
-static guint
-first_change (const GArray *a, const GArray *b)
-{
-  guint n = MIN (a->len, b->len);
-
-  for (guint i = 0; i < n; i++)
-    if (memcmp (&g_array_index (a, Column, i), &g_array_index (b, Column, i), sizeof (Column)))
-      return i;
-  return n;
-}
-
-/* The area the curves are drawn in: the plot, with room for the line's width. */
-static graphene_rect_t
-curves_area (const graphene_rect_t *r)
-{
-  return GRAPHENE_RECT_INIT (r->origin.x, r->origin.y - 2, r->size.width, r->size.height + 4);
-}
-
-/* Brings curves_surface up to date and returns a node showing it. */
-static GskRenderNode *
-curves_node (BpLossChart *self, const graphene_rect_t *r)
-{
-  graphene_rect_t area = curves_area (r);
-  int w = gtk_widget_get_width (GTK_WIDGET (self)), h = gtk_widget_get_height (GTK_WIDGET (self));
-  GArray *now[BP_LOSS_SERIES_COUNT]; /* Column, as drawn from now on */
-  gboolean whole = self->curves_surface == NULL || self->drawn_w != w || self->drawn_h != h
-                   || self->drawn_axis_x != self->axis_x_max
-                   || self->drawn_axis_y != self->axis_y_max;
-  double strip = G_MAXDOUBLE; /* widget x from which the picture changed */
-  GtkSnapshot *snapshot;
-  cairo_t *cr;
-
-  for (int i = 0; i < BP_LOSS_SERIES_COUNT; i++)
-    {
-      guint k;
-
-      now[i] = g_array_new (FALSE, FALSE, sizeof (Column));
-      series_columns (self, i, r, now[i]);
-      if (whole)
-        continue;
-      k = first_change (self->drawn[i], now[i]);
-      if (k == self->drawn[i]->len && k == now[i]->len)
-        continue; /* the same columns */
-      if (k == 0)
-        whole = TRUE;
-      else
-        /* The changed column's band and line reach back to the column before it; a pixel
-         * more for the line's width and its antialiasing. */
-        strip = MIN (strip, floor (g_array_index (now[i], Column, k - 1).x) - 2);
-    }
-  if (whole)
-    {
-      g_clear_pointer (&self->curves_surface, cairo_surface_destroy);
-      self->curves_surface = bp_palette_surface_new (GTK_WIDGET (self), (int) area.size.width,
-                                                     (int) area.size.height);
-      strip = area.origin.x;
-    }
-  if (strip < G_MAXDOUBLE)
-    {
-      strip = MAX (strip, area.origin.x);
-      cr = cairo_create (self->curves_surface);
-      cairo_translate (cr, -area.origin.x, -area.origin.y);
-      cairo_rectangle (cr, strip, area.origin.y, area.origin.x + area.size.width - strip,
-                       area.size.height);
-      cairo_clip (cr);
-      cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
-      cairo_paint (cr);
-      cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
-      for (int i = 0; i < BP_LOSS_SERIES_COUNT; i++)
-        {
-          const Column *c = (const Column *) (gpointer) now[i]->data;
-          guint from = now[i]->len;
-
-          /* From a column more than two pixels left of the strip: what the strip shows of
-           * the shapes' start is then the same as of the whole shapes. */
-          while (from > 0 && c[from - 1].x >= strip - 3)
-            from--;
-          if (from > 0)
-            from--;
-          paint_columns (self, cr, i, r, now[i], from);
-        }
-      cairo_destroy (cr);
-    }
-  for (int i = 0; i < BP_LOSS_SERIES_COUNT; i++)
-    {
-      g_array_unref (self->drawn[i]);
-      self->drawn[i] = now[i];
-    }
-  self->drawn_w = w;
-  self->drawn_h = h;
-  self->drawn_axis_x = self->axis_x_max;
-  self->drawn_axis_y = self->axis_y_max;
-
-  /* The node keeps a copy-on-write snapshot of the surface: painting it later leaves the
-   * node as it was. */
-  snapshot = gtk_snapshot_new ();
-  cr = gtk_snapshot_append_cairo (snapshot, &area);
-  cairo_set_source_surface (cr, self->curves_surface, area.origin.x, area.origin.y);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  return gtk_snapshot_free_to_node (snapshot);
-}
-
-static const Bucket *
-bucket_near (const Series *s, double x)
+static const BpLossBucket *
+bucket_near (const BpLossData *s, double x)
 {
   guint lo = 0, hi;
 
@@ -388,12 +173,12 @@ bucket_near (const Series *s, double x)
     {
       guint mid = (lo + hi) / 2;
 
-      if (g_array_index (s->buckets, Bucket, mid).x1 < x)
+      if (g_array_index (s->buckets, BpLossBucket, mid).x1 < x)
         lo = mid + 1;
       else
         hi = mid;
     }
-  return &g_array_index (s->buckets, Bucket, lo);
+  return &g_array_index (s->buckets, BpLossBucket, lo);
 }
 
 #define REDRAW_INTERVAL_US (33 * G_TIME_SPAN_MILLISECOND)
@@ -428,7 +213,7 @@ bp_loss_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   GdkRGBA fg;
   double lx;
 
-  if (w <= MARGIN_LEFT + MARGIN_RIGHT || h <= MARGIN_TOP + MARGIN_BOTTOM)
+  if (w <= BP_LOSS_MARGIN_LEFT + BP_LOSS_MARGIN_RIGHT || h <= BP_LOSS_MARGIN_TOP + BP_LOSS_MARGIN_BOTTOM)
     return;
   self->drawn_us = g_get_monotonic_time ();
   update_axes (self);
@@ -440,7 +225,7 @@ bp_loss_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       self->axes_height = h;
     }
   gtk_snapshot_append_node (snapshot, self->axes_node);
-  plot_rect (self, &r);
+  _bp_loss_chart_plot_rect (self, &r);
   bp_palette_widget_fg (widget, &fg);
 
   /* Legend with the latest values, top right. */
@@ -456,25 +241,25 @@ bp_loss_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         {
           if (i == 0)
             append_text (self, snapshot, "Loss per epoch: train and test", lx,
-                         MARGIN_TOP / 2, 0.0, &fg);
+                         BP_LOSS_MARGIN_TOP / 2, 0.0, &fg);
           continue;
         }
-      series_color (i, &c);
+      _bp_loss_chart_series_color (i, &c);
       g_snprintf (buf, sizeof buf, "%s %.4f", series_names[i], self->series[i].last);
       layout = gtk_widget_create_pango_layout (widget, buf);
       pango_layout_get_pixel_size (layout, &lw, &lh);
       gtk_snapshot_append_color (snapshot, &c,
-                                 &GRAPHENE_RECT_INIT ((float) lx, MARGIN_TOP / 2 - 1, 12, 3));
+                                 &GRAPHENE_RECT_INIT ((float) lx, BP_LOSS_MARGIN_TOP / 2 - 1, 12, 3));
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot,
-                              &GRAPHENE_POINT_INIT ((float) lx + 16, MARGIN_TOP / 2 - lh / 2.f));
+                              &GRAPHENE_POINT_INIT ((float) lx + 16, BP_LOSS_MARGIN_TOP / 2 - lh / 2.f));
       gtk_snapshot_append_layout (snapshot, layout, &fg);
       gtk_snapshot_restore (snapshot);
       lx += 16 + lw + 14;
     }
 
   {
-    g_autoptr (GskRenderNode) curves = curves_node (self, &r);
+    g_autoptr (GskRenderNode) curves = _bp_loss_chart_curves_node (self, &r);
 
     gtk_snapshot_append_node (snapshot, curves);
   }
@@ -592,8 +377,8 @@ bp_loss_chart_init (BpLossChart *self)
 
   for (int i = 0; i < BP_LOSS_SERIES_COUNT; i++)
     {
-      self->series[i].buckets = g_array_new (FALSE, FALSE, sizeof (Bucket));
-      self->drawn[i] = g_array_new (FALSE, FALSE, sizeof (Column));
+      self->series[i].buckets = g_array_new (FALSE, FALSE, sizeof (BpLossBucket));
+      self->drawn[i] = g_array_new (FALSE, FALSE, sizeof (BpLossColumn));
       self->series[i].per_bucket = 1;
       self->series[i].last = NAN;
     }
@@ -669,14 +454,14 @@ bp_loss_chart_readout_at (BpLossChart *self, double widget_x)
   g_return_val_if_fail (BP_IS_LOSS_CHART (self), NULL);
 
   update_axes (self);
-  plot_rect (self, &r);
+  _bp_loss_chart_plot_rect (self, &r);
   if (widget_x < r.origin.x || widget_x > r.origin.x + r.size.width)
     return NULL;
   x = (widget_x - r.origin.x) / r.size.width * self->axis_x_max;
   s = g_string_new (NULL);
   for (int i = 0; i < BP_LOSS_SERIES_COUNT; i++)
     {
-      const Bucket *b = bucket_near (&self->series[i], x);
+      const BpLossBucket *b = bucket_near (&self->series[i], x);
 
       if (b == NULL)
         continue;
