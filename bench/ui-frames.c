@@ -24,7 +24,7 @@
 
 #include "bp-dashboard.h"
 #include "bp-screenshot.h"
-#include "bp-frame-stats.h"
+#include "ui-frames.h"
 #include "bp-cpu-share.h"
 #include "bp-ui.h"
 #include "bp-window.h"
@@ -36,8 +36,6 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_ROUNDS 32
-
 typedef struct {
   const char *page;
   int rounds, epochs, threads, width, height;
@@ -45,43 +43,6 @@ typedef struct {
   const char *shot; /* --screenshot: the window at the end of the last round, as PNG */
   gboolean shown_only; /* --shown-only: no headless runs (to profile the window) */
 } Options;
-
-/* One shown phase: what the frame clock saw and how the trainer did. */
-typedef struct {
-  double rate;      /* samples/s (dashboard) or epochs/s (playground) */
-  double fps;
-  guint frames, drawn;
-  double wall[3], cpu[3];            /* all frames: p50, p95, p99 (ms) */
-  double drawn_wall[3], drawn_cpu[3]; /* frames that drew */
-  double ui_cpu_share;               /* UI thread CPU seconds per wall second */
-  double load;                       /* 1-minute load average at the end */
-} Shown;
-
-static const double pcts[3] = { 50, 95, 99 };
-
-static double
-load_average (void)
-{
-  double l = NAN;
-  FILE *f = fopen ("/proc/loadavg", "r");
-
-  if (f != NULL)
-    {
-      if (fscanf (f, "%lf", &l) != 1)
-        l = NAN;
-      fclose (f);
-    }
-  return l;
-}
-
-static double
-thread_cpu_s (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 typedef gboolean (*Cond) (gpointer data);
 
@@ -175,194 +136,6 @@ keep_shot (const Options *o, BpWindow *window)
 
   if (o->shot != NULL && !bp_screenshot_widget_to_png (GTK_WIDGET (window), o->shot, &error))
     fprintf (stderr, "ui-frames: %s\n", error->message);
-}
-
-static void
-stats_begin (BpFrameStats *fs, GtkWidget *window)
-{
-  bp_frame_stats_attach (fs, gtk_widget_get_frame_clock (window));
-  bp_frame_stats_watch_surface (fs, gtk_native_get_surface (GTK_NATIVE (window)));
-}
-
-static void
-stats_end (BpFrameStats *fs, Shown *r)
-{
-  bp_frame_stats_attach (fs, NULL);
-  bp_frame_stats_watch_surface (fs, NULL);
-  r->fps = bp_frame_stats_fps (fs);
-  r->frames = bp_frame_stats_n_frames (fs);
-  r->drawn = bp_frame_stats_n_drawn (fs);
-  for (int i = 0; i < 3; i++)
-    {
-      r->wall[i] = bp_frame_stats_paint_ms (fs, pcts[i]);
-      r->cpu[i] = bp_frame_stats_cpu_ms (fs, pcts[i]);
-      r->drawn_wall[i] = bp_frame_stats_drawn_ms (fs, BP_FRAME_WALL, pcts[i]);
-      r->drawn_cpu[i] = bp_frame_stats_drawn_ms (fs, BP_FRAME_CPU, pcts[i]);
-    }
-  r->load = load_average ();
-}
-
-static void
-print_shown (const char *what, const Shown *r)
-{
-  printf ("  %s: %.1f frames/s, %u frames (%u drew), UI thread %.0f %% of a core, load %.2f\n"
-          "    all frames   wall ms p50 %.2f p95 %.2f p99 %.2f | CPU ms p50 %.2f p95 %.2f p99 %.2f\n"
-          "    drawn frames wall ms p50 %.2f p95 %.2f p99 %.2f | CPU ms p50 %.2f p95 %.2f p99 %.2f\n",
-          what, r->fps, r->frames, r->drawn, 100 * r->ui_cpu_share, r->load, r->wall[0],
-          r->wall[1], r->wall[2], r->cpu[0], r->cpu[1], r->cpu[2], r->drawn_wall[0],
-          r->drawn_wall[1], r->drawn_wall[2], r->drawn_cpu[0], r->drawn_cpu[1], r->drawn_cpu[2]);
-  fflush (stdout);
-}
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (const double *v, int n)
-{
-  double s[MAX_ROUNDS];
-
-  memcpy (s, v, n * sizeof *v);
-  qsort (s, n, sizeof *s, cmp_double);
-  return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-}
-
-/* The median over rounds of each field of Shown. */
-static Shown
-median_shown (const Shown *r, int n)
-{
-  Shown m = { 0 };
-  double v[MAX_ROUNDS] = { 0 };
-
-#define MED(field)                                                                              \
-  do                                                                                            \
-    {                                                                                           \
-      for (int i = 0; i < n; i++)                                                               \
-        v[i] = r[i].field;                                                                      \
-      m.field = median (v, n);                                                                  \
-    }                                                                                           \
-  while (0)
-  MED (rate);
-  MED (fps);
-  MED (frames);
-  MED (drawn);
-  MED (ui_cpu_share);
-  MED (load);
-  for (int k = 0; k < 3; k++)
-    {
-      MED (wall[k]);
-      MED (cpu[k]);
-      MED (drawn_wall[k]);
-      MED (drawn_cpu[k]);
-    }
-#undef MED
-  return m;
-}
-
-/* ---- where a drawn frame's CPU time goes ----
- * The frame clock's phases in order: update (tick callbacks: the views read the session),
- * layout, paint (snapshot of what changed and rendering), after-paint. Emission hooks run
- * before any handler, so each phase's hook marks the end of the one before. */
-
-enum { PH_UPDATE, PH_LAYOUT, PH_PAINT, PH_AFTER, N_PHASES };
-static const char *const phase_signals[N_PHASES] = { "update", "layout", "paint",
-                                                     "after-paint" };
-
-typedef struct {
-  GdkFrameClock *clock;
-  GdkSurface *surface;
-  guint signal[N_PHASES + 1];
-  gulong hook[N_PHASES + 1];
-  double start[N_PHASES]; /* thread CPU seconds at each phase's start, this frame */
-  gboolean drawn;
-  GArray *cost[N_PHASES - 1]; /* double ms per drawn frame: update, layout, paint */
-} Phases;
-
-static gboolean
-phase_hook (GSignalInvocationHint *hint, guint n, const GValue *params, gpointer data)
-{
-  Phases *ph = data;
-  gpointer instance = g_value_get_object (&params[0]);
-
-  if (instance == (gpointer) ph->surface)
-    {
-      ph->drawn = TRUE; /* "render" */
-      return TRUE;
-    }
-  if (instance != (gpointer) ph->clock)
-    return TRUE;
-  for (int k = 0; k < N_PHASES; k++)
-    if (hint->signal_id == ph->signal[k])
-      {
-        ph->start[k] = thread_cpu_s ();
-        if (k != PH_AFTER)
-          continue;
-        /* A phase nobody asked for this frame is not emitted: it cost nothing. */
-        if (ph->drawn)
-          for (int j = 0; j < N_PHASES - 1; j++)
-            {
-              double ms = 0;
-
-              if (ph->start[j] > 0)
-                for (int e = j + 1; e < N_PHASES; e++)
-                  if (ph->start[e] > 0)
-                    {
-                      ms = 1000 * (ph->start[e] - ph->start[j]);
-                      break;
-                    }
-              g_array_append_val (ph->cost[j], ms);
-            }
-        memset (ph->start, 0, sizeof ph->start);
-        ph->drawn = FALSE;
-      }
-  return TRUE;
-}
-
-static void
-phases_begin (Phases *ph, GtkWidget *window)
-{
-  memset (ph, 0, sizeof *ph);
-  ph->clock = gtk_widget_get_frame_clock (window);
-  ph->surface = gtk_native_get_surface (GTK_NATIVE (window));
-  for (int k = 0; k <= N_PHASES; k++)
-    {
-      ph->signal[k] = k < N_PHASES ? g_signal_lookup (phase_signals[k], GDK_TYPE_FRAME_CLOCK)
-                                   : g_signal_lookup ("render", GDK_TYPE_SURFACE);
-      ph->hook[k] = g_signal_add_emission_hook (ph->signal[k], 0, phase_hook, ph, NULL);
-    }
-  for (int j = 0; j < N_PHASES - 1; j++)
-    ph->cost[j] = g_array_new (FALSE, FALSE, sizeof (double));
-}
-
-static void
-phases_end (Phases *ph)
-{
-  static const char *const names[] = { "update (views read the session)", "layout",
-                                       "paint (snapshot + render)" };
-
-  for (int k = 0; k <= N_PHASES; k++)
-    g_signal_remove_emission_hook (ph->signal[k], ph->hook[k]);
-  printf ("    drawn frames' CPU ms by phase (p50 / p95):");
-  for (int j = 0; j < N_PHASES - 1; j++)
-    {
-      GArray *a = ph->cost[j];
-      double p50 = 0, p95 = 0;
-
-      if (a->len > 0)
-        {
-          g_array_sort (a, cmp_double);
-          p50 = g_array_index (a, double, a->len / 2);
-          p95 = g_array_index (a, double, MIN (a->len - 1, (guint) (0.95 * a->len)));
-        }
-      printf ("%s %s %.2f / %.2f", j ? "," : "", names[j], p50, p95);
-      g_array_unref (a);
-    }
-  printf ("\n");
 }
 
 /* ---- the playground ---- */

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bench/ui-frames: what a shown phase measured (frame times, the UI thread's CPU time, where
+ * a drawn frame's time goes) and how it is reported (ui-frames-report.c). */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "bp-frame-stats.h"
+
+#define MAX_ROUNDS 32
+
+/* One shown phase: what the frame clock saw and how the trainer did. */
+typedef struct {
+  double rate;      /* samples/s (dashboard) or epochs/s (playground) */
+  double fps;
+  guint frames, drawn;
+  double wall[3], cpu[3];            /* all frames: p50, p95, p99 (ms) */
+  double drawn_wall[3], drawn_cpu[3]; /* frames that drew */
+  double ui_cpu_share;               /* UI thread CPU seconds per wall second */
+  double load;                       /* 1-minute load average at the end */
+} Shown;
+
+/* The 1-minute load average (NaN when unknown). */
+double load_average (void);
+/* CPU seconds of the calling thread. */
+double thread_cpu_s (void);
+
+/* Records the frames of window into fs (and which of them drew). */
+void stats_begin (BpFrameStats *fs, GtkWidget *window);
+/* Stops and fills r's frame figures and load from fs. */
+void stats_end (BpFrameStats *fs, Shown *r);
+void print_shown (const char *what, const Shown *r);
+
+int cmp_double (const void *a, const void *b);
+double median (const double *v, int n);
+/* The median over n rounds of each figure of Shown. */
+Shown median_shown (const Shown *r, int n);
+
+/* ---- where a drawn frame's CPU time goes ----
+ * The frame clock's phases in order: update (tick callbacks: the views read the session),
+ * layout, paint (snapshot of what changed and rendering), after-paint. Emission hooks run
+ * before any handler, so each phase's hook marks the end of the one before. */
+enum { PH_UPDATE, PH_LAYOUT, PH_PAINT, PH_AFTER, N_PHASES };
+typedef struct {
+  GdkFrameClock *clock;
+  GdkSurface *surface;
+  guint signal[N_PHASES + 1];
+  gulong hook[N_PHASES + 1];
+  double start[N_PHASES]; /* thread CPU seconds at each phase's start, this frame */
+  gboolean drawn;
+  GArray *cost[N_PHASES - 1]; /* double ms per drawn frame: update, layout, paint */
+} Phases;
+
+void phases_begin (Phases *ph, GtkWidget *window);
+/* Stops and prints the drawn frames' CPU time by phase (p50 / p95). */
+void phases_end (Phases *ph);
