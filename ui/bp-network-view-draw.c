@@ -223,6 +223,7 @@ _bp_nv_drop_links (BpNetworkView *self, int layer)
         for (int p = 0; p < BP_NV_LINK_PARTS; p++)
           g_clear_pointer (&self->links_nodes[l][p], gsk_render_node_unref);
         self->links_stale[l] = 0;
+        self->links_grey[l] = 0;
       }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -514,6 +515,10 @@ build_links (BpNetworkView *self, int layer, int p, gboolean dark, int height)
   cairo_t *cr;
   int o0, o1;
 
+  if (self->columns[layer].weights == NULL)
+    self->links_grey[layer] |= 1u << p;
+  else
+    self->links_grey[layer] &= ~(1u << p);
   if (x1 <= x0 || height <= 0)
     return NULL;
   part_outputs (self, layer, p, link_parts (self, layer), &o0, &o1);

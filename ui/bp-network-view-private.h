@@ -58,6 +58,8 @@ struct _BpNetworkView {
    * and dropped ones are drawn at once. */
   GskRenderNode *links_nodes[BP_NETWORK_VIEW_MAX_COLUMNS][BP_NV_LINK_PARTS];
   guint links_stale[BP_NETWORK_VIEW_MAX_COLUMNS]; /* bit p: part p shows old weights */
+  guint links_grey[BP_NETWORK_VIEW_MAX_COLUMNS];  /* bit p: part p was drawn before the layer
+                                                     had weights (grey) */
   gboolean thumbs_stale[BP_NETWORK_VIEW_MAX_COLUMNS];
   GskRenderNode *labels_node; /* names, counts and captions */
   int refresh_next;    /* where the round of stale redraws resumes */

@@ -505,6 +505,12 @@ bp_network_view_set_weights (BpNetworkView *self, int layer, const float *weight
   copy_into (&col->biases, biases, n_out);
   copy_into (&col->grads, grads, (size_t) n_out * col->n);
   _bp_nv_links_stale (self, layer);
+  /* Parts drawn grey, before the layer had weights (a new layout), are not left to the paced
+   * round of updates: dropped, they are drawn with these weights in the next frame. */
+  for (int p = 0; p < BP_NV_LINK_PARTS && self->links_grey[layer] != 0; p++)
+    if (self->links_grey[layer] & (1u << p))
+      g_clear_pointer (&self->links_nodes[layer][p], gsk_render_node_unref);
+  self->links_grey[layer] = 0;
   if (self->show_gradients)
     {
       /* Gradient links are scaled by the network's largest |dL/dw|: all layers move. */

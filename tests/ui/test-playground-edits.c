@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bp-network-view-private.h"
 #include "bp-playground-private.h"
 #include "bp-ui.h"
 #include "ui-test-util.h"
@@ -187,6 +188,48 @@ test_discretize_only_classes (Fixture *f, gconstpointer data)
   g_assert_null (strstr (gtk_widget_get_tooltip_text (check), "Only for"));
 }
 
+/* After a new session on the same layout, every link is drawn with the new network's
+ * weights: none is left grey (drawn while the weights were not there) until a step. */
+static void
+test_links_after_switch (Fixture *f, gconstpointer data)
+{
+  BpNetworkView *view = f->pg->network_view;
+  BpPgDataParams p;
+
+  /* The network of the report: four inputs, 17, 8, 8, 8. */
+  bp_data_panel_get_params (f->pg->data_panel, &p, NULL);
+  p.features |= BP_FEATURE_BIT (BP_FEATURE_X1_SQ) | BP_FEATURE_BIT (BP_FEATURE_X2_SQ);
+  bp_data_panel_set_params (f->pg->data_panel, &p, 10);
+  g_signal_emit_by_name (f->pg->data_panel, "changed", (guint) BP_DATA_FEATURES);
+  wait_settled (f);
+  g_signal_emit_by_name (view, "add-layer");
+  wait_settled (f);
+  for (int i = 0; i < 9; i++)
+    {
+      g_signal_emit_by_name (view, "add-neuron", 1);
+      wait_settled (f);
+    }
+  g_assert_cmpint (bp_network_view_get_column_size (view, 1), ==, 17);
+  g_assert_cmpint (view->n_columns, ==, 6);
+  ui_test_spin (0.5);
+
+  pick_problem (f, BP_PG_PROBLEM_REGRESSION);
+  pick_problem (f, BP_PG_PROBLEM_CLASSIFICATION);
+  /* A few frames, not the paced round of updates (a part every 40 ms or more). */
+  ui_test_spin (0.1);
+  for (int c = 0; c + 1 < view->n_columns; c++)
+    {
+      int n_out = view->columns[c + 1].n, n = view->columns[c].n * n_out;
+      /* As many parts as bp-network-view-draw.c cuts the layer's links in. */
+      int parts = CLAMP ((n + 15) / 16, 1, MIN (BP_NV_LINK_PARTS, n_out));
+
+      g_assert_nonnull (view->columns[c].weights);
+      g_assert_cmpuint (view->links_grey[c] & ((1u << parts) - 1), ==, 0);
+      for (int k = 0; k < parts; k++)
+        g_assert_nonnull (view->links_nodes[c][k]);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -198,5 +241,7 @@ main (int argc, char *argv[])
               test_problem_switch_keeps_points, fixture_teardown);
   g_test_add ("/playground-edits/discretize-only-classes", Fixture, NULL, fixture_setup,
               test_discretize_only_classes, fixture_teardown);
+  g_test_add ("/playground-edits/links-after-switch", Fixture, NULL, fixture_setup,
+              test_links_after_switch, fixture_teardown);
   return g_test_run ();
 }
