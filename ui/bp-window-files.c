@@ -160,7 +160,13 @@ save_to (BpWindow *self, const char *path)
       return FALSE;
     }
   add_recent (self, file);
-  message = g_strdup_printf ("Saved “%s”", name);
+  /* Only the builder's experiment goes to files: saved from another page (Ctrl+S on the
+   * playground), the toast must not let the user think the page on screen was saved. */
+  if (g_strcmp0 (bp_window_get_page (self), "builder") == 0)
+    message = g_strdup_printf ("Saved “%s”", name);
+  else
+    message = g_strdup_printf ("Saved the Builder’s network as “%s” (this page is not saved "
+                               "to files)", name);
   show_message (self, message);
   return TRUE;
 }
@@ -305,15 +311,21 @@ on_prompt_mapped (GtkWidget *dialog, gpointer data)
     gtk_widget_add_tick_callback (dialog, log_prompt, g_new0 (int, 1), g_free);
 }
 
-/* Runs next now, or after asking when the builder's network has unsaved changes. */
+/* Runs next now, or after asking when the builder's network has unsaved changes (or, before
+ * closing, when a run in progress would end). */
 static void
 ask_then (BpWindow *self, BpWindowNext next)
 {
   const char *path;
   g_autofree char *name = NULL;
+  g_autoptr (GString) runs = g_string_new (NULL);
+  gboolean modified = bp_builder_get_modified (self->builder);
   AdwMessageDialog *dialog;
 
-  if (!bp_builder_get_modified (self->builder))
+  /* Closing also ends the runs in progress: one question covers both. */
+  if (next == NEXT_CLOSE)
+    _bp_window_describe_live_runs (self, runs);
+  if (!modified && runs->len == 0)
     {
       proceed (self, next);
       return;
@@ -325,16 +337,37 @@ ask_then (BpWindow *self, BpWindowNext next)
     }
   path = bp_builder_get_path (self->builder);
   name = path != NULL ? g_path_get_basename (path) : g_strdup ("Untitled network");
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), "Save Changes?",
-                                                       NULL));
-  adw_message_dialog_format_body (dialog,
-                                  "“%s” has changes that are not saved. Without saving, they "
-                                  "are lost.", name);
-  adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "discard", "_Discard",
-                                    "save", "_Save", NULL);
+  if (runs->len > 0)
+    {
+      runs->str[0] = g_ascii_toupper (runs->str[0]);
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                           "Stop Training and Quit?", NULL));
+      if (modified)
+        adw_message_dialog_format_body (dialog, "%s would end; its weights are lost.\n\n"
+                                        "“%s” has changes that are not saved.", runs->str, name);
+      else
+        adw_message_dialog_format_body (dialog, "%s would end; its weights are lost.",
+                                        runs->str);
+      adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "discard",
+                                        modified ? "_Quit Without Saving" : "_Quit", NULL);
+      if (modified)
+        adw_message_dialog_add_response (dialog, "save", "_Save and Quit");
+      adw_message_dialog_set_default_response (dialog, "cancel");
+    }
+  else
+    {
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), "Save Changes?",
+                                                           NULL));
+      adw_message_dialog_format_body (dialog,
+                                      "“%s” has changes that are not saved. Without saving, "
+                                      "they are lost.", name);
+      adw_message_dialog_add_responses (dialog, "cancel", "_Cancel", "discard", "_Discard",
+                                        "save", "_Save", NULL);
+      adw_message_dialog_set_default_response (dialog, "save");
+    }
   adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "save");
+  if (modified)
+    adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_prompt_response), self, 0);
   self->after_prompt = next;
@@ -413,7 +446,7 @@ save_dialog (BpWindow *self, BpWindowNext next)
   const char *path = bp_builder_get_path (self->builder);
   g_autofree char *name = path != NULL ? g_path_get_basename (path) : g_strdup ("network.bpx");
   GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new ("Save Experiment", GTK_WINDOW (self),
+    gtk_file_chooser_native_new ("Save the Builder’s Experiment", GTK_WINDOW (self),
                                  GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
 
   add_filters (GTK_FILE_CHOOSER (dialog));
@@ -471,7 +504,12 @@ action_save_as (GtkWidget *widget, const char *name, GVariant *param)
 static gboolean
 on_close_request (GtkWindow *window, BpWindow *self)
 {
-  if (self->close_confirmed || !bp_builder_get_modified (self->builder))
+  g_autoptr (GString) runs = NULL;
+
+  if (self->close_confirmed)
+    return FALSE;
+  runs = g_string_new (NULL);
+  if (!bp_builder_get_modified (self->builder) && _bp_window_describe_live_runs (self, runs) == 0)
     return FALSE;
   ask_then (self, NEXT_CLOSE);
   return TRUE;

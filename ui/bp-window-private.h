@@ -34,6 +34,7 @@ struct _BpWindow {
   GFile *pending_file;      /* the file to open once the prompt is answered */
   char *pending_template;   /* the template to start from once the prompt is answered */
   gboolean close_confirmed; /* the user agreed to lose changes: close without asking */
+  double live_run_seconds;  /* training time from which a run is asked about at quit */
   char *last_message;       /* the last toast shown */
   GMenu *recent_menu;
   GtkRecentManager *recent;
@@ -75,6 +76,10 @@ void _bp_window_header_update (BpWindow *self);
 void _bp_window_files_class_init (GtkWidgetClass *widget_class);
 void _bp_window_files_init (BpWindow *self);
 void _bp_window_files_dispose (BpWindow *self);
+/* bp-window-quit.c: the runs that closing would end. Appends "the Builder’s run (paused at
+ * epoch 3, 12 s of training)" for each to out; returns how many. */
+void _bp_window_quit_init (BpWindow *self);
+int _bp_window_describe_live_runs (BpWindow *self, GString *out);
 /* Whether a dropped file is an experiment (opens in the builder) rather than data. */
 gboolean _bp_window_is_experiment_file (GFile *file);
 

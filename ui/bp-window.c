@@ -244,6 +244,7 @@ bp_window_init (BpWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  _bp_window_quit_init (self);
   _bp_window_files_init (self);
 
   /* A switcher with one page is noise: show the title until more pages arrive. */

@@ -36,9 +36,14 @@ bp_session *bp_window_get_session (BpWindow *self);
 /* Opens an experiment file in the builder page, first asking about unsaved changes there.
  * A file that does not open shows its error and leaves the current work as it was. */
 void bp_window_open_file (BpWindow *self, GFile *file);
-/* The unsaved-changes question while it is on screen (responses "cancel", "discard",
- * "save"), or NULL. */
+/* The unsaved-changes question (or, at close, "Stop Training and Quit?") while it is on
+ * screen (responses "cancel", "discard" = go on without saving, and "save" when there is
+ * something to save), or NULL. */
 AdwMessageDialog *bp_window_get_prompt (BpWindow *self);
+/* Closing asks "Stop Training and Quit?" while the builder's or the dashboard's run is running
+ * or paused half way after this much training time (5 s; the playground's runs never ask).
+ * For tests. */
+void bp_window_set_live_run_seconds (BpWindow *self, double seconds);
 /* The last message the window showed as a toast, or NULL. */
 const char *bp_window_get_last_message (BpWindow *self);
 

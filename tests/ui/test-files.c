@@ -12,6 +12,7 @@
 
 #include "bp-application.h"
 #include "bp-builder.h"
+#include "bp-playground.h"
 #include "bp-ui.h"
 #include "bp-window.h"
 #include "data/builtin.h"
@@ -318,6 +319,35 @@ test_save_action (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (bp_window_get_last_message (f->window), "Saved"));
 }
 
+/* Ctrl+S on the playground saves the builder's experiment (the playground has no file), and
+ * the toast says so: it must not read as if the playground the user edited was saved. */
+static void
+test_save_from_playground (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = copy_example (f, "iris-mlp.json");
+  g_autofree char *edited = NULL, *reopened = NULL;
+  const char *msg;
+
+  open_path (f, path);
+  edit_network (f->builder);
+  edited = bp_builder_get_spec_json (f->builder);
+  g_assert_true (bp_window_set_page (f->window, "playground", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.save", NULL));
+  reopened = spec_of_file (path);
+  g_assert_cmpstr (reopened, ==, edited);
+  msg = bp_window_get_last_message (f->window);
+  g_assert_nonnull (strstr (msg, "Builder"));
+  g_assert_nonnull (strstr (msg, "iris-mlp.json"));
+  g_assert_nonnull (strstr (msg, "not saved"));
+
+  /* On the builder, the plain message. */
+  g_assert_true (bp_window_set_page (f->window, "builder", NULL));
+  g_assert_true (bp_builder_undo (f->builder));
+  g_assert_true (bp_builder_get_modified (f->builder));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.save", NULL));
+  g_assert_cmpstr (bp_window_get_last_message (f->window), ==, "Saved “iris-mlp.json”");
+}
+
 static gboolean
 has_prompt (gpointer window)
 {
@@ -392,6 +422,110 @@ test_prompt_on_close (Fixture *f, gconstpointer data)
   adw_message_dialog_response (bp_window_get_prompt (f->window), "discard");
   /* A window without an application is only hidden when it closes. */
   g_assert_true (ui_test_wait (is_hidden, f->window, 10));
+}
+
+static gboolean
+builder_stepped (gpointer builder)
+{
+  bp_session *s = bp_builder_get_session (builder);
+
+  return s != NULL && bp_session_get_step (s) >= 1
+         && bp_session_get_state (s) == BP_SESSION_PAUSED;
+}
+
+static gboolean
+builder_finished (gpointer builder)
+{
+  bp_session *s = bp_builder_get_session (builder);
+
+  return s != NULL && bp_session_get_state (s) == BP_SESSION_FINISHED;
+}
+
+/* A run in progress (here the builder's, paused after a step) makes closing ask "Stop Training
+ * and Quit?" with Cancel / Quit; with unsaved changes too, the same question also offers Save
+ * and Quit. A finished run does not ask. */
+static void
+test_prompt_on_close_with_run (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  AdwMessageDialog *prompt;
+
+  /* Every run counts here, however short (the window's own rule is 5 s of training). */
+  bp_window_set_live_run_seconds (f->window, 0);
+  g_assert_true (bp_window_set_page (f->window, "builder", NULL));
+  g_assert_true (bp_builder_load_template (f->builder, "iris-mlp", &error));
+  g_assert_false (bp_builder_get_modified (f->builder));
+  g_assert_true (bp_builder_step (f->builder, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_test_wait (builder_stepped, f->builder, 20));
+
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (ui_test_wait (has_prompt, f->window, 10));
+  prompt = bp_window_get_prompt (f->window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (prompt), ==, "Stop Training and Quit?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (prompt), "Builder’s run (paused"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (prompt, "discard"), ==, "_Quit");
+  g_assert_false (adw_message_dialog_has_response (prompt, "save"));
+  adw_message_dialog_response (prompt, "cancel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  g_assert_cmpint (bp_session_get_state (bp_builder_get_session (f->builder)), ==,
+                   BP_SESSION_PAUSED);
+
+  /* An unsaved edit as well: one question for both. */
+  edit_network (f->builder);
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (ui_test_wait (has_prompt, f->window, 10));
+  prompt = bp_window_get_prompt (f->window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (prompt), ==, "Stop Training and Quit?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (prompt), "not saved"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (prompt, "discard"), ==,
+                   "_Quit Without Saving");
+  g_assert_true (adw_message_dialog_has_response (prompt, "save"));
+  adw_message_dialog_response (prompt, "cancel");
+  g_assert_true (bp_builder_undo (f->builder));
+  g_assert_false (bp_builder_get_modified (f->builder));
+
+  /* Finished: nothing left to lose, closing does not ask. */
+  bp_builder_stop (f->builder);
+  g_assert_true (ui_test_wait (builder_finished, f->builder, 10));
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_null (bp_window_get_prompt (f->window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+}
+
+/* With the window's own rule (5 s of training), a run of one step is not worth a question. */
+static void
+test_no_prompt_for_short_run (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (bp_window_set_page (f->window, "builder", NULL));
+  g_assert_true (bp_builder_load_template (f->builder, "iris-mlp", &error));
+  g_assert_true (bp_builder_step (f->builder, &error));
+  g_assert_true (ui_test_wait (builder_stepped, f->builder, 20));
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_null (bp_window_get_prompt (f->window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+}
+
+static gboolean
+playground_stepped (gpointer playground)
+{
+  return bp_playground_get_step (playground) >= 20;
+}
+
+/* The playground's toy runs never ask: they run from the moment the window opens. */
+static void
+test_no_prompt_for_playground_run (Fixture *f, gconstpointer data)
+{
+  BpPlayground *pg = bp_window_get_playground (f->window);
+
+  bp_window_set_live_run_seconds (f->window, 0);
+  bp_playground_set_running (pg, TRUE);
+  g_assert_true (ui_test_wait (playground_stepped, pg, 20));
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_null (bp_window_get_prompt (f->window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
 }
 
 static GtkWidget *
@@ -568,8 +702,12 @@ main (int argc, char *argv[])
   ADD ("damaged-corpus", test_damaged_corpus);
   ADD ("prompt-on-settings-and-template", test_prompt_on_settings_and_template);
   ADD ("save-action", test_save_action);
+  ADD ("save-from-playground", test_save_from_playground);
   ADD ("prompt-on-open", test_prompt_on_open);
   ADD ("prompt-on-close", test_prompt_on_close);
+  ADD ("prompt-on-close-with-run", test_prompt_on_close_with_run);
+  ADD ("no-prompt-for-short-run", test_no_prompt_for_short_run);
+  ADD ("no-prompt-for-playground-run", test_no_prompt_for_playground_run);
   ADD ("no-prompt-when-saved", test_no_prompt_when_saved);
   ADD ("drop", test_drop);
   ADD ("recent", test_recent);
