@@ -120,6 +120,7 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   self->data_key = g_steal_pointer (&job->key);
   info = describe (self->data);
   bp_builder_settings_set_data_info (self->settings, info, FALSE);
+  _bp_builder_show_report (self);
   _bp_builder_data_ready (self);
 }
 

@@ -92,20 +92,35 @@ update_totals (BpBuilder *self)
 }
 
 void
-_bp_builder_refresh (BpBuilder *self)
+_bp_builder_show_report (BpBuilder *self)
 {
   int ids[BP_GRAPH_MAX_NODES], n;
+  g_autofree char *key = NULL;
 
-  _bp_builder_take_state (self);
   bp_graph_report_update (self->report, self->graph);
+  /* The loaded dataset, when it is the one the settings name (a newer one may be loading):
+   * a wrong number of outputs shows now, not at Train. */
+  if (self->data != NULL && self->data_key != NULL)
+    {
+      key = _bp_builder_data_key (self);
+      if (g_strcmp0 (key, self->data_key) == 0)
+        bp_graph_report_check_data (self->report, self->graph, self->data->ds);
+    }
   bp_builder_canvas_set_graph (self->canvas, self->graph, self->report);
   n = bp_builder_canvas_get_selection (self->canvas, ids, G_N_ELEMENTS (ids));
   bp_builder_inspector_show (self->inspector, self->graph, self->report, ids, n);
-  bp_builder_settings_show (self->settings, self->graph, self->exp);
   update_totals (self);
+  _bp_builder_update_actions (self);
+}
+
+void
+_bp_builder_refresh (BpBuilder *self)
+{
+  _bp_builder_take_state (self);
+  _bp_builder_show_report (self);
+  bp_builder_settings_show (self->settings, self->graph, self->exp);
   gtk_widget_set_visible (GTK_WIDGET (self->hint_label), self->graph->n_nodes <= 2
                                                            && self->graph->n_edges == 0);
-  _bp_builder_update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), _bp_builder_properties[BP_BUILDER_PROP_CAN_UNDO]);
   g_object_notify_by_pspec (G_OBJECT (self), _bp_builder_properties[BP_BUILDER_PROP_CAN_REDO]);
   g_object_notify_by_pspec (G_OBJECT (self), _bp_builder_properties[BP_BUILDER_PROP_MODIFIED]);
@@ -210,7 +225,7 @@ bp_builder_delete_selection (BpBuilder *self)
     return;
   for (int i = 0; i < n; i++)
     {
-      if (bp_graph_remove_node (g, ids[i]))
+      if (bp_graph_remove_node_joined (g, ids[i]))
         removed++;
       else
         input = TRUE;

@@ -142,6 +142,9 @@ void _bp_builder_open_data_dialog (BpBuilder *self);
 void _bp_builder_load_data (BpBuilder *self);
 void _bp_builder_drop_data (BpBuilder *self);
 void _bp_builder_fit_data (BpBuilder *self);
+/* The report again (the graph against the loaded dataset too) on the canvas, the inspector and
+ * the totals; no undo state, no log. */
+void _bp_builder_show_report (BpBuilder *self);
 char *_bp_builder_data_key (BpBuilder *self);
 
 /* bp-builder-train.c */

@@ -4,6 +4,8 @@
  * which layer that was is read from the info array (filled for every layer before it). */
 #include "bp-graph-report.h"
 
+#include "data/dataset.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -172,6 +174,61 @@ bp_graph_report_update (bp_graph_report *r, const bp_graph *g)
     mark_bad (r, g, g->nodes[order[failed]].id, msg);
   else if (!r->ok)
     mark_bad (r, g, 0, msg); /* the parameter limit, huber's delta: the network as a whole */
+}
+
+/* The words the session would refuse the run with at Train, said on every edit instead, on
+ * the block to change: the input for the features, the last block for the outputs. */
+void
+bp_graph_report_check_data (bp_graph_report *r, const bp_graph *g, const bp_dataset *ds)
+{
+  const bp_graph_node *in = bp_graph_input_node (g);
+  const char *data_name = ds->name != NULL ? ds->name : "the dataset";
+  char msg[320];
+  int last = -1;
+  size_t n_in, n_out;
+
+  if (!r->ok || r->spec == NULL || in == NULL || r->spec->n_layers < 1)
+    return;
+  for (int i = 0; i < r->n_nodes; i++)
+    if (r->nodes[i].layer == r->spec->n_layers - 1)
+      last = i;
+  if (last < 0)
+    return;
+  n_in = bp_shape_size (in->shape);
+  n_out = bp_shape_size (r->nodes[last].out);
+  msg[0] = '\0';
+  if (n_in != (size_t) ds->n_features)
+    {
+      snprintf (msg, sizeof msg, "the network takes %zu inputs, but '%s' has %d features; "
+                "Fit (Training tab) sets the input from the data", n_in, data_name,
+                ds->n_features);
+      r->ok = false;
+      mark_bad (r, g, in->id, msg);
+      return;
+    }
+  if (ds->task == BP_TASK_CLASSIFICATION)
+    {
+      bool ce = r->spec->loss == BP_LOSS_CROSS_ENTROPY;
+
+      if (ce ? n_out != (size_t) ds->n_classes
+             : n_out != (size_t) ds->n_classes && !(n_out == 1 && ds->n_classes == 2))
+        snprintf (msg, sizeof msg, "'%s' gives %zu output%s, but %s on %d classes needs %s%d; "
+                  "set its units, or Fit (Training tab)", g->nodes[last].layer.name, n_out,
+                  n_out == 1 ? "" : "s", bp_loss_name (r->spec->loss), ds->n_classes,
+                  ce || ds->n_classes != 2 ? "" : "1 or ", ds->n_classes);
+    }
+  else if (r->spec->loss == BP_LOSS_CROSS_ENTROPY)
+    snprintf (msg, sizeof msg, "cross-entropy needs class labels, but '%s' is a regression "
+              "dataset; use mse or huber (Training tab)", data_name);
+  else if (n_out != (size_t) ds->n_targets)
+    snprintf (msg, sizeof msg, "'%s' gives %zu output%s, but '%s' has %d target%s; set its "
+              "units, or Fit (Training tab)", g->nodes[last].layer.name, n_out,
+              n_out == 1 ? "" : "s", data_name, ds->n_targets, ds->n_targets == 1 ? "" : "s");
+  if (msg[0] != '\0')
+    {
+      r->ok = false;
+      mark_bad (r, g, g->nodes[last].id, msg);
+    }
 }
 
 size_t

@@ -39,6 +39,12 @@ typedef struct bp_graph_report {
 /* Fills r for g (r's previous spec is freed; zero r before its first use). */
 void bp_graph_report_update (bp_graph_report *r, const bp_graph *g);
 void bp_graph_report_clear (bp_graph_report *r);
+/* When r is ok, checks the network against the data it will train on (inputs = features;
+ * outputs = classes for the loss, or targets) and, when they disagree, marks the input or the
+ * last block bad with the reason in words, as a shape error is. */
+struct bp_dataset;
+void bp_graph_report_check_data (bp_graph_report *r, const bp_graph *g,
+                                 const struct bp_dataset *ds);
 
 /* Forward FLOPs per sample of one layer given its input and output shapes: a multiply-add
  * counts 2, an addition, comparison or activation 1 (softmax, exp-heavy functions 4). */

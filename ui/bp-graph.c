@@ -208,6 +208,36 @@ bp_graph_remove_node (bp_graph *g, int id)
   return true;
 }
 
+bool
+bp_graph_remove_node_joined (bp_graph *g, int id)
+{
+  const bp_graph_node *n = bp_graph_find (g, id);
+  int from = 0, to = 0, to_port = 0, n_in = 0, n_out = 0;
+
+  if (n == NULL || n->is_input)
+    return false;
+  for (int e = 0; e < g->n_edges; e++)
+    {
+      if (g->edges[e].to == id)
+        {
+          from = g->edges[e].from;
+          n_in++;
+        }
+      if (g->edges[e].from == id)
+        {
+          to = g->edges[e].to;
+          to_port = g->edges[e].to_port;
+          n_out++;
+        }
+    }
+  bp_graph_remove_node (g, id);
+  /* Taking a block out of the middle of a chain should not leave a gap: its one consumer gets
+   * what it was fed. With several wires in or out there is no one obvious joining. */
+  if (n_in == 1 && n_out == 1)
+    bp_graph_connect (g, from, to, to_port, NULL, 0);
+  return true;
+}
+
 int
 bp_graph_source_of (const bp_graph *g, int to, int port)
 {

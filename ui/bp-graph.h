@@ -80,6 +80,9 @@ int bp_graph_add_layer_spec (bp_graph *g, const bp_layer_spec *ls, double x, dou
 
 /* Removes a block and its wires. The input block stays: false. */
 bool bp_graph_remove_node (bp_graph *g, int id);
+/* The same, but a block with exactly one wire in and one wire out leaves its source wired to
+ * its consumer (deleting from the middle of a chain keeps the chain). */
+bool bp_graph_remove_node_joined (bp_graph *g, int id);
 
 /* Wires from's output to port `port` of to, replacing the wire that entered that port.
  * Returns 0, or -1 with the reason (no such block or port, the wire would close a loop). */

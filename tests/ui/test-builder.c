@@ -233,6 +233,132 @@ test_edit_undo_redo (Fixture *f, gconstpointer data)
   g_assert_cmpstr (redone, ==, after);
 }
 
+/* Deleting a block from the middle of a chain joins its neighbours, in one undo step; a block
+ * feeding two others (or fed by none) is simply taken out. */
+static void
+test_delete_joins (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  BpBuilderCanvas *canvas = bp_builder_get_canvas (f->builder);
+  const bp_graph *g;
+  g_autofree char *before = NULL, *undone = NULL;
+  int hidden1, hidden2, hidden3, output;
+
+  g_assert_true (bp_builder_load_template (f->builder, "playground-spiral", &error));
+  hidden1 = id_of (f->builder, "hidden1");
+  hidden2 = id_of (f->builder, "hidden2");
+  hidden3 = id_of (f->builder, "hidden3");
+  output = id_of (f->builder, "output");
+  before = bp_builder_get_spec_json (f->builder);
+
+  bp_builder_canvas_select (canvas, hidden2, FALSE);
+  bp_builder_delete_selection (f->builder);
+  g = bp_builder_get_graph (f->builder);
+  g_assert_null (bp_graph_find (g, hidden2));
+  g_assert_cmpint (bp_graph_source_of (g, hidden3, 0), ==, hidden1);
+  g_assert_cmpint (bp_graph_source_of (g, output, 0), ==, hidden3);
+  g_assert_true (bp_builder_get_report (f->builder)->ok);
+  g_assert_cmpint (bp_builder_get_report (f->builder)->spec->n_layers, ==, 3);
+  g_assert_null (strstr (bp_builder_get_totals_text (f->builder), "not wired"));
+
+  /* Two blocks in a row, selected together: the chain closes over both. */
+  bp_builder_canvas_select (canvas, hidden1, FALSE);
+  bp_builder_canvas_select (canvas, hidden3, TRUE);
+  bp_builder_delete_selection (f->builder);
+  g = bp_builder_get_graph (f->builder);
+  g_assert_cmpint (bp_graph_source_of (g, output, 0), ==, bp_graph_input_node (g)->id);
+  g_assert_true (bp_builder_get_report (f->builder)->ok);
+
+  /* One undo step each, back to the very spec. */
+  g_assert_true (bp_builder_undo (f->builder));
+  g_assert_true (bp_builder_undo (f->builder));
+  undone = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (undone, ==, before);
+
+  /* The last block has no consumer: nothing to join, the rest stays as it was. */
+  bp_builder_canvas_select (canvas, output, FALSE);
+  bp_builder_delete_selection (f->builder);
+  g = bp_builder_get_graph (f->builder);
+  g_assert_cmpint (g->n_edges, ==, 3);
+  g_assert_cmpint (bp_graph_n_consumers (g, hidden3), ==, 0);
+}
+
+static gboolean
+report_not_ok (gpointer builder)
+{
+  return !bp_builder_get_report (builder)->ok;
+}
+
+static gboolean
+report_ok (gpointer builder)
+{
+  return bp_builder_get_report (builder)->ok;
+}
+
+/* A last block whose outputs do not match the dataset's classes shows on the edit, not at
+ * Train: the block turns red with the reason, the totals say the network cannot work. */
+static void
+test_output_checked_against_data (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  BpBuilderCanvas *canvas = bp_builder_get_canvas (f->builder);
+  const bp_graph *g;
+  const bp_graph_report *r;
+  bp_layer_spec ls;
+  GdkRGBA fill;
+  int output, dense;
+  const char *want = "'dense_1' gives 32 outputs, but cross_entropy on 3 classes needs 3; set "
+                     "its units, or Fit (Training tab)";
+
+  /* iris: 4 features, 3 classes, cross-entropy; the data loads while the page shows. */
+  g_assert_true (bp_builder_load_template (f->builder, "iris-mlp", &error));
+  output = id_of (f->builder, "output");
+  ui_test_spin (0.5);
+  g_assert_cmpstr (bp_builder_get_report (f->builder)->message, ==, "");
+  g_assert_true (bp_builder_get_report (f->builder)->ok);
+
+  /* The tester's case: a 32-unit dense wired after the output. */
+  dense = bp_builder_add_block (f->builder, BP_LAYER_DENSE, 400, 600);
+  g = bp_builder_get_graph (f->builder);
+  ls = bp_graph_find (g, dense)->layer;
+  ls.u.dense.units = 32;
+  g_assert_true (bp_builder_set_layer (f->builder, dense, &ls, &error));
+  g_assert_true (bp_builder_connect (f->builder, output, dense, 0, &error));
+  g_assert_true (ui_test_wait (report_not_ok, f->builder, 10));
+  r = bp_builder_get_report (f->builder);
+  g_assert_cmpint (r->bad_id, ==, dense);
+  g_assert_cmpstr (r->message, ==, want);
+  g = bp_builder_get_graph (f->builder);
+  g_assert_cmpint (r->nodes[bp_graph_index_of (g, dense)].state, ==, BP_NODE_BAD);
+  g_assert_cmpint (r->nodes[bp_graph_index_of (g, output)].state, ==, BP_NODE_OK);
+  bp_builder_canvas_block_color (canvas, dense, &fill);
+  g_assert_cmpfloat (fill.red, >, fill.green + 0.05);
+  g_assert_cmpstr (bp_builder_get_totals_text (f->builder), ==, "The network cannot work");
+  g_assert_false (bp_builder_train (f->builder, &error));
+  g_assert_nonnull (strstr (error->message, want));
+  g_clear_error (&error);
+
+  /* 3 units: fine again. */
+  ls.u.dense.units = 3;
+  g_assert_true (bp_builder_set_layer (f->builder, dense, &ls, &error));
+  g_assert_true (ui_test_wait (report_ok, f->builder, 10));
+
+  /* Two outputs for 3 classes: also refused. */
+  ls.u.dense.units = 2;
+  g_assert_true (bp_builder_set_layer (f->builder, dense, &ls, &error));
+  r = bp_builder_get_report (f->builder);
+  g_assert_false (r->ok);
+  g_assert_cmpint (r->bad_id, ==, dense);
+  g_assert_nonnull (strstr (r->message, "gives 2 outputs"));
+
+  /* Undo: 3 and 2 were edits of one field (one step), back to 32 and red; once more, the
+   * wire is gone and the dense block is left out: fine. */
+  g_assert_true (bp_builder_undo (f->builder));
+  g_assert_cmpint (bp_builder_get_report (f->builder)->bad_id, ==, dense);
+  g_assert_true (bp_builder_undo (f->builder));
+  g_assert_true (bp_builder_get_report (f->builder)->ok);
+}
+
 static void
 test_inspector (Fixture *f, gconstpointer data)
 {
@@ -735,6 +861,8 @@ main (int argc, char *argv[])
                                   fixture_teardown)
   ADD ("templates", test_templates);
   ADD ("edit-undo-redo", test_edit_undo_redo);
+  ADD ("delete-joins", test_delete_joins);
+  ADD ("output-checked-against-data", test_output_checked_against_data);
   ADD ("inspector", test_inspector);
   ADD ("red-block", test_red_block);
   ADD ("save-open", test_save_open);

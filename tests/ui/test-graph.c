@@ -125,6 +125,39 @@ test_order_follows_wires (void)
   bp_graph_free (g);
 }
 
+/* Taking a block out of the middle of a chain joins its neighbours; a block with two
+ * consumers, or none, is taken out with its wires and nothing is joined. */
+static void
+test_remove_joined (void)
+{
+  int hidden, output, extra, other;
+  bp_graph *g = iris_graph (&hidden, &output);
+  int input = g->nodes[0].id;
+  char err[256];
+
+  g_assert_true (bp_graph_remove_node_joined (g, hidden));
+  g_assert_null (bp_graph_find (g, hidden));
+  g_assert_cmpint (g->n_edges, ==, 1);
+  g_assert_cmpint (bp_graph_source_of (g, output, 0), ==, input);
+  g_assert_false (bp_graph_remove_node_joined (g, input));
+
+  /* output feeds two blocks: removing it joins nothing. */
+  extra = bp_graph_add_layer (g, BP_LAYER_DROPOUT, 0, 0);
+  other = bp_graph_add_layer (g, BP_LAYER_DROPOUT, 0, 0);
+  g_assert_cmpint (bp_graph_connect (g, output, extra, 0, err, sizeof err), ==, 0);
+  g_assert_cmpint (bp_graph_connect (g, output, other, 0, err, sizeof err), ==, 0);
+  g_assert_true (bp_graph_remove_node_joined (g, output));
+  g_assert_cmpint (g->n_edges, ==, 0);
+  g_assert_cmpint (bp_graph_source_of (g, extra, 0), ==, 0);
+  g_assert_cmpint (bp_graph_source_of (g, other, 0), ==, 0);
+
+  /* A loose block with an output only: nothing to join either. */
+  g_assert_cmpint (bp_graph_connect (g, extra, other, 0, err, sizeof err), ==, 0);
+  g_assert_true (bp_graph_remove_node_joined (g, extra));
+  g_assert_cmpint (g->n_edges, ==, 0);
+  bp_graph_free (g);
+}
+
 static void
 test_wires (void)
 {
@@ -698,6 +731,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/graph/chain-spec", test_chain_spec);
   g_test_add_func ("/graph/order-follows-wires", test_order_follows_wires);
   g_test_add_func ("/graph/wires", test_wires);
+  g_test_add_func ("/graph/remove-joined", test_remove_joined);
   g_test_add_func ("/graph/report-totals", test_report_totals);
   g_test_add_func ("/graph/shape-error-on-block", test_shape_error_on_block);
   g_test_add_func ("/graph/lenet-totals", test_lenet_totals);
