@@ -25,6 +25,9 @@ struct _BpPlayground {
   GtkLabel *stats_label;
   GtkRevealer *banner_revealer;
   GtkLabel *banner_label;
+  GtkRevealer *cue_revealer;
+  GtkLabel *cue_label;
+  guint cue_timeout;
 
   /* what the user chose */
   BpPgData *data;
@@ -93,6 +96,10 @@ void _bp_pg_watch (BpPlayground *self);
 void _bp_pg_set_running_flag (BpPlayground *self, gboolean running);
 void _bp_pg_update_overlay (BpPlayground *self);
 void _bp_pg_message (BpPlayground *self, const char *message);
+/* A short note over the network's top left corner, for a few seconds ("Network changed"). */
+void _bp_pg_cue (BpPlayground *self, const char *text);
+/* An error, whole (it wraps) in the banner under the bar, and as last_error. */
+void _bp_pg_show_error (BpPlayground *self, const char *message);
 /* bp-playground.c: "Discretize output" only for classification. */
 void _bp_pg_update_discretize (BpPlayground *self);
 void _bp_pg_set_weight (BpPlayground *self, int layer, int out, int in, double value);

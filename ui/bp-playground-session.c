@@ -25,9 +25,8 @@ _bp_pg_set_running_flag (BpPlayground *self, gboolean running)
 static void
 set_error (BpPlayground *self, const char *message)
 {
-  g_free (self->last_error);
-  self->last_error = g_strdup (message);
-  _bp_pg_message (self, message);
+  /* Errors name a file or a count and run long: the banner shows them whole. */
+  _bp_pg_show_error (self, message);
 }
 
 static void

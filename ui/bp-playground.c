@@ -64,6 +64,34 @@ switch_problem_points (BpPlayground *self, const BpPgDataParams *p)
   return TRUE;
 }
 
+static gboolean
+hide_cue (gpointer data)
+{
+  BpPlayground *self = data;
+
+  self->cue_timeout = 0;
+  gtk_revealer_set_reveal_child (self->cue_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+void
+_bp_pg_cue (BpPlayground *self, const char *text)
+{
+  gtk_label_set_text (self->cue_label, text);
+  gtk_revealer_set_reveal_child (self->cue_revealer, TRUE);
+  g_clear_handle_id (&self->cue_timeout, g_source_remove);
+  self->cue_timeout = g_timeout_add_seconds (4, hide_cue, self);
+}
+
+void
+_bp_pg_show_error (BpPlayground *self, const char *message)
+{
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  gtk_label_set_text (self->banner_label, message);
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
 static void
 on_hyper_changed (BpHyperBar *bar, guint field, BpPlayground *self)
 {
@@ -91,7 +119,7 @@ on_hyper_changed (BpHyperBar *bar, guint field, BpPlayground *self)
   if (field & (BP_HYPER_ACTIVATION | BP_HYPER_OPTIMIZER))
     {
       if (_bp_pg_rebuild_network (self))
-        _bp_pg_message (self, "Network changed: training starts again");
+        _bp_pg_cue (self, "Network changed: training starts again");
     }
 }
 
@@ -213,7 +241,7 @@ change_layers (BpPlayground *self, int column, int delta_layers, int delta_neuro
       memcpy (self->hidden, old, sizeof old);
       return;
     }
-  _bp_pg_message (self, "Network changed: training starts again");
+  _bp_pg_cue (self, "Network changed: training starts again");
 }
 
 static void
@@ -260,7 +288,7 @@ on_choice_changed (BpNetworkView *view, int column, int index, BpPlayground *sel
   if (old == acts[index])
     return;
   if (_bp_pg_rebuild_network (self))
-    _bp_pg_message (self, "Activation changed: training starts again");
+    _bp_pg_cue (self, "Activation changed: training starts again");
   else
     self->activations[column - 1] = old;
 }
@@ -427,6 +455,7 @@ bp_playground_dispose (GObject *object)
 
   /* The session borrows the data: it goes first. */
   _bp_pg_free_session (self);
+  g_clear_handle_id (&self->cue_timeout, g_source_remove);
   g_clear_pointer (&self->data, bp_pg_data_free);
   g_clear_pointer (&self->saved[0], bp_pg_data_free);
   g_clear_pointer (&self->saved[1], bp_pg_data_free);
@@ -511,6 +540,8 @@ bp_playground_class_init (BpPlaygroundClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpPlayground, stats_label);
   gtk_widget_class_bind_template_child (widget_class, BpPlayground, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, BpPlayground, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, BpPlayground, cue_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BpPlayground, cue_label);
   gtk_widget_class_bind_template_callback (widget_class, on_hyper_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_data_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_load_csv);
@@ -678,9 +709,7 @@ bp_playground_load_csv (BpPlayground *self, const char *path, GError **error)
     }
   else
     {
-      g_free (self->last_error);
-      self->last_error = g_strdup (local->message);
-      _bp_pg_message (self, local->message);
+      _bp_pg_show_error (self, local->message);
     }
   /* On failure the old points come back with a new session. */
   _bp_pg_new_session (self, FALSE);

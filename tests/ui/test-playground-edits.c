@@ -6,6 +6,7 @@
 #include "bp-config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -230,6 +231,107 @@ test_links_after_switch (Fixture *f, gconstpointer data)
     }
 }
 
+static void
+on_message (BpPlayground *pg, const char *message, char **out)
+{
+  g_free (*out);
+  *out = g_strdup (message);
+}
+
+/* A long error is shown whole: the banner's label wraps, is not ellipsized and fits the
+ * window; no toast cuts it to one line. */
+static void
+test_long_error_whole (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bp-csv-long-directory-name-XXXXXX", NULL);
+  g_autofree char *bad = g_build_filename (dir, "a-file-with-a-rather-long-name.csv", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *toasted = NULL;
+  GtkLabel *label = f->pg->banner_label;
+  graphene_rect_t r;
+
+  g_signal_connect (f->pg, "message", G_CALLBACK (on_message), &toasted);
+  g_assert_true (g_file_set_contents (bad, "a,b,c,label\n1,2,3,x\n4,5,6,y\n7,8,9,x\n1,1,1,y\n",
+                                      -1, NULL));
+  g_assert_false (bp_playground_load_csv (f->pg, bad, &error));
+  wait_settled (f);
+  g_assert_cmpuint (strlen (error->message), >, 150);
+  g_assert_true (gtk_revealer_get_reveal_child (f->pg->banner_revealer));
+  g_assert_cmpstr (gtk_label_get_text (label), ==, error->message);
+  g_assert_cmpstr (bp_playground_get_last_error (f->pg), ==, error->message);
+  g_assert_null (toasted);
+  ui_test_spin (0.6); /* the revealer's slide */
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (label)));
+  g_assert_true (gtk_label_get_wrap (label));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (label)));
+  /* More than one line, all inside the window. */
+  g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (label)), >, 1);
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (label), f->window, &r));
+  g_assert_cmpfloat (r.origin.x, >=, 0);
+  g_assert_cmpfloat (r.origin.x + r.size.width, <=, gtk_widget_get_width (f->window));
+  g_unlink (bad);
+  g_rmdir (dir);
+}
+
+/* The "Network changed" cue is shown (over the network) and covers no neuron, caption or
+ * button of the network view, with a wide first layer as in the report. */
+static void
+test_cue_covers_nothing (Fixture *f, gconstpointer data)
+{
+  BpNetworkView *view = f->pg->network_view;
+  GtkWidget *cue = GTK_WIDGET (f->pg->cue_revealer);
+  graphene_rect_t cue_r;
+  double side;
+
+  g_signal_emit_by_name (view, "add-layer");
+  wait_settled (f);
+  for (int i = 0; i < 9; i++)
+    {
+      g_signal_emit_by_name (view, "add-neuron", 1);
+      wait_settled (f);
+    }
+  ui_test_spin (0.5);
+  g_assert_true (gtk_revealer_get_reveal_child (f->pg->cue_revealer));
+  g_assert_cmpstr (gtk_label_get_text (f->pg->cue_label), ==,
+                   "Network changed: training starts again");
+  g_assert_true (gtk_widget_get_mapped (cue));
+  g_assert_true (gtk_widget_compute_bounds (cue, GTK_WIDGET (view), &cue_r));
+  g_assert_cmpfloat (cue_r.size.width, >, 40);
+  g_assert_cmpfloat (cue_r.origin.y, >=, 0);
+  /* Neurons: squares of the view's side around their centres, captions under the columns. */
+  side = _bp_nv_neuron_side (view);
+  for (int c = 0; c < view->n_columns; c++)
+    for (int i = 0; i < view->columns[c].n; i++)
+      {
+        double x, y;
+        graphene_rect_t n;
+
+        g_assert_true (bp_network_view_neuron_center (view, c, i, &x, &y));
+        n = GRAPHENE_RECT_INIT ((float) (x - side / 2), (float) (y - side / 2), (float) side,
+                                (float) side);
+        g_assert_false (graphene_rect_intersection (&cue_r, &n, NULL));
+      }
+  g_assert_cmpfloat (cue_r.origin.y + cue_r.size.height, <,
+                     gtk_widget_get_height (GTK_WIDGET (view)) - 30);
+  for (GtkWidget *b = gtk_widget_get_first_child (GTK_WIDGET (view)); b != NULL;
+       b = gtk_widget_get_next_sibling (b))
+    {
+      graphene_rect_t br;
+
+      if (!GTK_IS_BUTTON (b) || !gtk_widget_get_mapped (b))
+        continue;
+      g_assert_true (gtk_widget_compute_bounds (b, GTK_WIDGET (view), &br));
+      g_assert_false (graphene_rect_intersection (&cue_r, &br, NULL));
+    }
+  /* Column labels ("4 inputs", "17 neurons") sit just above the first neurons. */
+  {
+    double x, y;
+
+    g_assert_true (bp_network_view_neuron_center (view, 0, 0, &x, &y));
+    g_assert_cmpfloat (cue_r.origin.y + cue_r.size.height, <, y - side / 2 - 16);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -243,5 +345,9 @@ main (int argc, char *argv[])
               test_discretize_only_classes, fixture_teardown);
   g_test_add ("/playground-edits/links-after-switch", Fixture, NULL, fixture_setup,
               test_links_after_switch, fixture_teardown);
+  g_test_add ("/playground-edits/long-error-whole", Fixture, NULL, fixture_setup,
+              test_long_error_whole, fixture_teardown);
+  g_test_add ("/playground-edits/cue-covers-nothing", Fixture, NULL, fixture_setup,
+              test_cue_covers_nothing, fixture_teardown);
   return g_test_run ();
 }
