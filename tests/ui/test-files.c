@@ -12,6 +12,8 @@
 
 #include "bp-application.h"
 #include "bp-builder.h"
+#include "bp-dashboard.h"
+#include "bp-dashboard-training.h"
 #include "bp-playground.h"
 #include "bp-ui.h"
 #include "bp-window.h"
@@ -493,6 +495,42 @@ test_prompt_on_close_with_run (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
 }
 
+static gboolean
+session_stepped (gpointer session)
+{
+  return bp_session_get_step (session) >= 1 && bp_session_get_state (session) == BP_SESSION_PAUSED;
+}
+
+/* The dashboard's own run, paused half way, asks as well, naming it; Quit closes. */
+static void
+test_prompt_on_close_with_dashboard_run (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  BpDashboard *dash = BP_DASHBOARD (gtk_widget_get_template_child (GTK_WIDGET (f->window),
+                                                                   BP_TYPE_WINDOW, "dashboard"));
+  g_autoptr (BpDataSource) src = bp_data_source_load ("iris", &error);
+  bp_session *session;
+  AdwMessageDialog *prompt;
+
+  g_assert_no_error (error);
+  bp_window_set_live_run_seconds (f->window, 0);
+  bp_dashboard_set_source (dash, src);
+  g_assert_true (bp_dashboard_new_run (dash, FALSE, &error));
+  session = bp_dashboard_training_get_session (bp_dashboard_get_training (dash));
+  g_assert_nonnull (session);
+  bp_session_step (session, 3);
+  g_assert_true (ui_test_wait (session_stepped, session, 20));
+
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (ui_test_wait (has_prompt, f->window, 10));
+  prompt = bp_window_get_prompt (f->window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (prompt), ==, "Stop Training and Quit?");
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (prompt),
+                                   "The Dashboard’s run (paused at epoch 1"));
+  adw_message_dialog_response (prompt, "discard");
+  g_assert_true (ui_test_wait (is_hidden, f->window, 10));
+}
+
 /* With the window's own rule (5 s of training), a run of one step is not worth a question. */
 static void
 test_no_prompt_for_short_run (Fixture *f, gconstpointer data)
@@ -706,6 +744,7 @@ main (int argc, char *argv[])
   ADD ("prompt-on-open", test_prompt_on_open);
   ADD ("prompt-on-close", test_prompt_on_close);
   ADD ("prompt-on-close-with-run", test_prompt_on_close_with_run);
+  ADD ("prompt-on-close-with-dashboard-run", test_prompt_on_close_with_dashboard_run);
   ADD ("no-prompt-for-short-run", test_no_prompt_for_short_run);
   ADD ("no-prompt-for-playground-run", test_no_prompt_for_playground_run);
   ADD ("no-prompt-when-saved", test_no_prompt_when_saved);
