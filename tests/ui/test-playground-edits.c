@@ -11,49 +11,8 @@
 #include <string.h>
 
 #include "bp-network-view-private.h"
-#include "bp-playground-private.h"
 #include "bp-ui.h"
-#include "ui-test-util.h"
-
-typedef struct {
-  GtkWidget *window;
-  BpPlayground *pg;
-} Fixture;
-
-static gboolean
-settled (gpointer data)
-{
-  Fixture *f = data;
-
-  return f->pg->session != NULL && f->pg->snapshot_run == bp_session_run (f->pg->session)
-         && f->pg->tick_id == 0;
-}
-
-static void
-wait_settled (Fixture *f)
-{
-  g_assert_true (ui_test_wait (settled, f, 20));
-}
-
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  f->window = gtk_window_new ();
-  g_object_ref_sink (f->window);
-  f->pg = BP_PLAYGROUND (bp_playground_new ());
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 760);
-  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->pg));
-  gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (ui_test_wait (ui_test_is_mapped, f->pg, 10));
-  wait_settled (f);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_assert_finalize_object (f->window);
-}
+#include "playground-fixture.h"
 
 /* The first widget of type under root whose tooltip starts with prefix (NULL: any). */
 static GtkWidget *
