@@ -302,7 +302,7 @@ bp_team_free (bp_team *t)
 void
 bp_team_run (bp_team *t, int workers, int n_chunks, void (*fn) (void *ctx, int chunk), void *ctx)
 {
-  if (t != NULL)
+  if (t != NULL && n_chunks > 1)
     while (t->started < workers - 1 && t->started < t->max_helpers)
       {
         helper_arg *a = &t->args[t->started];
@@ -434,7 +434,11 @@ bp_team_gemms (bp_team *team, int workers, const bp_gemm_args *g, int n)
 {
   if (workers > BP_MAX_WORKERS)
     workers = BP_MAX_WORKERS;
-  if (team == NULL || workers <= 1 || bp_blas_get_threads () > 1 || n > BP_TEAM_MAX_GEMMS)
+  double total = 0;
+  for (int k = 0; k < n; k++)
+    total += (double) g[k].M * (double) g[k].N * (double) g[k].K;
+  if (team == NULL || workers <= 1 || total < TEAM_GEMM_MIN_MNK || n > BP_TEAM_MAX_GEMMS
+      || bp_blas_get_threads () > 1)
     {
       for (int k = 0; k < n; k++)
         gemm_whole (&g[k]);
@@ -445,16 +449,21 @@ bp_team_gemms (bp_team *team, int workers, const bp_gemm_args *g, int n)
    * whole, side by side (one alone: whole in the calling thread). */
   bp_gemm_args small[BP_TEAM_MAX_GEMMS];
   int n_small = 0;
+  double small_mnk = 0;
   for (int k = 0; k < n; k++)
     {
       double mnk = (double) g[k].M * (double) g[k].N * (double) g[k].K;
       if (mnk < TEAM_GEMM_MIN_MNK || (n > 1 && mnk < TEAM_GEMM_WHOLE_MNK))
-        small[n_small++] = g[k];
+        {
+          small[n_small++] = g[k];
+          small_mnk += mnk;
+        }
       else
         team_gemm_pass (team, workers, &g[k], 1, false);
     }
+  /* (all of them too small to pay for waking a helper: in the calling thread) */
   if (n_small > 0)
-    team_gemm_pass (team, workers, small, n_small, true);
+    team_gemm_pass (team, small_mnk < TEAM_GEMM_MIN_MNK ? 1 : workers, small, n_small, true);
 }
 
 void
