@@ -41,15 +41,18 @@ void bp_gemm_in_thread (bool trans_a, bool trans_b, int M, int N, int K, const f
                         const float *B, int ldb, float beta, float *C, int ldc);
 
 /* A team of helper threads that outlive a pass, for passes run at every training step (the
- * optimizer's), where starting threads each time would cost as much as a small pass. A pass is
- * cut into chunks that the calling thread and the helpers take one at a time, so a helper that
- * wakes late (its core busy with OpenBLAS's spinning threads, or with another program) only
- * takes fewer chunks. Between passes a helper spins for BP_TEAM_SPIN_US, so that back-to-back
- * passes cost no wake-up, then sleeps: it does not keep a core from the GEMMs that follow.
- * A team belongs to one caller (the network); two teams never share anything. */
+ * dense layers' products and elementwise passes, the optimizer's), where starting threads each
+ * time would cost as much as a small pass. A pass is cut into chunks that the calling thread
+ * and the helpers take one at a time, so a helper that wakes late (its core busy with another
+ * program) only takes fewer chunks. Between passes a helper spins for BP_TEAM_SPIN_US (with
+ * pause, not sched_yield), so that the passes of a training step, a few to a few hundred
+ * microseconds apart, cost no wake-up; then it sleeps. (W2: spinning 30 us, a third of the
+ * products found the helper asleep and the caller waited up to 1 ms a step; 200 us, a tenth,
+ * and steps 2-4% faster.) A team belongs to one caller (the network); two teams never share
+ * anything. */
 typedef struct bp_team bp_team;
 
-#define BP_TEAM_SPIN_US 30
+#define BP_TEAM_SPIN_US 200
 
 /* A team of up to `helpers` threads (0 .. BP_MAX_WORKERS - 1), started on first use. NULL when
  * out of memory; bp_team_run then runs everything in the calling thread. */
