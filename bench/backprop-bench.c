@@ -37,9 +37,11 @@ usage (FILE *f)
   fprintf (f,
            "usage: backprop-bench --workload {mlp,mlp-wide,cnn,tiny} [--threads N] [--seed S]\n"
            "                      [--samples N] [--steps N] [--epochs N] [--eval 0|1]\n"
+           "                      [--trace PREFIX]\n"
            "Runs one workload of ../shared/bench/WORKLOADS.md and prints one RESULT line.\n"
            "--epochs and --eval 0 are for profiling the training loop alone (the benchmark is\n"
-           "one epoch, evaluated).\n");
+           "one epoch, evaluated). --trace writes PREFIX.init.safetensors, PREFIX.order.safetensors,\n"
+           "PREFIX.loss.txt and PREFIX.final.safetensors, for bench/w3-same-init.py.\n");
 }
 
 /* W1-W3: one epoch (or --samples) of Fashion-MNIST with Adam, then evaluation. */
@@ -80,10 +82,18 @@ run_fmnist (const bp_workload *w, const bp_bench_args *a)
    * what the code does when it has the cores, where the mean tells about the load. */
   size_t max_steps = ((n + (size_t) batch - 1) / (size_t) batch) * (size_t) a->epochs;
   double *step_s = malloc ((max_steps > 0 ? max_steps : 1) * sizeof *step_s);
+  /* --trace: the initial weights, each epoch's order and each step's loss */
+  uint32_t *order = a->trace ? malloc ((size_t) a->epochs * n_train * sizeof *order) : NULL;
+  double *step_loss
+    = a->trace ? malloc ((max_steps > 0 ? max_steps : 1) * sizeof *step_loss) : NULL;
+  if (a->trace && bp_trace_save_net (a->trace, "init", net, err, sizeof err) != 0)
+    fprintf (stderr, "backprop-bench: %s\n", err);
   double t0 = now_s (), t_prev = t0;
   for (int e = 0; e < a->epochs && !diverged; e++)
     {
       bp_rng_shuffle_u32 (&shuffle, perm, (uint32_t) n_train);
+      if (order)
+        memcpy (order + (size_t) e * n_train, perm, n_train * sizeof *perm);
       for (size_t i = 0; i < n; i += (size_t) batch)
         {
           int nb = (int) (n - i < (size_t) batch ? n - i : (size_t) batch);
@@ -97,12 +107,21 @@ run_fmnist (const bp_workload *w, const bp_bench_args *a)
               break;
             }
           loss_sum += st.loss * nb;
+          if (step_loss)
+            step_loss[steps] = st.loss;
           double t = now_s ();
           step_s[steps++] = t - t_prev;
           t_prev = t;
         }
     }
   double dt = now_s () - t0;
+  if (a->trace
+      && (bp_trace_save_run (a->trace, order, a->epochs, n_train, step_loss, steps, err,
+                             sizeof err) != 0
+          || bp_trace_save_net (a->trace, "final", net, err, sizeof err) != 0))
+    fprintf (stderr, "backprop-bench: %s\n", err);
+  free (order);
+  free (step_loss);
   /* samples trained, over all epochs; the losses are per sample */
   n *= (size_t) a->epochs;
 
@@ -135,7 +154,7 @@ int
 main (int argc, char **argv)
 {
   bp_bench_args a = { .workload = NULL, .threads = 2, .seed = 1, .samples = 0, .steps = 20000,
-                       .epochs = 1, .eval = true };
+                       .epochs = 1, .eval = true, .trace = NULL };
   for (int i = 1; i < argc; i++)
     {
       const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -163,6 +182,8 @@ main (int argc, char **argv)
         a.epochs = atoi (v);
       else if (!strcmp (argv[i], "--eval"))
         a.eval = atoi (v) != 0;
+      else if (!strcmp (argv[i], "--trace"))
+        a.trace = v;
       else
         {
           usage (stderr);

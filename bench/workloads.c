@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "bench/workloads.h"
 #include "data/builtin.h"
+#include "engine/safetensors.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,4 +115,49 @@ bp_eval_dataset (bp_net *net, const bp_dataset *ds, float *x, int32_t *labels, i
   if (acc)
     *acc = (double) correct / (double) ds->n_rows;
   return loss / (double) ds->n_rows;
+}
+
+int
+bp_trace_save_net (const char *prefix, const char *what, bp_net *net, char *err, size_t errlen)
+{
+  char path[4096];
+  snprintf (path, sizeof path, "%s.%s.safetensors", prefix, what);
+  return bp_net_save_safetensors (net, path, NULL, NULL, 0, err, errlen);
+}
+
+int
+bp_trace_save_run (const char *prefix, const uint32_t *order, int epochs, size_t n_rows,
+                   const double *losses, long steps, char *err, size_t errlen)
+{
+  char path[4096];
+  size_t n = (size_t) epochs * n_rows;
+  float *f = malloc ((n > 0 ? n : 1) * sizeof *f); /* (epochs, n_rows) */
+  if (!f)
+    {
+      snprintf (err, errlen, "out of memory");
+      return -1;
+    }
+  for (size_t i = 0; i < n; i++)
+    f[i] = (float) order[i];
+  bp_st_tensor t = { .name = "order", .rank = 2, .dims = { epochs, (int64_t) n_rows }, .data = f };
+  snprintf (path, sizeof path, "%s.order.safetensors", prefix);
+  int rc = bp_safetensors_write (path, &t, 1, NULL, NULL, 0, err, errlen);
+  free (f);
+  if (rc != 0)
+    return -1;
+  snprintf (path, sizeof path, "%s.loss.txt", prefix);
+  FILE *out = fopen (path, "w");
+  if (!out)
+    {
+      snprintf (err, errlen, "%s: cannot write", path);
+      return -1;
+    }
+  for (long s = 0; s < steps; s++)
+    fprintf (out, "%ld %.9g\n", s + 1, losses[s]);
+  if (fclose (out) != 0)
+    {
+      snprintf (err, errlen, "%s: write error", path);
+      return -1;
+    }
+  return 0;
 }
