@@ -40,8 +40,9 @@ usage (FILE *f)
            "                      [--trace PREFIX]\n"
            "Runs one workload of ../shared/bench/WORKLOADS.md and prints one RESULT line.\n"
            "--epochs and --eval 0 are for profiling the training loop alone (the benchmark is\n"
-           "one epoch, evaluated). --trace writes PREFIX.init.safetensors, PREFIX.order.safetensors,\n"
-           "PREFIX.loss.txt and PREFIX.final.safetensors, for bench/w3-same-init.py.\n");
+           "one epoch, evaluated). --trace writes PREFIX.init.safetensors,\n"
+           "PREFIX.order.safetensors, PREFIX.loss.txt and PREFIX.final.safetensors, for\n"
+           "bench/w3-same-init.py.\n");
 }
 
 /* W1-W3: one epoch (or --samples) of Fashion-MNIST with Adam, then evaluation. */
