@@ -26,16 +26,13 @@ typedef struct {
 } Layer;
 
 struct _BpFeatureMaps {
-  GtkWidget parent_instance;
+  BpCachedView parent_instance;
 
   Layer input;      /* name = caption; c 0 when none */
   GArray *layers;   /* Layer */
-
-  GskRenderNode *node;
-  int node_w, node_h;
 };
 
-G_DEFINE_FINAL_TYPE (BpFeatureMaps, bp_feature_maps, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (BpFeatureMaps, bp_feature_maps, BP_TYPE_CACHED_VIEW)
 
 static void
 layer_clear (gpointer data)
@@ -263,8 +260,13 @@ draw_block (BpFeatureMaps *self, cairo_t *cr, int b, double width, gboolean dark
 }
 
 static GskRenderNode *
-render (BpFeatureMaps *self, int width, int height)
+render (BpCachedView *view, int width, int height)
 {
+  BpFeatureMaps *self = (BpFeatureMaps *) view;
+
+  if (self->input.c == 0 && self->layers->len == 0)
+    return NULL;
+
   GtkWidget *widget = GTK_WIDGET (self);
   cairo_surface_t *surface = bp_palette_surface_new (widget, width, height);
   cairo_t *cr = cairo_create (surface);
@@ -282,27 +284,7 @@ render (BpFeatureMaps *self, int width, int height)
 static void
 invalidate (BpFeatureMaps *self)
 {
-  g_clear_pointer (&self->node, gsk_render_node_unref);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-bp_feature_maps_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
-{
-  BpFeatureMaps *self = BP_FEATURE_MAPS (widget);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-
-  if ((self->input.c == 0 && self->layers->len == 0) || w <= 0 || h <= 0)
-    return;
-  if (self->node != NULL && (self->node_w != w || self->node_h != h))
-    g_clear_pointer (&self->node, gsk_render_node_unref);
-  if (self->node == NULL)
-    {
-      self->node = render (self, w, h);
-      self->node_w = w;
-      self->node_h = h;
-    }
-  gtk_snapshot_append_node (snapshot, self->node);
+  bp_cached_view_invalidate (BP_CACHED_VIEW (self));
 }
 
 /* ---- tooltips ---- */
@@ -352,25 +334,13 @@ bp_feature_maps_describe_at (BpFeatureMaps *self, double x, double y)
   return NULL;
 }
 
-static gboolean
-on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
-                  gpointer user_data)
+static char *
+describe_at (BpCachedView *view, double x, double y)
 {
-  g_autofree char *text = bp_feature_maps_describe_at (BP_FEATURE_MAPS (widget), x, y);
-
-  if (text == NULL)
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
+  return bp_feature_maps_describe_at ((BpFeatureMaps *) view, x, y);
 }
 
 /* ---- GtkWidget ---- */
-
-static GtkSizeRequestMode
-bp_feature_maps_get_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
 
 static void
 bp_feature_maps_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
@@ -390,21 +360,7 @@ bp_feature_maps_measure (GtkWidget *widget, GtkOrientation orientation, int for_
                                                G_MAXINT));
 }
 
-static void
-bp_feature_maps_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
-{
-  GTK_WIDGET_CLASS (bp_feature_maps_parent_class)->css_changed (widget, change);
-  invalidate (BP_FEATURE_MAPS (widget));
-}
-
 /* ---- GObject ---- */
-
-static void
-bp_feature_maps_dispose (GObject *object)
-{
-  g_clear_pointer (&BP_FEATURE_MAPS (object)->node, gsk_render_node_unref);
-  G_OBJECT_CLASS (bp_feature_maps_parent_class)->dispose (object);
-}
 
 static void
 bp_feature_maps_finalize (GObject *object)
@@ -422,12 +378,10 @@ bp_feature_maps_class_init (BpFeatureMapsClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = bp_feature_maps_dispose;
   object_class->finalize = bp_feature_maps_finalize;
-  widget_class->snapshot = bp_feature_maps_snapshot;
   widget_class->measure = bp_feature_maps_measure;
-  widget_class->get_request_mode = bp_feature_maps_get_request_mode;
-  widget_class->css_changed = bp_feature_maps_css_changed;
+  BP_CACHED_VIEW_CLASS (klass)->render = render;
+  BP_CACHED_VIEW_CLASS (klass)->describe_at = describe_at;
   gtk_widget_class_set_css_name (widget_class, "featuremaps");
 }
 
@@ -436,8 +390,6 @@ bp_feature_maps_init (BpFeatureMaps *self)
 {
   self->layers = g_array_new (FALSE, TRUE, sizeof (Layer));
   g_array_set_clear_func (self->layers, layer_clear);
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
-  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
 }
 
 /* ---- public API ---- */

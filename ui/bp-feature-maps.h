@@ -11,7 +11,7 @@
  * in between cost a single composite. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include "bp-cached-view.h"
 
 G_BEGIN_DECLS
 
@@ -25,7 +25,7 @@ typedef struct {
 #define BP_FEATURE_MAPS_MAX_MAPS 64 /* maps drawn per layer; more are counted, not drawn */
 
 #define BP_TYPE_FEATURE_MAPS (bp_feature_maps_get_type ())
-G_DECLARE_FINAL_TYPE (BpFeatureMaps, bp_feature_maps, BP, FEATURE_MAPS, GtkWidget)
+G_DECLARE_FINAL_TYPE (BpFeatureMaps, bp_feature_maps, BP, FEATURE_MAPS, BpCachedView)
 
 GtkWidget *bp_feature_maps_new (void);
 

@@ -14,7 +14,7 @@
 #define KEY_W 220.0
 
 struct _BpFilterView {
-  GtkWidget parent_instance;
+  BpCachedView parent_instance;
 
   char *name;
   int n_out, n_in, kh, kw;
@@ -24,15 +24,12 @@ struct _BpFilterView {
   int planes;
   float *scale;     /* (n_out): the |value| drawn at full colour */
   gboolean shared;
-
-  GskRenderNode *node;
-  int node_w, node_h;
 };
 
 enum { PROP_0, PROP_SHARED_SCALE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
-G_DEFINE_FINAL_TYPE (BpFilterView, bp_filter_view, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (BpFilterView, bp_filter_view, BP_TYPE_CACHED_VIEW)
 
 /* ---- geometry ---- */
 
@@ -134,8 +131,7 @@ compute_scales (BpFilterView *self)
 static void
 invalidate (BpFilterView *self)
 {
-  g_clear_pointer (&self->node, gsk_render_node_unref);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  bp_cached_view_invalidate (BP_CACHED_VIEW (self));
 }
 
 /* ---- drawing ---- */
@@ -212,8 +208,13 @@ draw_key (BpFilterView *self, cairo_t *cr, double y, gboolean dark, const GdkRGB
 }
 
 static GskRenderNode *
-render (BpFilterView *self, int width, int height)
+render (BpCachedView *view, int width, int height)
 {
+  BpFilterView *self = (BpFilterView *) view;
+
+  if (self->n_out <= 0)
+    return NULL;
+
   GtkWidget *widget = GTK_WIDGET (self);
   cairo_surface_t *surface = bp_palette_surface_new (widget, width, height);
   cairo_t *cr = cairo_create (surface);
@@ -253,25 +254,6 @@ render (BpFilterView *self, int width, int height)
   cairo_destroy (cr);
   return bp_palette_surface_node (surface, &GRAPHENE_RECT_INIT (0, 0, (float) width,
                                                                 (float) height));
-}
-
-static void
-bp_filter_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
-{
-  BpFilterView *self = BP_FILTER_VIEW (widget);
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-
-  if (self->n_out <= 0 || w <= 0 || h <= 0)
-    return;
-  if (self->node != NULL && (self->node_w != w || self->node_h != h))
-    g_clear_pointer (&self->node, gsk_render_node_unref);
-  if (self->node == NULL)
-    {
-      self->node = render (self, w, h);
-      self->node_w = w;
-      self->node_h = h;
-    }
-  gtk_snapshot_append_node (snapshot, self->node);
 }
 
 /* ---- tooltips ---- */
@@ -326,25 +308,13 @@ bp_filter_view_describe_at (BpFilterView *self, double x, double y)
   return NULL;
 }
 
-static gboolean
-on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
-                  gpointer user_data)
+static char *
+describe_at (BpCachedView *view, double x, double y)
 {
-  g_autofree char *text = bp_filter_view_describe_at (BP_FILTER_VIEW (widget), x, y);
-
-  if (text == NULL)
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
+  return bp_filter_view_describe_at ((BpFilterView *) view, x, y);
 }
 
 /* ---- GtkWidget ---- */
-
-static GtkSizeRequestMode
-bp_filter_view_get_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
 
 static void
 bp_filter_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
@@ -363,21 +333,7 @@ bp_filter_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_s
     = (int) ceil (height_for (self, for_size > 0 ? for_size : MIN (self->n_out, 5) * (tw + GAP)));
 }
 
-static void
-bp_filter_view_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
-{
-  GTK_WIDGET_CLASS (bp_filter_view_parent_class)->css_changed (widget, change);
-  invalidate (BP_FILTER_VIEW (widget));
-}
-
 /* ---- GObject ---- */
-
-static void
-bp_filter_view_dispose (GObject *object)
-{
-  g_clear_pointer (&BP_FILTER_VIEW (object)->node, gsk_render_node_unref);
-  G_OBJECT_CLASS (bp_filter_view_parent_class)->dispose (object);
-}
 
 static void
 bp_filter_view_finalize (GObject *object)
@@ -429,14 +385,12 @@ bp_filter_view_class_init (BpFilterViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = bp_filter_view_dispose;
   object_class->finalize = bp_filter_view_finalize;
   object_class->get_property = bp_filter_view_get_property;
   object_class->set_property = bp_filter_view_set_property;
-  widget_class->snapshot = bp_filter_view_snapshot;
   widget_class->measure = bp_filter_view_measure;
-  widget_class->get_request_mode = bp_filter_view_get_request_mode;
-  widget_class->css_changed = bp_filter_view_css_changed;
+  BP_CACHED_VIEW_CLASS (klass)->render = render;
+  BP_CACHED_VIEW_CLASS (klass)->describe_at = describe_at;
 
   properties[PROP_SHARED_SCALE]
     = g_param_spec_boolean ("shared-scale", NULL, NULL, TRUE,
@@ -450,8 +404,6 @@ bp_filter_view_init (BpFilterView *self)
 {
   self->shared = TRUE;
   self->name = g_strdup ("");
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
-  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
 }
 
 /* ---- public API ---- */

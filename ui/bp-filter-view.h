@@ -10,12 +10,12 @@
  * redrawing between updates costs a single composite. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include "bp-cached-view.h"
 
 G_BEGIN_DECLS
 
 #define BP_TYPE_FILTER_VIEW (bp_filter_view_get_type ())
-G_DECLARE_FINAL_TYPE (BpFilterView, bp_filter_view, BP, FILTER_VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (BpFilterView, bp_filter_view, BP, FILTER_VIEW, BpCachedView)
 
 GtkWidget *bp_filter_view_new (void);
 
