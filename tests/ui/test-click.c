@@ -160,22 +160,20 @@ relu_built (gpointer data)
          && pg->tick_id == 0;
 }
 
-/* Space starts and stops training after a slider dragged, a menu picked and a spin button's
- * + clicked with the mouse: none of them keeps the keyboard focus. Tab still reaches them. */
-static void
-test_space_after_mouse_edits (void)
+/* A window on the playground, shown, with a first snapshot drawn, on an X11 display with
+ * xdotool at hand: its X window id, or NULL after marking the test skipped (the window then
+ * closed). */
+static char *
+open_playground_on_x11 (BpWindow **out_window, BpPlayground **out_pg)
 {
   BpWindow *window;
   BpPlayground *pg;
-  GtkWidget *scale, *drop, *popover, *item, *spin, *plus = NULL;
-  g_autofree char *xid = NULL, *sx = NULL, *sy = NULL, *ex = NULL;
-  double lr_before;
   GdkSurface *surface;
 
   if (g_find_program_in_path ("xdotool") == NULL)
     {
       g_test_skip ("xdotool is not installed (.ci/install-deps installs it)");
-      return;
+      return NULL;
     }
   window = bp_window_new (NULL);
   g_object_ref_sink (window);
@@ -190,9 +188,27 @@ test_space_after_mouse_edits (void)
       g_test_skip ("not an X11 display");
       gtk_window_destroy (GTK_WINDOW (window));
       g_object_unref (window);
-      return;
+      return NULL;
     }
-  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  *out_window = window;
+  *out_pg = pg;
+  return g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+}
+
+/* Space starts and stops training after a slider dragged, a menu picked and a spin button's
+ * + clicked with the mouse: none of them keeps the keyboard focus. Tab still reaches them. */
+static void
+test_space_after_mouse_edits (void)
+{
+  BpWindow *window;
+  BpPlayground *pg;
+  GtkWidget *scale, *drop, *popover, *item, *spin, *plus = NULL;
+  g_autofree char *xid = NULL, *sx = NULL, *sy = NULL, *ex = NULL;
+  double lr_before;
+
+  xid = open_playground_on_x11 (&window, &pg);
+  if (xid == NULL)
+    return;
   xdo ("windowraise", xid, "windowfocus", "--sync", xid, NULL);
 
   /* Drag the learning rate slider a third of its length to the right. */
@@ -287,7 +303,6 @@ test_click_adds_point (void)
 {
   BpWindow *window;
   BpPlayground *pg;
-  GdkSurface *surface;
   g_autofree char *xid = NULL;
   graphene_point_t in, out;
   double wx, wy, sx, sy;
@@ -296,28 +311,9 @@ test_click_adds_point (void)
   g_autofree gboolean *was_test = NULL;
   Wait w;
 
-  if (g_find_program_in_path ("xdotool") == NULL)
-    {
-      g_test_skip ("xdotool is not installed (.ci/install-deps installs it)");
-      return;
-    }
-  window = bp_window_new (NULL);
-  g_object_ref_sink (window);
-  pg = bp_window_get_playground (window);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (ui_test_wait (ui_test_is_mapped, pg, 10));
-  g_assert_true (ui_test_wait (has_snapshot, pg, 10));
-  ui_test_spin (0.3);
-
-  surface = gtk_native_get_surface (GTK_NATIVE (window));
-  if (!GDK_IS_X11_SURFACE (surface))
-    {
-      g_test_skip ("not an X11 display");
-      gtk_window_destroy (GTK_WINDOW (window));
-      g_object_unref (window);
-      return;
-    }
-  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  xid = open_playground_on_x11 (&window, &pg);
+  if (xid == NULL)
+    return;
   g_assert_cmpuint (pg->data->points->len, ==, 500);
   was_test = g_new (gboolean, 500);
   for (guint i = 0; i < 500; i++)
