@@ -205,6 +205,7 @@ test_space_after_mouse_edits (void)
   GtkWidget *scale, *drop, *popover, *item, *spin, *plus = NULL;
   g_autofree char *xid = NULL, *sx = NULL, *sy = NULL, *ex = NULL;
   double lr_before;
+  int knob_start, knob_end;
 
   xid = open_playground_on_x11 (&window, &pg);
   if (xid == NULL)
@@ -215,8 +216,10 @@ test_space_after_mouse_edits (void)
   scale = find_widget (GTK_WIDGET (pg->hyper_bar), GTK_TYPE_SCALE, "Learning rate", NULL);
   g_assert_nonnull (scale);
   lr_before = bp_session_get_hparam (pg->session, BP_HPARAM_LR);
-  screen_point (scale, gtk_widget_get_width (scale) * 0.5, gtk_widget_get_height (scale) / 2.0,
-                &sx, &sy);
+  /* Press on the knob itself: a press beside it would first move the knob there. */
+  gtk_range_get_slider_range (GTK_RANGE (scale), &knob_start, &knob_end);
+  screen_point (scale, (knob_start + knob_end) / 2.0, gtk_widget_get_height (scale) / 2.0, &sx,
+                &sy);
   ex = g_strdup_printf ("%d", atoi (sx) + gtk_widget_get_width (scale) / 3);
   xdo ("windowraise", xid, "mousemove", "--window", xid, sx, sy, NULL);
   ui_test_spin (0.1);
