@@ -10,6 +10,7 @@
 
 #include <glib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- a chain of layers with their own buffers ---- */
@@ -299,6 +300,29 @@ test_spec_w3 (void)
   g_assert_cmpint (info[4].out.dims[0], ==, 1568);
   g_assert_cmpuint (info[0].n_params, ==, 16 * 9 + 16);
   g_assert_cmpuint (info[2].n_params, ==, 32 * 16 * 9 + 32);
+
+  /* PyTorch's default init, weights and biases alike: U(+-1/sqrt(fan_in)), a conv's fan_in
+   * being in_channels * kh * kw (9, 144), a dense layer's its inputs (1568, 128). A wrong fan
+   * shows as values past the bound, or none in its upper half. */
+  static const double fan_in[8] = { 9, 9, 144, 144, 1568, 1568, 128, 128 };
+  bp_net *net = bp_net_create (s, err, sizeof err);
+  g_assert_nonnull (net);
+  int n = 0;
+  bp_named_tensor *t = bp_net_named_tensors (net, &n);
+  g_assert_cmpint (n, ==, 8);
+  for (int k = 0; k < n; k++)
+    {
+      size_t count = 1;
+      for (int d = 0; d < t[k].view.rank; d++)
+        count *= (size_t) t[k].view.dims[d];
+      double bound = 1.0 / sqrt (fan_in[k]), top = 0;
+      for (size_t i = 0; i < count; i++)
+        top = fmax (top, fabs (t[k].view.value[i]));
+      if (!(top <= bound && top > 0.5 * bound))
+        g_error ("%s: largest |value| %g, bound %g", t[k].name, top, bound);
+    }
+  free (t);
+  bp_net_free (net);
   bp_spec_free (s);
 }
 
