@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/cli-data.h"
+#include "data/builtin.h"
 #include "app/cli-train.h"
 
 #ifndef BP_VERSION
@@ -76,7 +78,7 @@ usage (FILE *out)
   fprintf (out,
            "Usage: backprop-train EXPERIMENT.json [OPTIONS]\n"
            "       backprop-train [--spec SPEC.json] --data SOURCE [OPTIONS]\n"
-           "       backprop-train --data SOURCE --describe\n"
+           "       backprop-train --describe SOURCE\n"
            "\n"
            "Trains a network headless and reports progress: a progress bar on a terminal, one\n"
            "line per epoch otherwise. EXPERIMENT is an experiment file, .json or .bpx (see\n"
@@ -210,6 +212,24 @@ parse_train_option (int c, const char *arg, bp_cli_train_options *t)
     }
 }
 
+/* A dataset given where an experiment file goes: a built-in name, or a file named as data
+ * files are (an experiment is .json or .bpx). */
+static bool
+looks_like_data (const char *arg)
+{
+  static const char *const endings[] = { ".csv", ".tsv", ".txt", ".gz", "-ubyte" };
+  if (bp_builtin_exists (arg))
+    return true;
+  size_t n = strlen (arg);
+  for (size_t i = 0; i < sizeof endings / sizeof endings[0]; i++)
+    {
+      size_t k = strlen (endings[i]);
+      if (n > k && strcasecmp (arg + n - k, endings[i]) == 0)
+        return true;
+    }
+  return false;
+}
+
 /* Fills args from argv. Returns -1 to go on, or the exit status to stop with. */
 static int
 parse_args (int argc, char **argv, train_args *args)
@@ -254,6 +274,18 @@ parse_args (int argc, char **argv, train_args *args)
   if (optind < argc)
     {
       fprintf (stderr, "backprop-train: unexpected argument '%s' (see --help)\n", argv[optind]);
+      return BP_EXIT_USAGE;
+    }
+  /* "--describe FILE.csv": the file is what to describe (--describe takes no value). */
+  if (args->describe && args->data.source == NULL && args->train.experiment != NULL)
+    {
+      args->data.source = args->train.experiment;
+      args->train.experiment = NULL;
+    }
+  if (args->train.experiment != NULL && looks_like_data (args->train.experiment))
+    {
+      fprintf (stderr, "backprop-train: %s is a dataset, not an experiment file: train on it "
+               "with --data %s\n", args->train.experiment, args->train.experiment);
       return BP_EXIT_USAGE;
     }
   if (args->data.source == NULL && (args->describe || args->train.experiment == NULL))

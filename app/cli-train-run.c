@@ -69,6 +69,84 @@ atomic_commit (atomic_file *a, FILE *err)
   return ok;
 }
 
+/* A duration as a person reads it: never "0.0 s" for a run that took time. */
+static void
+format_seconds (double s, char *buf, size_t len)
+{
+  if (!(s >= 0))
+    snprintf (buf, len, "? s");
+  else if (s < 0.001)
+    snprintf (buf, len, "< 1 ms");
+  else if (s < 1)
+    snprintf (buf, len, "%.0f ms", s * 1000);
+  else if (s < 100)
+    snprintf (buf, len, "%.1f s", s);
+  else
+    snprintf (buf, len, "%.0f s", s);
+}
+
+/* A throughput with two or three significant digits; "--" when there is no figure yet (the
+ * session measures over a quarter second, which a short run may not reach). */
+static void
+format_rate (double r, char *buf, size_t len)
+{
+  if (!(r > 0) || isinf (r))
+    snprintf (buf, len, "--");
+  else if (r >= 100)
+    snprintf (buf, len, "%.0f", r);
+  else if (r >= 10)
+    snprintf (buf, len, "%.1f", r);
+  else
+    snprintf (buf, len, "%.2g", r);
+}
+
+/* The shortest decimal that reads back as the same float: 0.01, not 0.00999999978, yet
+ * lossless. Starting at 6 digits is enough: a float's spacing is finer than 1e-6 of its value,
+ * so when fewer digits would do, %.6g already rounds to them (and drops the zeros after). */
+static int
+put_float (FILE *f, float v)
+{
+  char buf[32];
+  for (int digits = 6; digits <= 9; digits++)
+    {
+      snprintf (buf, sizeof buf, "%.*g", digits, (double) v);
+      if (strtof (buf, NULL) == v)
+        break;
+    }
+  return fputs (buf, f);
+}
+
+/* Steps [from, what the log holds now) as CSV rows "step,epoch,time,loss,acc,lr" (acc empty
+ * for regression): not the steps the trainer adds meanwhile, or a fast run would keep this
+ * loop going. Returns the number written, or -1 on a write error. */
+static long
+write_steps_csv (const bp_metric_log *log, FILE *f, uint64_t from)
+{
+  const uint64_t to = bp_metric_log_n_steps (log);
+  bp_step_record r[64];
+  long written = 0;
+  size_t n;
+  while (from < to
+         && (n = bp_metric_log_read_steps (log, from, r, to - from < 64 ? to - from : 64)) > 0)
+    {
+      for (size_t i = 0; i < n; i++)
+        {
+          fprintf (f, "%llu,%u,%.6f,", (unsigned long long) r[i].step, r[i].epoch, r[i].time);
+          put_float (f, r[i].loss);
+          fputc (',', f);
+          if (!isnan (r[i].acc))
+            put_float (f, r[i].acc);
+          fputc (',', f);
+          put_float (f, r[i].lr);
+          if (fputc ('\n', f) == EOF)
+            return -1;
+        }
+      written += (long) n;
+      from += n;
+    }
+  return ferror (f) ? -1 : written;
+}
+
 static void
 format_eta (double s, char *buf, size_t len)
 {
@@ -97,7 +175,9 @@ print_epoch (FILE *out, const bp_epoch_record *e, long max_epochs, bool regressi
       else
         fprintf (out, "  val_acc %.4f", e->val_acc);
     }
-  fprintf (out, "  %.0f samples/s\n", e->samples_per_s);
+  char rate[32];
+  format_rate (e->samples_per_s, rate, sizeof rate);
+  fprintf (out, "  %s samples/s\n", rate);
 }
 
 /* One line, redrawn in place: epoch, bar, loss, accuracy, samples/s, ETA. */
@@ -126,7 +206,9 @@ draw_bar (FILE *out, const bp_session_status *st, const bp_session_config *cfg, 
            (double) st->loss);
   if (!isnan (acc))
     fprintf (out, "  acc %.3f", (double) acc);
-  fprintf (out, "  %.0f samples/s  ETA %s", st->samples_per_s, eta);
+  char rate[32];
+  format_rate (st->samples_per_s, rate, sizeof rate);
+  fprintf (out, "  %s samples/s  ETA %s", rate, eta);
   fflush (out);
 }
 
@@ -194,7 +276,7 @@ bp_cli_train (const bp_cli_train_options *o, bp_cli_data_options *data, FILE *ou
         }
       if (csv.f != NULL && csv_ok)
         {
-          long k = bp_metric_log_write_steps_csv (log, csv.f, csv_at, UINT64_MAX);
+          long k = write_steps_csv (log, csv.f, csv_at);
           csv_ok = k >= 0;
           csv_at += k > 0 ? (uint64_t) k : 0;
         }
@@ -242,9 +324,16 @@ bp_cli_train (const bp_cli_train_options *o, bp_cli_data_options *data, FILE *ou
     {
       if (st.message[0] != '\0')
         fprintf (out, "%s\n", st.message);
-      fprintf (out, "%s after %llu steps (%u epochs) in %.1f s\n",
+      /* Every epoch trains on each training row once; the steps of an unfinished epoch are
+       * whole batches. */
+      double samples = (double) st.epoch * p.split->n_train
+                       + (double) st.epoch_step * cfg.batch_size;
+      char took[32], rate[32];
+      format_seconds (st.time, took, sizeof took);
+      format_rate (st.time > 0 ? samples / st.time : 0, rate, sizeof rate);
+      fprintf (out, "%s after %llu steps (%u epochs) in %s, %s samples/s\n",
                interrupted ? "interrupted" : "finished", (unsigned long long) st.step, st.epoch,
-               st.time);
+               took, rate);
     }
   if (p.split->n_test > 0 && rc == BP_EXIT_OK)
     {
@@ -265,7 +354,7 @@ bp_cli_train (const bp_cli_train_options *o, bp_cli_data_options *data, FILE *ou
     {
       if (csv_ok)
         {
-          long k = bp_metric_log_write_steps_csv (log, csv.f, csv_at, UINT64_MAX);
+          long k = write_steps_csv (log, csv.f, csv_at);
           csv_ok = k >= 0;
         }
       if (!atomic_commit (&csv, err) || !csv_ok)

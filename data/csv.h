@@ -42,8 +42,11 @@ typedef struct bp_csv_info {
   char first_drop[256]; /* why the first dropped row was dropped ("" when none) */
 } bp_csv_info;
 
-/* Loads a CSV file; name and source of the result are the file name and path. opts and info
- * may be NULL. Returns NULL with "FILE:LINE:COLUMN: problem" (or "FILE: problem") in err. */
+/* Loads a CSV file, plain or gzip-compressed; name and source of the result are the file name
+ * and path. opts and info may be NULL. Returns NULL with "FILE:LINE:COLUMN: problem" (or
+ * "FILE: problem") in err. A file with control bytes in its first 8000 bytes (a picture, an
+ * archive) is refused before parsing with "FILE does not look like a CSV text file (binary
+ * data at byte N)", N counted from 0 as in the IDX messages. */
 bp_dataset *bp_csv_load_file (const char *path, const bp_csv_options *opts, bp_csv_info *info,
                               char *err, size_t errlen);
 /* The same from memory; name is what messages call the input. */

@@ -10,9 +10,70 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "data/file.h"
 #include "data/internal.h"
+
+/* data[0..len) unpacked when it is gzip (file.csv.gz, as --help and the open dialog offer),
+ * into a new NUL-terminated buffer of at most max bytes; data itself otherwise. NULL with a
+ * message. */
+static char *
+gunzip_if_gzip (const char *path, char *data, size_t *len, size_t max, char *err, size_t errlen)
+{
+  if (*len < 2 || (unsigned char) data[0] != 0x1f || (unsigned char) data[1] != 0x8b)
+    return data;
+  z_stream z = { 0 };
+  if (inflateInit2 (&z, 16 + MAX_WBITS) != Z_OK) /* 16: a gzip header, not zlib's */
+    {
+      bp_data_err (err, errlen, "%s: out of memory", path);
+      return NULL;
+    }
+  size_t cap = *len * 4 + 4096, used = 0;
+  char *out = NULL;
+  int rc = Z_OK;
+  z.next_in = (unsigned char *) data;
+  z.avail_in = (uInt) (*len < UINT32_MAX ? *len : UINT32_MAX);
+  while (rc == Z_OK)
+    {
+      if (cap > max + 1)
+        cap = max + 1;
+      char *grown = realloc (out, cap + 1);
+      if (grown == NULL)
+        {
+          rc = Z_MEM_ERROR;
+          break;
+        }
+      out = grown;
+      z.next_out = (unsigned char *) out + used;
+      z.avail_out = (uInt) (cap - used);
+      rc = inflate (&z, Z_NO_FLUSH);
+      used = cap - z.avail_out;
+      if (rc == Z_OK && used > max)
+        break;
+      if (rc == Z_OK && z.avail_out == 0)
+        cap *= 2;
+      else if (rc == Z_OK)
+        rc = Z_DATA_ERROR; /* input used up before the end of the stream */
+    }
+  inflateEnd (&z);
+  char words[32];
+  if (rc == Z_STREAM_END && used <= max)
+    {
+      out[used] = '\0';
+      *len = used;
+      return out;
+    }
+  if (used > max)
+    bp_data_err (err, errlen, "%s: unpacked, larger than the %s allowed", path,
+                 bp_data_size_words (max, words, sizeof words));
+  else if (rc == Z_MEM_ERROR)
+    bp_data_err (err, errlen, "%s: out of memory unpacking it", path);
+  else
+    bp_data_err (err, errlen, "%s: damaged gzip data after %zu unpacked bytes", path, used);
+  free (out);
+  return NULL;
+}
 
 bp_dataset *
 bp_csv_load_file (const char *path, const bp_csv_options *opts, bp_csv_info *info, char *err,
@@ -23,6 +84,12 @@ bp_csv_load_file (const char *path, const bp_csv_options *opts, bp_csv_info *inf
   char *data = bp_data_read_file (path, max, &len, err, errlen);
   if (data == NULL)
     return NULL;
+  char *text = gunzip_if_gzip (path, data, &len, max, err, errlen);
+  if (text != data)
+    free (data);
+  if (text == NULL)
+    return NULL;
+  data = text;
   bp_dataset *ds = bp_csv_load_buffer (data, len, path, opts, info, err, errlen);
   free (data);
   if (ds != NULL && bp_dataset_set_text (ds, bp_data_basename (path), path) != 0)

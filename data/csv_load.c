@@ -316,6 +316,32 @@ out:
   return ds;
 }
 
+/* A PNG, a zip or a compressed file picked by mistake: said in one sentence before any
+ * parsing, rather than as a puzzling error about the first line's columns. Only the start is
+ * looked at (as git and file(1) do); a stray control byte further on is reported by the reader
+ * with its line and column. Returns 0, or -1 with the message. */
+static int
+check_text (const char *name, const unsigned char *data, size_t len, char *err, size_t errlen)
+{
+  if (len >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF)))
+    {
+      bp_data_err (err, errlen, "%s is UTF-16 text: save it as UTF-8 to load it as CSV", name);
+      return -1;
+    }
+  const size_t n = len < 8000 ? len : 8000;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char c = data[i];
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+        {
+          bp_data_err (err, errlen, "%s does not look like a CSV text file (binary data at byte "
+                       "%zu)", name, i);
+          return -1;
+        }
+    }
+  return 0;
+}
+
 bp_dataset *
 bp_csv_load_buffer (const char *data, size_t len, const char *name, const bp_csv_options *opts,
                     bp_csv_info *info, char *err, size_t errlen)
@@ -340,6 +366,9 @@ bp_csv_load_buffer (const char *data, size_t len, const char *name, const bp_csv
                    bp_data_size_words (max, words, sizeof words));
       return NULL;
     }
+
+  if (check_text (L.name, (const unsigned char *) data, len, err, errlen) != 0)
+    return NULL;
 
   locale_t c_locale = newlocale (LC_NUMERIC_MASK, "C", (locale_t) 0);
   if (c_locale == (locale_t) 0)

@@ -13,7 +13,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; sed 's/^/# /' "$out" "$err"; }
 run() { "$bin" "$@" >"$out" 2>"$err"; echo $?; }
 
-echo "1..8"
+echo "1..11"
 
 status=$(run --data "$files/bad.csv" --describe)
 if [ "$status" = 2 ] && [ "$(cat "$err")" = "$files/bad.csv:4:2: not a number: 'abc'" ] \
@@ -21,6 +21,29 @@ if [ "$status" = 2 ] && [ "$(cat "$err")" = "$files/bad.csv:4:2: not a number: '
   ok "bad.csv: exit 2 and FILE:LINE:COLUMN on stderr"
 else
   not_ok "bad.csv: exit 2 and FILE:LINE:COLUMN on stderr (status $status)"
+fi
+
+# --describe takes no value: "--describe FILE" describes FILE, with the same message.
+status=$(run --describe "$files/bad.csv")
+if [ "$status" = 2 ] && [ "$(cat "$err")" = "$files/bad.csv:4:2: not a number: 'abc'" ]; then
+  ok "--describe FILE: the same FILE:LINE:COLUMN as --data FILE --describe"
+else
+  not_ok "--describe FILE: the same FILE:LINE:COLUMN as --data FILE --describe (status $status)"
+fi
+
+status=$(run "$files/bad.csv")
+if [ "$status" = 2 ] && grep -qxF "backprop-train: $files/bad.csv is a dataset, not an experiment file: train on it with --data $files/bad.csv" "$err"; then
+  ok "a CSV where the experiment goes: says to use --data"
+else
+  not_ok "a CSV where the experiment goes: says to use --data (status $status)"
+fi
+
+status=$(run --describe "$files/picture.png")
+if [ "$status" = 2 ] \
+   && [ "$(cat "$err")" = "$files/picture.png does not look like a CSV text file (binary data at byte 6)" ]; then
+  ok "a PNG: not a CSV text file, and where the binary data is"
+else
+  not_ok "a PNG: not a CSV text file, and where the binary data is (status $status)"
 fi
 
 status=$(run --data "$files/bad-truncated.idx" --idx-labels "$files/tiny-labels-idx1-ubyte" \

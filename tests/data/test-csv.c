@@ -228,7 +228,12 @@ test_malformed (void)
     { "empty.csv", ": empty file (no rows)" },
     { "blank.csv", ": empty file (no rows)" },
     { "header-only.csv", ":1: header only, no data rows" },
-    { "binary.csv", ":3:2: binary data (byte 0x00): this is not a text CSV file" },
+    /* Control bytes in the first 8000 bytes: not a text file at all, said before parsing;
+     * further on, the reader names the line and column. */
+    { "binary.csv", " does not look like a CSV text file (binary data at byte 18)" },
+    { "picture.png", " does not look like a CSV text file (binary data at byte 6)" },
+    { "binary-late.csv", ":1201:2: binary data (byte 0x00): this is not a text CSV file" },
+    { "bad-truncated.csv.gz", ": damaged gzip data after " },
     { "bad-quote.csv", ":2:3: quoted field never closed (it opens here)" },
     { "bad-after-quote.csv", ":2:3: unexpected 'z' after the closing quote" },
     { "one-column.csv", ":1: only one column: a dataset needs feature columns and a label" },
@@ -245,6 +250,28 @@ test_malformed (void)
   char err[256];
   g_assert_null (bp_csv_load_file (dir, NULL, NULL, err, sizeof err));
   g_assert_true (g_str_has_suffix (err, ": is a directory"));
+}
+
+/* good.csv.gz is good.csv through gzip -9: the same rows come out. */
+static void
+test_gzip (void)
+{
+  char err[256] = "";
+  bp_dataset *ds = load ("good.csv.gz", NULL, NULL, err, sizeof err);
+  g_assert_nonnull (ds);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpuint (ds->n_rows, ==, 4);
+  g_assert_cmpint (ds->n_features, ==, 3);
+  g_assert_cmpfloat (ds->x_f32[2 * 3 + 2], ==, 1000.0f);
+  g_assert_cmpstr (ds->name, ==, "good.csv.gz");
+  bp_dataset_free (ds);
+
+  bp_csv_options small = { .max_bytes = 60 }; /* the file is 77 bytes: refused before unpacking */
+  assert_error ("good.csv.gz", &small, ": 77 bytes: larger than the 60 bytes allowed");
+  small.max_bytes = 80; /* 61 bytes unpacked: fits */
+  ds = load ("good.csv.gz", &small, NULL, err, sizeof err);
+  g_assert_nonnull (ds);
+  bp_dataset_free (ds);
 }
 
 static void
@@ -351,6 +378,7 @@ main (int argc, char **argv)
   g_test_add_func ("/csv/integer-labels", test_integer_labels);
   g_test_add_func ("/csv/label-column", test_label_column);
   g_test_add_func ("/csv/malformed", test_malformed);
+  g_test_add_func ("/csv/gzip", test_gzip);
   g_test_add_func ("/csv/drop-bad-rows", test_drop_bad_rows);
   g_test_add_func ("/csv/class-order", test_class_order_is_row_order_free);
   g_test_add_func ("/csv/too-many-classes", test_too_many_classes);

@@ -15,7 +15,7 @@ not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; sed 's/^/# /' "$out" "$e
 check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
 run() { "$bin" "$@" >"$out" 2>"$err"; echo $?; }
 
-echo "1..9"
+echo "1..11"
 
 status=$(run --data spiral --epochs 3 --metrics-csv "$dir/m.csv" --save-weights "$dir/w.st")
 # 400 training rows at batch 10: 40 steps an epoch, 120 records plus the header.
@@ -62,6 +62,17 @@ status=$?
 check "Ctrl+C: exit 130, files complete" \
   '[ "$status" = 130 ] && [ -s "$dir/i.st" ] && [ "$(wc -l <"$dir/i.csv")" -gt 10 ] \
    && ! ls "$dir" | grep -q "tmp-"'
+
+# A short run: 20 steps take milliseconds. The summary gives a duration and a throughput that
+# are not zero, and the CSV has the learning rate as typed, every float as short as it reads back.
+status=$(run --data spiral --steps 20 --lr 0.01 --metrics-csv "$dir/lr.csv")
+check "a short run: its time and samples/s are not printed as zero" \
+  '[ "$status" = 0 ] && grep -Eq "^finished after 20 steps \(0 epochs\) in ([1-9][0-9]* ms|< 1 ms), [1-9][0-9.]* samples/s$" "$out" \
+   && ! grep -Eq "(^| )0(\.0)? (s|samples/s)" "$out"'
+# Batches of 10: every accuracy is a tenth, written 0.4 rather than 0.400000006.
+check "the CSV has lr 0.01 as typed, and accuracies in tenths" \
+  '[ "$(wc -l <"$dir/lr.csv")" = 21 ] && [ "$(cut -d, -f6 "$dir/lr.csv" | sort -u | tr "\n" " ")" = "0.01 lr " ] \
+   && [ "$(tail -n +2 "$dir/lr.csv" | cut -d, -f5 | grep -Ecx "0|0\.[1-9]|1")" = 20 ]'
 
 status=$(run --help)
 check "--help documents the training options" \
