@@ -16,28 +16,7 @@ activation_infer (const bp_layer_spec *ls, bp_shape in, bp_shape *out, size_t *n
       snprintf (err, errlen, "has an unknown activation function (%d)", (int) fn);
       return -1;
     }
-  if (in.rank < 1 || bp_shape_size (in) == 0)
-    {
-      snprintf (err, errlen, "has no inputs");
-      return -1;
-    }
-  *out = in;
-  *n_params = 0;
-  *n_buffers = 0;
-  return 0;
-}
-
-/* Backward accumulates into dx, while bp_act_backward overwrites: it writes dy * f' here
- * first, (batch, size). */
-static size_t
-activation_scratch_size (const bp_layer *L, int batch)
-{
-  return (size_t) batch * L->out_size;
-}
-
-static void
-activation_init (bp_layer *L, bp_rng *rng)
-{
+  return bp_layer_infer_same_shape (in, out, n_params, n_buffers, err, errlen);
 }
 
 static void
@@ -67,20 +46,13 @@ activation_backward (bp_layer *L, int batch)
     dx[i] += g[i];
 }
 
-static int
-activation_param_views (const bp_layer *L, bp_param_view *views)
-{
-  return 0;
-}
-
 const bp_layer_ops bp_activation_ops = {
   .kind = BP_LAYER_ACTIVATION,
   .infer = activation_infer,
-  .scratch_size = activation_scratch_size,
-  .init = activation_init,
+  /* Backward accumulates into dx, while bp_act_backward overwrites: it writes dy * f' in the
+   * scratch first, (batch, size). */
+  .scratch_size = bp_layer_scratch_per_output,
   .forward = activation_forward,
   .backward = activation_backward,
-  .param_views = activation_param_views,
-  .buffer_views = activation_param_views,
 };
 

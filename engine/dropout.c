@@ -19,27 +19,7 @@ dropout_infer (const bp_layer_spec *ls, bp_shape in, bp_shape *out, size_t *n_pa
                 (double) p);
       return -1;
     }
-  if (in.rank < 1 || bp_shape_size (in) == 0)
-    {
-      snprintf (err, errlen, "has no inputs");
-      return -1;
-    }
-  *out = in;
-  *n_params = 0;
-  *n_buffers = 0;
-  return 0;
-}
-
-/* The mask of the last training forward, (batch, size): 0 or 1 / (1 - p). */
-static size_t
-dropout_scratch_size (const bp_layer *L, int batch)
-{
-  return (size_t) batch * L->out_size;
-}
-
-static void
-dropout_init (bp_layer *L, bp_rng *rng)
-{
+  return bp_layer_infer_same_shape (in, out, n_params, n_buffers, err, errlen);
 }
 
 static void
@@ -82,19 +62,11 @@ dropout_backward (bp_layer *L, int batch)
     dx[i] += dy[i] * mask[i];
 }
 
-static int
-dropout_no_views (const bp_layer *L, bp_param_view *views)
-{
-  return 0;
-}
-
 const bp_layer_ops bp_dropout_ops = {
   .kind = BP_LAYER_DROPOUT,
   .infer = dropout_infer,
-  .scratch_size = dropout_scratch_size,
-  .init = dropout_init,
+  /* the mask of the last training forward, (batch, size): 0 or 1 / (1 - p) */
+  .scratch_size = bp_layer_scratch_per_output,
   .forward = dropout_forward,
   .backward = dropout_backward,
-  .param_views = dropout_no_views,
-  .buffer_views = dropout_no_views,
 };

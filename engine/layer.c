@@ -2,6 +2,8 @@
 /* The table of layer kinds: one small vtable per kind, looked up by the spec's kind. */
 #include "engine/layer.h"
 
+#include <stdio.h>
+
 const bp_layer_ops *
 bp_layer_ops_for (bp_layer_kind kind)
 {
@@ -19,4 +21,25 @@ bp_layer_ops_for (bp_layer_kind kind)
   if ((int) kind < 0 || kind >= BP_LAYER_KIND_COUNT)
     return NULL;
   return table[kind];
+}
+
+int
+bp_layer_infer_same_shape (bp_shape in, bp_shape *out, size_t *n_params, size_t *n_buffers,
+                           char *err, size_t errlen)
+{
+  if (in.rank < 1 || bp_shape_size (in) == 0)
+    {
+      snprintf (err, errlen, "has no inputs");
+      return -1;
+    }
+  *out = in;
+  *n_params = 0;
+  *n_buffers = 0;
+  return 0;
+}
+
+size_t
+bp_layer_scratch_per_output (const bp_layer *L, int batch)
+{
+  return (size_t) batch * L->out_size;
 }

@@ -32,9 +32,10 @@ typedef struct bp_layer_ops {
    * shape, or -1 with a message in words (without the layer's name: the caller adds it). */
   int (*infer) (const bp_layer_spec *ls, bp_shape in, bp_shape *out, size_t *n_params,
                 size_t *n_buffers, char *err, size_t errlen);
-  /* Floats of per-batch workspace the layer needs (pre-activations, masks, saved stats). */
+  /* Floats of per-batch workspace the layer needs (pre-activations, masks, saved stats).
+   * NULL: none. */
   size_t (*scratch_size) (const bp_layer *L, int batch);
-  /* Initial parameters and buffers. */
+  /* Initial parameters and buffers. NULL: the kind has neither. */
   void (*init) (bp_layer *L, bp_rng *rng);
   /* y = f(x) for `batch` rows. train selects dropout masks and batch statistics. */
   void (*forward) (bp_layer *L, int batch, bool train);
@@ -42,7 +43,8 @@ typedef struct bp_layer_ops {
    * the training forward of the same batch. Kinds with can_overwrite write (=) instead of
    * adding when the layer's grads_overwrite / dx_overwrite say so. */
   void (*backward) (bp_layer *L, int batch);
-  /* Describes the layer's parameter tensors; returns how many (<= BP_MAX_PARAM_VIEWS). */
+  /* Describes the layer's parameter tensors (buffers); returns how many
+   * (<= BP_MAX_PARAM_VIEWS). NULL: the kind has none. */
   int (*param_views) (const bp_layer *L, bp_param_view *views);
   int (*buffer_views) (const bp_layer *L, bp_buffer_view *views);
   /* backward honours grads_overwrite and dx_overwrite (below); kinds without it always add */
@@ -79,6 +81,13 @@ struct bp_layer {
 
 /* The vtable of a layer kind. */
 const bp_layer_ops *bp_layer_ops_for (bp_layer_kind kind);
+
+/* infer for element-wise kinds without parameters (activation, dropout): the output has the
+ * input's shape; -1 with "has no inputs" for an empty input. */
+int bp_layer_infer_same_shape (bp_shape in, bp_shape *out, size_t *n_params, size_t *n_buffers,
+                               char *err, size_t errlen);
+/* scratch_size for kinds that keep one value per output (batch, out_size). */
+size_t bp_layer_scratch_per_output (const bp_layer *L, int batch);
 
 extern const bp_layer_ops bp_dense_ops;
 extern const bp_layer_ops bp_activation_ops;

@@ -60,7 +60,8 @@ rig_init (rig *g, const bp_layer_spec *spec, bp_shape in, int batch, uint64_t se
   g->w = g_new (float, (size_t) batch * L->out_size);
   g->yp = g_new (float, (size_t) batch * L->out_size);
   bp_rng_seed (&r, seed);
-  L->ops->init (L, &r);
+  if (L->ops->init != NULL)
+    L->ops->init (L, &r);
   for (size_t i = 0; i < (size_t) batch * L->in_size; i++)
     g->t.x[i] = uniform (&r, -1.0f, 1.0f);
   for (size_t i = 0; i < (size_t) batch * L->out_size; i++)

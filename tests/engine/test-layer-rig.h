@@ -57,7 +57,7 @@ test_layer_make (test_layer *t, const bp_layer_spec *ls, bp_shape in, int batch)
   L->dy = g_new0 (float, (size_t) batch * L->out_size);
   t->dx = g_new0 (float, (size_t) batch * L->in_size);
   L->dx = t->dx;
-  t->scratch_n = L->ops->scratch_size (L, batch);
+  t->scratch_n = L->ops->scratch_size != NULL ? L->ops->scratch_size (L, batch) : 0;
   L->scratch = g_new (float, t->scratch_n + 1);
   test_layer_fill_nan (L->scratch, t->scratch_n + 1);
   bp_rng_seed (&t->rng, 1);
@@ -66,7 +66,8 @@ test_layer_make (test_layer *t, const bp_layer_spec *ls, bp_shape in, int batch)
 
   bp_rng init;
   bp_rng_seed (&init, 1);
-  L->ops->init (L, &init);
+  if (L->ops->init != NULL)
+    L->ops->init (L, &init);
 }
 
 static inline void
