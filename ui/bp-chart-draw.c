@@ -95,39 +95,161 @@ with_alpha (const GdkRGBA *c, float a)
   return (GdkRGBA) { c->red, c->green, c->blue, c->alpha * a };
 }
 
-static void
-paint_legend (BpChart *self, Painter *p, const GdkRGBA *fg, double title_right)
+/* The title in bold, as drawn (a new layout). */
+static PangoLayout *
+title_layout (BpChart *self)
 {
-  const BpChartGeometry *g = &self->geo;
-  double x = g->plot.origin.x + g->plot.size.width;
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->title);
+  PangoAttrList *attrs = pango_attr_list_new ();
 
-  /* Right to left, so the first series ends up leftmost and the last ones drop out first
-   * when room runs short. */
-  for (guint k = self->series->len; k-- > 0;)
+  pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  return layout;
+}
+
+/* Legend entries: a 14-pixel swatch, 4 pixels, the name; 12 pixels between entries. Rows fill
+ * in the series' order and each row sits against the right edge of the plot, as one row
+ * always did; a name wider than a whole row is elided, and when the rows run out the last
+ * entries give way to a "+N more" note, so no series goes unmentioned. */
+#define SWATCH 18
+#define GAP 12
+
+int
+_bp_chart_layout_legend (BpChart *self, int width, int max_rows)
+{
+  g_autoptr (GArray) row = g_array_new (FALSE, FALSE, sizeof (BpChartLegendSlot));
+  double right = width - 14, left, row_left, used = 0;
+  int th, rows = 0, n_named = 0, placed = 0;
+
+  g_array_set_size (self->legend, 0);
+  pango_layout_get_pixel_size (_bp_chart_small_text (self, "0"), NULL, &th);
+  if (self->title != NULL && self->title_w < 0)
+    {
+      g_autoptr (PangoLayout) layout = title_layout (self);
+
+      pango_layout_get_pixel_size (layout, &self->title_w, NULL);
+    }
+  /* Where the plot will start is not known yet: the title's place assumes a 40-pixel axis. */
+  left = 10;
+  row_left = self->title != NULL ? left + MAX (self->title_w, 0) + GAP : left;
+  for (guint k = 0; k < self->series->len; k++)
     {
       BpChartSeries *s = g_ptr_array_index (self->series, k);
+
+      n_named += s->visible && s->name[0] != '\0';
+    }
+  for (guint k = 0; k <= self->series->len; k++)
+    {
+      BpChartSeries *s = k < self->series->len ? g_ptr_array_index (self->series, k) : NULL;
+      BpChartLegendSlot slot = { k, 0, 0, 0, 0 };
+      int w = 0;
+      gboolean last_row = rows + 1 >= max_rows;
+
+      if (s != NULL && (!s->visible || s->name[0] == '\0'))
+        continue;
+      if (s != NULL)
+        pango_layout_get_pixel_size (_bp_chart_small_text (self, s->name), &w, NULL);
+      /* Close the row when this entry does not fit (or at the end). */
+      if (s == NULL || (row->len > 0 && used + GAP + SWATCH + w > right - row_left))
+        {
+          if (s != NULL && last_row)
+            {
+              /* No row left: this entry and the rest become the note, made room for. */
+              char note[32];
+              int nw;
+
+              g_snprintf (note, sizeof note, "+%d more", n_named - placed);
+              pango_layout_get_pixel_size (_bp_chart_small_text (self, note), &nw, NULL);
+              while (row->len > 0 && used + GAP + nw > right - row_left)
+                {
+                  BpChartLegendSlot *l = &g_array_index (row, BpChartLegendSlot, row->len - 1);
+
+                  used -= l->text_w + SWATCH + (row->len > 1 ? GAP : 0);
+                  g_array_set_size (row, row->len - 1);
+                  placed--;
+                  g_snprintf (note, sizeof note, "+%d more", n_named - placed);
+                }
+              slot.series = G_MAXUINT;
+              slot.more = (guint) (n_named - placed);
+              slot.text_w = nw;
+              used += (row->len > 0 ? GAP : 0) + nw;
+              g_array_append_val (row, slot);
+            }
+          if (row->len > 0)
+            {
+              /* Right-aligned: entries from right - used on. */
+              double x = right - used;
+              double y = 4 + rows * (th + 4);
+
+              for (guint i = 0; i < row->len; i++)
+                {
+                  BpChartLegendSlot *l = &g_array_index (row, BpChartLegendSlot, i);
+
+                  l->x = x;
+                  l->y = y;
+                  x += (l->series == G_MAXUINT ? 0 : SWATCH) + l->text_w + GAP;
+                }
+              g_array_append_vals (self->legend, row->data, row->len);
+              rows++;
+            }
+          g_array_set_size (row, 0);
+          used = 0;
+          row_left = left;
+          if (s == NULL || slot.series == G_MAXUINT)
+            break;
+        }
+      slot.text_w = MIN (w, (int) (right - row_left) - SWATCH);
+      slot.text_w = MAX (slot.text_w, 1);
+      used += (row->len > 0 ? GAP : 0) + SWATCH + slot.text_w;
+      g_array_append_val (row, slot);
+      placed++;
+    }
+  return MAX (rows, 1);
+}
+
+static void
+paint_legend (BpChart *self, Painter *p, const GdkRGBA *fg)
+{
+  GdkRGBA text = with_alpha (fg, 0.8f);
+
+  for (guint i = 0; i < self->legend->len; i++)
+    {
+      const BpChartLegendSlot *l = &g_array_index (self->legend, BpChartLegendSlot, i);
+      BpChartSeries *s;
+      g_autoptr (PangoLayout) cut = NULL;
       PangoLayout *layout;
-      GdkRGBA text = with_alpha (fg, 0.8f);
+      double x = l->x;
       int w, h;
 
-      if (!s->visible || s->name[0] == '\0')
-        continue;
+      if (l->series == G_MAXUINT)
+        {
+          char note[32];
+
+          g_snprintf (note, sizeof note, "+%u more", l->more);
+          paint_text (p, _bp_chart_small_text (self, note), &text, x, l->y);
+          continue;
+        }
+      s = g_ptr_array_index (self->series, l->series);
       layout = _bp_chart_small_text (self, s->name);
       pango_layout_get_pixel_size (layout, &w, &h);
-      if (x - w - 20 < title_right + 12)
-        break;
-      x -= w;
-      paint_text (p, layout, &text, x, 4);
-      x -= 18;
+      if (w > l->text_w)
+        {
+          /* A private copy: the cached layout is shared by every use of the name. */
+          cut = pango_layout_copy (layout);
+          pango_layout_set_width (cut, l->text_w * PANGO_SCALE);
+          pango_layout_set_ellipsize (cut, PANGO_ELLIPSIZE_MIDDLE);
+          layout = cut;
+        }
       if (s->style == BP_CHART_LINE)
         {
-          paint_rect (p, &s->color, x, 4 + h / 2.0 - 1.5, s->dashed ? 5 : 14, 3);
+          paint_rect (p, &s->color, x, l->y + h / 2.0 - 1.5, s->dashed ? 5 : 14, 3);
           if (s->dashed)
-            paint_rect (p, &s->color, x + 9, 4 + h / 2.0 - 1.5, 5, 3);
+            paint_rect (p, &s->color, x + 9, l->y + h / 2.0 - 1.5, 5, 3);
         }
       else
-        paint_rect (p, &s->color, x + 3, 4 + h / 2.0 - 4, 8, 8);
-      x -= 12;
+        paint_rect (p, &s->color, x + 3, l->y + h / 2.0 - 4, 8, 8);
+      paint_text (p, layout, &text, x + SWATCH, l->y);
     }
 }
 
@@ -137,7 +259,7 @@ paint_frame (BpChart *self, Painter *p)
   const BpChartGeometry *g = &self->geo;
   const graphene_rect_t *r = &g->plot;
   GdkRGBA fg, grid, axis, label;
-  double title_right = r->origin.x, last_right = -G_MAXDOUBLE;
+  double last_right = -G_MAXDOUBLE;
 
   bp_palette_widget_fg (GTK_WIDGET (self), &fg);
   grid = with_alpha (&fg, 0.09f);
@@ -182,17 +304,18 @@ paint_frame (BpChart *self, Painter *p)
 
   if (self->title != NULL)
     {
-      g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self),
-                                                                        self->title);
-      PangoAttrList *attrs = pango_attr_list_new ();
+      g_autoptr (PangoLayout) layout = title_layout (self);
+
+      paint_text (p, layout, &fg, 10, 3);
+    }
+  if (g->empty)
+    {
+      PangoLayout *layout = _bp_chart_small_text (self, "No data yet");
       int w, h;
 
-      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-      pango_layout_set_attributes (layout, attrs);
-      pango_attr_list_unref (attrs);
       pango_layout_get_pixel_size (layout, &w, &h);
-      paint_text (p, layout, &fg, MAX (r->origin.x - 30, 4), 3);
-      title_right = MAX (r->origin.x - 30, 4) + w;
+      paint_text (p, layout, &label, r->origin.x + (r->size.width - w) / 2,
+                  r->origin.y + (r->size.height - h) / 2);
     }
   if (self->x_label != NULL)
     {
@@ -202,7 +325,7 @@ paint_frame (BpChart *self, Painter *p)
       pango_layout_get_pixel_size (layout, &w, &h);
       paint_text (p, layout, &label, r->origin.x + r->size.width - w, g->height - h - 2);
     }
-  paint_legend (self, p, &fg, title_right);
+  paint_legend (self, p, &fg);
 }
 
 /* ---- curves ---- */
@@ -228,6 +351,31 @@ path_raw (BpChart *self, cairo_t *cr, const double *x, const float *y, gsize a, 
         cairo_move_to (cr, _bp_chart_px (g, ax), _bp_chart_py (g, ay));
       pen = TRUE;
     }
+}
+
+/* A point with no finite neighbour draws no line (a run's single validation epoch, a value
+ * between two gaps): a dot of the line's colour shows it. */
+static void
+paint_lone_points (BpChart *self, cairo_t *cr, const double *x, const float *y, gsize n,
+                   gsize a, gsize b, double w)
+{
+  const BpChartGeometry *g = &self->geo;
+
+  for (gsize i = a; i < b; i++)
+    {
+      double ax = _bp_chart_axis_x (self, x[i]), ay = _bp_chart_axis_y (self, y[i]);
+
+      if (!isfinite (ax) || !isfinite (ay)
+          || (i > 0 && isfinite (_bp_chart_axis_x (self, x[i - 1]))
+              && isfinite (_bp_chart_axis_y (self, y[i - 1])))
+          || (i + 1 < n && isfinite (_bp_chart_axis_x (self, x[i + 1]))
+              && isfinite (_bp_chart_axis_y (self, y[i + 1]))))
+        continue;
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, _bp_chart_px (g, ax), _bp_chart_py (g, ay), MAX (2.5, w * 1.8), 0,
+                 2 * G_PI);
+    }
+  cairo_fill (cr);
 }
 
 /* A line series in the colour c and width w. With more points than twice the pixel columns,
@@ -271,6 +419,7 @@ paint_line (BpChart *self, cairo_t *cr, const BpChartSeries *s, const float *y,
         }
       path_raw (self, cr, x, y, a > 0 ? a - 1 : 0, MIN (b + 1, n));
       cairo_stroke (cr);
+      paint_lone_points (self, cr, x, y, n, a, MIN (b + 1, n), w);
       return;
     }
   edges = g_new (double, cols + 1);

@@ -40,8 +40,20 @@ typedef struct {
   int n_xticks, n_yticks;
   double xticks[32], yticks[32]; /* in axis space */
   char xlabels[32][24], ylabels[32][24];
+  gboolean empty; /* no visible series has a point: the plot says "No data yet" */
+  int legend_rows;
   gboolean valid;
 } BpChartGeometry;
+
+/* One legend entry as laid out: a swatch and the name at (x, y), the name cut to text_w
+ * pixels (elided) when it is wider; series G_MAXUINT is the "+N more" note that ends a
+ * legend with more entries than its rows hold. */
+typedef struct {
+  guint series; /* index in self->series */
+  double x, y;
+  int text_w;
+  guint more;
+} BpChartLegendSlot;
 
 struct _BpChart {
   GtkWidget parent_instance;
@@ -55,6 +67,9 @@ struct _BpChart {
   char *title;
   char *x_label;
   double y_floor_lo, y_floor_hi; /* NaN: none */
+  double y_bound_lo, y_bound_hi; /* the values' natural range (loss >= 0); NaN: none */
+  int title_w;                   /* width of the title as drawn (-1: not measured) */
+  GArray *legend;                /* BpChartLegendSlot, laid out with geo */
 
   /* The view the user chose, in axis space (valid when user_x / user_y). */
   gboolean user_x, user_y;
@@ -109,7 +124,7 @@ void _bp_chart_invalidate (BpChart *self, gboolean frame);
 /* Points were appended to a line series at axis-space x >= from_ax (the segment from the
  * point before included): the curves are redrawn from there on, unless the view moves. */
 void _bp_chart_invalidate_from (BpChart *self, double from_ax);
-/* Fills self->geo for a width x height chart. */
+/* Fills self->geo (and self->legend) for a width x height chart. */
 void _bp_chart_layout (BpChart *self, int width, int height);
 /* A label in the chart's small type, laid out once and kept (borrowed). */
 PangoLayout *_bp_chart_small_text (BpChart *self, const char *text);
@@ -117,6 +132,9 @@ PangoLayout *_bp_chart_small_text (BpChart *self, const char *text);
 gboolean _bp_chart_relayout (BpChart *self, int width, int height);
 
 /* bp-chart-draw.c */
+/* Places the legend entries in rows right of the title (row 0) and over the whole width
+ * (below it), at most max_rows; returns the rows used. */
+int _bp_chart_layout_legend (BpChart *self, int width, int max_rows);
 /* Paints frame and curves with cairo (exports) at geo's size. */
 void _bp_chart_paint_cairo (BpChart *self, cairo_t *cr, const GdkRGBA *background);
 void _bp_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot);

@@ -92,7 +92,7 @@ _bp_chart_relayout (BpChart *self, int width, int height)
   same = old.valid && old.width == g->width && old.height == g->height
          && graphene_rect_equal (&old.plot, &g->plot) && old.vx0 == g->vx0 && old.vx1 == g->vx1
          && old.vy0 == g->vy0 && old.vy1 == g->vy1 && old.n_xticks == g->n_xticks
-         && old.n_yticks == g->n_yticks
+         && old.n_yticks == g->n_yticks && old.empty == g->empty
          && memcmp (old.xticks, g->xticks, sizeof (double) * (gsize) g->n_xticks) == 0
          && memcmp (old.yticks, g->yticks, sizeof (double) * (gsize) g->n_yticks) == 0;
   if (!same)
@@ -158,10 +158,25 @@ auto_x (BpChart *self, double *x0, double *x1)
   *x1 = hi;
 }
 
+/* Keeps [*lo, *hi] inside the natural bounds that the data [dlo, dhi] respect (axis space):
+ * the padding and rounding that make an axis readable never show a loss below 0 or an
+ * accuracy above 1. */
+static void
+clamp_to_bounds (BpChart *self, double dlo, double dhi, double *lo, double *hi)
+{
+  double blo = _bp_chart_axis_y (self, self->y_bound_lo);
+  double bhi = _bp_chart_axis_y (self, self->y_bound_hi);
+
+  if (isfinite (blo) && dlo >= blo && *lo < blo)
+    *lo = blo;
+  if (isfinite (bhi) && dhi <= bhi && *hi > bhi)
+    *hi = bhi;
+}
+
 static void
 auto_y (BpChart *self, double x0, double x1, double *y0, double *y1)
 {
-  double lo = INFINITY, hi = -INFINITY;
+  double lo = INFINITY, hi = -INFINITY, dlo, dhi;
   gboolean bars = FALSE;
 
   for (guint i = 0; i < self->series->len; i++)
@@ -178,6 +193,16 @@ auto_y (BpChart *self, double x0, double x1, double *y0, double *y1)
         }
       bars |= s->style == BP_CHART_BARS;
     }
+  if (!(lo <= hi) && !isfinite (self->y_floor_lo) && !isfinite (self->y_floor_hi))
+    {
+      /* Nothing to show: the natural range when there is one, else 0 to 1, as it is. */
+      double blo = _bp_chart_axis_y (self, self->y_bound_lo);
+      double bhi = _bp_chart_axis_y (self, self->y_bound_hi);
+
+      *y0 = isfinite (blo) ? blo : isfinite (bhi) ? bhi - 1 : self->log_y ? -1 : 0;
+      *y1 = isfinite (bhi) ? bhi : *y0 + 1;
+      return;
+    }
   if (bars && !self->log_y)
     {
       lo = MIN (lo, 0);
@@ -192,6 +217,8 @@ auto_y (BpChart *self, double x0, double x1, double *y0, double *y1)
       lo = self->log_y ? -1 : 0;
       hi = self->log_y ? 0 : 1;
     }
+  dlo = lo;
+  dhi = hi;
   if (hi - lo < 1e-9 * MAX (fabs (lo), fabs (hi)) || hi == lo)
     {
       /* A constant (a learning rate, say): 10 % around it, so its own scale shows. */
@@ -210,6 +237,9 @@ auto_y (BpChart *self, double x0, double x1, double *y0, double *y1)
       if (!self->log_y && !bars)
         round_out (&lo, &hi);
     }
+  clamp_to_bounds (self, dlo, dhi, &lo, &hi);
+  if (!(hi > lo))
+    hi = lo + 1; /* a constant sitting on both bounds cannot happen unless they are equal */
   *y0 = lo;
   *y1 = hi;
 }
@@ -307,7 +337,16 @@ _bp_chart_layout (BpChart *self, int width, int height)
     auto_y (self, g->vx0, g->vx1, &g->vy0, &g->vy1);
 
   text_width (self, "0", &th);
-  top = th + 12;
+  g->empty = TRUE;
+  for (guint i = 0; i < self->series->len && g->empty; i++)
+    {
+      BpChartSeries *s = g_ptr_array_index (self->series, i);
+
+      g->empty = !s->visible || s->x->len == 0;
+    }
+  /* The legend wraps onto more rows rather than drop names; at most a third of the height. */
+  g->legend_rows = _bp_chart_layout_legend (self, width, MAX (1, height / 3 / (th + 4)));
+  top = th + 12 + (g->legend_rows > 1 ? (g->legend_rows - 1) * (th + 4) : 0);
   bottom = th + 10 + (self->x_label != NULL ? th + 2 : 0);
   plot_h = MAX (height - top - bottom, 10);
   /* Targets that the rounding up of bp_nice_step brings to about one label per 50 px. */
@@ -347,6 +386,7 @@ bp_chart_finalize (GObject *object)
   g_hash_table_unref (self->text_sizes);
   g_free (self->title);
   g_free (self->x_label);
+  g_array_unref (self->legend);
   G_OBJECT_CLASS (bp_chart_parent_class)->finalize (object);
 }
 
@@ -403,6 +443,7 @@ bp_chart_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
 {
   GTK_WIDGET_CLASS (bp_chart_parent_class)->css_changed (widget, change);
   g_hash_table_remove_all (BP_CHART (widget)->text_sizes); /* the font may have changed */
+  BP_CHART (widget)->title_w = -1;
   _bp_chart_invalidate (BP_CHART (widget), TRUE);
 }
 
@@ -446,6 +487,9 @@ bp_chart_init (BpChart *self)
   self->text_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->next_id = 1;
   self->y_floor_lo = self->y_floor_hi = NAN;
+  self->y_bound_lo = self->y_bound_hi = NAN;
+  self->title_w = -1;
+  self->legend = g_array_new (FALSE, FALSE, sizeof (BpChartLegendSlot));
   self->curves_from = -INFINITY;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   _bp_chart_init_input (self);
@@ -721,6 +765,7 @@ bp_chart_set_title (BpChart *self, const char *title)
     return;
   g_free (self->title);
   self->title = g_strdup (title);
+  self->title_w = -1;
   _bp_chart_invalidate (self, TRUE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
@@ -743,6 +788,37 @@ bp_chart_set_y_floor (BpChart *self, double lo, double hi)
   self->y_floor_lo = lo;
   self->y_floor_hi = hi;
   _bp_chart_invalidate (self, TRUE);
+}
+
+void
+bp_chart_set_y_bounds (BpChart *self, double lo, double hi)
+{
+  g_return_if_fail (BP_IS_CHART (self));
+
+  self->y_bound_lo = lo;
+  self->y_bound_hi = hi;
+  _bp_chart_invalidate (self, TRUE);
+}
+
+guint
+bp_chart_get_legend_count (BpChart *self, guint *more)
+{
+  guint n = 0, m = 0;
+
+  g_return_val_if_fail (BP_IS_CHART (self), 0);
+
+  for (guint i = 0; i < self->legend->len; i++)
+    {
+      const BpChartLegendSlot *l = &g_array_index (self->legend, BpChartLegendSlot, i);
+
+      if (l->series == G_MAXUINT)
+        m += l->more;
+      else
+        n++;
+    }
+  if (more != NULL)
+    *more = m;
+  return n;
 }
 
 void

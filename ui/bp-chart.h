@@ -81,6 +81,12 @@ void bp_chart_set_x_label (BpChart *self, const char *label);
 /* Keeps the y range at least [lo, hi] when fitting the data (e.g. 0 to 1 for accuracy);
  * NaN to drop a bound. */
 void bp_chart_set_y_floor (BpChart *self, double lo, double hi);
+/* The values' natural range (a loss is >= 0, an accuracy in [0, 1]; NaN: no bound): when the
+ * data keep within it, the fitted axis does too, and an empty chart shows it. */
+void bp_chart_set_y_bounds (BpChart *self, double lo, double hi);
+/* The legend entries of the last layout, and in *more (may be NULL) how many series the
+ * "+N more" note stands for (0 when every visible named series has its entry). */
+guint bp_chart_get_legend_count (BpChart *self, guint *more);
 
 /* The view in data units. A view set here (or by zooming) stays until reset; the reset view
  * follows the data. */

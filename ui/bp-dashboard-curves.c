@@ -240,6 +240,11 @@ _bp_dashboard_curves_init (BpDashboard *self)
   bp_chart_set_x_label (self->acc_chart, "step");
   bp_chart_set_x_label (self->lr_chart, "step");
   bp_chart_set_x_label (self->runs_chart, "epoch");
+  /* Losses and rates are never negative, accuracies lie in [0, 1]: the axes keep to that. */
+  bp_chart_set_y_bounds (self->loss_chart, 0, NAN);
+  bp_chart_set_y_bounds (self->acc_chart, 0, 1);
+  bp_chart_set_y_bounds (self->lr_chart, 0, NAN);
+  bp_chart_set_y_bounds (self->runs_chart, 0, NAN);
   bp_runs_view_set_runs (self->runs_view, bp_dashboard_training_get_runs (self->training));
   g_signal_connect (self->runs_view, "delete-run", G_CALLBACK (on_delete_run), self);
 }
