@@ -23,7 +23,8 @@ typedef struct bp_batch {
 
 typedef enum bp_step_status {
   BP_STEP_OK = 0,
-  BP_STEP_NONFINITE_LOSS,    /* loss or gradient NaN/Inf: the update was not applied */
+  BP_STEP_NONFINITE_LOSS,    /* loss NaN/Inf, or gradient NaN/Inf with clipping on: the
+                              * update was not applied */
   BP_STEP_NONFINITE_WEIGHTS, /* the update made a weight NaN/Inf */
 } bp_step_status;
 
@@ -53,7 +54,8 @@ void bp_net_reset (bp_net *net, uint64_t seed);
  * larger batch is refused as BP_STEP_NONFINITE_LOSS, nothing changed). On
  * BP_STEP_NONFINITE_WEIGHTS the weights that would have become NaN/Inf keep their values and
  * the optimizer state starts over, so the weights stay finite and training may go on with a
- * smaller learning rate. */
+ * smaller learning rate. Without clipping a NaN/Inf gradient ends so too (the norm is taken in
+ * the update's own pass; stats->grad_norm is then NaN/Inf). */
 bp_step_status bp_net_train_step (bp_net *net, const bp_batch *batch, bp_step_stats *stats);
 
 /* Forward pass and loss without training (eval mode). Returns the summed (not mean) loss;

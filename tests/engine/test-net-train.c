@@ -248,6 +248,59 @@ test_huge_lr (void)
   g_assert_cmpint (blow_up (BP_LOSS_MSE, 3e38f), ==, BP_STEP_NONFINITE_WEIGHTS);
 }
 
+/* A gradient that overflows while the loss stays finite: y = w . x + b with w = 0 and
+ * x = (3e38, 1), MSE against 10, so dW[0] = sum 2 (b - 10) / n * 3e38 = -Inf. Without
+ * clipping the norm is taken in the step's pass (net-step.c): w[0], whose update is not
+ * finite, keeps its value, w[1] and b take the step, the optimizer starts over and the step
+ * says BP_STEP_NONFINITE_WEIGHTS. With clipping the norm comes first and nothing changes
+ * (BP_STEP_NONFINITE_LOSS). */
+static void
+test_nonfinite_gradient (void)
+{
+  const float x[4] = { 3e38f, 1.0f, 3e38f, -0.5f }, t[2] = { 10.0f, 10.0f };
+  for (int k = 0; k < 4; k++)
+    {
+      bool clip = k >= 2;
+      bp_spec *s = spec_new (2, BP_LOSS_MSE, k % 2 ? BP_OPTIM_ADAM : BP_OPTIM_SGD, 1);
+      spec_dense (s, 0, 1, BP_ACT_LINEAR);
+      s->layers[0].u.dense.weight_init.kind = BP_INIT_ZEROS;
+      s->optim.lr = 0.1f;
+      s->optim.clip_norm = clip ? 1.0f : 0.0f;
+      bp_net *net = net_new (s);
+      float *p = bp_net_params (net); /* w[0], w[1], b */
+      g_assert_cmpuint (bp_net_param_count (net), ==, 3);
+      float before[3];
+      memcpy (before, p, sizeof before);
+      g_assert_cmpfloat (before[0], ==, 0.0f);
+      bp_batch b = { x, t, NULL, 2 };
+      bp_step_stats st;
+      bp_step_status status = bp_net_train_step (net, &b, &st);
+      g_assert_true (isfinite (st.loss));
+      g_assert_cmpfloat_with_epsilon (st.loss, (10.0 - before[2]) * (10.0 - before[2]), 1e-3);
+      g_assert_false (isfinite (st.grad_norm));
+      g_assert_true (all_finite (p, 3));
+      if (clip)
+        {
+          g_assert_cmpint (status, ==, BP_STEP_NONFINITE_LOSS);
+          g_assert_cmpmem (before, sizeof before, p, sizeof before);
+        }
+      else
+        {
+          g_assert_cmpint (status, ==, BP_STEP_NONFINITE_WEIGHTS);
+          g_assert_cmpfloat (p[0], ==, 0.0f);
+          /* dL/dw1 = 2 (b - 10) (1 - 0.5) / 2 < 0 and dL/db = 2 (b - 10) < 0: both grow, by
+           * lr (Adam's first step) or lr times the gradient (SGD) */
+          double db = 2.0 * (before[2] - 10.0), dw1 = db / 4;
+          double want_w1 = k % 2 ? 0.1 : -0.1 * dw1, want_b = k % 2 ? 0.1 : -0.1 * db;
+          g_assert_cmpfloat_with_epsilon (p[1] - before[1], want_w1, 1e-4 * fabs (want_w1));
+          g_assert_cmpfloat_with_epsilon (p[2] - before[2], want_b, 1e-4 * fabs (want_b));
+          g_assert_cmpint (bp_net_optim (net)->t, ==, 0);
+        }
+      bp_net_free (net);
+      bp_spec_free (s);
+    }
+}
+
 /* W4 through bp_net_train_step: 2-8-8-1 tanh, BCE, SGD lr 0.03, batch 10, one thread. */
 static void
 test_perf_tiny (void)
@@ -283,6 +336,7 @@ main (int argc, char **argv)
   g_test_add_func ("/net/xor", test_xor);
   g_test_add_func ("/net/spirals", test_spirals);
   g_test_add_func ("/net/huge-lr", test_huge_lr);
+  g_test_add_func ("/net/nonfinite-gradient", test_nonfinite_gradient);
   if (g_test_perf ())
     g_test_add_func ("/net/perf/tiny", test_perf_tiny);
   return g_test_run ();
