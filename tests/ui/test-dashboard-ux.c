@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What a stranger met on the Dashboard page (issue 8), each fault checked in a real window:
+ * chart axes that kept to a series' natural range, an empty chart that says so, a legend that
+ * names every series, a lone validation point that shows; New Run training what the fields
+ * say (and refusing a bad field, next to it), the runs table's row for a followed Builder
+ * run, no text field taking the keys when the page opens (Space trains, driven by xdotool),
+ * the weights of a previous run cleared, and Evaluate busy while it works. */
+#include "bp-config.h"
+
+#include <adwaita.h>
+#include <gdk/x11/gdkx.h>
+#include <math.h>
+#include <stdarg.h>
+
+#include "bp-builder.h"
+#include "bp-chart.h"
+#include "bp-dashboard.h"
+#include "bp-playground.h"
+#include "bp-screenshot.h"
+#include "bp-ui.h"
+#include "bp-weight-heatmap.h"
+#include "bp-window.h"
+#include "ui-test-util.h"
+
+/* ---- the chart ---- */
+
+static GtkWidget *
+show_in_window (GtkWidget *child, int width, int height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ui_test_wait (ui_test_is_mapped, child, 10));
+  ui_test_spin (0.2);
+  return window;
+}
+
+static GdkTexture *
+shoot (GtkWidget *widget, const char *name)
+{
+  GdkTexture *tex = NULL;
+  const char *dir = g_getenv ("BP_TEST_SHOTS");
+
+  for (int i = 0; i < 200 && tex == NULL; i++)
+    {
+      tex = bp_screenshot_widget (widget, NULL);
+      if (tex == NULL)
+        ui_test_spin (0.01);
+    }
+  g_assert_nonnull (tex);
+  if (dir != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      gdk_texture_save_to_png (tex, path);
+    }
+  return tex;
+}
+
+/* Pixels of tex in [x0, x1) x [y0, y1) within tol (per channel) of colour c. */
+static int
+count_color (GdkTexture *tex, int x0, int y0, int x1, int y1, const GdkRGBA *c, int tol)
+{
+  int w = gdk_texture_get_width (tex), h = gdk_texture_get_height (tex), n = 0;
+  g_autofree guchar *data = g_malloc ((gsize) w * h * 4);
+
+  gdk_texture_download (tex, data, (gsize) w * 4);
+  for (int y = MAX (y0, 0); y < MIN (y1, h); y++)
+    for (int x = MAX (x0, 0); x < MIN (x1, w); x++)
+      {
+        guint32 px = *(guint32 *) (data + (gsize) y * w * 4 + (gsize) x * 4);
+        int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+
+        n += abs (r - (int) lround (c->red * 255)) <= tol
+             && abs (g - (int) lround (c->green * 255)) <= tol
+             && abs (b - (int) lround (c->blue * 255)) <= tol;
+      }
+  return n;
+}
+
+/* Pixels darker than a grid line (text) in the box. */
+static int
+count_dark (GdkTexture *tex, int x0, int y0, int x1, int y1)
+{
+  int w = gdk_texture_get_width (tex), h = gdk_texture_get_height (tex), n = 0;
+  g_autofree guchar *data = g_malloc ((gsize) w * h * 4);
+
+  gdk_texture_download (tex, data, (gsize) w * 4);
+  for (int y = MAX (y0, 0); y < MIN (y1, h); y++)
+    for (int x = MAX (x0, 0); x < MIN (x1, w); x++)
+      {
+        guint32 px = *(guint32 *) (data + (gsize) y * w * 4 + (gsize) x * 4);
+
+        n += (int) (((px >> 16) & 0xff) + ((px >> 8) & 0xff) + (px & 0xff)) < 3 * 170;
+      }
+  return n;
+}
+
+static void
+test_chart_bounds (void)
+{
+  GtkWidget *loss = bp_chart_new (), *acc = bp_chart_new (), *box, *window;
+  double x[200], x0, x1, y0, y1;
+  float yl[200], ya[200];
+  guint l, a;
+
+  /* A loss falling to 0.01 and an accuracy rising to 1.0: fitted with a margin and rounded
+   * out to whole steps, both axes used to cross their bounds (about -0.1 and 1.2). */
+  for (int i = 0; i < 200; i++)
+    {
+      x[i] = i;
+      yl[i] = (float) (0.01 + 2.0 * exp (-i / 30.0));
+      ya[i] = (float) MIN (1.0, 0.3 + i / 150.0);
+    }
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_vexpand (loss, TRUE);
+  gtk_widget_set_vexpand (acc, TRUE);
+  gtk_box_append (GTK_BOX (box), loss);
+  gtk_box_append (GTK_BOX (box), acc);
+  l = bp_chart_add_series (BP_CHART (loss), "loss", NULL, BP_CHART_LINE);
+  a = bp_chart_add_series (BP_CHART (acc), "accuracy", NULL, BP_CHART_LINE);
+  bp_chart_set_y_bounds (BP_CHART (loss), 0, NAN);
+  bp_chart_set_y_bounds (BP_CHART (acc), 0, 1);
+  bp_chart_series_append (BP_CHART (loss), l, x, yl, 200);
+  bp_chart_series_append (BP_CHART (acc), a, x, ya, 200);
+  window = show_in_window (box, 420, 500);
+  g_object_unref (shoot (box, "bounds.png"));
+
+  bp_chart_get_view (BP_CHART (loss), &x0, &x1, &y0, &y1);
+  g_test_message ("loss axis %g .. %g", y0, y1);
+  g_assert_cmpfloat (y0, ==, 0);
+  g_assert_cmpfloat (y1, >=, 2.01);
+  bp_chart_get_view (BP_CHART (acc), &x0, &x1, &y0, &y1);
+  g_test_message ("accuracy axis %g .. %g", y0, y1);
+  g_assert_cmpfloat (y1, ==, 1);
+  g_assert_cmpfloat (y0, <=, 0.3);
+  g_assert_cmpfloat (y0, >=, 0);
+
+  /* Data beyond the bound (a negative "loss" of some other quantity) still shows whole. */
+  {
+    double xn[2] = { 0, 1 };
+    float yn[2] = { -0.5f, 0.5f };
+
+    bp_chart_series_clear (BP_CHART (loss), l);
+    bp_chart_series_append (BP_CHART (loss), l, xn, yn, 2);
+    ui_test_spin (0.2);
+    g_object_unref (shoot (loss, "bounds-crossed.png"));
+    bp_chart_get_view (BP_CHART (loss), &x0, &x1, &y0, &y1);
+    g_assert_cmpfloat (y0, <=, -0.5);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_chart_empty (void)
+{
+  GtkWidget *chart = bp_chart_new (), *window;
+  GdkTexture *shot;
+  graphene_rect_t r;
+  double x0, x1, y0, y1;
+  int cx, cy;
+  guint id;
+
+  bp_chart_set_title (BP_CHART (chart), "Accuracy");
+  bp_chart_set_y_bounds (BP_CHART (chart), 0, 1);
+  id = bp_chart_add_series (BP_CHART (chart), "run 1", NULL, BP_CHART_LINE);
+  window = show_in_window (chart, 420, 260);
+  shot = shoot (chart, "empty.png");
+  /* The accuracy's own range, not -0.5 .. 1.5; and words in the middle of the plot. */
+  bp_chart_get_view (BP_CHART (chart), &x0, &x1, &y0, &y1);
+  g_assert_cmpfloat (y0, ==, 0);
+  g_assert_cmpfloat (y1, ==, 1);
+  g_assert_true (bp_chart_get_plot_area (BP_CHART (chart), &r));
+  cx = (int) (r.origin.x + r.size.width / 2);
+  cy = (int) (r.origin.y + r.size.height / 2);
+  g_assert_cmpint (count_dark (shot, cx - 40, cy - 8, cx + 40, cy + 8), >, 20);
+  g_object_unref (shot);
+
+  /* With data the words go. */
+  bp_chart_series_append (BP_CHART (chart), id, (double[]) { 0, 10 }, (float[]) { 0.2f, 0.2f },
+                          2);
+  ui_test_spin (0.2);
+  shot = shoot (chart, "not-empty.png");
+  g_assert_cmpint (count_dark (shot, cx - 40, cy - 8, cx + 40, cy + 8), ==, 0);
+  g_object_unref (shot);
+
+  /* Without bounds an empty chart shows 0 to 1 as it is. */
+  bp_chart_set_y_bounds (BP_CHART (chart), NAN, NAN);
+  bp_chart_series_clear (BP_CHART (chart), id);
+  ui_test_spin (0.2);
+  g_object_unref (shoot (chart, "empty-unbounded.png"));
+  bp_chart_get_view (BP_CHART (chart), &x0, &x1, &y0, &y1);
+  g_assert_cmpfloat (y0, ==, 0);
+  g_assert_cmpfloat (y1, ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Six runs with their validation curves in a chart 420 pixels wide: every series' swatch is
+ * drawn above the plot (each in a colour of its own). */
+static void
+test_chart_legend (void)
+{
+  GtkWidget *chart = bp_chart_new (), *window;
+  GdkTexture *shot;
+  graphene_rect_t r;
+  GdkRGBA colors[12];
+  guint more = 99;
+
+  bp_chart_set_title (BP_CHART (chart), "Loss");
+  for (int i = 0; i < 12; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("playground run %d%s", i / 2 + 1,
+                                               i % 2 ? " val" : "");
+      guint id;
+
+      /* Tableau's ten and two more, all far apart. */
+      if (i < 10)
+        bp_chart_palette_color ((guint) i, &colors[i]);
+      else
+        colors[i] = i == 10 ? (GdkRGBA) { 0, 0, 0, 1 } : (GdkRGBA) { 1, 0, 1, 1 };
+      id = bp_chart_add_series (BP_CHART (chart), name, &colors[i], BP_CHART_LINE);
+      bp_chart_series_append (BP_CHART (chart), id, (double[]) { 0, 1 },
+                              (float[]) { 1.0f + i, 2.0f + i }, 2);
+    }
+  window = show_in_window (chart, 420, 300);
+  shot = shoot (chart, "legend.png");
+  g_assert_true (bp_chart_get_plot_area (BP_CHART (chart), &r));
+  for (int i = 0; i < 12; i++)
+    {
+      int n = count_color (shot, 0, 0, gdk_texture_get_width (shot), (int) r.origin.y - 1,
+                           &colors[i], 8);
+
+      g_test_message ("series %d: %d legend pixels", i, n);
+      g_assert_cmpint (n, >=, 10);
+    }
+  g_assert_cmpuint (bp_chart_get_legend_count (BP_CHART (chart), &more), ==, 12);
+  g_assert_cmpuint (more, ==, 0);
+  g_object_unref (shot);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Squeezed into a small chart: what does not fit is counted in a "+N more" note. */
+  chart = bp_chart_new ();
+  for (int i = 0; i < 12; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("a rather long run name %d", i);
+
+      bp_chart_add_series (BP_CHART (chart), name, NULL, BP_CHART_LINE);
+    }
+  window = show_in_window (chart, 200, 120);
+  g_object_unref (shoot (chart, "legend-small.png"));
+  {
+    guint shown = bp_chart_get_legend_count (BP_CHART (chart), &more);
+
+    g_test_message ("%u shown, %u more", shown, more);
+    g_assert_cmpuint (more, >, 0);
+    g_assert_cmpuint (shown + more, ==, 12);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* One epoch of validation is one point: it shows as a dot. */
+static void
+test_chart_single_point (void)
+{
+  GtkWidget *chart = bp_chart_new (), *window;
+  const GdkRGBA red = { 1, 0, 0, 1 };
+  GdkTexture *shot;
+  double wx, wy;
+  guint id;
+
+  id = bp_chart_add_series (BP_CHART (chart), "val", &red, BP_CHART_LINE);
+  bp_chart_series_set_dashed (BP_CHART (chart), id, TRUE);
+  bp_chart_series_append (BP_CHART (chart), id, (double[]) { 40 }, (float[]) { 0.7f }, 1);
+  bp_chart_set_view (BP_CHART (chart), 0, 100, 0, 1);
+  window = show_in_window (chart, 420, 260);
+  shot = shoot (chart, "single-point.png");
+  g_assert_true (bp_chart_data_to_widget (BP_CHART (chart), 40, 0.7, &wx, &wy));
+  g_assert_cmpint (count_color (shot, (int) wx - 3, (int) wy - 3, (int) wx + 4, (int) wy + 4,
+                                &red, 40),
+                   >=, 9);
+  g_object_unref (shot);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ---- the page ---- */
+
+typedef struct {
+  BpWindow *window;
+  BpDashboard *dash;
+} Page;
+
+static void
+page_open (Page *p)
+{
+  g_autoptr (GError) error = NULL;
+
+  p->window = bp_window_new (NULL);
+  g_object_ref_sink (p->window);
+  g_assert_true (bp_window_set_page (p->window, "dashboard", &error));
+  g_assert_no_error (error);
+  p->dash = BP_DASHBOARD (gtk_widget_get_template_child (GTK_WIDGET (p->window), BP_TYPE_WINDOW,
+                                                         "dashboard"));
+  gtk_window_set_default_size (GTK_WINDOW (p->window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (p->window));
+  g_assert_true (ui_test_wait (ui_test_is_mapped, p->dash, 10));
+  ui_test_spin (0.5);
+}
+
+static void
+page_close (Page *p)
+{
+  gtk_window_destroy (GTK_WINDOW (p->window));
+  ui_test_spin (0.1);
+  g_object_unref (p->window);
+}
+
+static GtkWidget *
+find_type (GtkWidget *root, GType type, const char *tooltip_prefix)
+{
+  const char *tip = gtk_widget_get_tooltip_text (root);
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type)
+      && (tooltip_prefix == NULL || (tip != NULL && g_str_has_prefix (tip, tooltip_prefix))))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *w = find_type (c, type, tooltip_prefix);
+
+      if (w != NULL)
+        return w;
+    }
+  return NULL;
+}
+
+static void
+xdo (const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL,
+                               NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static gboolean
+pg_running (gpointer data)
+{
+  return bp_playground_get_running (data);
+}
+
+static gboolean
+pg_paused (gpointer data)
+{
+  return !bp_playground_get_running (data);
+}
+
+/* The page opens with no text field focused, and a real Space key trains (the playground's
+ * run, which the page follows) and pauses, leaving the Hidden layers field as it was. */
+static void
+test_space_on_open (void)
+{
+  Page p;
+  GtkWidget *focus, *entry;
+  BpPlayground *pg;
+  g_autofree char *before = NULL, *xid = NULL;
+  GdkSurface *surface;
+
+  if (g_find_program_in_path ("xdotool") == NULL)
+    {
+      g_test_skip ("xdotool is not installed (.ci/install-deps installs it)");
+      return;
+    }
+  page_open (&p);
+  pg = bp_window_get_playground (p.window);
+  entry = find_type (GTK_WIDGET (p.dash), GTK_TYPE_ENTRY, "Units of each hidden layer");
+  g_assert_nonnull (entry);
+  before = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
+  focus = gtk_root_get_focus (GTK_ROOT (p.window));
+  g_test_message ("focus on open: %s", focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "none");
+  g_assert_false (focus != NULL && (GTK_IS_EDITABLE (focus)
+                                    || gtk_widget_get_ancestor (focus, GTK_TYPE_EDITABLE)));
+
+  surface = gtk_native_get_surface (GTK_NATIVE (p.window));
+  if (!GDK_IS_X11_SURFACE (surface))
+    {
+      g_test_skip ("not an X11 display");
+      page_close (&p);
+      return;
+    }
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  xdo ("windowraise", xid, "windowfocus", "--sync", xid, NULL);
+  ui_test_spin (0.3);
+  xdo ("key", "--clearmodifiers", "space", NULL);
+  g_assert_true (ui_test_wait (pg_running, pg, 10));
+  xdo ("key", "--clearmodifiers", "space", NULL);
+  g_assert_true (ui_test_wait (pg_paused, pg, 10));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, before);
+
+  /* Switching pages and back does not hand the field the keys either. */
+  g_assert_true (bp_window_set_page (p.window, "playground", NULL));
+  ui_test_spin (0.3);
+  g_assert_true (bp_window_set_page (p.window, "dashboard", NULL));
+  ui_test_spin (0.3);
+  focus = gtk_root_get_focus (GTK_ROOT (p.window));
+  g_assert_false (focus != NULL && (GTK_IS_EDITABLE (focus)
+                                    || gtk_widget_get_ancestor (focus, GTK_TYPE_EDITABLE)));
+  page_close (&p);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  bp_ui_init ();
+
+  g_test_add_func ("/dashboard-ux/chart/bounds", test_chart_bounds);
+  g_test_add_func ("/dashboard-ux/chart/empty", test_chart_empty);
+  g_test_add_func ("/dashboard-ux/chart/legend", test_chart_legend);
+  g_test_add_func ("/dashboard-ux/chart/single-point", test_chart_single_point);
+  g_test_add_func ("/dashboard-ux/page/space-on-open", test_space_on_open);
+  return g_test_run ();
+}
