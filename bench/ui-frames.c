@@ -4,7 +4,8 @@
  *   ui-frames --page playground [--rounds 3] [--seconds 10] [--size 1280x800]
  *   ui-frames --page dashboard  [--rounds 3] [--epochs 2] [--threads N] [--size 1920x1080]
  *   (and --screenshot FILE.png: the window at the end of the last round; --shown-only: the
- *   dashboard without the headless runs, to profile the window)
+ *   dashboard without the headless runs, to profile the window; --damage: what each frame
+ *   sent to the X server and which views it touched, ui-frames-damage.c)
  *
  * playground: the window on its playground page trains the default spiral for --seconds per
  * round (reset in between); prints the session's epochs/s and the frame times.
@@ -42,6 +43,7 @@ typedef struct {
   double seconds;
   const char *shot; /* --screenshot: the window at the end of the last round, as PNG */
   gboolean shown_only; /* --shown-only: no headless runs (to profile the window) */
+  gboolean damage;     /* --damage: per frame, what the X server was sent */
 } Options;
 
 typedef gboolean (*Cond) (gpointer data);
@@ -156,9 +158,12 @@ run_playground (const Options *o)
       gint64 t0;
 
       Phases ph;
+      DamageWatch dw;
 
       bp_playground_reset (pg);
       spin (0.5);
+      if (o->damage)
+        damage_begin (&dw, GTK_WIDGET (window));
       phases_begin (&ph, GTK_WIDGET (window));
       stats_begin (fs, GTK_WIDGET (window));
       cpu0 = thread_cpu_s ();
@@ -175,6 +180,8 @@ run_playground (const Options *o)
       printf ("round %d: %.0f epochs/s (%.0f steps/s)\n", i + 1, r[i].rate, steps_per_s);
       print_shown ("window", &r[i]);
       phases_end (&ph);
+      if (o->damage)
+        damage_end (&dw);
     }
   {
     Shown m = median_shown (r, o->rounds);
@@ -254,6 +261,7 @@ shown_rate (BpDataSource *src, const Options *o, int threads, Shown *r, Phases *
   EpochWait w = { t, o->epochs, FALSE };
   double cpu0;
   gint64 t0;
+  DamageWatch dw;
 
   bp_blas_set_threads (threads);
   bp_dashboard_set_source (dash, src);
@@ -261,6 +269,8 @@ shown_rate (BpDataSource *src, const Options *o, int threads, Shown *r, Phases *
     g_error ("%s", error->message);
   spin (0.5);
   printf ("  shown in the %s\n", describe_window (window));
+  if (o->damage)
+    damage_begin (&dw, GTK_WIDGET (window));
   phases_begin (ph, GTK_WIDGET (window));
   stats_begin (fs, GTK_WIDGET (window));
   cpu0 = thread_cpu_s ();
@@ -270,6 +280,8 @@ shown_rate (BpDataSource *src, const Options *o, int threads, Shown *r, Phases *
     g_error ("training in the window did not finish");
   r->ui_cpu_share = (thread_cpu_s () - cpu0) * 1e6 / (g_get_monotonic_time () - t0);
   stats_end (fs, r);
+  if (o->damage)
+    damage_end (&dw);
   bp_dashboard_training_pause (t);
   r->rate = run_rate (t, o->epochs);
   keep_shot (o, window);
@@ -345,14 +357,14 @@ usage (void)
 {
   fprintf (stderr, "usage: ui-frames --page {playground,dashboard} [--rounds N] [--seconds S] "
                    "[--epochs E] [--threads N] [--size WxH] [--screenshot FILE.png] "
-                   "[--shown-only]\n");
+                   "[--shown-only] [--damage]\n");
   exit (2);
 }
 
 int
 main (int argc, char **argv)
 {
-  Options o = { NULL, 3, 2, 0, 0, 0, 10, NULL, FALSE };
+  Options o = { NULL, 3, 2, 0, 0, 0, 10, NULL, FALSE, FALSE };
   const char *size = NULL;
   g_autofree char *renderer = NULL;
 
@@ -360,9 +372,9 @@ main (int argc, char **argv)
     {
       const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
-      if (strcmp (a, "--shown-only") == 0)
+      if (strcmp (a, "--shown-only") == 0 || strcmp (a, "--damage") == 0)
         {
-          o.shown_only = TRUE;
+          *(a[2] == 's' ? &o.shown_only : &o.damage) = TRUE;
           continue;
         }
       if (v == NULL)

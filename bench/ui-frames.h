@@ -54,3 +54,27 @@ typedef struct {
 void phases_begin (Phases *ph, GtkWidget *window);
 /* Stops and prints the drawn frames' CPU time by phase (p50 / p95). */
 void phases_end (Phases *ph);
+
+/* ---- what each frame sent to the X server (--damage, ui-frames-damage.c) ----
+ * The window's damage as the X server's DAMAGE extension reports it, per frame: the bounding
+ * box of what changed and which named views it touched. */
+#define DAMAGE_MAX_AREAS 16
+typedef struct {
+  void *dpy;        /* a Display * of its own */
+  unsigned long damage;
+  int event_base;
+  GdkDisplay *display;
+  GdkFrameClock *clock;
+  gulong handler;
+  double win_px;
+  int n_areas;
+  char *names[DAMAGE_MAX_AREAS]; /* n_areas views, then "other" */
+  cairo_rectangle_int_t areas[DAMAGE_MAX_AREAS]; /* in the surface's coordinates */
+  GArray *box_px;   /* double: per frame that sent pixels, its bounding box's area */
+  GArray *masks;    /* guint: the views it touched (bit n_areas: none of them) */
+} DamageWatch;
+
+/* Watches window's frames (nothing when the display is not X11). */
+void damage_begin (DamageWatch *dw, GtkWidget *window);
+/* Stops and prints the bounding boxes and the views touched together. */
+void damage_end (DamageWatch *dw);

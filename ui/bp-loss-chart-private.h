@@ -48,9 +48,6 @@ struct _BpLossChart {
   GArray *drawn[BP_LOSS_SERIES_COUNT]; /* BpLossColumn: what curves_surface shows */
   double drawn_axis_x, drawn_axis_y;
   int drawn_w, drawn_h;
-  gint64 drawn_us;          /* when the chart last drew; new points redraw it 30 times a second
-                               at most, however fast they come */
-  guint redraw_tick;
   int axes_width, axes_height;
 };
 

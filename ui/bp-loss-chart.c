@@ -181,27 +181,13 @@ bucket_near (const BpLossData *s, double x)
   return &g_array_index (s->buckets, BpLossBucket, lo);
 }
 
-#define REDRAW_INTERVAL_US (33 * G_TIME_SPAN_MILLISECOND)
-
-static gboolean
-redraw_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  BpLossChart *self = BP_LOSS_CHART (widget);
-
-  if (g_get_monotonic_time () - self->drawn_us < REDRAW_INTERVAL_US)
-    return G_SOURCE_CONTINUE;
-  self->redraw_tick = 0;
-  gtk_widget_queue_draw (widget);
-  return G_SOURCE_REMOVE;
-}
-
+/* New points redraw the chart in the frame they come in: the owner chooses those frames (the
+ * playground appends ~30 times a second, in frames of their own, see bp-playground-session.c);
+ * a redraw of its own in a later frame would land beside another view's change. */
 static void
 queue_data_redraw (BpLossChart *self)
 {
-  if (g_get_monotonic_time () - self->drawn_us >= REDRAW_INTERVAL_US)
-    gtk_widget_queue_draw (GTK_WIDGET (self));
-  else if (self->redraw_tick == 0)
-    self->redraw_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), redraw_tick, NULL, NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -215,7 +201,6 @@ bp_loss_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   if (w <= BP_LOSS_MARGIN_LEFT + BP_LOSS_MARGIN_RIGHT || h <= BP_LOSS_MARGIN_TOP + BP_LOSS_MARGIN_BOTTOM)
     return;
-  self->drawn_us = g_get_monotonic_time ();
   update_axes (self);
   if (self->axes_node == NULL || self->axes_width != w || self->axes_height != h)
     {
@@ -330,17 +315,6 @@ bp_loss_chart_measure (GtkWidget *widget, GtkOrientation orientation, int for_si
 }
 
 static void
-bp_loss_chart_dispose (GObject *object)
-{
-  BpLossChart *self = BP_LOSS_CHART (object);
-
-  if (self->redraw_tick != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->redraw_tick);
-  self->redraw_tick = 0;
-  G_OBJECT_CLASS (bp_loss_chart_parent_class)->dispose (object);
-}
-
-static void
 bp_loss_chart_finalize (GObject *object)
 {
   BpLossChart *self = BP_LOSS_CHART (object);
@@ -361,7 +335,6 @@ bp_loss_chart_class_init (BpLossChartClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = bp_loss_chart_dispose;
   object_class->finalize = bp_loss_chart_finalize;
   widget_class->snapshot = bp_loss_chart_snapshot;
   widget_class->measure = bp_loss_chart_measure;

@@ -19,7 +19,8 @@ typedef enum {
 
 GtkWidget *bp_loss_chart_new (void);
 
-/* One point at x (epochs, increasing); a NaN value leaves that series out at x. */
+/* One point at x (epochs, increasing); a NaN value leaves that series out at x. The chart
+ * redraws in the frame the points came in: append in the frames the chart may change. */
 void bp_loss_chart_append (BpLossChart *self, double x, double train, double test);
 void bp_loss_chart_clear (BpLossChart *self);
 

@@ -591,7 +591,11 @@ _bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     /* Units in order: the parts of column 0's links, column 0's thumbnails, column 1's ... */
     for (int c = 0; c < self->n_columns; c++)
       n_units += (c + 1 < self->n_columns ? link_parts (self, c) : 0) + 1;
-    budget = built == 0 && now - self->refresh_time >= self->refresh_interval ? 1 : 0;
+    if (self->paced)
+      budget = self->refresh_grant;
+    else
+      budget = built == 0 && now - self->refresh_time >= self->refresh_interval ? 1 : 0;
+    self->refresh_grant = 0;
     for (int k = 0, u0 = self->refresh_next % MAX (n_units, 1); k < n_units; k++)
       {
         int u = (u0 + k) % n_units, c = 0, p;
@@ -648,7 +652,7 @@ _bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         if (self->links_nodes[l][p] != NULL)
           gtk_snapshot_append_node (snapshot, self->links_nodes[l][p]);
     draw_neurons (self, snapshot, dark, &fg, refresh);
-    if (more && self->refresh_tick == 0)
+    if (more && !self->paced && self->refresh_tick == 0)
       self->refresh_tick = gtk_widget_add_tick_callback (widget, refresh_tick, NULL, NULL);
   }
 

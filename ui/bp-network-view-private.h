@@ -66,6 +66,8 @@ struct _BpNetworkView {
   gint64 refresh_time; /* monotonic time of the last one */
   gint64 refresh_interval; /* until the next one: longer after a big layer */
   guint refresh_tick;
+  gboolean paced;      /* stale parts wait for bp_network_view_refresh () */
+  int refresh_grant;   /* paced: stale parts the next snapshot may redraw */
 
   GtkWidget *choice_popover; /* the per-layer choice (bp-network-view-choice.c) */
   GtkWidget *choice_box;

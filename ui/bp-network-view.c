@@ -703,3 +703,34 @@ bp_network_view_edit_weight (BpNetworkView *self, int layer, int out, int in)
   gtk_popover_popup (GTK_POPOVER (self->popover));
   gtk_widget_grab_focus (self->spin);
 }
+
+void
+bp_network_view_set_paced (BpNetworkView *self, gboolean paced)
+{
+  g_return_if_fail (BP_IS_NETWORK_VIEW (self));
+
+  self->paced = !!paced;
+  if (!paced)
+    gtk_widget_queue_draw (GTK_WIDGET (self)); /* resumes its own round of redraws */
+}
+
+gboolean
+bp_network_view_refresh (BpNetworkView *self, int units)
+{
+  gboolean stale = FALSE;
+
+  g_return_val_if_fail (BP_IS_NETWORK_VIEW (self), FALSE);
+
+  for (int c = 0; c < self->n_columns && !stale; c++)
+    {
+      stale = self->thumbs_stale[c];
+      for (int p = 0; p < BP_NV_LINK_PARTS && !stale; p++)
+        stale = (self->links_stale[c] & (1u << p)) && self->links_nodes[c][p] != NULL;
+    }
+  if (stale && units > 0)
+    {
+      self->refresh_grant = units;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  return stale;
+}

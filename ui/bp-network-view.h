@@ -57,6 +57,15 @@ gboolean bp_network_view_get_show_gradients (BpNetworkView *self);
 /* With L1 on, weights at zero are drawn as dead links. */
 void bp_network_view_set_show_dead (BpNetworkView *self, gboolean show);
 
+/* Paced: new weights and thumbnails mark parts of the drawing stale, and they are redrawn only
+ * in the frame after bp_network_view_refresh (): the owner chooses the frames in which the
+ * view changes (the playground gives each frame one area of the window). Unpaced (the
+ * default), the view brings them up to date over the next frames by itself. */
+void bp_network_view_set_paced (BpNetworkView *self, gboolean paced);
+/* Paced: the next frame redraws up to `units` stale parts (a part of a layer's links, or a
+ * column's thumbnails). Returns whether any was stale (FALSE: nothing to do). */
+gboolean bp_network_view_refresh (BpNetworkView *self, int units);
+
 /* Geometry, for tests and pointer scripts: the centre of a neuron and of a link, in widget
  * coordinates. FALSE when out of range or not allocated yet. */
 gboolean bp_network_view_neuron_center (BpNetworkView *self, int column, int index, double *x,

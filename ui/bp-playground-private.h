@@ -51,7 +51,14 @@ struct _BpPlayground {
   guint64 snapshot_run;
   double train_loss, test_loss, train_acc, test_acc;
   gboolean stats_dirty;  /* the losses above changed since the label showed them */
-  gint64 text_time;      /* when the counters and the label were last set */
+  gint64 text_time;      /* when the label was last set */
+  gint64 counters_time;  /* when the counters were last set */
+  /* While training, each frame changes one area of the window (the tick's schedule in
+   * bp-playground-session.c): the output column, the network, or the counters. */
+  int next_area;
+  const bp_snapshot *snap;   /* the session's latest; valid until the next read of it */
+  gboolean output_pending;   /* snap's grid is not on the heatmap yet */
+  gboolean network_pending;  /* snap's weights and thumbnails are not in the network yet */
   char *last_error;
 
   gboolean running;

@@ -10,6 +10,10 @@
 
 #define EPOCH_READ_CHUNK 256
 #define TEXT_INTERVAL_US (50 * G_TIME_SPAN_MILLISECOND)
+#define COUNTERS_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND)
+/* Stale parts of the network view (a part of a layer's links, ~1 ms of cairo, or a column of
+ * thumbnails) redrawn in a frame given to the network while training. */
+#define NETWORK_UNITS_PER_FRAME 2
 #define PLAY_ACK_US (2 * G_TIME_SPAN_SECOND)
 
 void
@@ -209,6 +213,8 @@ _bp_pg_free_session (BpPlayground *self)
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
+  self->snap = NULL; /* the session's */
+  self->output_pending = self->network_pending = FALSE;
   g_clear_pointer (&self->session, bp_session_free);
 }
 
@@ -418,17 +424,27 @@ output_thumbnails (BpPlayground *self, const bp_grid_snapshot *g)
   bp_network_view_set_thumbnails (self->network_view, last, v, side);
 }
 
+/* The output column's part of a snapshot: the decision boundary (and the hovered neuron). */
 static void
-apply_snapshot (BpPlayground *self, const bp_snapshot *snap)
+apply_output (BpPlayground *self, const bp_snapshot *snap)
+{
+  const bp_grid_snapshot *g = &snap->grid;
+
+  self->output_pending = FALSE;
+  if (g->valid && g->values != NULL)
+    bp_heatmap_set_grid (self->heatmap, g->values, g->size, g->n_outputs, grid_kind (self),
+                         self->data->target_scale);
+  _bp_pg_update_overlay (self);
+}
+
+/* The network's part: links, biases and thumbnails. */
+static void
+apply_network (BpPlayground *self, const bp_snapshot *snap)
 {
   const bp_grid_snapshot *g = &snap->grid;
   int n_columns = bp_network_view_get_n_columns (self->network_view);
 
-  self->snapshot_run = snap->run;
-  self->snapshot_step = snap->step;
-  if (g->valid && g->values != NULL)
-    bp_heatmap_set_grid (self->heatmap, g->values, g->size, g->n_outputs, grid_kind (self),
-                         self->data->target_scale);
+  self->network_pending = FALSE;
   if (snap->n_layers != n_columns - 1)
     return; /* a snapshot of the network before a rebuild */
   for (int l = 0; l < snap->n_layers; l++)
@@ -452,7 +468,6 @@ apply_snapshot (BpPlayground *self, const bp_snapshot *snap)
     }
   if (g->valid && g->values != NULL)
     output_thumbnails (self, g);
-  _bp_pg_update_overlay (self);
 }
 
 void
@@ -481,15 +496,135 @@ _bp_pg_update_overlay (BpPlayground *self)
   bp_heatmap_set_overlay (self->heatmap, v, side, m, caption);
 }
 
+/* ---- the schedule ----
+ * GTK 4.8 draws a frame on X11 in software (the cairo renderer, bp-cpu-share.h): it paints the
+ * bounding box of everything that changed in the frame into a scratch image and sends it to
+ * the display server, waiting for the copy. The counters (top left), the network (middle)
+ * and the output column (right) changed together make that box nearly the whole window.
+ * While training, each frame therefore changes one of these areas: the output column (new
+ * epochs on the loss chart and its label, a snapshot's decision boundary), the network (the
+ * same snapshot's weights and thumbnails, a few stale parts of its drawing) or the counters
+ * (ten times a second), in turn, skipping an area with nothing new. The output and the
+ * network each change ~30 times a second, at the session's snapshot rate (bench/UI.md). */
+
+enum { AREA_OUTPUT, AREA_NETWORK, AREA_COUNTERS, N_AREAS };
+
+/* A snapshot is shown whole (its output part and its network part, in two frames) before the
+ * next is taken: the pointer stays valid until the next read, and the two areas agree. */
+static void
+take_snapshot (BpPlayground *self, const bp_session_status *st)
+{
+  const bp_snapshot *snap;
+  bool fresh = false;
+
+  if (self->output_pending || self->network_pending)
+    return;
+  snap = bp_session_snapshot (self->session, &fresh);
+  self->snap = snap;
+  if (snap != NULL && fresh && snap->run == st->run)
+    {
+      self->snapshot_run = snap->run;
+      self->snapshot_step = snap->step;
+      self->output_pending = self->network_pending = TRUE;
+    }
+}
+
+static gboolean
+new_epochs (BpPlayground *self)
+{
+  const bp_metric_log *log = bp_session_metric_log (self->session);
+
+  return bp_session_run (self->session) != self->log_run
+         || (log != NULL && bp_metric_log_n_epochs (log) > self->epochs_read);
+}
+
+static double
+shown_rate (const bp_session_status *st)
+{
+  return st->state == BP_SESSION_RUNNING ? st->samples_per_s : 0;
+}
+
+static gboolean
+area_has_news (BpPlayground *self, int area, const bp_session_status *st, gint64 now)
+{
+  switch (area)
+    {
+    case AREA_OUTPUT:
+      return self->output_pending || new_epochs (self);
+    case AREA_NETWORK:
+      return self->network_pending || bp_network_view_refresh (self->network_view, 0);
+    default:
+      return now - self->counters_time >= COUNTERS_INTERVAL_US
+             && (self->epoch != st->epoch || self->step != (gint64) st->step
+                 || self->samples_per_second != shown_rate (st));
+    }
+}
+
+/* all: not training, so not one area a frame: everything now, the text whatever its pace. */
+static void
+show_area (BpPlayground *self, int area, const bp_session_status *st, gint64 now, gboolean all)
+{
+  switch (area)
+    {
+    case AREA_OUTPUT:
+      read_epochs (self);
+      if (self->output_pending)
+        apply_output (self, self->snap);
+      /* Text is re-laid out on every change: 20 times a second is live enough for numbers
+       * that change thousands of times a second. */
+      if (self->stats_dirty && (all || now - self->text_time >= TEXT_INTERVAL_US))
+        {
+          self->text_time = now;
+          update_stats_label (self);
+        }
+      break;
+    case AREA_NETWORK:
+      if (self->network_pending)
+        apply_network (self, self->snap);
+      bp_network_view_refresh (self->network_view,
+                               all ? BP_NETWORK_VIEW_MAX_COLUMNS * (BP_NV_LINK_PARTS + 1)
+                                   : NETWORK_UNITS_PER_FRAME);
+      break;
+    default:
+      self->counters_time = now;
+      set_counters (self, st->epoch, (gint64) st->step, shown_rate (st));
+      break;
+    }
+}
+
+static void
+show_news (BpPlayground *self, const bp_session_status *st)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  take_snapshot (self, st);
+  if (st->state != BP_SESSION_RUNNING)
+    {
+      /* The network first: the heatmap's overlay shows a neuron's new thumbnail. */
+      show_area (self, AREA_NETWORK, st, now, TRUE);
+      show_area (self, AREA_OUTPUT, st, now, TRUE);
+      show_area (self, AREA_COUNTERS, st, now, TRUE);
+      return;
+    }
+  for (int k = 0; k < N_AREAS; k++)
+    {
+      int area = (self->next_area + k) % N_AREAS;
+
+      if (area_has_news (self, area, st, now))
+        {
+          show_area (self, area, st, now, FALSE);
+          self->next_area = (area + 1) % N_AREAS;
+          return;
+        }
+    }
+}
+
 static gboolean
 tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   BpPlayground *self = BP_PLAYGROUND (widget);
   bp_session_status st;
-  const bp_snapshot *snap;
-  bool fresh = false;
   gboolean settled, awaiting;
-  gint64 now;
 
   if (self->session == NULL)
     {
@@ -498,21 +633,7 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
     }
   bp_session_get_status (self->session, &st);
   self->run_time = st.time;
-  read_epochs (self);
-  /* Text is re-laid out on every change: 20 times a second is live enough for numbers that
-   * change thousands of times a second, and leaves the frame to the pictures. */
-  now = g_get_monotonic_time ();
-  if (st.state != BP_SESSION_RUNNING || now - self->text_time >= TEXT_INTERVAL_US)
-    {
-      self->text_time = now;
-      set_counters (self, st.epoch, (gint64) st.step,
-                    st.state == BP_SESSION_RUNNING ? st.samples_per_s : 0);
-      if (self->stats_dirty)
-        update_stats_label (self);
-    }
-  snap = bp_session_snapshot (self->session, &fresh);
-  if (snap != NULL && fresh && snap->run == st.run)
-    apply_snapshot (self, snap);
+  show_news (self, &st);
 
   if (st.state == BP_SESSION_RUNNING || (self->running && play_not_taken_yet (self, &st)))
     return G_SOURCE_CONTINUE;
@@ -531,7 +652,8 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       else if (st.message[0])
         _bp_pg_message (self, st.message);
     }
-  settled = self->snapshot_run == st.run && self->snapshot_step >= st.step;
+  settled = self->snapshot_run == st.run && self->snapshot_step >= st.step
+            && !self->output_pending && !self->network_pending;
   if (self->steps_done != NULL && st.step >= self->steps_target && settled)
     {
       BpPlaygroundStepsDone done = self->steps_done;
