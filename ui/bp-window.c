@@ -97,6 +97,10 @@ shot_finish (BpWindow *self, gboolean ok, const char *message)
   BpScreenshotDone done = self->shot_done;
 
   self->shot_done = NULL;
+  /* The frames of the screenshot's run are counted up to the capture (see shot_tick); after,
+   * only while the play button trains. */
+  if (self->frame_stats != NULL && !self->header_running)
+    bp_frame_stats_attach (self->frame_stats, NULL);
   if (self->shot_tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->shot_tick_id);
   self->shot_tick_id = 0;
@@ -153,6 +157,11 @@ shot_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       self->shot_steps = 0;
       self->shot_training = TRUE;
       self->shot_step_target = (session ? bp_session_get_step (session) : 0) + (guint64) steps;
+      /* The screenshot's steps train without the play button, which is what attaches the
+       * frame statistics otherwise: count the frames from here to the capture, those that
+       * draw the training and its result (a fast run may end before the next frame). */
+      if (self->frame_stats != NULL)
+        bp_frame_stats_attach (self->frame_stats, clock);
       bp_playground_run_steps (self->playground, steps, shot_steps_done, self);
       return G_SOURCE_CONTINUE;
     }
@@ -369,6 +378,12 @@ bp_window_stats_report (BpWindow *self)
     {
       BpFrameStats *fs = self->frame_stats;
 
+      /* Frames are counted while training runs: zeros would read as a window that froze. */
+      if (bp_frame_stats_n_frames (fs) == 0)
+        {
+          g_string_append (s, "frames: no frames drawn while training\n");
+          return g_string_free (s, FALSE);
+        }
       g_string_append_printf (s, "frames: %u\nframes/s: %.1f\n", bp_frame_stats_n_frames (fs),
                               bp_frame_stats_fps (fs));
       g_string_append_printf (s, "frame time ms: p50 %.2f, p95 %.2f, p99 %.2f, max %.2f\n",

@@ -6,7 +6,7 @@ set -u
 bin=$1
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT INT TERM
-echo "1..5"
+echo "1..7"
 
 # GTK warns when there is no session bus; that is not what is tested here, so the warning is
 # not made fatal, and a private bus is used when one can be started.
@@ -48,18 +48,38 @@ else
   echo "not ok 3 - --stats printed:"; sed 's/^/# /' "$dir/out.txt"
 fi
 
+# The 500 steps train without the play button: the frames from their start to the capture
+# are counted all the same.
+frames=$(sed -n 's/^frames: //p' "$dir/out.txt")
+if [ -n "$frames" ] && [ "$frames" -gt 0 ] 2>/dev/null \
+   && grep -Eq '^frame time ms: p50 [0-9.]+, ' "$dir/out.txt" \
+   && ! grep -q '^frame time ms: p50 0.00, p95 0.00' "$dir/out.txt"; then
+  echo "ok 4 - --stats counts the $frames frames drawn from the screenshot's training to its capture"
+else
+  echo "not ok 4 - --stats with --screenshot --steps printed:"; sed 's/^/# /' "$dir/out.txt"
+fi
+
+# No training at all: no frames were counted, and the report says so rather than print zeros.
+run --screenshot "$dir/idle.png" --stats >"$dir/out4.txt" 2>"$dir/err4.txt"
+if grep -qx 'frames: no frames drawn while training' "$dir/out4.txt" \
+   && ! grep -q '^frame time ms' "$dir/out4.txt"; then
+  echo "ok 5 - --stats without training says no frames were drawn while training"
+else
+  echo "not ok 5 - --stats without training printed:"; sed 's/^/# /' "$dir/out4.txt"
+fi
+
 run --page nowhere >"$dir/out2.txt" 2>"$dir/err2.txt"
 status=$?
 if [ $status -ne 0 ] && grep -q "no page named 'nowhere'" "$dir/err2.txt"; then
-  echo "ok 4 - an unknown page fails and says which pages exist"
+  echo "ok 6 - an unknown page fails and says which pages exist"
 else
-  echo "not ok 4 - --page nowhere exited $status"; sed 's/^/# /' "$dir/err2.txt"
+  echo "not ok 6 - --page nowhere exited $status"; sed 's/^/# /' "$dir/err2.txt"
 fi
 
 run --steps 5 >"$dir/out3.txt" 2>"$dir/err3.txt"
 status=$?
 if [ $status -eq 2 ] && grep -q -- "--steps goes with --screenshot" "$dir/err3.txt"; then
-  echo "ok 5 - --steps alone is refused"
+  echo "ok 7 - --steps alone is refused"
 else
-  echo "not ok 5 - --steps alone exited $status"
+  echo "not ok 7 - --steps alone exited $status"
 fi
