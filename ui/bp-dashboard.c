@@ -381,12 +381,38 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A page that comes on screen while a control of the page before had the focus gets it handed
+ * on to its first control (GtkStack does that): here the Hidden layers field, which would then
+ * take Space, the key that trains on every page. Nothing editable keeps the focus on arrival;
+ * a click or Tab still gets there. */
+static void
+drop_text_focus (BpDashboard *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self))
+      && (GTK_IS_EDITABLE (focus) || gtk_widget_get_ancestor (focus, GTK_TYPE_EDITABLE) != NULL))
+    gtk_root_set_focus (root, NULL);
+}
+
+static gboolean
+drop_text_focus_idle (gpointer data)
+{
+  drop_text_focus (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 bp_dashboard_map (GtkWidget *widget)
 {
   BpDashboard *self = BP_DASHBOARD (widget);
 
   GTK_WIDGET_CLASS (bp_dashboard_parent_class)->map (widget);
+  /* The stack moves the focus after mapping its new page: look once it is done. */
+  drop_text_focus (self);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, drop_text_focus_idle, g_object_ref (self),
+                   g_object_unref);
   if (self->tick_id == 0)
     self->tick_id = gtk_widget_add_tick_callback (widget, tick, NULL, NULL);
 }
