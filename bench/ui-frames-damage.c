@@ -43,10 +43,10 @@ find_areas (DamageWatch *dw, GtkWidget *w, GtkWidget *window, double dx, double 
 
         if (!gtk_widget_compute_bounds (w, window, &b))
           break;
-        for (int a = 0; a < dw->n_areas; a++)
-          n += g_str_has_prefix (dw->names[a], type);
         /* Named without the library's prefix: "NetworkView", "HeaderBar", "Chart2". */
         short_name = type + (g_str_has_prefix (type, "Bp") ? 2 : 3);
+        for (int a = 0; a < dw->n_areas; a++)
+          n += g_str_has_prefix (dw->names[a], short_name);
         dw->names[dw->n_areas] = n == 0 ? g_strdup (short_name)
                                         : g_strdup_printf ("%s%d", short_name, n + 1);
         dw->areas[dw->n_areas] = (cairo_rectangle_int_t) { (int) (b.origin.x + dx),
@@ -107,6 +107,15 @@ on_after_paint (GdkFrameClock *clock, DamageWatch *dw)
     {
       double px = (double) (x1 - x0) * (y1 - y0);
 
+      if (dw->log)
+        {
+          printf ("      frame %" G_GINT64_FORMAT " ms: box %d,%d %dx%d:",
+                  gdk_frame_clock_get_frame_time (clock) / 1000, x0, y0, x1 - x0, y1 - y0);
+          for (int a = 0; a <= dw->n_areas; a++)
+            if (mask & (1u << a))
+              printf (" %s", dw->names[a]);
+          printf ("\n");
+        }
       g_array_append_val (dw->box_px, px);
       g_array_append_val (dw->masks, mask);
     }
@@ -136,6 +145,7 @@ damage_begin (DamageWatch *dw, GtkWidget *window)
       return;
     }
   dw->display = display;
+  dw->log = g_getenv ("UI_FRAMES_DAMAGE_LOG") != NULL;
   dw->win_px = (double) gdk_surface_get_width (surface) * gdk_surface_get_height (surface);
   /* Widget coordinates -> the surface's (client-side decorations add a margin). */
   gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);

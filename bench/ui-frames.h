@@ -72,6 +72,7 @@ typedef struct {
   cairo_rectangle_int_t areas[DAMAGE_MAX_AREAS]; /* in the surface's coordinates */
   GArray *box_px;   /* double: per frame that sent pixels, its bounding box's area */
   GArray *masks;    /* guint: the views it touched (bit n_areas: none of them) */
+  gboolean log;     /* UI_FRAMES_DAMAGE_LOG set: every frame's box and views, as they come */
 } DamageWatch;
 
 /* Watches window's frames (nothing when the display is not X11). */

@@ -178,11 +178,12 @@ poll (gpointer data)
 }
 
 /* The poll runs while the window is on screen with a page whose run the playground does not
- * report. */
+ * report, nor the dashboard (bp_window_update_header (), in frames of its choosing). */
 static void
 update_poll (BpWindow *self)
 {
-  gboolean want = gtk_widget_get_mapped (GTK_WIDGET (self)) && !page_is (self, "playground");
+  gboolean want = gtk_widget_get_mapped (GTK_WIDGET (self)) && !page_is (self, "playground")
+                  && !page_is (self, "dashboard");
 
   if (want && self->header_poll_id == 0)
     self->header_poll_id = g_timeout_add (POLL_MS, poll, self);
@@ -391,6 +392,14 @@ _bp_window_header_dispose (BpWindow *self)
 {
   g_clear_handle_id (&self->header_poll_id, g_source_remove);
   g_clear_handle_id (&self->header_settle_id, g_source_remove);
+}
+
+void
+bp_window_update_header (BpWindow *self)
+{
+  g_return_if_fail (BP_IS_WINDOW (self));
+
+  _bp_window_header_update (self);
 }
 
 bp_session *

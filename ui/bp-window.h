@@ -33,6 +33,12 @@ bp_session *bp_window_get_followed_session (BpWindow *self, const char **label);
 /* bp_window_get_followed_session (self, NULL). */
 bp_session *bp_window_get_session (BpWindow *self);
 
+/* Reads the run of the page on screen into the header's counters now. The dashboard calls it
+ * in the frame in which it updates its own status line and progress bar, next to the header,
+ * so that the header never changes in the frame of a chart far below (bp-window-header.c):
+ * on that page the header does not poll by itself. */
+void bp_window_update_header (BpWindow *self);
+
 /* Opens an experiment file in the builder page, first asking about unsaved changes there.
  * A file that does not open shows its error and leaves the current work as it was. */
 void bp_window_open_file (BpWindow *self, GFile *file);
