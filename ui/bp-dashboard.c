@@ -332,6 +332,10 @@ refresh_part (BpDashboard *self, int part, gboolean live)
     {
     case PART_READ:
       read_session (self);
+      /* The header's counters change with the status line and progress bar beside them, not
+       * in a chart's frame: a frame's cost grows with the box around all it changed. */
+      if (BP_IS_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))))
+        bp_window_update_header (BP_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
       break;
     case PART_LOSS:
       _bp_dashboard_curves_update (self, BP_CURVES_LOSS);
