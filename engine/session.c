@@ -262,6 +262,7 @@ bp_session_new (const bp_spec *spec, const bp_dataset *ds, const bp_split *split
       session_destroy (s);
       return NULL;
     }
+  atomic_store (&s->pub_params, (int64_t) bp_spec_param_count (s->spec));
   s->n_inputs = (int) bp_net_input_size (s->net);
   s->n_outputs = (int) bp_net_output_size (s->net);
   s->targets_from_labels = s->classification && s->spec->loss != BP_LOSS_CROSS_ENTROPY;
@@ -389,6 +390,7 @@ bp_session_rebuild (bp_session *s, const bp_spec *spec, uint64_t seed, char *err
   if (c.u.rebuild.net == NULL)
     return -1;
   c.u.rebuild.seed = seed;
+  atomic_store (&s->pub_params, (int64_t) bp_spec_param_count (spec));
   bp_session_push (s, &c);
   pthread_mutex_lock (&s->mu);
   s->hp_shadow[BP_HPARAM_LR] = spec->optim.lr;

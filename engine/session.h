@@ -197,6 +197,10 @@ typedef struct bp_session_status {
 void bp_session_get_status (bp_session *s, bp_session_status *out);
 bp_session_state bp_session_get_state (const bp_session *s);
 uint64_t bp_session_get_step (const bp_session *s);
+/* What the session trains, for a table of runs (any thread): its dataset's name, and the
+ * trainable parameters of the newest network given (bp_session_new or bp_session_rebuild). */
+const char *bp_session_dataset_name (const bp_session *s);
+int64_t bp_session_param_count (const bp_session *s);
 
 /* Blocks the caller until the session is not RUNNING, every command given has been applied
  * and the snapshot showing the result is out, or timeout_s passes (< 0: no timeout).

@@ -203,6 +203,7 @@ struct bp_session {
   _Atomic uint32_t pub_epoch, pub_best_epoch;
   _Atomic double pub_time, pub_sps, pub_steps_ps, pub_best_value;
   _Atomic float pub_lr, pub_loss;
+  _Atomic int64_t pub_params; /* trainable parameters of the newest network given */
 
   snapshot_slot slots[3];
   atomic_int middle; /* slot index | SLOT_FRESH */

@@ -23,6 +23,18 @@ bp_session_get_step (const bp_session *s)
   return atomic_load (&((bp_session *) s)->pub_step);
 }
 
+const char *
+bp_session_dataset_name (const bp_session *s)
+{
+  return s->ds->name != NULL ? s->ds->name : "";
+}
+
+int64_t
+bp_session_param_count (const bp_session *s)
+{
+  return atomic_load (&((bp_session *) s)->pub_params);
+}
+
 void
 bp_session_get_status (bp_session *s, bp_session_status *o)
 {

@@ -236,7 +236,23 @@ _bp_dashboard_eval_show (BpDashboard *self)
 static void
 on_evaluate_clicked (GtkButton *button, BpDashboard *self)
 {
+  if (!bp_dashboard_training_has_session (self->training))
+    {
+      gtk_label_set_text (self->eval_label, "Evaluation needs a run of the dashboard's own: "
+                                            "press New Run");
+      return;
+    }
   _bp_dashboard_request_model (self, TRUE);
+}
+
+void
+_bp_dashboard_eval_set_busy (BpDashboard *self, gboolean busy)
+{
+  self->eval_busy = busy;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->evaluate_button), !busy);
+  gtk_button_set_label (self->evaluate_button, busy ? "Evaluating…" : "_Evaluate");
+  gtk_widget_set_visible (GTK_WIDGET (self->eval_spinner), busy);
+  gtk_spinner_set_spinning (self->eval_spinner, busy);
 }
 
 static void
@@ -277,6 +293,12 @@ _bp_dashboard_eval_init (BpDashboard *self)
   self->prob_bars = g_ptr_array_new ();
   self->prob_labels = g_ptr_array_new ();
   g_signal_connect (self->evaluate_button, "clicked", G_CALLBACK (on_evaluate_clicked), self);
+  self->eval_spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_widget_set_visible (GTK_WIDGET (self->eval_spinner), FALSE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->eval_spinner), "Evaluating");
+  gtk_widget_insert_after (GTK_WIDGET (self->eval_spinner),
+                           gtk_widget_get_parent (GTK_WIDGET (self->evaluate_button)),
+                           GTK_WIDGET (self->evaluate_button));
   g_signal_connect (self->norm_drop, "notify::selected", G_CALLBACK (on_norm), self);
   g_signal_connect (self->confusion, "cell-activated", G_CALLBACK (on_cell), self);
   g_signal_connect (self->draw_pad, "changed", G_CALLBACK (on_pad_changed), self);

@@ -99,6 +99,9 @@ struct _BpDashboard {
   GPtrArray *prob_bars;       /* GtkLevelBar per class */
   GPtrArray *prob_labels;     /* GtkLabel per class */
   guint64 conv_seq;           /* the snapshot the convolutions part shows */
+  GtkLabel *hidden_error;     /* under the Hidden layers field: what is wrong with it */
+  GtkSpinner *eval_spinner;   /* next to Evaluate while an evaluation is under way */
+  gboolean eval_busy;
 };
 
 /* bp-dashboard-curves.c */
@@ -128,6 +131,8 @@ void _bp_dashboard_eval_init (BpDashboard *self);
 void _bp_dashboard_eval_dispose (BpDashboard *self);
 /* A copy with an evaluation arrived. */
 void _bp_dashboard_eval_show (BpDashboard *self);
+/* An evaluation is under way (busy) or over: the button waits, a spinner says so. */
+void _bp_dashboard_eval_set_busy (BpDashboard *self, gboolean busy);
 /* The drawing pad's classes and its prediction. */
 void _bp_dashboard_draw_setup (BpDashboard *self);
 void _bp_dashboard_draw_predict (BpDashboard *self);

@@ -46,8 +46,12 @@ G_DEFINE_FINAL_TYPE (BpDashboardTraining, bp_dashboard_training, G_TYPE_OBJECT)
 void
 bp_train_settings_defaults (BpTrainSettings *s, const BpDataSource *src)
 {
-  gboolean images = src != NULL && src->ds->image_width > 0;
+  bp_train_settings_defaults_for (s, src != NULL && src->ds->image_width > 0);
+}
 
+void
+bp_train_settings_defaults_for (BpTrainSettings *s, gboolean images)
+{
   memset (s, 0, sizeof *s);
   s->activation = BP_ACT_RELU;
   s->optimizer = BP_OPTIM_ADAM;
@@ -382,14 +386,18 @@ state_word (const bp_session_status *st)
     }
 }
 
-/* A followed run, made when its session starts it. */
+/* A followed run, made when its session starts it: its data, batch size and size as the
+ * session says (the table shows them next to our own runs'). */
 static void
 add_followed_run (BpDashboardTraining *self, guint64 session_run, float lr)
 {
   g_autofree char *name = g_strdup_printf ("%s run %" G_GUINT64_FORMAT, self->followed_label,
                                            session_run);
-  BpRunInfo info = { .dataset = self->followed_label, .model = "", .optimizer = "",
-                     .lr = lr };
+  bp_session *s = self->followed;
+  BpRunInfo info = { .dataset = (char *) bp_session_dataset_name (s), .model = "",
+                     .optimizer = "", .lr = lr,
+                     .batch_size = (int) bp_session_get_hparam (s, BP_HPARAM_BATCH_SIZE),
+                     .params = bp_session_param_count (s) };
   BpRun *run = bp_run_new (self->next_run_id, name, &info);
   LiveRun *live = g_new0 (LiveRun, 1);
 

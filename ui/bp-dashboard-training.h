@@ -30,6 +30,8 @@ typedef struct {
 /* Good first settings for the data: Fashion-MNIST and other images get the benchmark's MLP
  * (784-256-128-10, ReLU, Adam 1e-3, batch 64); small tables a 32-16 net. */
 void bp_train_settings_defaults (BpTrainSettings *s, const BpDataSource *src);
+/* The same for images (TRUE) or tables, before any data are loaded. */
+void bp_train_settings_defaults_for (BpTrainSettings *s, gboolean images);
 /* "784-256-128-10 relu" */
 char *bp_train_settings_describe (const BpTrainSettings *s, const BpDataSource *src);
 

@@ -79,7 +79,26 @@ show_settings (BpDashboard *self, const BpTrainSettings *s)
   select_number (self->epochs_drop, s->epochs);
 }
 
-/* The settings in the toolbar; FALSE with an error for hidden layers that do not parse. */
+/* What is wrong with the Hidden layers field, under it (NULL: nothing). */
+static void
+show_hidden_error (BpDashboard *self, const char *message)
+{
+  gtk_label_set_text (self->hidden_error, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->hidden_error), message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->hidden_entry), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->hidden_entry), "error");
+}
+
+static void
+on_hidden_changed (GtkEditable *entry, BpDashboard *self)
+{
+  show_hidden_error (self, NULL);
+}
+
+/* The settings in the toolbar; FALSE with an error (also shown next to the field) for hidden
+ * layers that are missing or do not parse. */
 static gboolean
 read_settings (BpDashboard *self, BpTrainSettings *s, GError **error)
 {
@@ -97,13 +116,24 @@ read_settings (BpDashboard *self, BpTrainSettings *s, GError **error)
       if (!g_ascii_string_to_unsigned (parts[i], 10, 1, 65536, &units, NULL)
           || s->n_hidden == BP_TRAIN_MAX_HIDDEN)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "Hidden layers: give up to %d unit counts from 1 to 65536, like “256, 128”",
-                       BP_TRAIN_MAX_HIDDEN);
+          g_autofree char *what = g_strdup_printf ("Give up to %d unit counts from 1 to 65536, "
+                                                   "like “256, 128”", BP_TRAIN_MAX_HIDDEN);
+
+          show_hidden_error (self, what);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Hidden layers: %s", what);
           return FALSE;
         }
       s->hidden[s->n_hidden++] = (int) units;
     }
+  if (s->n_hidden == 0)
+    {
+      const char *what = "Give the units of each hidden layer, like “256, 128”";
+
+      show_hidden_error (self, what);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Hidden layers: %s", what);
+      return FALSE;
+    }
+  show_hidden_error (self, NULL);
   s->activation = activations[MIN (gtk_drop_down_get_selected (self->activation_drop),
                                    G_N_ELEMENTS (activations) - 1)];
   s->optimizer = optimizers[MIN (gtk_drop_down_get_selected (self->optimizer_drop),
@@ -112,6 +142,12 @@ read_settings (BpDashboard *self, BpTrainSettings *s, GError **error)
   s->batch_size = (int) selected_number (self->batch_drop);
   s->epochs = (int) selected_number (self->epochs_drop);
   s->conv = _bp_dashboard_conv_chosen (self);
+  if (!(s->lr > 0) || s->batch_size < 1 || s->epochs < 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Pick a learning rate, a batch size and a number of epochs");
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -200,7 +236,13 @@ on_new_run_clicked (GtkButton *button, BpDashboard *self)
 
   if (self->source == NULL)
     {
-      bp_dashboard_train_default (self, TRUE, NULL, NULL);
+      BpTrainSettings s;
+
+      /* The data load first: a field that is wrong says so now, not after the load. */
+      if (!read_settings (self, &s, &error))
+        set_error_status (self, error->message);
+      else
+        bp_dashboard_train_default (self, TRUE, NULL, NULL);
       return;
     }
   if (!bp_dashboard_new_run (self, TRUE, &error))
@@ -235,9 +277,13 @@ on_model_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   self->model_pending = FALSE;
   if (view == NULL)
     {
+      if (!self->eval_pending)
+        _bp_dashboard_eval_set_busy (self, FALSE);
       set_error_status (self, error->message);
       return;
     }
+  if ((view->evaluated && !self->eval_pending) || !self->eval_busy)
+    _bp_dashboard_eval_set_busy (self, FALSE);
   g_clear_pointer (&self->model, bp_model_view_unref);
   self->model = view;
   _bp_dashboard_inside_model (self);
@@ -265,6 +311,8 @@ _bp_dashboard_request_model (BpDashboard *self, gboolean evaluate)
 
   if (box == NULL)
     return;
+  if (evaluate)
+    _bp_dashboard_eval_set_busy (self, TRUE);
   if (self->model_pending)
     {
       /* One copy at a time; an evaluation asked for meanwhile follows it. */
@@ -275,6 +323,27 @@ _bp_dashboard_request_model (BpDashboard *self, gboolean evaluate)
   self->model_us = g_get_monotonic_time ();
   /* No reference to self: dispose cancels, and a cancelled callback leaves self alone. */
   bp_model_view_new_async (box, evaluate, self->cancellable, on_model_ready, self);
+}
+
+/* A new run: the copy of the old network (and one on its way) no longer says anything. */
+static void
+forget_model (BpDashboard *self)
+{
+  if (self->model_pending)
+    {
+      /* Its callback sees the cancellation and leaves us alone. */
+      g_cancellable_cancel (self->cancellable);
+      g_object_unref (self->cancellable);
+      self->cancellable = g_cancellable_new ();
+      self->model_pending = FALSE;
+      self->eval_pending = FALSE;
+      self->eval_done = NULL;
+    }
+  _bp_dashboard_eval_set_busy (self, FALSE);
+  g_clear_pointer (&self->model, bp_model_view_unref);
+  self->model_us = 0;
+  _bp_dashboard_inside_model (self);
+  gtk_label_set_text (self->dead_label, "waiting for the first copy of the weights");
 }
 
 /* ---- the tick ---- */
@@ -524,6 +593,15 @@ bp_dashboard_class_init (BpDashboardClass *klass)
   gtk_widget_class_set_css_name (widget_class, "dashboard");
 }
 
+/* What New Run trains on when no data were loaded. */
+static const char *
+default_source_name (void)
+{
+  return g_file_test (BP_FASHION_MNIST_DIR "/train-images-idx3-ubyte.gz", G_FILE_TEST_EXISTS)
+           ? "fashion-mnist"
+           : "digits";
+}
+
 static void
 bp_dashboard_init (BpDashboard *self)
 {
@@ -534,8 +612,23 @@ bp_dashboard_init (BpDashboard *self)
   self->cancellable = g_cancellable_new ();
   g_signal_connect (self->new_run_button, "clicked", G_CALLBACK (on_new_run_clicked), self);
   g_signal_connect (self->play_button, "clicked", G_CALLBACK (on_play_clicked), self);
-  bp_train_settings_defaults (&s, NULL);
+  self->hidden_error = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->hidden_error, 0);
+  gtk_label_set_wrap (self->hidden_error, TRUE);
+  gtk_label_set_max_width_chars (self->hidden_error, 22);
+  gtk_widget_add_css_class (GTK_WIDGET (self->hidden_error), "error");
+  gtk_widget_add_css_class (GTK_WIDGET (self->hidden_error), "caption");
+  gtk_widget_set_visible (GTK_WIDGET (self->hidden_error), FALSE);
+  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->hidden_entry))),
+                  GTK_WIDGET (self->hidden_error));
+  g_signal_connect (self->hidden_entry, "changed", G_CALLBACK (on_hidden_changed), self);
+  /* Without data New Run loads an image set (see bp_dashboard_train_default): the fields
+   * show what it will train. */
+  bp_train_settings_defaults_for (&s, TRUE);
   show_settings (self, &s);
+  gtk_label_set_text (self->data_label, default_source_name ());
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->data_label),
+                               "Loaded when you press New Run; the Data page loads other data");
   _bp_dashboard_curves_init (self);
   _bp_dashboard_inside_init (self);
   _bp_dashboard_eval_init (self);
@@ -595,6 +688,7 @@ bp_dashboard_new_run (BpDashboard *self, gboolean play, GError **error)
       || !bp_dashboard_training_start (self->training, self->source, &s, error))
     return FALSE;
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  forget_model (self);
   gtk_stack_page_set_visible (self->draw_page, bp_data_source_is_28x28 (self->source));
   _bp_dashboard_draw_setup (self);
   _bp_dashboard_conv_setup (self);
@@ -628,7 +722,13 @@ on_default_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     set_error_status (dl->self, error->message);
   else
     {
+      BpTrainSettings s;
+      /* The fields on screen, read before the new data bring their own defaults. */
+      gboolean keep = read_settings (dl->self, &s, NULL);
+
       bp_dashboard_set_source (dl->self, src);
+      if (keep)
+        show_settings (dl->self, &s);
       if (!bp_dashboard_new_run (dl->self, dl->play, &error))
         set_error_status (dl->self, error->message);
     }
@@ -642,8 +742,6 @@ bp_dashboard_train_default (BpDashboard *self, gboolean play, GCallback done,
                             gpointer user_data)
 {
   DefaultLoad *dl;
-  gboolean fashion = g_file_test (BP_FASHION_MNIST_DIR "/train-images-idx3-ubyte.gz",
-                                  G_FILE_TEST_EXISTS);
 
   g_return_if_fail (BP_IS_DASHBOARD (self));
 
@@ -664,7 +762,7 @@ bp_dashboard_train_default (BpDashboard *self, gboolean play, GCallback done,
       return;
     }
   gtk_label_set_text (self->status_label, "Loading the data…");
-  bp_data_source_load_async (fashion ? "fashion-mnist" : "digits", self->cancellable,
+  bp_data_source_load_async (default_source_name (), self->cancellable,
                              on_default_loaded, dl);
 }
 
@@ -744,5 +842,25 @@ bp_dashboard_get_part (BpDashboard *self, const char *name)
     return GTK_WIDGET (self->conv_panel);
   if (g_strcmp0 (name, "network") == 0)
     return GTK_WIDGET (self->network_drop);
+  if (g_strcmp0 (name, "evaluate-button") == 0)
+    return GTK_WIDGET (self->evaluate_button);
+  if (g_strcmp0 (name, "eval-spinner") == 0)
+    return GTK_WIDGET (self->eval_spinner);
+  if (g_strcmp0 (name, "hidden-entry") == 0)
+    return GTK_WIDGET (self->hidden_entry);
+  if (g_strcmp0 (name, "hidden-error") == 0)
+    return GTK_WIDGET (self->hidden_error);
+  if (g_strcmp0 (name, "data-label") == 0)
+    return GTK_WIDGET (self->data_label);
+  if (g_strcmp0 (name, "new-run") == 0)
+    return GTK_WIDGET (self->new_run_button);
+  if (g_strcmp0 (name, "optimizer") == 0)
+    return GTK_WIDGET (self->optimizer_drop);
+  if (g_strcmp0 (name, "batch") == 0)
+    return GTK_WIDGET (self->batch_drop);
+  if (g_strcmp0 (name, "lr") == 0)
+    return GTK_WIDGET (self->lr_drop);
+  if (g_strcmp0 (name, "epochs") == 0)
+    return GTK_WIDGET (self->epochs_drop);
   return NULL;
 }

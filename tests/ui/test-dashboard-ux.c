@@ -11,6 +11,7 @@
 #include <gdk/x11/gdkx.h>
 #include <math.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "bp-builder.h"
 #include "bp-chart.h"
@@ -433,6 +434,321 @@ test_space_on_open (void)
   page_close (&p);
 }
 
+/* The string a drop-down of numbers shows, as a number. */
+static double
+drop_number (GtkWidget *drop)
+{
+  GObject *item = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (drop));
+
+  g_assert_nonnull (item);
+  return g_ascii_strtod (gtk_string_object_get_string (GTK_STRING_OBJECT (item)), NULL);
+}
+
+static gboolean
+has_session (gpointer data)
+{
+  bp_dashboard_refresh (data);
+  return bp_dashboard_training_has_session (bp_dashboard_get_training (data));
+}
+
+/* New Run with no data loaded trains what the fields say: the data named in the toolbar, the
+ * hidden layers typed, the optimizer, learning rate, batch size and epochs picked. (It used to
+ * load Fashion-MNIST and put its own defaults, 256 and 128 units, over the fields.) */
+static void
+test_new_run_trains_fields (void)
+{
+  Page p;
+  GtkWidget *entry, *opt, *lr, *batch, *epochs, *data;
+  BpDashboardTraining *t;
+  const BpTrainSettings *s;
+  g_autofree char *data_name = NULL;
+  double want_lr, want_batch, want_epochs;
+  BpRun *run;
+
+  page_open (&p);
+  t = bp_dashboard_get_training (p.dash);
+  entry = bp_dashboard_get_part (p.dash, "hidden-entry");
+  opt = bp_dashboard_get_part (p.dash, "optimizer");
+  lr = bp_dashboard_get_part (p.dash, "lr");
+  batch = bp_dashboard_get_part (p.dash, "batch");
+  epochs = bp_dashboard_get_part (p.dash, "epochs");
+  data = bp_dashboard_get_part (p.dash, "data-label");
+  g_assert_nonnull (entry);
+  g_assert_nonnull (data);
+  g_assert_null (bp_dashboard_get_source (p.dash));
+  /* The toolbar names the data New Run will load. */
+  data_name = g_strdup (gtk_label_get_text (GTK_LABEL (data)));
+  g_assert_cmpstr (data_name, !=, "–");
+  g_assert_cmpstr (data_name, !=, "");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "12, 6");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (opt), 2); /* sgd */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (lr), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (batch), 1);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (epochs), 0);
+  want_lr = drop_number (lr);
+  want_batch = drop_number (batch);
+  want_epochs = drop_number (epochs);
+  gtk_widget_activate (bp_dashboard_get_part (p.dash, "new-run"));
+  g_assert_true (ui_test_wait (has_session, p.dash, 60));
+  bp_dashboard_training_pause (t);
+
+  s = bp_dashboard_training_get_settings (t);
+  g_assert_cmpint (s->n_hidden, ==, 2);
+  g_assert_cmpint (s->hidden[0], ==, 12);
+  g_assert_cmpint (s->hidden[1], ==, 6);
+  g_assert_cmpint (s->optimizer, ==, BP_OPTIM_SGD);
+  g_assert_cmpfloat_with_epsilon (s->lr, want_lr, 1e-12);
+  g_assert_cmpint (s->batch_size, ==, (int) want_batch);
+  g_assert_cmpint (s->epochs, ==, (int) want_epochs);
+  /* The fields still say what is training, and the data are the ones named. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "12, 6");
+  g_assert_cmpint (gtk_drop_down_get_selected (GTK_DROP_DOWN (opt)), ==, 2);
+  g_assert_cmpint (g_ascii_strcasecmp (bp_dashboard_get_source (p.dash)->ds->name, data_name),
+                   ==, 0);
+  run = bp_dashboard_training_get_current_run (t);
+  g_assert_nonnull (run);
+  g_test_message ("run: %s on %s", bp_run_get_info (run)->model, bp_run_get_info (run)->dataset);
+  g_assert_nonnull (strstr (bp_run_get_info (run)->model, "-12-6-"));
+  g_assert_cmpint (bp_run_get_info (run)->batch_size, ==, (int) want_batch);
+  page_close (&p);
+}
+
+/* A bad or empty Hidden layers field: New Run says so under the field and starts nothing. */
+static void
+test_new_run_refuses_bad_field (void)
+{
+  Page p;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpDataSource) src = bp_data_source_load ("iris", &error);
+  GListModel *runs;
+  GtkWidget *entry, *err_label, *button;
+  const char *bad[] = { "12, x", "", " , ", "0", NULL };
+
+  g_assert_no_error (error);
+  page_open (&p);
+  runs = bp_dashboard_training_get_runs (bp_dashboard_get_training (p.dash));
+  bp_dashboard_set_source (p.dash, src);
+  entry = bp_dashboard_get_part (p.dash, "hidden-entry");
+  err_label = bp_dashboard_get_part (p.dash, "hidden-error");
+  button = bp_dashboard_get_part (p.dash, "new-run");
+  g_assert_nonnull (err_label);
+  g_assert_false (gtk_widget_get_visible (err_label));
+
+  for (int i = 0; bad[i] != NULL; i++)
+    {
+      guint before = g_list_model_get_n_items (runs);
+
+      gtk_editable_set_text (GTK_EDITABLE (entry), bad[i]);
+      gtk_widget_activate (button);
+      ui_test_spin (0.3);
+      g_test_message ("“%s”: %s", bad[i], gtk_label_get_text (GTK_LABEL (err_label)));
+      g_assert_cmpuint (g_list_model_get_n_items (runs), ==, before);
+      g_assert_false (bp_dashboard_training_has_session (bp_dashboard_get_training (p.dash)));
+      g_assert_true (gtk_widget_get_visible (err_label));
+      g_assert_true (gtk_widget_is_drawable (err_label));
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (err_label)), !=, "");
+      g_assert_true (gtk_widget_has_css_class (entry, "error"));
+      /* Next to the field: right under it. */
+      g_assert_true (gtk_widget_get_parent (err_label) == gtk_widget_get_parent (entry));
+    }
+  {
+    GdkTexture *shot = shoot (GTK_WIDGET (p.dash), "bad-field.png");
+
+    g_object_unref (shot);
+  }
+  /* Typing again clears the message; a good field starts the run. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "8");
+  g_assert_false (gtk_widget_get_visible (err_label));
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  gtk_widget_activate (button);
+  g_assert_true (ui_test_wait (has_session, p.dash, 10));
+  g_assert_cmpint (bp_dashboard_training_get_settings (bp_dashboard_get_training (p.dash))->hidden[0],
+                   ==, 8);
+  page_close (&p);
+}
+
+static gboolean
+has_model (gpointer data)
+{
+  bp_dashboard_refresh (data);
+  return bp_dashboard_get_model_view (data) != NULL;
+}
+
+typedef struct {
+  BpDashboard *dash;
+  guint64 step;
+} StepWait;
+
+static gboolean
+reached_step (gpointer data)
+{
+  StepWait *w = data;
+  bp_session *s = bp_dashboard_training_get_session (bp_dashboard_get_training (w->dash));
+
+  bp_dashboard_refresh (w->dash);
+  return s != NULL && bp_session_get_step (s) >= w->step
+         && bp_session_get_state (s) != BP_SESSION_RUNNING;
+}
+
+/* The weights of the previous run go when a new run starts. */
+static void
+test_weights_cleared_on_new_run (void)
+{
+  Page p;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpDataSource) src = bp_data_source_load ("iris", &error);
+  BpDashboardTraining *t;
+  BpWeightHeatmap *map;
+  BpModelView *m;
+  StepWait w;
+  graphene_rect_t cell;
+
+  g_assert_no_error (error);
+  page_open (&p);
+  t = bp_dashboard_get_training (p.dash);
+  map = BP_WEIGHT_HEATMAP (bp_dashboard_get_part (p.dash, "weights"));
+  bp_dashboard_set_source (p.dash, src);
+  gtk_editable_set_text (GTK_EDITABLE (bp_dashboard_get_part (p.dash, "hidden-entry")), "9");
+  g_assert_true (bp_dashboard_new_run (p.dash, FALSE, &error));
+  bp_dashboard_training_step (t, 30);
+  w.dash = p.dash;
+  w.step = 30;
+  g_assert_true (ui_test_wait (reached_step, &w, 20));
+  bp_dashboard_refresh_model (p.dash);
+  g_assert_true (ui_test_wait (has_model, p.dash, 20));
+  m = bp_dashboard_get_model_view (p.dash);
+  g_assert_cmpint (m->dense[0].out, ==, 9);
+  ui_test_spin (0.3);
+  g_assert_true (bp_weight_heatmap_cell_rect (map, 0, 0, &cell));
+
+  /* A new run: nothing of the old one shows until its own copy comes. */
+  gtk_editable_set_text (GTK_EDITABLE (bp_dashboard_get_part (p.dash, "hidden-entry")), "5");
+  g_assert_true (bp_dashboard_new_run (p.dash, FALSE, &error));
+  g_assert_null (bp_dashboard_get_model_view (p.dash));
+  g_assert_false (bp_weight_heatmap_cell_rect (map, 0, 0, &cell));
+  ui_test_spin (0.3);
+  g_object_unref (shoot (GTK_WIDGET (p.dash), "weights-cleared.png"));
+  bp_dashboard_training_step (t, 5);
+  w.step = 5;
+  g_assert_true (ui_test_wait (reached_step, &w, 20));
+  bp_dashboard_refresh_model (p.dash);
+  g_assert_true (ui_test_wait (has_model, p.dash, 20));
+  g_assert_cmpint (bp_dashboard_get_model_view (p.dash)->dense[0].out, ==, 5);
+  page_close (&p);
+}
+
+static gboolean
+evaluated (gpointer data)
+{
+  BpModelView *m = bp_dashboard_get_model_view (data);
+
+  return m != NULL && m->evaluated;
+}
+
+/* Evaluate waits, with a spinner, until its result shows. */
+static void
+test_evaluate_busy (void)
+{
+  Page p;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpDataSource) src = bp_data_source_load ("iris", &error);
+  GtkWidget *button, *spinner;
+  StepWait w;
+
+  g_assert_no_error (error);
+  page_open (&p);
+  bp_dashboard_set_source (p.dash, src);
+  g_assert_true (bp_dashboard_new_run (p.dash, FALSE, &error));
+  bp_dashboard_training_step (bp_dashboard_get_training (p.dash), 20);
+  w.dash = p.dash;
+  w.step = 20;
+  g_assert_true (ui_test_wait (reached_step, &w, 20));
+  /* Let the evaluation that a pause brings be done first. */
+  ui_test_spin (1.0);
+  bp_dashboard_show_part (p.dash, "evaluation");
+  ui_test_spin (0.3);
+  button = bp_dashboard_get_part (p.dash, "evaluate-button");
+  spinner = bp_dashboard_get_part (p.dash, "eval-spinner");
+  g_assert_nonnull (spinner);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_assert_false (gtk_widget_get_visible (spinner));
+
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_true (gtk_widget_get_visible (spinner));
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "Evaluating…");
+  g_object_unref (shoot (GTK_WIDGET (p.dash), "evaluating.png"));
+  g_assert_true (ui_test_wait (evaluated, p.dash, 20));
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_assert_false (gtk_widget_get_visible (spinner));
+  page_close (&p);
+}
+
+static gboolean
+builder_row (gpointer data)
+{
+  Page *p = data;
+  GListModel *runs = bp_dashboard_training_get_runs (bp_dashboard_get_training (p->dash));
+  BpBuilder *builder = BP_BUILDER (gtk_widget_get_template_child (GTK_WIDGET (p->window),
+                                                                  BP_TYPE_WINDOW, "builder"));
+
+  bp_dashboard_refresh (p->dash);
+  return bp_builder_get_session (builder) != NULL && g_list_model_get_n_items (runs) > 0;
+}
+
+static gboolean
+builder_session (gpointer data)
+{
+  bp_session *s = bp_builder_get_session (data);
+
+  return s != NULL && bp_session_get_step (s) > 0;
+}
+
+/* The runs table's row for a Builder run says its data, batch size and size. */
+static void
+test_builder_run_row (void)
+{
+  Page p;
+  g_autoptr (GError) error = NULL;
+  BpBuilder *builder;
+  g_autoptr (BpRun) run = NULL;
+  const BpRunInfo *info;
+  bp_session *session;
+
+  page_open (&p);
+  builder = BP_BUILDER (gtk_widget_get_template_child (GTK_WIDGET (p.window), BP_TYPE_WINDOW,
+                                                       "builder"));
+  /* Trained a little on its own page, as people do, then looked at here. */
+  g_assert_true (bp_window_set_page (p.window, "builder", NULL));
+  ui_test_spin (0.3);
+  g_assert_true (bp_builder_train (builder, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_test_wait (builder_session, builder, 30));
+  bp_builder_pause (builder);
+  g_assert_true (bp_window_set_page (p.window, "dashboard", NULL));
+  g_assert_true (ui_test_wait (builder_row, &p, 30));
+  session = bp_builder_get_session (builder);
+  run = g_list_model_get_item (bp_dashboard_training_get_runs (bp_dashboard_get_training (p.dash)),
+                               0);
+  info = bp_run_get_info (run);
+  g_test_message ("%s: data %s, batch %d, params %" G_GINT64_FORMAT, bp_run_get_name (run),
+                  info->dataset, info->batch_size, info->params);
+  g_assert_nonnull (strstr (bp_run_get_name (run), "builder"));
+  g_assert_cmpstr (info->dataset, ==, bp_session_dataset_name (session));
+  g_assert_cmpstr (info->dataset, !=, "builder");
+  g_assert_cmpstr (info->dataset, !=, "");
+  g_assert_cmpint (info->batch_size, ==,
+                   (int) bp_session_get_hparam (session, BP_HPARAM_BATCH_SIZE));
+  g_assert_cmpint (info->batch_size, >, 0);
+  g_assert_cmpint (info->params, >, 0);
+  bp_dashboard_show_part (p.dash, "runs");
+  ui_test_spin (0.3);
+  g_object_unref (shoot (GTK_WIDGET (p.dash), "builder-row.png"));
+  page_close (&p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -445,5 +761,11 @@ main (int argc, char **argv)
   g_test_add_func ("/dashboard-ux/chart/legend", test_chart_legend);
   g_test_add_func ("/dashboard-ux/chart/single-point", test_chart_single_point);
   g_test_add_func ("/dashboard-ux/page/space-on-open", test_space_on_open);
+  g_test_add_func ("/dashboard-ux/page/new-run-trains-fields", test_new_run_trains_fields);
+  g_test_add_func ("/dashboard-ux/page/new-run-refuses-bad-field",
+                   test_new_run_refuses_bad_field);
+  g_test_add_func ("/dashboard-ux/page/weights-cleared", test_weights_cleared_on_new_run);
+  g_test_add_func ("/dashboard-ux/page/evaluate-busy", test_evaluate_busy);
+  g_test_add_func ("/dashboard-ux/page/builder-run-row", test_builder_run_row);
   return g_test_run ();
 }
