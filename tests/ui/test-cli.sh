@@ -6,7 +6,7 @@ set -u
 bin=$1
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT INT TERM
-echo "1..7"
+echo "1..8"
 
 # GTK warns when there is no session bus; that is not what is tested here, so the warning is
 # not made fatal, and a private bus is used when one can be started.
@@ -82,4 +82,20 @@ if [ $status -eq 2 ] && grep -q -- "--steps goes with --screenshot" "$dir/err3.t
   echo "ok 7 - --steps alone is refused"
 else
   echo "not ok 7 - --steps alone exited $status"
+fi
+
+# Laptops: the window fits a 1024 x 768 screen. The data page (Iris loaded, its scatter note)
+# and the builder were the widest; the stack is as wide as its widest page, so one shot of the
+# data page after its data came measures them all.
+if command -v xvfb-run >/dev/null 2>&1; then
+  env -u G_DEBUG xvfb-run -a -s "-screen 0 1024x768x24" "$bin" --page data \
+    --screenshot "$dir/narrow.png" --steps 50 >/dev/null 2>&1
+  w=$(png_u32 "$dir/narrow.png" 16 2>/dev/null || echo 0)
+  if [ "$w" -gt 900 ] && [ "$w" -le 1024 ]; then
+    echo "ok 8 - on a 1024 x 768 screen the window is $w pixels wide"
+  else
+    echo "not ok 8 - on a 1024 x 768 screen the window is $w pixels wide"
+  fi
+else
+  echo "ok 8 # SKIP no xvfb-run to start a 1024 x 768 screen"
 fi
