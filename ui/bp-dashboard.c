@@ -116,8 +116,8 @@ read_settings (BpDashboard *self, BpTrainSettings *s, GError **error)
       if (!g_ascii_string_to_unsigned (parts[i], 10, 1, 65536, &units, NULL)
           || s->n_hidden == BP_TRAIN_MAX_HIDDEN)
         {
-          g_autofree char *what = g_strdup_printf ("Give up to %d unit counts from 1 to 65536, "
-                                                   "like “256, 128”", BP_TRAIN_MAX_HIDDEN);
+          g_autofree char *what = g_strdup_printf ("Up to %d sizes from 1 to 65536, like “256, 128”",
+                                                   BP_TRAIN_MAX_HIDDEN);
 
           show_hidden_error (self, what);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Hidden layers: %s", what);
@@ -127,7 +127,7 @@ read_settings (BpDashboard *self, BpTrainSettings *s, GError **error)
     }
   if (s->n_hidden == 0)
     {
-      const char *what = "Give the units of each hidden layer, like “256, 128”";
+      const char *what = "Give each hidden layer's size, like “256, 128”";
 
       show_hidden_error (self, what);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Hidden layers: %s", what);
@@ -282,7 +282,7 @@ on_model_ready (GObject *source, GAsyncResult *result, gpointer user_data)
       set_error_status (self, error->message);
       return;
     }
-  if ((view->evaluated && !self->eval_pending) || !self->eval_busy)
+  if (view->evaluated && !self->eval_pending)
     _bp_dashboard_eval_set_busy (self, FALSE);
   g_clear_pointer (&self->model, bp_model_view_unref);
   self->model = view;
@@ -615,7 +615,8 @@ bp_dashboard_init (BpDashboard *self)
   self->hidden_error = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->hidden_error, 0);
   gtk_label_set_wrap (self->hidden_error, TRUE);
-  gtk_label_set_max_width_chars (self->hidden_error, 22);
+  /* As wide as the field: the message wraps under it rather than widen the toolbar. */
+  gtk_label_set_natural_wrap_mode (self->hidden_error, GTK_NATURAL_WRAP_WORD);
   gtk_widget_add_css_class (GTK_WIDGET (self->hidden_error), "error");
   gtk_widget_add_css_class (GTK_WIDGET (self->hidden_error), "caption");
   gtk_widget_set_visible (GTK_WIDGET (self->hidden_error), FALSE);

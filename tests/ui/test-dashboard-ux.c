@@ -553,7 +553,7 @@ test_new_run_refuses_bad_field (void)
       g_assert_true (gtk_widget_get_parent (err_label) == gtk_widget_get_parent (entry));
     }
   {
-    GdkTexture *shot = shoot (GTK_WIDGET (p.dash), "bad-field.png");
+    GdkTexture *shot = shoot (GTK_WIDGET (p.window), "bad-field.png");
 
     g_object_unref (shot);
   }
@@ -628,7 +628,7 @@ test_weights_cleared_on_new_run (void)
   g_assert_null (bp_dashboard_get_model_view (p.dash));
   g_assert_false (bp_weight_heatmap_cell_rect (map, 0, 0, &cell));
   ui_test_spin (0.3);
-  g_object_unref (shoot (GTK_WIDGET (p.dash), "weights-cleared.png"));
+  g_object_unref (shoot (GTK_WIDGET (p.window), "weights-cleared.png"));
   bp_dashboard_training_step (t, 5);
   w.step = 5;
   g_assert_true (ui_test_wait (reached_step, &w, 20));
@@ -679,7 +679,7 @@ test_evaluate_busy (void)
   g_assert_true (gtk_widget_get_visible (spinner));
   g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "Evaluating…");
-  g_object_unref (shoot (GTK_WIDGET (p.dash), "evaluating.png"));
+  g_object_unref (shoot (GTK_WIDGET (p.window), "evaluating.png"));
   g_assert_true (ui_test_wait (evaluated, p.dash, 20));
   g_assert_true (gtk_widget_get_sensitive (button));
   g_assert_false (gtk_widget_get_visible (spinner));
@@ -745,7 +745,7 @@ test_builder_run_row (void)
   g_assert_cmpint (info->params, >, 0);
   bp_dashboard_show_part (p.dash, "runs");
   ui_test_spin (0.3);
-  g_object_unref (shoot (GTK_WIDGET (p.dash), "builder-row.png"));
+  g_object_unref (shoot (GTK_WIDGET (p.window), "builder-row.png"));
   page_close (&p);
 }
 
