@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The playground's controls on a live session: live hyperparameters, multi-class and
- * regression sets, a layer's activation, hovering a neuron, points from a CSV file. */
+ * regression sets, a layer's activation, hovering a neuron, points from a CSV file; while
+ * training, one area of the window changes per frame. */
 #include "bp-config.h"
 
 #include <adwaita.h>
@@ -263,6 +264,74 @@ test_csv (Fixture *f, gconstpointer data)
   g_rmdir (dir);
 }
 
+/* While training, each frame changes one area of the window (bp-playground-session.c): the
+ * output column (new epochs on the loss chart), the network (a snapshot's weights) or the
+ * counters; changed together they would make each frame repaint nearly the whole window. */
+typedef struct {
+  Fixture *f;
+  gboolean recording;
+  guint64 epochs;
+  float weight;
+  gint64 step;
+  guint frames, multi, changed[3];
+} AreaWatch;
+
+static void
+on_after_paint (GdkFrameClock *clock, AreaWatch *w)
+{
+  BpPlayground *pg = w->f->pg;
+  float weight = bp_network_view_get_weight (pg->network_view, 1, 0, 0);
+  gboolean changed[3] = { pg->epochs_read != w->epochs, weight != w->weight,
+                          bp_playground_get_step (pg) != w->step };
+
+  if (w->recording)
+    {
+      w->frames++;
+      w->multi += changed[0] + changed[1] + changed[2] > 1;
+      for (int a = 0; a < 3; a++)
+        w->changed[a] += changed[a];
+    }
+  w->epochs = pg->epochs_read;
+  w->weight = weight;
+  w->step = bp_playground_get_step (pg);
+}
+
+static void
+test_one_area_per_frame (Fixture *f, gconstpointer data)
+{
+  AreaWatch w = { f, FALSE, 0, NAN, 0, 0, 0, { 0 } };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (f->window);
+  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &w);
+
+  bp_playground_set_running (f->pg, TRUE);
+  g_assert_true (ui_test_wait (some_epochs, f, 30));
+  w.recording = TRUE;
+  ui_test_spin (2.0);
+  w.recording = FALSE;
+  g_assert_true (bp_playground_get_running (f->pg));
+  bp_playground_set_running (f->pg, FALSE);
+  g_signal_handler_disconnect (clock, id);
+  g_test_message ("%u frames: %u changed the output, %u the network, %u the counters; %u more "
+                  "than one", w.frames, w.changed[0], w.changed[1], w.changed[2], w.multi);
+  g_assert_cmpuint (w.multi, ==, 0);
+  /* Each area still follows the training (~30, ~30 and 10 times a second on an idle machine;
+   * the bounds leave room for a loaded one). */
+  g_assert_cmpuint (w.changed[0], >=, 4);
+  g_assert_cmpuint (w.changed[1], >=, 4);
+  g_assert_cmpuint (w.changed[2], >=, 2);
+  /* Paused, everything catches up at once: the counters show the last step, the views the
+   * snapshot of it. */
+  wait_settled (f);
+  {
+    bp_session_status st;
+
+    bp_session_get_status (f->pg->session, &st);
+    g_assert_false (f->pg->output_pending || f->pg->network_pending);
+    g_assert_cmpint (bp_playground_get_step (f->pg), ==, (gint64) st.step);
+    g_assert_cmpuint (f->pg->snapshot_step, ==, st.step);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -285,5 +354,7 @@ main (int argc, char *argv[])
   g_test_add ("/playground/hover-shows-neuron", Fixture, NULL, fixture_setup,
               test_hover_shows_neuron, fixture_teardown);
   g_test_add ("/playground/csv", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
+  g_test_add ("/playground/one-area-per-frame", Fixture, NULL, fixture_setup,
+              test_one_area_per_frame, fixture_teardown);
   return g_test_run ();
 }
