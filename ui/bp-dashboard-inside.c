@@ -6,6 +6,8 @@
 
 #include "bp-dashboard-private.h"
 
+#include "bp-window.h"
+
 #include <math.h>
 #include <stdlib.h>
 
@@ -95,10 +97,35 @@ _bp_dashboard_inside_init (BpDashboard *self)
   on_bins (NULL, NULL, self);
 }
 
+/* The histogram history on view: our run's, else that of the run we follow (the builder's
+ * sessions record one; the playground's do not). The followed session is asked for afresh
+ * each time: its owner may free it between two frames. */
+static const bp_hist_history *
+current_history (BpDashboard *self)
+{
+  const bp_hist_history *h = bp_dashboard_training_get_history (self->training);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  bp_session *followed;
+
+  if (h != NULL || !bp_dashboard_training_is_following (self->training) || !BP_IS_WINDOW (root))
+    return h;
+  followed = bp_window_get_followed_session (BP_WINDOW (root), NULL);
+  return followed != NULL ? bp_session_hist_history (followed) : NULL;
+}
+
+/* A layer's name: from our network, else its place. */
+static char *
+layer_name (BpDashboard *self, int layer)
+{
+  const char *name = bp_dashboard_training_get_layer_name (self->training, layer);
+
+  return name != NULL ? g_strdup (name) : g_strdup_printf ("layer %d", layer + 1);
+}
+
 void
 _bp_dashboard_inside_update (BpDashboard *self, gboolean live)
 {
-  const bp_hist_history *h = bp_dashboard_training_get_history (self->training);
+  const bp_hist_history *h = current_history (self);
   const bp_session_status *st = bp_dashboard_training_get_status (self->training);
   int n_layers = h != NULL ? bp_hist_history_n_layers (h) : 0;
   guint layer, tensor;
@@ -106,12 +133,12 @@ _bp_dashboard_inside_update (BpDashboard *self, gboolean live)
 
   if (n_layers != self->n_layers_listed)
     {
-      g_autofree const char **names = g_new0 (const char *, n_layers + 1);
+      g_auto (GStrv) names = g_new0 (char *, n_layers + 1);
 
       for (int i = 0; i < n_layers; i++)
-        names[i] = bp_dashboard_training_get_layer_name (self->training, i);
+        names[i] = layer_name (self, i);
       self->n_layers_listed = n_layers;
-      set_names (self->hist_layer_drop, names);
+      set_names (self->hist_layer_drop, (const char *const *) names);
     }
   if (h == NULL)
     {
@@ -127,9 +154,8 @@ _bp_dashboard_inside_update (BpDashboard *self, gboolean live)
   if (st->run != self->hist_run || (int) layer != self->hist_layer
       || tensors[tensor] != self->hist_tensor)
     {
-      g_autofree char *title = g_strdup_printf ("%s · %s",
-                                                bp_dashboard_training_get_layer_name (self->training,
-                                                                                      (int) layer),
+      g_autofree char *name = layer_name (self, (int) layer);
+      g_autofree char *title = g_strdup_printf ("%s · %s", name,
                                                 bp_hist_tensor_name (tensors[tensor]));
 
       bp_histogram_view_clear (self->hist_view);

@@ -16,6 +16,7 @@
 #include "bp-builder.h"
 #include "bp-chart.h"
 #include "bp-dashboard.h"
+#include "bp-histogram-view.h"
 #include "bp-playground.h"
 #include "bp-screenshot.h"
 #include "bp-ui.h"
@@ -646,6 +647,12 @@ evaluated (gpointer data)
   return m != NULL && m->evaluated;
 }
 
+static gboolean
+is_sensitive (gpointer widget)
+{
+  return gtk_widget_get_sensitive (widget);
+}
+
 /* Evaluate waits, with a spinner, until its result shows. */
 static void
 test_evaluate_busy (void)
@@ -664,12 +671,13 @@ test_evaluate_busy (void)
   w.dash = p.dash;
   w.step = 20;
   g_assert_true (ui_test_wait (reached_step, &w, 20));
-  /* Let the evaluation that a pause brings be done first. */
-  ui_test_spin (1.0);
-  bp_dashboard_show_part (p.dash, "evaluation");
-  ui_test_spin (0.3);
   button = bp_dashboard_get_part (p.dash, "evaluate-button");
   spinner = bp_dashboard_get_part (p.dash, "eval-spinner");
+  /* Let the evaluation that a pause brings be done first. */
+  g_assert_true (ui_test_wait (evaluated, p.dash, 20));
+  g_assert_true (ui_test_wait (is_sensitive, button, 20));
+  bp_dashboard_show_part (p.dash, "evaluation");
+  ui_test_spin (0.3);
   g_assert_nonnull (spinner);
   g_assert_true (gtk_widget_get_sensitive (button));
   g_assert_false (gtk_widget_get_visible (spinner));
@@ -703,7 +711,8 @@ builder_session (gpointer data)
 {
   bp_session *s = bp_builder_get_session (data);
 
-  return s != NULL && bp_session_get_step (s) > 0;
+  /* Past the first entries of the histogram history (every 100 steps). */
+  return s != NULL && bp_session_get_step (s) >= 250;
 }
 
 /* The runs table's row for a Builder run says its data, batch size and size. */
@@ -743,6 +752,13 @@ test_builder_run_row (void)
                    (int) bp_session_get_hparam (session, BP_HPARAM_BATCH_SIZE));
   g_assert_cmpint (info->batch_size, >, 0);
   g_assert_cmpint (info->params, >, 0);
+
+  /* Its histograms show here too (the builder's session records them). */
+  bp_dashboard_refresh (p.dash);
+  g_assert_cmpuint (bp_histogram_view_get_n_entries (BP_HISTOGRAM_VIEW (
+                      bp_dashboard_get_part (p.dash, "histograms"))), >, 0);
+  ui_test_spin (0.3);
+  g_object_unref (shoot (GTK_WIDGET (p.window), "builder-histograms.png"));
   bp_dashboard_show_part (p.dash, "runs");
   ui_test_spin (0.3);
   g_object_unref (shoot (GTK_WIDGET (p.window), "builder-row.png"));
