@@ -184,12 +184,18 @@ diverged (bp_session *s, bp_step_status st)
 {
   double lr = s->lr_now;
   double suggest = lr / 10.0;
-  bp_session_set_message (s, "step %llu: %s became %s (learning rate %g is probably too high; "
-                          "try %g). The weights before that step are kept.",
-                          (unsigned long long) (s->step + 1),
-                          st == BP_STEP_NONFINITE_LOSS ? "the loss" : "a weight",
-                          st == BP_STEP_NONFINITE_LOSS ? "NaN or infinite" : "infinite",
-                          lr, suggest);
+  /* A non-finite loss stops the step before any weight moves; a non-finite gradient behind a
+   * finite loss (no clipping) is only seen in the update, where the weights it would have
+   * broken keep their values and the others take the step (net.h). */
+  if (st == BP_STEP_NONFINITE_LOSS)
+    bp_session_set_message (s, "step %llu: the loss became NaN or infinite (learning rate %g is "
+                            "probably too high; try %g). The weights before that step are kept.",
+                            (unsigned long long) (s->step + 1), lr, suggest);
+  else
+    bp_session_set_message (s, "step %llu: a gradient or weight became infinite (learning rate "
+                            "%g is probably too high; try %g). Every weight stayed finite: those "
+                            "the step would have broken kept their values.",
+                            (unsigned long long) (s->step + 1), lr, suggest);
   s->steps_left = 0;
   s->until_epoch_end = false;
   bp_session_publish_state (s, BP_SESSION_DIVERGED,
