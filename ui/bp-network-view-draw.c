@@ -7,6 +7,7 @@
 #include "bp-palette.h"
 
 #include <math.h>
+#include <string.h>
 
 #define BEZIER_SEGMENTS 12
 #define REFRESH_INTERVAL_US (40 * G_TIME_SPAN_MILLISECOND)
@@ -254,9 +255,18 @@ part_outputs (BpNetworkView *self, int layer, int p, int parts, int *o0, int *o1
 }
 
 void
+_bp_nv_drop_columns (BpNetworkView *self, int column)
+{
+  for (int c = 0; c < self->n_columns; c++)
+    if (column < 0 || c == column)
+      g_clear_pointer (&self->columns[c].column_node, gsk_render_node_unref);
+}
+
+void
 _bp_nv_drop_textures (BpNetworkView *self)
 {
   _bp_nv_drop_links (self, -1);
+  _bp_nv_drop_columns (self, -1);
   g_clear_pointer (&self->labels_node, gsk_render_node_unref);
   for (int c = 0; c < self->n_columns; c++)
     if (self->columns[c].nodes != NULL)
@@ -405,8 +415,27 @@ append_text (BpNetworkView *self, GtkSnapshot *snapshot, const char *text, doubl
   gtk_snapshot_restore (snapshot);
 }
 
+/* The biases to draw at column c's neurons ((n) or NULL). Paced, a copy taken when the
+ * column's thumbnails are redrawn (or first drawn). */
+static const float *
+column_biases (BpNetworkView *self, int c, gboolean refresh)
+{
+  BpNvColumn *col = &self->columns[c];
+  const float *b = c > 0 ? self->columns[c - 1].biases : NULL;
+
+  if (!self->paced || b == NULL)
+    return b;
+  if (col->biases_shown == NULL || refresh)
+    {
+      if (col->biases_shown == NULL)
+        col->biases_shown = g_new (float, col->n);
+      memcpy (col->biases_shown, b, (size_t) col->n * sizeof (float));
+    }
+  return col->biases_shown;
+}
+
 static void
-draw_neurons (BpNetworkView *self, GtkSnapshot *snapshot, gboolean dark, const GdkRGBA *fg,
+draw_neurons (BpNetworkView *self, GtkSnapshot *parent, gboolean dark, const GdkRGBA *fg,
               const gboolean *refresh)
 {
   double s = _bp_nv_neuron_side (self);
@@ -417,8 +446,16 @@ draw_neurons (BpNetworkView *self, GtkSnapshot *snapshot, gboolean dark, const G
   for (int c = 0; c < self->n_columns; c++)
     {
       BpNvColumn *col = &self->columns[c];
-      BpNvColumn *prev = c > 0 ? &self->columns[c - 1] : NULL;
+      const float *biases;
+      GtkSnapshot *snapshot;
 
+      if (col->column_node != NULL && !refresh[c])
+        {
+          gtk_snapshot_append_node (parent, col->column_node);
+          continue;
+        }
+      biases = column_biases (self, c, refresh[c]);
+      snapshot = gtk_snapshot_new ();
       for (int i = 0; i < col->n; i++)
         {
           double x, y;
@@ -444,10 +481,10 @@ draw_neurons (BpNetworkView *self, GtkSnapshot *snapshot, gboolean dark, const G
                                       widths, colors);
 
           /* The bias as a small square at the lower left, coloured by sign. */
-          if (prev != NULL && prev->biases != NULL && s >= 14)
+          if (biases != NULL && s >= 14)
             {
               GdkRGBA bcol;
-              float b = prev->biases[i];
+              float b = biases[i];
 
               bp_palette_signed_color (isfinite (b) ? CLAMP (b, -1.f, 1.f) : 0, dark, &bcol);
               gtk_snapshot_append_color (snapshot, &bcol,
@@ -456,6 +493,10 @@ draw_neurons (BpNetworkView *self, GtkSnapshot *snapshot, gboolean dark, const G
                                                               6, 6));
             }
         }
+      g_clear_pointer (&col->column_node, gsk_render_node_unref);
+      col->column_node = gtk_snapshot_free_to_node (snapshot);
+      if (col->column_node != NULL)
+        gtk_snapshot_append_node (parent, col->column_node);
     }
 }
 
@@ -596,9 +637,14 @@ _bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     else
       budget = built == 0 && now - self->refresh_time >= self->refresh_interval ? 1 : 0;
     self->refresh_grant = 0;
-    for (int k = 0, u0 = self->refresh_next % MAX (n_units, 1); k < n_units; k++)
+    for (int k = 0, u0 = self->refresh_next % MAX (n_units, 1), used = budget; k < n_units; k++)
       {
         int u = (u0 + k) % n_units, c = 0, p;
+
+        /* Paced, one frame's parts are neighbours: the round does not wrap from the output
+         * column back to the inputs within a frame (that frame would span the network). */
+        if (self->paced && budget < used && u0 + k >= n_units)
+          budget = 0;
 
         /* Unit u -> column c and part p (p == parts: the thumbnails). */
         for (p = u;; c++)

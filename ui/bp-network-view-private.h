@@ -21,10 +21,17 @@ typedef struct {
   float *thumbs;    /* (n, thumb_side, thumb_side) or NULL */
   int thumb_side;
   GskRenderNode **nodes; /* n thumbnails drawn at their place, made lazily from thumbs */
+  /* The column's neurons (thumbnails, borders, biases) as one node, kept until they change:
+   * GTK compares a frame's nodes with the last frame's, and a column of changed children
+   * among ~100 others could make it give up and repaint the whole view. */
+  GskRenderNode *column_node;
   /* Links into the next column (none for the output column): */
   float *weights;   /* (next n, n) or NULL */
   float *biases;    /* of the next column's neurons: (next n) or NULL */
   float *grads;     /* (next n, n) or NULL */
+  /* Paced: the biases drawn at this column's neurons, (n) or NULL; brought up to date with
+   * the column's thumbnails, so that new biases do not change every column in one frame. */
+  float *biases_shown;
   GtkWidget *minus, *plus; /* hidden columns only */
 } BpNvColumn;
 
@@ -91,6 +98,8 @@ void _bp_nv_hit_test (BpNetworkView *self, double x, double y, BpNvHit *hit);
 char *_bp_nv_describe (BpNetworkView *self, const BpNvHit *hit);
 void _bp_nv_snapshot (GtkWidget *widget, GtkSnapshot *snapshot);
 void _bp_nv_drop_textures (BpNetworkView *self);
+/* The cached drawings of the columns' neurons (column -1: all). */
+void _bp_nv_drop_columns (BpNetworkView *self, int column);
 /* layer -1: all of them. */
 void _bp_nv_drop_links (BpNetworkView *self, int layer);
 /* New weights for a layer: its links are redrawn part by part in the frames to come. */

@@ -88,12 +88,14 @@ clear_column (BpNvColumn *col)
     for (int i = 0; i < col->n; i++)
       g_clear_pointer (&col->nodes[i], gsk_render_node_unref);
   g_clear_pointer (&col->nodes, g_free);
+  g_clear_pointer (&col->column_node, gsk_render_node_unref);
   g_clear_pointer (&col->names, g_strfreev);
   g_clear_pointer (&col->caption, g_free);
   g_clear_pointer (&col->thumbs, g_free);
   g_clear_pointer (&col->weights, g_free);
   g_clear_pointer (&col->biases, g_free);
   g_clear_pointer (&col->grads, g_free);
+  g_clear_pointer (&col->biases_shown, g_free);
   g_clear_pointer (&col->minus, gtk_widget_unparent);
   g_clear_pointer (&col->plus, gtk_widget_unparent);
   col->n = 0;
@@ -111,6 +113,8 @@ set_hover (BpNetworkView *self, const BpNvHit *hit)
     _bp_nv_drop_links (self, self->hover.layer);
   if (hit->kind == BP_NV_HIT_LINK)
     _bp_nv_drop_links (self, hit->layer);
+  if (neuron_changed)
+    _bp_nv_drop_columns (self, -1); /* the hovered neuron's border */
   self->hover = *hit;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   if (neuron_changed)
@@ -505,6 +509,11 @@ bp_network_view_set_weights (BpNetworkView *self, int layer, const float *weight
   copy_into (&col->biases, biases, n_out);
   copy_into (&col->grads, grads, (size_t) n_out * col->n);
   _bp_nv_links_stale (self, layer);
+  /* Paced, the next column's biases are drawn with its thumbnails; else at once. */
+  if (self->paced)
+    self->thumbs_stale[layer + 1] = TRUE;
+  else
+    _bp_nv_drop_columns (self, layer + 1);
   /* Parts drawn grey, before the layer had weights (a new layout), are not left to the paced
    * round of updates: dropped, they are drawn with these weights in the next frame. */
   for (int p = 0; p < BP_NV_LINK_PARTS && self->links_grey[layer] != 0; p++)
