@@ -79,11 +79,13 @@ show_settings (BpDashboard *self, const BpTrainSettings *s)
   select_number (self->epochs_drop, s->epochs);
 }
 
-/* What is wrong with the Hidden layers field, under it (NULL: nothing). */
+/* What is wrong with the Hidden layers field, under it (NULL: nothing): a few words as wide
+ * as the field, the whole message in its tooltip (and the status line). */
 static void
 show_hidden_error (BpDashboard *self, const char *message)
 {
-  gtk_label_set_text (self->hidden_error, message != NULL ? message : "");
+  gtk_label_set_text (self->hidden_error, message != NULL ? "Sizes like “256, 128”" : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->hidden_error), message);
   gtk_widget_set_visible (GTK_WIDGET (self->hidden_error), message != NULL);
   if (message != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->hidden_entry), "error");
@@ -219,6 +221,8 @@ update_status (BpDashboard *self)
     g_string_append_printf (text, " · batch loss %.4f", st->loss);
   if (st->message[0] != '\0')
     g_string_append_printf (text, " · %s", st->message);
+  /* An error said here before is over: the line is not red any more. */
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
   gtk_label_set_text (self->status_label, text->str);
 }
 
@@ -614,9 +618,6 @@ bp_dashboard_init (BpDashboard *self)
   g_signal_connect (self->play_button, "clicked", G_CALLBACK (on_play_clicked), self);
   self->hidden_error = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->hidden_error, 0);
-  gtk_label_set_wrap (self->hidden_error, TRUE);
-  /* As wide as the field: the message wraps under it rather than widen the toolbar. */
-  gtk_label_set_natural_wrap_mode (self->hidden_error, GTK_NATURAL_WRAP_WORD);
   gtk_widget_add_css_class (GTK_WIDGET (self->hidden_error), "error");
   gtk_widget_add_css_class (GTK_WIDGET (self->hidden_error), "caption");
   gtk_widget_set_visible (GTK_WIDGET (self->hidden_error), FALSE);

@@ -543,7 +543,9 @@ test_new_run_refuses_bad_field (void)
       gtk_editable_set_text (GTK_EDITABLE (entry), bad[i]);
       gtk_widget_activate (button);
       ui_test_spin (0.3);
-      g_test_message ("“%s”: %s", bad[i], gtk_label_get_text (GTK_LABEL (err_label)));
+      g_test_message ("“%s”: %s (%s)", bad[i], gtk_label_get_text (GTK_LABEL (err_label)),
+                      gtk_widget_get_tooltip_text (err_label));
+      g_assert_nonnull (gtk_widget_get_tooltip_text (err_label));
       g_assert_cmpuint (g_list_model_get_n_items (runs), ==, before);
       g_assert_false (bp_dashboard_training_has_session (bp_dashboard_get_training (p.dash)));
       g_assert_true (gtk_widget_get_visible (err_label));
