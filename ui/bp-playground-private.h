@@ -98,15 +98,22 @@ void _bp_pg_apply_live (BpPlayground *self);
 void _bp_pg_free_session (BpPlayground *self);
 /* Sends play and notes when. */
 void _bp_pg_play (BpPlayground *self);
-/* Makes sure the tick callback runs until the session settles. */
-void _bp_pg_watch (BpPlayground *self);
 void _bp_pg_set_running_flag (BpPlayground *self, gboolean running);
-void _bp_pg_update_overlay (BpPlayground *self);
 void _bp_pg_message (BpPlayground *self, const char *message);
 /* A short note over the network's top left corner, for a few seconds ("Network changed"). */
 void _bp_pg_cue (BpPlayground *self, const char *text);
 /* An error, whole (it wraps) in the banner under the bar, and as last_error. */
 void _bp_pg_show_error (BpPlayground *self, const char *message);
+/* Counters (notified as properties, the header shows them), the label of losses, and the
+ * views of a run (a new run's curve starts from nothing). */
+void _bp_pg_set_counters (BpPlayground *self, gint64 epoch, gint64 step, double sps);
+void _bp_pg_update_stats_label (BpPlayground *self);
+void _bp_pg_clear_run_views (BpPlayground *self);
+/* A pause the trainer may have reported before it took the last play command. */
+gboolean _bp_pg_play_not_taken_yet (BpPlayground *self, const bp_session_status *st);
+/* bp-playground-tick.c: makes sure the tick callback runs until the session settles. */
+void _bp_pg_watch (BpPlayground *self);
+void _bp_pg_update_overlay (BpPlayground *self);
 /* bp-playground.c: "Discretize output" only for classification. */
 void _bp_pg_update_discretize (BpPlayground *self);
 void _bp_pg_set_weight (BpPlayground *self, int layer, int out, int in, double value);
