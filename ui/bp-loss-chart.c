@@ -182,7 +182,7 @@ bucket_near (const BpLossData *s, double x)
 }
 
 /* New points redraw the chart in the frame they come in: the owner chooses those frames (the
- * playground appends ~30 times a second, in frames of their own, see bp-playground-session.c);
+ * playground appends ~30 times a second, in frames of their own, see bp-playground-tick.c);
  * a redraw of its own in a later frame would land beside another view's change. */
 static void
 queue_data_redraw (BpLossChart *self)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Shared by bp-playground.c (object, controls) and bp-playground-session.c (the session). */
+/* Shared by bp-playground.c (object, controls), bp-playground-session.c (the session) and
+ * bp-playground-tick.c (reading it into the views). */
 #pragma once
 
 #include "bp-playground.h"
@@ -54,7 +55,7 @@ struct _BpPlayground {
   gint64 text_time;      /* when the label was last set */
   gint64 counters_time;  /* when the counters were last set */
   /* While training, each frame changes one area of the window (the tick's schedule in
-   * bp-playground-session.c): the output column, the network, or the counters. */
+   * bp-playground-tick.c): the output column, the network, or the counters. */
   int next_area;
   const bp_snapshot *snap;   /* the session's latest; valid until the next read of it */
   gboolean output_pending;   /* snap's grid is not on the heatmap yet */

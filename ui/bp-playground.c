@@ -595,7 +595,7 @@ bp_playground_init (BpPlayground *self)
     names[n] = NULL;
     bp_network_view_set_choices (self->network_view, names);
   }
-  /* The network changes in the frames the tick gives it (bp-playground-session.c). */
+  /* The network changes in the frames the tick gives it (bp-playground-tick.c). */
   bp_network_view_set_paced (self->network_view, TRUE);
   _bp_pg_new_session (self, TRUE);
 }

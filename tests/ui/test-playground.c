@@ -264,7 +264,7 @@ test_csv (Fixture *f, gconstpointer data)
   g_rmdir (dir);
 }
 
-/* While training, each frame changes one area of the window (bp-playground-session.c): the
+/* While training, each frame changes one area of the window (bp-playground-tick.c): the
  * output column (new epochs on the loss chart), the network (a snapshot's weights) or the
  * counters; changed together they would make each frame repaint nearly the whole window. */
 typedef struct {
