@@ -152,9 +152,17 @@ bp_data_source_load (const char *source, GError **error)
     return NULL;
   if (src->ds->n_rows < 3)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: %zu rows are too few to split into training, validation and test rows",
-                   source, src->ds->n_rows);
+      /* When rows were dropped as bad, why matters more than how few are left. */
+      if (src->csv_info.rows_dropped > 0)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     "%s: %zu rows are too few to split into training, validation and test "
+                     "rows; %zu bad rows were left out, the first: %s",
+                     source, src->ds->n_rows, src->csv_info.rows_dropped,
+                     src->csv_info.first_drop);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     "%s: %zu rows are too few to split into training, validation and test rows",
+                     source, src->ds->n_rows);
       return NULL;
     }
 

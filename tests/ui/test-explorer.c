@@ -288,6 +288,25 @@ test_csv (void)
   g_assert_true (bp_data_explorer_get_source (ex) == src);
   keep_shot (window, "explorer-csv-error.png");
 
+  /* Bad rows that leave too few to split: the error says why they went, not only how few are
+   * left. */
+  {
+    g_autofree char *few = g_build_filename (dir, "few.csv", NULL);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (BpDataSource) none = NULL;
+
+    g_assert_true (g_file_set_contents (few, "x,y,label\n1,2,a\nabc,3,b\n4,x5,a\n5,6,b\n", -1,
+                                        NULL));
+    none = bp_data_source_load (few, &error);
+    g_assert_null (none);
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "2 rows are too few"));
+    g_assert_nonnull (strstr (error->message, "2 bad rows were left out"));
+    g_assert_nonnull (strstr (error->message, "few.csv:3:1:")); /* where the first bad cell is */
+    g_assert_nonnull (strstr (error->message, "'abc'"));
+    g_unlink (few);
+  }
+
   g_unlink (good);
   g_unlink (bad);
   g_rmdir (dir);
