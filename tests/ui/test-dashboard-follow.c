@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Dashboard following a run started on the Builder page: a CNN trained there (its LeNet
+ * template on Fashion-MNIST) shows its Convolutions here, the first layer's filters and the
+ * feature maps of a picked test image, read from the Builder session's snapshots. */
+#include "bp-config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "bp-builder.h"
+#include "bp-conv-panel.h"
+#include "bp-dashboard.h"
+#include "bp-screenshot.h"
+#include "bp-ui.h"
+#include "bp-window.h"
+#include "ui-test-util.h"
+
+#define FASHION "/usr/share/datasets/fashion-mnist"
+
+typedef struct {
+  BpWindow *window;
+  BpDashboard *dash;
+  BpBuilder *builder;
+} Page;
+
+static void
+shoot (GtkWidget *widget, const char *name)
+{
+  GdkTexture *tex = NULL;
+  const char *dir = g_getenv ("BP_TEST_SHOTS");
+
+  for (int i = 0; i < 200 && tex == NULL; i++)
+    {
+      tex = bp_screenshot_widget (widget, NULL);
+      if (tex == NULL)
+        ui_test_spin (0.01);
+    }
+  g_assert_nonnull (tex);
+  if (dir != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      gdk_texture_save_to_png (tex, path);
+    }
+  g_object_unref (tex);
+}
+
+static void
+page_open (Page *p)
+{
+  p->window = bp_window_new (NULL);
+  g_object_ref_sink (p->window);
+  p->dash = BP_DASHBOARD (gtk_widget_get_template_child (GTK_WIDGET (p->window), BP_TYPE_WINDOW,
+                                                         "dashboard"));
+  p->builder = BP_BUILDER (gtk_widget_get_template_child (GTK_WIDGET (p->window),
+                                                          BP_TYPE_WINDOW, "builder"));
+  gtk_window_set_default_size (GTK_WINDOW (p->window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (p->window));
+  g_assert_true (ui_test_wait (ui_test_is_mapped, p->window, 10));
+  ui_test_spin (0.3);
+}
+
+static void
+page_close (Page *p)
+{
+  gtk_window_destroy (GTK_WINDOW (p->window));
+  ui_test_spin (0.1);
+  g_object_unref (p->window);
+}
+
+static gboolean
+trained_a_little (gpointer data)
+{
+  bp_session *s = bp_builder_get_session (data);
+
+  return s != NULL && bp_session_get_step (s) >= 5;
+}
+
+static gboolean
+conv_shown (gpointer data)
+{
+  Page *p = data;
+  BpConvPanel *panel = BP_CONV_PANEL (bp_dashboard_get_part (p->dash, "convolutions"));
+
+  bp_dashboard_refresh (p->dash);
+  return bp_feature_maps_get_n_layers (bp_conv_panel_get_feature_maps (panel)) > 0
+         && bp_filter_view_get_n_filters (bp_conv_panel_get_filter_view (panel)) > 0;
+}
+
+/* The Builder's LeNet on Fashion-MNIST, followed: the Convolutions part shows its filters
+ * and the feature maps of a test image, and picking another image asks the Builder's session
+ * for that one. */
+static void
+test_builder_cnn_convolutions (void)
+{
+  Page p;
+  g_autoptr (GError) error = NULL;
+  BpConvPanel *panel;
+  bp_session *session;
+  const char *text;
+
+  if (!g_file_test (FASHION, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("no Fashion-MNIST in " FASHION);
+      return;
+    }
+  page_open (&p);
+  g_assert_true (bp_window_set_page (p.window, "builder", NULL));
+  g_assert_true (bp_builder_load_template (p.builder, "fashion-mnist-lenet", &error));
+  g_assert_no_error (error);
+  g_assert_true (bp_builder_train (p.builder, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_test_wait (trained_a_little, p.builder, 60));
+  bp_builder_pause (p.builder);
+  session = bp_builder_get_session (p.builder);
+  g_assert_nonnull (session);
+
+  g_assert_true (bp_window_set_page (p.window, "dashboard", NULL));
+  ui_test_spin (0.3);
+  bp_dashboard_refresh (p.dash);
+  g_assert_true (bp_dashboard_training_is_following (bp_dashboard_get_training (p.dash)));
+  bp_dashboard_show_part (p.dash, "convolutions");
+  ui_test_spin (0.3);
+  panel = BP_CONV_PANEL (bp_dashboard_get_part (p.dash, "convolutions"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (panel)));
+  g_assert_true (ui_test_wait (conv_shown, &p, 30));
+  /* LeNet's conv1 has 6 filters; the maps are those of conv1, pool1, conv2, pool2. */
+  g_assert_cmpint (bp_filter_view_get_n_filters (bp_conv_panel_get_filter_view (panel)), ==, 6);
+  g_assert_cmpint (bp_feature_maps_get_n_layers (bp_conv_panel_get_feature_maps (panel)), >=, 2);
+  text = bp_conv_panel_get_input_text (panel);
+  g_test_message ("input text: %s", text);
+  g_assert_nonnull (strstr (text, "Test image 1"));
+  g_assert_nonnull (strstr (text, "says"));
+  shoot (GTK_WIDGET (p.window), "follow-conv.png");
+
+  /* Another test image: the Builder's session computes its maps. */
+  bp_conv_panel_set_row (panel, 3);
+  bp_feature_maps_clear (bp_conv_panel_get_feature_maps (panel));
+  g_assert_true (ui_test_wait (conv_shown, &p, 30));
+  text = bp_conv_panel_get_input_text (panel);
+  g_test_message ("input text: %s", text);
+  g_assert_null (strstr (text, "Test image 1,"));
+  g_assert_nonnull (strstr (text, "says"));
+  page_close (&p);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  bp_ui_init ();
+
+  g_test_add_func ("/dashboard-follow/builder-cnn-convolutions", test_builder_cnn_convolutions);
+  return g_test_run ();
+}
