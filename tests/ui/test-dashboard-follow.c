@@ -80,7 +80,7 @@ static gboolean
 conv_shown (gpointer data)
 {
   Page *p = data;
-  BpConvPanel *panel = BP_CONV_PANEL (bp_dashboard_get_part (p->dash, "convolutions"));
+  BpConvPanel *panel = BP_CONV_PANEL (bp_dashboard_get_part (p->dash, "conv-panel"));
 
   bp_dashboard_refresh (p->dash);
   return bp_feature_maps_get_n_layers (bp_conv_panel_get_feature_maps (panel)) > 0
@@ -121,7 +121,7 @@ test_builder_cnn_convolutions (void)
   g_assert_true (bp_dashboard_training_is_following (bp_dashboard_get_training (p.dash)));
   bp_dashboard_show_part (p.dash, "convolutions");
   ui_test_spin (0.3);
-  panel = BP_CONV_PANEL (bp_dashboard_get_part (p.dash, "convolutions"));
+  panel = BP_CONV_PANEL (bp_dashboard_get_part (p.dash, "conv-panel"));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (panel)));
   g_assert_true (ui_test_wait (conv_shown, &p, 30));
   /* LeNet's conv1 has 6 filters; the maps are those of conv1, pool1, conv2, pool2. */
