@@ -467,8 +467,7 @@ test_red_block (Fixture *f, gconstpointer data)
   id_conv1 = id_of (f->builder, "conv1");
   id_conv2 = id_of (f->builder, "conv2");
   ui_test_spin (0.3);
-  good = bp_screenshot_widget (GTK_WIDGET (canvas), &error);
-  g_assert_no_error (error);
+  good = ui_test_shot (GTK_WIDGET (canvas));
   block_pixel (f, id_conv2, good, rgb);
   g_assert_false (is_reddish (rgb));
 
@@ -483,8 +482,7 @@ test_red_block (Fixture *f, gconstpointer data)
                    ==, BP_NODE_BAD);
 
   ui_test_spin (0.3);
-  bad = bp_screenshot_widget (GTK_WIDGET (canvas), &error);
-  g_assert_no_error (error);
+  bad = ui_test_shot (GTK_WIDGET (canvas));
   block_pixel (f, id_conv2, bad, rgb);
   g_assert_true (is_reddish (rgb));
   bp_builder_canvas_block_color (canvas, id_conv2, &fill);

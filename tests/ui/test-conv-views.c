@@ -21,32 +21,6 @@
 #include "engine/net.h"
 #include "ui-test-util.h"
 
-static GdkTexture *
-shot (GtkWidget *widget)
-{
-  GdkTexture *tex = NULL;
-
-  for (int i = 0; i < 200 && tex == NULL; i++)
-    {
-      ui_test_spin (0.02);
-      tex = bp_screenshot_widget (widget, NULL);
-    }
-  g_assert_nonnull (tex);
-  return tex;
-}
-
-static void
-keep_shot (GdkTexture *tex, const char *name)
-{
-  const char *dir = g_getenv ("BP_TEST_SHOTS");
-  g_autofree char *path = NULL;
-
-  if (dir == NULL)
-    return;
-  path = g_build_filename (dir, name, NULL);
-  gdk_texture_save_to_png (tex, path);
-}
-
 /* The pixel at the centre of r, against the palette's colour for v (within 2 of 255). */
 static void
 assert_signed_at (GdkTexture *tex, const graphene_rect_t *r, double fx, double fy, double v)
@@ -101,7 +75,7 @@ test_filter_pixels (void)
 
   /* Shared scale: the largest |w| of all, 1. Cell centres at 1/6, 3/6, 5/6 of the tile. */
   {
-    g_autoptr (GdkTexture) tex = shot (view);
+    g_autoptr (GdkTexture) tex = ui_test_shot (view);
 
     g_assert_cmpfloat (bp_filter_view_get_scale (fv, 1), ==, 1);
     assert_signed_at (tex, &r0, 1 / 6.0, 1 / 6.0, 1);     /* +1: full blue */
@@ -109,12 +83,12 @@ test_filter_pixels (void)
     assert_signed_at (tex, &r0, 5 / 6.0, 5 / 6.0, -1);    /* -1: full orange */
     assert_signed_at (tex, &r1, 1 / 6.0, 3 / 6.0, 0.5);   /* +0.5 of 1: half blue */
     assert_signed_at (tex, &r1, 5 / 6.0, 1 / 6.0, -0.5);
-    keep_shot (tex, "filters-shared.png");
+    ui_test_keep_shot (tex, "filters-shared.png");
   }
   /* Per filter: the weak filter gets its own scale, 0.5, and full colours. */
   bp_filter_view_set_shared_scale (fv, FALSE);
   {
-    g_autoptr (GdkTexture) tex = shot (view);
+    g_autoptr (GdkTexture) tex = ui_test_shot (view);
 
     g_assert_cmpfloat (bp_filter_view_get_scale (fv, 1), ==, 0.5);
     assert_signed_at (tex, &r1, 1 / 6.0, 3 / 6.0, 1);
@@ -214,7 +188,7 @@ test_known_kernel (void)
   g_assert_nonnull (strstr (bp_conv_panel_get_input_text (BP_CONV_PANEL (panel)), "says"));
   ui_test_spin (0.2);
   {
-    g_autoptr (GdkTexture) tex = shot (window);
+    g_autoptr (GdkTexture) tex = ui_test_shot (window);
     int rgb[3];
     graphene_point_t p;
 
@@ -241,7 +215,7 @@ test_known_kernel (void)
     graphene_rect_offset (&r, p.x, p.y);
     assert_signed_at (tex, &r, 2.5 / 4, 1.5 / 4, 1);
     assert_signed_at (tex, &r, 1.5 / 4, 1.5 / 4, 0);
-    keep_shot (tex, "known-kernel.png");
+    ui_test_keep_shot (tex, "known-kernel.png");
   }
   /* The tooltip reads the value under the pointer. */
   {
@@ -316,9 +290,9 @@ test_images_filter (void)
   g_assert_cmpint (last, >=, 0);
   ui_test_spin (0.2);
   {
-    g_autoptr (GdkTexture) tex = shot (window);
+    g_autoptr (GdkTexture) tex = ui_test_shot (window);
 
-    keep_shot (tex, "images-class-3.png");
+    ui_test_keep_shot (tex, "images-class-3.png");
   }
   /* Out of range is every class again; a new dataset too. */
   bp_data_explorer_images_set_class (im, 99);
@@ -426,9 +400,9 @@ test_dashboard_cnn (void)
     before[i] = (float) bp_filter_view_get_scale (fv, i);
   g_assert_true (bp_filter_view_get_tile (fv, 0, &r));
   {
-    g_autoptr (GdkTexture) tex = shot (window);
+    g_autoptr (GdkTexture) tex = ui_test_shot (window);
 
-    keep_shot (tex, "dashboard-cnn-1280.png");
+    ui_test_keep_shot (tex, "dashboard-cnn-1280.png");
   }
   /* What a live update costs the window: the snapshot read into the part, and the part drawn
    * once (its views draw into images; the frame then composites them). */
@@ -509,9 +483,9 @@ test_dashboard_cnn (void)
       gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1040);
       ui_test_spin (0.5);
       {
-        g_autoptr (GdkTexture) tex = shot (window);
+        g_autoptr (GdkTexture) tex = ui_test_shot (window);
 
-        keep_shot (tex, "dashboard-cnn-1920-drawing.png");
+        ui_test_keep_shot (tex, "dashboard-cnn-1920-drawing.png");
       }
     }
 

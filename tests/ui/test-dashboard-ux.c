@@ -42,22 +42,9 @@ show_in_window (GtkWidget *child, int width, int height)
 static GdkTexture *
 shoot (GtkWidget *widget, const char *name)
 {
-  GdkTexture *tex = NULL;
-  const char *dir = g_getenv ("BP_TEST_SHOTS");
+  GdkTexture *tex = ui_test_shot (widget);
 
-  for (int i = 0; i < 200 && tex == NULL; i++)
-    {
-      tex = bp_screenshot_widget (widget, NULL);
-      if (tex == NULL)
-        ui_test_spin (0.01);
-    }
-  g_assert_nonnull (tex);
-  if (dir != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      gdk_texture_save_to_png (tex, path);
-    }
+  ui_test_keep_shot (tex, name);
   return tex;
 }
 

@@ -156,26 +156,14 @@ test_histogram_math (void)
 
 /* ---- the page on real data ---- */
 
+/* A page that redraws every frame has a picture only between a frame and the next change:
+ * ui_test_shot tries until one is caught. */
 static void
 keep_shot (GtkWidget *widget, const char *name)
 {
-  const char *dir = g_getenv ("BP_TEST_SHOTS");
-  g_autoptr (GdkTexture) tex = NULL;
-  g_autofree char *path = NULL;
+  g_autoptr (GdkTexture) tex = ui_test_shot (widget);
 
-  /* A page that redraws every frame has a picture only between a frame and the next change:
-   * try until one is caught. */
-  for (int i = 0; i < 200 && tex == NULL; i++)
-    {
-      tex = bp_screenshot_widget (widget, NULL);
-      if (tex == NULL)
-        ui_test_spin (0.01);
-    }
-  g_assert_nonnull (tex); /* it renders */
-  if (dir == NULL)
-    return;
-  path = g_build_filename (dir, name, NULL);
-  gdk_texture_save_to_png (tex, path);
+  ui_test_keep_shot (tex, name);
 }
 
 typedef struct {

@@ -20,22 +20,11 @@
 static void
 keep_shot (GtkWidget *widget, const char *name)
 {
-  const char *dir = g_getenv ("BP_TEST_SHOTS");
   g_autoptr (GdkTexture) tex = NULL;
-  g_autofree char *path = NULL;
 
   ui_test_spin (0.3);
-  for (int i = 0; i < 200 && tex == NULL; i++)
-    {
-      tex = bp_screenshot_widget (widget, NULL);
-      if (tex == NULL)
-        ui_test_spin (0.01);
-    }
-  g_assert_nonnull (tex);
-  if (dir == NULL)
-    return;
-  path = g_build_filename (dir, name, NULL);
-  gdk_texture_save_to_png (tex, path);
+  tex = ui_test_shot (widget);
+  ui_test_keep_shot (tex, name);
 }
 
 static void

@@ -4,6 +4,8 @@
 
 #include <gtk/gtk.h>
 
+#include "bp-screenshot.h"
+
 typedef gboolean (*UiTestCondition) (gpointer data);
 
 /* Iterates the default main context until cond(data) or timeout_s; returns cond's last value. */
@@ -39,6 +41,37 @@ ui_test_spin (double s)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
+}
+
+/* The widget's picture, as soon as it has one: a widget that has not drawn yet, or that
+ * changed since its last frame, has none until its next frame (which a loaded machine may
+ * delay by seconds). Fails the test when none comes in ~4 s. */
+static inline GdkTexture *
+ui_test_shot (GtkWidget *widget)
+{
+  GdkTexture *tex = NULL;
+
+  for (int i = 0; i < 400 && tex == NULL; i++)
+    {
+      tex = bp_screenshot_widget (widget, NULL);
+      if (tex == NULL)
+        ui_test_spin (0.01);
+    }
+  g_assert_nonnull (tex);
+  return tex;
+}
+
+/* Keeps the picture as $BP_TEST_SHOTS/name when BP_TEST_SHOTS names a folder. */
+static inline void
+ui_test_keep_shot (GdkTexture *tex, const char *name)
+{
+  const char *dir = g_getenv ("BP_TEST_SHOTS");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  gdk_texture_save_to_png (tex, path);
 }
 
 /* RGB (0-255) of pixel (x, y) of a texture. */
