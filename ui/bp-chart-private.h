@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Shared by the chart's files: bp-chart.c (object, series, view), bp-chart-series.c (series
- * data, smoothing, extents), bp-chart-draw.c (layout and painting), bp-chart-input.c
- * (pointer and menu) and bp-chart-export.c (PNG, SVG, CSV). */
+/* Shared by the chart's files: bp-chart.c (object, properties), bp-chart-data.c (the public
+ * series API), bp-chart-view.c (axes' bounds, the view), bp-chart-layout.c (automatic view,
+ * ticks, plot area), bp-chart-series.c (series data, smoothing, extents), bp-chart-draw.c
+ * (legend and painting), bp-chart-input.c (pointer and menu) and bp-chart-export.c (PNG, SVG,
+ * CSV). */
 #pragma once
 
 #include "bp-chart.h"
@@ -124,6 +126,8 @@ void _bp_chart_invalidate (BpChart *self, gboolean frame);
 /* Points were appended to a line series at axis-space x >= from_ax (the segment from the
  * point before included): the curves are redrawn from there on, unless the view moves. */
 void _bp_chart_invalidate_from (BpChart *self, double from_ax);
+
+/* bp-chart-layout.c */
 /* Fills self->geo (and self->legend) for a width x height chart. */
 void _bp_chart_layout (BpChart *self, int width, int height);
 /* A label in the chart's small type, laid out once and kept (borrowed). */
