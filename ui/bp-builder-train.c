@@ -8,6 +8,7 @@
 #include "bp-builder-private.h"
 
 #include <math.h>
+#include <string.h>
 
 #define READ_CHUNK 256
 #define READ_BUDGET_US 4000
@@ -424,4 +425,21 @@ bp_builder_stop (BpBuilder *self)
       ensure_tick (self);
     }
   set_training (self, FALSE);
+}
+
+const bp_experiment_dataset *
+bp_builder_get_session_data (BpBuilder *self)
+{
+  g_return_val_if_fail (BP_IS_BUILDER (self), NULL);
+  /* The data are dropped only after the session is freed (_bp_builder_drop_data). */
+  return self->session != NULL ? self->data : NULL;
+}
+
+bp_spec *
+bp_builder_get_session_spec (BpBuilder *self)
+{
+  g_return_val_if_fail (BP_IS_BUILDER (self), NULL);
+  if (self->session == NULL || self->session_spec == NULL)
+    return NULL;
+  return bp_spec_parse (self->session_spec, strlen (self->session_spec), NULL, 0);
 }

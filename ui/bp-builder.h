@@ -83,6 +83,12 @@ void bp_builder_stop (BpBuilder *self);
 gboolean bp_builder_get_training (BpBuilder *self);
 /* The session of the last run, or NULL ("session" notifies a new one). */
 bp_session *bp_builder_get_session (BpBuilder *self);
+/* What the last run trains on, for a page that follows it (the dashboard): the page's loaded
+ * data, borrowed, alive as long as the session is (ask again rather than keep it), or NULL
+ * without a session; and the network the session was built from (caller frees with
+ * bp_spec_free), or NULL. */
+const bp_experiment_dataset *bp_builder_get_session_data (BpBuilder *self);
+bp_spec *bp_builder_get_session_spec (BpBuilder *self);
 
 /* ---- parts, for tests and the window ---- */
 

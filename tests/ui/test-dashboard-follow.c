@@ -124,8 +124,8 @@ test_builder_cnn_convolutions (void)
   panel = BP_CONV_PANEL (bp_dashboard_get_part (p.dash, "conv-panel"));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (panel)));
   g_assert_true (ui_test_wait (conv_shown, &p, 30));
-  /* LeNet's conv1 has 6 filters; the maps are those of conv1, pool1, conv2, pool2. */
-  g_assert_cmpint (bp_filter_view_get_n_filters (bp_conv_panel_get_filter_view (panel)), ==, 6);
+  /* The template's conv1 has 10 filters; maps come from its conv and pooling layers. */
+  g_assert_cmpint (bp_filter_view_get_n_filters (bp_conv_panel_get_filter_view (panel)), ==, 10);
   g_assert_cmpint (bp_feature_maps_get_n_layers (bp_conv_panel_get_feature_maps (panel)), >=, 2);
   text = bp_conv_panel_get_input_text (panel);
   g_test_message ("input text: %s", text);
