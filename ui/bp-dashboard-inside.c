@@ -1,17 +1,46 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Inside the network, on the dashboard: the histogram history of the chosen layer and tensor
  * (read lock-free from the session as it grows), and the chosen dense layer's weights from the
- * latest copy of the network, with its share of dead ReLU units. */
+ * latest copy of the network, with its share of dead ReLU units.
+ *
+ * A followed run (the Builder's or the Playground's) has no copies of its own: the session
+ * belongs to its page, which may free it between two frames, so no worker may wait on it.
+ * Its weights are saved here, on the UI thread, while the weights are on screen: at once when
+ * the run is paused or over (the trainer is idle, nothing to wait for), and every few seconds
+ * while it trains (the save waits for the step in progress: a LeNet step, tens of ms). Only
+ * the matrices: the dead-unit share needs the run's data, which stay with its page. */
 #include "bp-config.h"
 
 #include "bp-dashboard-private.h"
 
 #include "bp-window.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #define HIST_EVERY_US G_USEC_PER_SEC
+#define FOLLOW_WEIGHTS_EVERY_US (3 * G_USEC_PER_SEC)
+#define FOLLOW_KEY "bp-dashboard-inside-follow"
+
+/* The copy of a followed run's weights, kept on the dashboard object (freed with it). */
+typedef struct {
+  BpModelView *view;
+  const void *identity; /* the session it came from (compared, never dereferenced) */
+  guint64 run, step;
+  gint64 us;            /* when it was taken */
+} Follow;
+
+static void
+follow_free (gpointer data)
+{
+  Follow *f = data;
+
+  g_clear_pointer (&f->view, bp_model_view_unref);
+  g_free (f);
+}
 
 static const bp_hist_tensor tensors[] = { BP_HIST_WEIGHTS, BP_HIST_BIASES, BP_HIST_WEIGHT_GRADS,
                                           BP_HIST_BIAS_GRADS, BP_HIST_ACTIVATIONS };
@@ -73,10 +102,16 @@ on_range (GtkEditable *entry, BpDashboard *self)
                                     entry_step (self->to_entry));
 }
 
+static void show_weights (BpDashboard *self, BpModelView *m);
+static void follow_weights (BpDashboard *self);
+
 static void
 on_weight_layer (GObject *drop, GParamSpec *pspec, BpDashboard *self)
 {
-  _bp_dashboard_inside_model (self);
+  if (!bp_dashboard_training_has_session (self->training) && self->model == NULL)
+    show_weights (self, _bp_dashboard_inside_followed_weights (self));
+  else
+    _bp_dashboard_inside_model (self);
 }
 
 void
@@ -125,11 +160,16 @@ layer_name (BpDashboard *self, int layer)
 void
 _bp_dashboard_inside_update (BpDashboard *self, gboolean live)
 {
-  const bp_hist_history *h = current_history (self);
   const bp_session_status *st = bp_dashboard_training_get_status (self->training);
-  int n_layers = h != NULL ? bp_hist_history_n_layers (h) : 0;
+  const bp_hist_history *h;
+  int n_layers;
   guint layer, tensor;
   guint64 count;
+
+  if (!bp_dashboard_training_has_session (self->training))
+    follow_weights (self);
+  h = current_history (self);
+  n_layers = h != NULL ? bp_hist_history_n_layers (h) : 0;
 
   if (n_layers != self->n_layers_listed)
     {
@@ -183,10 +223,118 @@ _bp_dashboard_inside_update (BpDashboard *self, gboolean live)
     }
 }
 
+/* The followed session's weights as a view of dense matrices (no network, no data), or NULL. */
+static BpModelView *
+copy_weights (bp_session *s)
+{
+  const char *dir = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm" : g_get_tmp_dir ();
+  g_autofree char *path = g_strdup_printf ("%s/backprop-follow-%d.safetensors", dir,
+                                           (int) getpid ());
+  BpModelView *v;
+  const char *json, *step;
+  char err[256];
+
+  if (bp_session_save_weights (s, path, err, sizeof err) != 0)
+    return NULL;
+  v = g_atomic_rc_box_new0 (BpModelView);
+  v->st = bp_safetensors_read (path, err, sizeof err);
+  g_unlink (path);
+  json = v->st != NULL ? bp_safetensors_meta (v->st, "spec") : NULL;
+  step = v->st != NULL ? bp_safetensors_meta (v->st, "step") : NULL;
+  v->step = step != NULL ? g_ascii_strtoull (step, NULL, 10) : 0;
+  if (json == NULL || (v->spec = bp_spec_parse (json, strlen (json), err, sizeof err)) == NULL)
+    {
+      bp_model_view_unref (v);
+      return NULL;
+    }
+  v->dense = g_new0 (BpDenseView, MAX (v->spec->n_layers, 1));
+  for (int i = 0; i < v->spec->n_layers; i++)
+    {
+      const bp_layer_spec *ls = &v->spec->layers[i];
+      BpDenseView *d = &v->dense[v->n_dense];
+      char name[2 * BP_NAME_MAX];
+      const bp_st_tensor *w;
+
+      if (ls->kind != BP_LAYER_DENSE)
+        continue;
+      g_snprintf (name, sizeof name, "%s.weight", ls->name);
+      w = bp_safetensors_find (v->st, name);
+      if (w == NULL || w->rank != 2)
+        continue;
+      g_strlcpy (d->name, ls->name, sizeof d->name);
+      d->index = i;
+      d->out = (int) w->dims[0];
+      d->in = (int) w->dims[1];
+      d->weight = w->data;
+      d->activation = ls->u.dense.activation;
+      d->dead_share = NAN;
+      v->n_dense++;
+    }
+  return v;
+}
+
+/* A followed run: a new copy of its weights when they are on screen and it is time. */
+static void
+follow_weights (BpDashboard *self)
+{
+  Follow *f = g_object_get_data (G_OBJECT (self), FOLLOW_KEY);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  bp_session *s = BP_IS_WINDOW (root) ? bp_window_get_followed_session (BP_WINDOW (root), NULL)
+                                      : NULL;
+  const void *identity = s != NULL ? bp_session_metric_log_of_run (s, 1) : NULL;
+  gint64 now = g_get_monotonic_time ();
+  bp_session_status st;
+  BpModelView *v;
+
+  if (f == NULL)
+    {
+      f = g_new0 (Follow, 1);
+      g_object_set_data_full (G_OBJECT (self), FOLLOW_KEY, f, follow_free);
+    }
+  if (identity != f->identity)
+    {
+      g_clear_pointer (&f->view, bp_model_view_unref);
+      f->identity = identity;
+      f->run = f->step = 0;
+      f->us = 0;
+      show_weights (self, NULL);
+    }
+  if (s == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self->weight_map)))
+    return;
+  bp_session_get_status (s, &st);
+  if (st.step == 0 || (st.run == f->run && st.step == f->step)
+      || (st.state == BP_SESSION_RUNNING && now - f->us < FOLLOW_WEIGHTS_EVERY_US))
+    return;
+  v = copy_weights (s);
+  g_debug ("dashboard: a followed run's weights copied on the UI thread in %.1f ms (%s)",
+           (g_get_monotonic_time () - now) / 1000.0, bp_session_state_name (st.state));
+  f->run = st.run;
+  f->step = st.step;
+  f->us = now;
+  if (v == NULL)
+    return;
+  g_clear_pointer (&f->view, bp_model_view_unref);
+  f->view = v;
+  show_weights (self, v);
+}
+
+BpModelView *
+_bp_dashboard_inside_followed_weights (BpDashboard *self)
+{
+  Follow *f = g_object_get_data (G_OBJECT (self), FOLLOW_KEY);
+
+  return f != NULL ? f->view : NULL;
+}
+
 void
 _bp_dashboard_inside_model (BpDashboard *self)
 {
-  BpModelView *m = self->model;
+  show_weights (self, self->model);
+}
+
+static void
+show_weights (BpDashboard *self, BpModelView *m)
+{
   guint sel;
   const BpDenseView *d;
   char text[128];

@@ -125,6 +125,9 @@ void _bp_dashboard_inside_init (BpDashboard *self);
 void _bp_dashboard_inside_update (BpDashboard *self, gboolean live);
 /* A new copy of the network arrived: the weight heatmap and the dead-unit share. */
 void _bp_dashboard_inside_model (BpDashboard *self);
+/* The last copy of a followed run's weights (dense matrices only: no network, no data), taken
+ * by _bp_dashboard_inside_update while the weights are on screen, or NULL. */
+BpModelView *_bp_dashboard_inside_followed_weights (BpDashboard *self);
 
 /* bp-dashboard-eval.c */
 void _bp_dashboard_eval_init (BpDashboard *self);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Dashboard following a run started on the Builder page: a CNN trained there (its LeNet
  * template on Fashion-MNIST) shows its Convolutions here, the first layer's filters and the
- * feature maps of a picked test image, read from the Builder session's snapshots. */
+ * feature maps of a picked test image, read from the Builder session's snapshots; and its
+ * weight heatmap, from a copy of the session's weights. */
 #include "bp-config.h"
 
 #include <adwaita.h>
@@ -12,8 +13,13 @@
 #include "bp-dashboard.h"
 #include "bp-screenshot.h"
 #include "bp-ui.h"
+#include "bp-weight-heatmap.h"
 #include "bp-window.h"
+#include "engine/safetensors.h"
 #include "ui-test-util.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
 
 #define FASHION "/usr/share/datasets/fashion-mnist"
 
@@ -87,6 +93,59 @@ conv_shown (gpointer data)
          && bp_filter_view_get_n_filters (bp_conv_panel_get_filter_view (panel)) > 0;
 }
 
+static gboolean
+weights_shown (gpointer data)
+{
+  Page *p = data;
+  graphene_rect_t cell;
+
+  bp_dashboard_refresh (p->dash);
+  return bp_weight_heatmap_cell_rect (BP_WEIGHT_HEATMAP (bp_dashboard_get_part (p->dash,
+                                                                               "weights")),
+                                      0, 0, &cell);
+}
+
+/* The weight heatmap of the followed (paused) run shows its first dense layer: the colours
+ * run to that matrix's largest |w|, as the session's own saved weights say. */
+static void
+check_weights (Page *p, bp_session *session)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "test-follow.safetensors", NULL);
+  bp_spec *spec = bp_builder_get_session_spec (p->builder);
+  bp_safetensors *st;
+  const bp_st_tensor *w = NULL;
+  char err[256], name[2 * BP_NAME_MAX];
+  double max = 0, shown;
+  size_t n;
+
+  g_assert_nonnull (spec);
+  g_assert_cmpint (bp_session_save_weights (session, path, err, sizeof err), ==, 0);
+  st = bp_safetensors_read (path, err, sizeof err);
+  g_unlink (path);
+  g_assert_nonnull (st);
+  for (int i = 0; i < spec->n_layers && w == NULL; i++)
+    if (spec->layers[i].kind == BP_LAYER_DENSE)
+      {
+        g_snprintf (name, sizeof name, "%s.weight", spec->layers[i].name);
+        w = bp_safetensors_find (st, name);
+      }
+  g_assert_nonnull (w);
+  n = (size_t) w->dims[0] * (size_t) w->dims[1];
+  for (size_t i = 0; i < n; i++)
+    max = MAX (max, fabs (w->data[i]));
+
+  bp_dashboard_show_part (p->dash, "training");
+  g_assert_true (ui_test_wait (weights_shown, p, 30));
+  shown = bp_weight_heatmap_get_scale (BP_WEIGHT_HEATMAP (bp_dashboard_get_part (p->dash,
+                                                                                "weights")));
+  g_test_message ("%s: largest |w| %g, heatmap scale %g", name, max, shown);
+  g_assert_cmpfloat_with_epsilon (shown, max, 1e-6);
+  ui_test_spin (0.3);
+  shoot (GTK_WIDGET (p->window), "follow-weights.png");
+  bp_safetensors_free (st);
+  bp_spec_free (spec);
+}
+
 /* The Builder's LeNet on Fashion-MNIST, followed: the Convolutions part shows its filters
  * and the feature maps of a test image, and picking another image asks the Builder's session
  * for that one. */
@@ -141,6 +200,8 @@ test_builder_cnn_convolutions (void)
   g_test_message ("input text: %s", text);
   g_assert_null (strstr (text, "Test image 1,"));
   g_assert_nonnull (strstr (text, "says"));
+
+  check_weights (&p, session);
   page_close (&p);
 }
 
