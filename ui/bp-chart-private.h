@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the chart's files: bp-chart.c (object, properties), bp-chart-data.c (the public
  * series API), bp-chart-view.c (axes' bounds, the view), bp-chart-layout.c (automatic view,
- * ticks, plot area), bp-chart-series.c (series data, smoothing, extents), bp-chart-draw.c
- * (legend and painting), bp-chart-input.c (pointer and menu) and bp-chart-export.c (PNG, SVG,
- * CSV). */
+ * ticks, plot area), bp-chart-series.c (series data, smoothing, extents), bp-chart-frame.c
+ * (grid, labels, legend), bp-chart-curves.c (the data's paths), bp-chart-draw.c (the cached
+ * pictures), bp-chart-input.c (pointer and menu) and bp-chart-export.c (PNG, SVG, CSV). */
 #pragma once
 
 #include "bp-chart.h"
@@ -135,15 +135,23 @@ PangoLayout *_bp_chart_small_text (BpChart *self, const char *text);
 /* Lays out again, dropping the cached frame only when the ticks or the view moved; TRUE then. */
 gboolean _bp_chart_relayout (BpChart *self, int width, int height);
 
-/* bp-chart-draw.c */
+/* bp-chart-frame.c */
 /* Places the legend entries in rows right of the title (row 0) and over the whole width
  * (below it), at most max_rows; returns the rows used. */
 int _bp_chart_layout_legend (BpChart *self, int width, int max_rows);
+/* Text metrics of a label as the chart draws it. */
+PangoLayout *_bp_chart_layout_text (BpChart *self, const char *text, gboolean small);
+/* Grid, ticks, labels, title and legend, with cairo at geo's size. */
+void _bp_chart_paint_frame (BpChart *self, cairo_t *cr);
+
+/* bp-chart-curves.c */
+/* The curves; those parts right of axis-space x from_ax at least (-INFINITY: all). */
+void _bp_chart_paint_curves (BpChart *self, cairo_t *cr, double from_ax);
+
+/* bp-chart-draw.c */
 /* Paints frame and curves with cairo (exports) at geo's size. */
 void _bp_chart_paint_cairo (BpChart *self, cairo_t *cr, const GdkRGBA *background);
 void _bp_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot);
-/* Text metrics of a label as the chart draws it. */
-PangoLayout *_bp_chart_layout_text (BpChart *self, const char *text, gboolean small);
 
 /* Axis space -> widget coordinates with geo, and back. */
 double _bp_chart_px (const BpChartGeometry *g, double ax);
