@@ -154,8 +154,21 @@ void _bp_dashboard_conv_update (BpDashboard *self);
 /* A new copy of the network arrived. */
 void _bp_dashboard_conv_model (BpDashboard *self);
 
-/* bp-dashboard.c */
+/* bp-dashboard-toolbar.c: the training settings' fields, New Run and Train, the status line */
+void _bp_dashboard_toolbar_init (BpDashboard *self);
+void _bp_dashboard_show_settings (BpDashboard *self, const BpTrainSettings *s);
+/* The settings in the toolbar; FALSE with an error (also shown next to the field) for hidden
+ * layers that are missing or do not parse. */
+gboolean _bp_dashboard_read_settings (BpDashboard *self, BpTrainSettings *s, GError **error);
+void _bp_dashboard_update_status (BpDashboard *self);
+void _bp_dashboard_set_error_status (BpDashboard *self, const char *message);
+
+/* bp-dashboard-tick.c: following the session, and the copies of the network */
 /* Asks for a copy of the network (with an evaluation when evaluate). */
 void _bp_dashboard_request_model (BpDashboard *self, gboolean evaluate);
+/* A new run: the copy of the old network (and one on its way) no longer says anything. */
+void _bp_dashboard_forget_model (BpDashboard *self);
+/* The frame-clock tick callback, added while the page is mapped. */
+gboolean _bp_dashboard_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data);
 
 G_END_DECLS
