@@ -193,6 +193,7 @@ bp_builder_save_file (BpBuilder *self, const char *path, GError **error)
   g_autofree char *spec = NULL;
   bp_experiment *exp;
   char err[1024];
+  int n_unwired;
 
   g_return_val_if_fail (BP_IS_BUILDER (self), FALSE);
   if ((exp = bp_builder_get_experiment (self, error)) == NULL)
@@ -214,6 +215,14 @@ bp_builder_save_file (BpBuilder *self, const char *path, GError **error)
     }
   bp_experiment_free (exp);
   set_saved (self, path);
+  if ((n_unwired = _bp_builder_n_unsaved_blocks (self)) > 0)
+    {
+      /* The file holds the network only: say what it left out (the page stays modified). */
+      g_autofree char *msg = g_strdup_printf (
+        n_unwired == 1 ? "Saved without %d block not wired to the input"
+                       : "Saved without %d blocks not wired to the input", n_unwired);
+      _bp_builder_message (self, msg);
+    }
   return TRUE;
 }
 

@@ -101,6 +101,9 @@ void _bp_builder_settings_edited (BpBuilder *self, const char *merge_key, gboole
 /* What "modified" compares: the experiment as JSON (spec, data, training), or NULL when the
  * wires make no network. */
 char *_bp_builder_document_json (BpBuilder *self);
+/* Blocks not reached from the input: the spec, hence the file, cannot hold them, so while
+ * there are any the page has unsaved work ("modified" whatever the spec says). */
+int _bp_builder_n_unsaved_blocks (BpBuilder *self);
 /* Marks what is shown now as saved. */
 void _bp_builder_set_saved (BpBuilder *self);
 /* After any change: state_shown = the settings as they are now. */

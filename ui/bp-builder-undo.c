@@ -185,6 +185,15 @@ _bp_builder_document_json (BpBuilder *self)
   return copy;
 }
 
+int
+_bp_builder_n_unsaved_blocks (BpBuilder *self)
+{
+  bool reached[BP_GRAPH_MAX_NODES];
+  int n_layers = self->graph->n_nodes - 1; /* all but the input block */
+
+  return n_layers - bp_graph_mark_reached (self->graph, reached);
+}
+
 void
 _bp_builder_set_saved (BpBuilder *self)
 {

@@ -340,6 +340,11 @@ bp_builder_get_modified (BpBuilder *self)
   g_autofree char *now = NULL;
 
   g_return_val_if_fail (BP_IS_BUILDER (self), FALSE);
+  /* Every edit the history records changes the spec (blocks, wires, settings, positions in
+   * meta) or the blocks left unwired, which the file cannot hold: an unwired block just
+   * dropped is work the user would lose on quitting. */
+  if (_bp_builder_n_unsaved_blocks (self) > 0)
+    return TRUE;
   now = _bp_builder_document_json (self);
   return g_strcmp0 (now, self->saved_json) != 0;
 }

@@ -834,6 +834,57 @@ test_settings_undo (Fixture *f, gconstpointer data)
   g_ptr_array_unref (docs);
 }
 
+/* An unwired block is work too: dropping one marks the page modified (so quitting asks), as
+ * on a template as on an opened file; the file cannot hold it, so saving says so and the page
+ * stays modified until the block is wired or gone. */
+static void
+test_unwired_block_modified (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bp-builder-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "net.json", NULL);
+  g_autofree char *spec_before = NULL, *spec_after = NULL;
+  int modified_notes = 0, id;
+
+  g_assert_true (bp_builder_load_template (f->builder, "iris-mlp", &error));
+  g_assert_false (bp_builder_get_modified (f->builder));
+  g_signal_connect_swapped (f->builder, "notify::modified", G_CALLBACK (count_call),
+                            &modified_notes);
+  spec_before = bp_builder_get_spec_json (f->builder);
+  id = bp_builder_add_block (f->builder, BP_LAYER_DENSE, 700, 300);
+  g_assert_cmpint (id, >, 0);
+  spec_after = bp_builder_get_spec_json (f->builder);
+  g_assert_cmpstr (spec_after, ==, spec_before); /* the spec does not see it */
+  g_assert_true (bp_builder_get_modified (f->builder));
+  g_assert_cmpint (modified_notes, >=, 1);
+  g_assert_true (bp_builder_undo (f->builder));
+  g_assert_false (bp_builder_get_modified (f->builder));
+
+  /* An opened file plus a dropped block. */
+  g_assert_true (bp_builder_save_file (f->builder, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (bp_builder_open_file (f->builder, path, &error));
+  g_assert_no_error (error);
+  g_assert_false (bp_builder_get_modified (f->builder));
+  id = bp_builder_add_block (f->builder, BP_LAYER_DENSE, 700, 300);
+  g_assert_true (bp_builder_get_modified (f->builder));
+
+  /* Saved: the file leaves it out, says so, and the page still has unsaved work. */
+  g_assert_true (bp_builder_save_file (f->builder, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (bp_builder_get_last_message (f->builder), ==,
+                   "Saved without 1 block not wired to the input");
+  g_assert_true (bp_builder_get_modified (f->builder));
+  /* Deleting it gives back what the file holds. */
+  bp_builder_canvas_select (bp_builder_get_canvas (f->builder), id, FALSE);
+  bp_builder_delete_selection (f->builder);
+  g_assert_cmpint (bp_builder_get_graph (f->builder)->n_nodes, ==, 3);
+  g_assert_false (bp_builder_get_modified (f->builder));
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 static void
 test_window_page (void)
 {
@@ -867,6 +918,7 @@ main (int argc, char *argv[])
   ADD ("train", test_train);
   ADD ("palette-and-settings", test_palette_and_settings);
   ADD ("settings-undo", test_settings_undo);
+  ADD ("unwired-block-modified", test_unwired_block_modified);
 #undef ADD
   g_test_add_func ("/builder/window-page", test_window_page);
   return g_test_run ();
