@@ -48,6 +48,7 @@ bp_builder_set_experiment (BpBuilder *self, const bp_experiment *exp)
       return;
     }
   _bp_builder_free_session (self);
+  _bp_builder_clear_run (self);
   bp_experiment_free (self->exp);
   self->exp = copy;
   _bp_builder_replace_graph (self, g, "open");

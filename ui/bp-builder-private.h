@@ -153,5 +153,9 @@ char *_bp_builder_data_key (BpBuilder *self);
 /* bp-builder-train.c */
 void _bp_builder_data_ready (BpBuilder *self);
 void _bp_builder_free_session (BpBuilder *self);
+/* The Run panel as with no run: its hint, an empty chart (a new network has no run yet). */
+void _bp_builder_clear_run (BpBuilder *self);
+/* Is there a run to end (training, about to, paused, diverged; not finished)? */
+gboolean _bp_builder_run_open (BpBuilder *self);
 
 G_END_DECLS

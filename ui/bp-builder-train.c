@@ -12,6 +12,8 @@
 
 #define READ_CHUNK 256
 #define READ_BUDGET_US 4000
+/* The Run panel with no run to show (as the page's template starts). */
+#define RUN_HINT "Press Train to train this network on the dataset of the Training tab."
 
 static void
 set_training (BpBuilder *self, gboolean training)
@@ -36,6 +38,15 @@ _bp_builder_free_session (BpBuilder *self)
   g_clear_pointer (&self->session_doc, g_free);
   set_training (self, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), _bp_builder_properties[BP_BUILDER_PROP_SESSION]);
+}
+
+gboolean
+_bp_builder_run_open (BpBuilder *self)
+{
+  if (self->training || self->train_when_loaded)
+    return TRUE;
+  /* A paused run (or one that diverged) can still be ended; a finished one is over. */
+  return self->session != NULL && bp_session_get_state (self->session) != BP_SESSION_FINISHED;
 }
 
 static void
@@ -162,6 +173,9 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
         _bp_builder_message (self, st.message);
       set_training (self, FALSE);
     }
+  /* Stop follows whether the run is still open (a stop command ends it a moment later). */
+  if (st.state != BP_SESSION_RUNNING)
+    _bp_builder_update_actions (self);
   if (st.state == BP_SESSION_RUNNING || more || waiting)
     return G_SOURCE_CONTINUE;
   self->tick_id = 0;
@@ -218,6 +232,13 @@ restart_chart (BpBuilder *self, guint64 run)
   self->series_val_loss = bp_chart_add_series (self->chart, "val loss", NULL, BP_CHART_LINE);
   bp_chart_series_set_dashed (self->chart, self->series_val_loss, TRUE);
   bp_chart_set_smoothing (self->chart, 0.6);
+}
+
+void
+_bp_builder_clear_run (BpBuilder *self)
+{
+  restart_chart (self, 0);
+  gtk_label_set_text (self->run_label, RUN_HINT);
 }
 
 /* A new session on the loaded data: it plays, or (steps > 0) runs that many steps. */
@@ -395,7 +416,7 @@ bp_builder_reset (BpBuilder *self)
       /* It trains another network or settings than the page's: the next Train builds the new
        * one. */
       _bp_builder_free_session (self);
-      gtk_label_set_text (self->run_label, "Press Train to start a new run");
+      gtk_label_set_text (self->run_label, RUN_HINT);
       return;
     }
   reset_run (self);

@@ -110,9 +110,13 @@ _bp_builder_update_actions (BpBuilder *self)
   gtk_widget_action_set_enabled (w, "builder.undo", bp_graph_history_can_undo (self->history));
   gtk_widget_action_set_enabled (w, "builder.redo", bp_graph_history_can_redo (self->history));
   gtk_widget_action_set_enabled (w, "builder.delete", n_selected > 0);
-  gtk_widget_action_set_enabled (w, "builder.stop", self->session != NULL);
+  gtk_widget_action_set_enabled (w, "builder.stop", _bp_builder_run_open (self));
   gtk_widget_action_set_enabled (w, "builder.save", self->report->spec != NULL);
   gtk_button_set_label (self->train_button, self->training ? "_Pause" : "_Train");
+  /* The tooltip says what a click (or Ctrl+Return) does now. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->train_button),
+                               self->training ? "Pause this run (Ctrl+Return)"
+                                              : "Train this network on the dataset (Ctrl+Return)");
 }
 
 /* ---- GObject ---- */

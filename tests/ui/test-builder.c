@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "bp-builder.h"
+#include "bp-chart.h"
 #include "bp-screenshot.h"
 #include "bp-ui.h"
 #include "bp-window.h"
@@ -885,6 +886,86 @@ test_unwired_block_modified (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+static gboolean
+is_chart (GtkWidget *w, gconstpointer data)
+{
+  return BP_IS_CHART (w);
+}
+
+static gboolean
+is_label_prefixed (GtkWidget *w, gconstpointer data)
+{
+  return GTK_IS_LABEL (w) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (w)), data);
+}
+
+static gboolean
+is_action_button (GtkWidget *w, gconstpointer data)
+{
+  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)),
+                                         data) == 0;
+}
+
+static gsize
+chart_points (BpBuilder *b)
+{
+  BpChart *chart = BP_CHART (find_widget (GTK_WIDGET (b), is_chart, NULL));
+  guint ids[8];
+  guint n = bp_chart_get_series (chart, ids, G_N_ELEMENTS (ids));
+  gsize total = 0;
+
+  for (guint i = 0; i < n; i++)
+    total += bp_chart_series_get_n_points (chart, ids[i]);
+  return total;
+}
+
+static gboolean
+run_status_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return find_widget (GTK_WIDGET (f->builder), is_label_prefixed, "Epoch ") != NULL
+         && chart_points (f->builder) > 0;
+}
+
+/* A new network (a template, an opened file) has no run yet: the Run panel forgets the last
+ * one, its status and its curve. The buttons say what they do now: Pause while training, Stop
+ * only while there is a run to end. */
+static void
+test_run_panel_follows (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  GtkWidget *train = find_widget (GTK_WIDGET (f->builder), is_action_button, "builder.train");
+  GtkWidget *stop = find_widget (GTK_WIDGET (f->builder), is_action_button, "builder.stop");
+
+  g_assert_nonnull (train);
+  g_assert_nonnull (stop);
+  g_assert_true (bp_builder_load_template (f->builder, "iris-mlp", &error));
+  g_assert_false (gtk_widget_get_sensitive (stop));
+  g_assert_true (bp_builder_train (f->builder, &error));
+  g_assert_no_error (error);
+  /* Training from the click on (while the data load too). */
+  g_assert_true (bp_builder_get_training (f->builder));
+  g_assert_true (gtk_widget_get_sensitive (stop));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (train), ==, "Pause this run (Ctrl+Return)");
+  g_assert_true (ui_test_wait (trained_epochs, f, 30));
+  g_assert_true (ui_test_wait (run_status_shown, f, 10));
+  bp_builder_stop (f->builder);
+  bp_session_wait (bp_builder_get_session (f->builder), 10);
+  ui_test_spin (0.3);
+  /* Ended: nothing to stop, Train starts a new run. */
+  g_assert_false (gtk_widget_get_sensitive (stop));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (train), ==,
+                   "Train this network on the dataset (Ctrl+Return)");
+
+  g_assert_true (bp_builder_load_template (f->builder, "playground-spiral", &error));
+  g_assert_no_error (error);
+  ui_test_spin (0.2);
+  g_assert_null (find_widget (GTK_WIDGET (f->builder), is_label_prefixed, "Epoch "));
+  g_assert_nonnull (find_widget (GTK_WIDGET (f->builder), is_label_prefixed, "Press Train"));
+  g_assert_cmpuint (chart_points (f->builder), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (stop));
+}
+
 static void
 test_window_page (void)
 {
@@ -919,6 +1000,7 @@ main (int argc, char *argv[])
   ADD ("palette-and-settings", test_palette_and_settings);
   ADD ("settings-undo", test_settings_undo);
   ADD ("unwired-block-modified", test_unwired_block_modified);
+  ADD ("run-panel-follows", test_run_panel_follows);
 #undef ADD
   g_test_add_func ("/builder/window-page", test_window_page);
   return g_test_run ();
