@@ -23,8 +23,10 @@
 #include "bp-builder.h"
 #include "bp-window.h"
 
+#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FOLLOW_KEY "bp-dashboard-conv-follow"
 
@@ -210,9 +212,42 @@ on_input_changed (BpConvPanel *panel, BpDashboard *self)
     _bp_dashboard_request_model (self, FALSE); /* a drawing needs a copy of the network */
 }
 
+/* The network of a followed session for the runs table: the Builder says what its run trains;
+ * the Playground's small dense nets are read from a copy of their weights (the spec travels
+ * with them; one tiny save per run). */
+static bp_spec *
+followed_spec (bp_session *s, const char *label, gpointer data)
+{
+  BpDashboard *self = data;
+  BpBuilder *builder;
+  const char *dir = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm" : g_get_tmp_dir ();
+  g_autofree char *path = NULL;
+  bp_safetensors *st;
+  const char *json;
+  bp_spec *spec = NULL;
+  char err[256];
+
+  if (followed_builder (self, &builder) == s && builder != NULL)
+    return bp_builder_get_session_spec (builder);
+  if (g_strcmp0 (label, "playground") != 0)
+    return NULL;
+  path = g_strdup_printf ("%s/backprop-spec-%d.safetensors", dir, (int) getpid ());
+  if (bp_session_save_weights (s, path, err, sizeof err) != 0)
+    return NULL;
+  st = bp_safetensors_read (path, err, sizeof err);
+  g_unlink (path);
+  json = st != NULL ? bp_safetensors_meta (st, "spec") : NULL;
+  if (json != NULL)
+    spec = bp_spec_parse (json, strlen (json), NULL, 0);
+  if (st != NULL)
+    bp_safetensors_free (st);
+  return spec;
+}
+
 void
 _bp_dashboard_conv_init (BpDashboard *self)
 {
+  bp_dashboard_training_set_followed_spec_func (self->training, followed_spec, self);
   g_signal_connect (self->network_drop, "notify::selected", G_CALLBACK (on_network_changed),
                     self);
   g_signal_connect (self->conv_panel, "input-changed", G_CALLBACK (on_input_changed), self);

@@ -34,6 +34,9 @@ struct _BpDashboardTraining {
   char *followed_label;
   const void *followed_identity;
 
+  BpFollowedSpecFunc followed_spec;
+  gpointer followed_spec_data;
+
   GListStore *runs;  /* BpRun */
   GPtrArray *live;   /* LiveRun: runs whose log may still grow */
   guint next_run_id;
@@ -386,21 +389,86 @@ state_word (const bp_session_status *st)
     }
 }
 
+char *
+bp_spec_describe_model (const bp_spec *spec)
+{
+  GString *out = g_string_new (NULL);
+  const char *sep = "";
+  bp_act act = BP_ACT_LINEAR;
+  gboolean dense = FALSE;
+
+  if (spec->input.rank == 3)
+    g_string_append_printf (out, "%d×%d×%d", spec->input.dims[0], spec->input.dims[1],
+                            spec->input.dims[2]);
+  else if (spec->input.rank == 1)
+    g_string_append_printf (out, "%d", spec->input.dims[0]);
+  for (int i = 0; i < spec->n_layers; i++)
+    {
+      const bp_layer_spec *ls = &spec->layers[i];
+
+      switch (ls->kind)
+        {
+        case BP_LAYER_CONV2D:
+          g_string_append_printf (out, ", conv %d %d×%d", ls->u.conv2d.filters,
+                                  ls->u.conv2d.kernel_h, ls->u.conv2d.kernel_w);
+          act = ls->u.conv2d.activation != BP_ACT_LINEAR ? ls->u.conv2d.activation : act;
+          break;
+        case BP_LAYER_MAXPOOL2D:
+        case BP_LAYER_AVGPOOL2D:
+          g_string_append_printf (out, ", pool %d×%d", ls->u.pool.size_h, ls->u.pool.size_w);
+          break;
+        case BP_LAYER_DENSE:
+          /* The dense layers as one chain, after what came before: ", 120-84-10". */
+          sep = dense ? "-" : spec->input.rank == 1 && i == 0 ? "-" : ", ";
+          g_string_append_printf (out, "%s%d", sep, ls->u.dense.units);
+          dense = TRUE;
+          if (i < spec->n_layers - 1 && ls->u.dense.activation != BP_ACT_LINEAR)
+            act = ls->u.dense.activation;
+          break;
+        case BP_LAYER_ACTIVATION:
+          act = ls->u.activation.fn;
+          break;
+        default:
+          break;
+        }
+    }
+  if (act != BP_ACT_LINEAR)
+    g_string_append_printf (out, " %s", bp_act_name (act));
+  return g_string_free (out, FALSE);
+}
+
+void
+bp_dashboard_training_set_followed_spec_func (BpDashboardTraining *self, BpFollowedSpecFunc func,
+                                              gpointer user_data)
+{
+  g_return_if_fail (BP_IS_DASHBOARD_TRAINING (self));
+  self->followed_spec = func;
+  self->followed_spec_data = user_data;
+}
+
 /* A followed run, made when its session starts it: its data, batch size and size as the
- * session says (the table shows them next to our own runs'). */
+ * session says, its network as the followed-spec function says (the table shows them next to
+ * our own runs'). */
 static void
 add_followed_run (BpDashboardTraining *self, guint64 session_run, float lr)
 {
   g_autofree char *name = g_strdup_printf ("%s run %" G_GUINT64_FORMAT, self->followed_label,
                                            session_run);
   bp_session *s = self->followed;
-  BpRunInfo info = { .dataset = (char *) bp_session_dataset_name (s), .model = "",
-                     .optimizer = "", .lr = lr,
+  bp_spec *spec = self->followed_spec != NULL
+                    ? self->followed_spec (s, self->followed_label, self->followed_spec_data)
+                    : NULL;
+  g_autofree char *model = spec != NULL ? bp_spec_describe_model (spec) : g_strdup ("");
+  BpRunInfo info = { .dataset = (char *) bp_session_dataset_name (s), .model = model,
+                     .optimizer = spec != NULL ? (char *) bp_optim_name (spec->optim.kind) : "",
+                     .lr = lr,
                      .batch_size = (int) bp_session_get_hparam (s, BP_HPARAM_BATCH_SIZE),
                      .params = bp_session_param_count (s) };
   BpRun *run = bp_run_new (self->next_run_id, name, &info);
   LiveRun *live = g_new0 (LiveRun, 1);
 
+  if (spec != NULL)
+    bp_spec_free (spec);
   bp_run_set_color_index (run, self->next_run_id - 1);
   self->next_run_id++;
   live->run = run;

@@ -58,6 +58,16 @@ void bp_dashboard_training_close (BpDashboardTraining *self);
 void bp_dashboard_training_follow (BpDashboardTraining *self, bp_session *session,
                                    const char *label);
 gboolean bp_dashboard_training_is_following (BpDashboardTraining *self);
+/* What tells the network of a followed session, for the runs table's Model and Optimizer
+ * columns: a new spec (freed with bp_spec_free) or NULL when unknown. label as given to
+ * follow(). Called from poll() when a followed run gets its row. */
+typedef bp_spec *(*BpFollowedSpecFunc) (bp_session *session, const char *label,
+                                        gpointer user_data);
+void bp_dashboard_training_set_followed_spec_func (BpDashboardTraining *self,
+                                                  BpFollowedSpecFunc func, gpointer user_data);
+/* A network in a few words for the runs table: "1×28×28, conv 10 5×5, pool 2×2, conv 20 5×5,
+ * pool 2×2, 120-84-10 relu" (caller frees). */
+char *bp_spec_describe_model (const bp_spec *spec);
 
 /* Reads what the trainer published since the last poll. TRUE when anything changed. */
 gboolean bp_dashboard_training_poll (BpDashboardTraining *self);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Dashboard following a run started on the Builder page: a CNN trained there (its LeNet
  * template on Fashion-MNIST) shows its Convolutions here, the first layer's filters and the
- * feature maps of a picked test image, read from the Builder session's snapshots; and its
- * weight heatmap, from a copy of the session's weights. */
+ * feature maps of a picked test image, read from the Builder session's snapshots; its
+ * weight heatmap, from a copy of the session's weights; and its network in the runs table. */
 #include "bp-config.h"
 
 #include <adwaita.h>
@@ -146,6 +146,30 @@ check_weights (Page *p, bp_session *session)
   bp_spec_free (spec);
 }
 
+/* The runs table's row for the followed run names its network and optimizer. */
+static void
+check_run_row (Page *p)
+{
+  GListModel *runs = bp_dashboard_training_get_runs (bp_dashboard_get_training (p->dash));
+  g_autoptr (BpRun) run = g_list_model_get_item (runs, 0);
+  bp_spec *spec = bp_builder_get_session_spec (p->builder);
+  const BpRunInfo *info;
+
+  g_assert_nonnull (run);
+  info = bp_run_get_info (run);
+  g_test_message ("%s: model \"%s\", optimizer \"%s\"", bp_run_get_name (run), info->model,
+                  info->optimizer);
+  /* The template: 1x28x28 pictures, conv1 of 10 5x5 filters, 2x2 pools, dense 120-84-10. */
+  g_assert_nonnull (strstr (info->model, "1×28×28, conv 10 5×5, pool 2×2, conv 20 5×5"));
+  g_assert_nonnull (strstr (info->model, "-10"));
+  g_assert_cmpstr (info->optimizer, ==, bp_optim_name (spec->optim.kind));
+  g_assert_cmpstr (info->optimizer, !=, "");
+  bp_dashboard_show_part (p->dash, "runs");
+  ui_test_spin (0.3);
+  shoot (GTK_WIDGET (p->window), "follow-runs.png");
+  bp_spec_free (spec);
+}
+
 /* The Builder's LeNet on Fashion-MNIST, followed: the Convolutions part shows its filters
  * and the feature maps of a test image, and picking another image asks the Builder's session
  * for that one. */
@@ -202,6 +226,7 @@ test_builder_cnn_convolutions (void)
   g_assert_nonnull (strstr (text, "says"));
 
   check_weights (&p, session);
+  check_run_row (&p);
   page_close (&p);
 }
 
