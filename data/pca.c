@@ -25,6 +25,7 @@ bp_pca_free (bp_pca *p)
     return;
   free (p->mean);
   free (p->components);
+  free (p->scale);
   memset (p, 0, sizeof *p);
 }
 
@@ -37,6 +38,13 @@ row_at (const uint32_t *rows, size_t r)
 int
 bp_pca_fit (const bp_dataset *ds, const uint32_t *rows, size_t n, bp_pca *out, char *err,
             size_t errlen)
+{
+  return bp_pca_fit_scaled (ds, NULL, rows, n, out, err, errlen);
+}
+
+int
+bp_pca_fit_scaled (const bp_dataset *ds, const bp_scaler *scaler, const uint32_t *rows,
+                   size_t n, bp_pca *out, char *err, size_t errlen)
 {
   memset (out, 0, sizeof *out);
   if (rows == NULL)
@@ -67,6 +75,15 @@ bp_pca_fit (const bp_dataset *ds, const uint32_t *rows, size_t n, bp_pca *out, c
       || out->components == NULL)
     goto oom;
   out->n_features = d;
+  if (scaler != NULL && scaler->n_features == d)
+    {
+      out->scale = malloc (du * sizeof *out->scale);
+      if (out->scale == NULL)
+        goto oom;
+      memcpy (out->scale, scaler->scale, du * sizeof *out->scale);
+    }
+  /* (x - shift) * scale minus its mean is (x - mean) * scale: the shift cancels, so only the
+   * scale matters and the mean stays the stored features' mean. */
 
   for (size_t r = 0; r < n; r++)
     for (int j = 0; j < d; j++)
@@ -82,7 +99,8 @@ bp_pca_fit (const bp_dataset *ds, const uint32_t *rows, size_t n, bp_pca *out, c
       for (size_t r = 0; r < m; r++)
         for (int j = 0; j < d; j++)
           block[r * du + (size_t) j]
-            = (float) (bp_dataset_feature (ds, row_at (rows, r0 + r), j) - mean[j]);
+            = (float) ((bp_dataset_feature (ds, row_at (rows, r0 + r), j) - mean[j])
+                       * (out->scale != NULL ? out->scale[j] : 1.0f));
       /* cov += block^T block */
       cblas_ssyrk (CblasRowMajor, CblasUpper, CblasTrans, d, (int) m, 1.0f, block, d, 1.0f, cov,
                    d);
@@ -161,6 +179,8 @@ bp_pca_project (const bp_pca *p, const bp_dataset *ds, const uint32_t *rows, siz
       for (size_t j = 0; j < d; j++)
         {
           double v = bp_dataset_feature (ds, i, (int) j) - p->mean[j];
+          if (p->scale != NULL)
+            v *= p->scale[j];
           a += v * p->components[j];
           b += v * p->components[d + j];
         }

@@ -138,7 +138,10 @@ pca_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
   gsize n_fit;
   g_autofree guint32 *fit = spread_rows (sp->train, sp->n_train, PCA_FIT_ROWS, &n_fit);
 
-  if (bp_pca_fit (job->src->ds, fit, n_fit, &job->pca, job->err, sizeof job->err) != 0)
+  /* On the features as the sidebar describes them (standardised on the training rows when
+   * tabular): on the stored values the feature with the largest unit would own PCA 1. */
+  if (bp_pca_fit_scaled (job->src->ds, bp_data_source_get_scaler (job->src), fit, n_fit,
+                         &job->pca, job->err, sizeof job->err) != 0)
     {
       g_task_return_boolean (task, FALSE);
       return;

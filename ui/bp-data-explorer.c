@@ -561,6 +561,8 @@ bp_data_explorer_get_part (BpDataExplorer *self, const char *name)
     return GTK_WIDGET (self->feature_chart);
   if (g_strcmp0 (name, "scatter-chart") == 0)
     return GTK_WIDGET (self->scatter_chart);
+  if (g_strcmp0 (name, "scatter-note") == 0)
+    return GTK_WIDGET (self->scatter_note);
   if (g_strcmp0 (name, "images") == 0)
     return GTK_WIDGET (self->images);
   if (g_strcmp0 (name, "balance") == 0)

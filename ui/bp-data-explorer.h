@@ -39,7 +39,7 @@ void bp_data_explorer_set_feature (BpDataExplorer *self, int j);
 void bp_data_explorer_set_scatter (BpDataExplorer *self, int x, int y);
 
 /* The parts, for tests: "table", "feature-chart", "scatter-chart", "images", "balance",
- * "split", "columns", "info", "note". */
+ * "split", "columns", "info", "note", "scatter-note". */
 GtkWidget *bp_data_explorer_get_part (BpDataExplorer *self, const char *name);
 
 G_END_DECLS

@@ -304,6 +304,76 @@ test_csv (void)
   g_assert_finalize_object (w);
 }
 
+/* Height in metres and weight in kilograms: on the stored values PCA 1 would be the weight
+ * alone (its variance is ~1000 times the height's), explaining ~100 %. On standardised
+ * features (what the sidebar says) the covariance is [[1, r], [r, 1]]: the components
+ * explain (1 + |r|) / 2 and (1 - |r|) / 2, r the correlation on the training rows. */
+static void
+test_pca_standardised (void)
+{
+  GtkWidget *window, *w = show_explorer (&window);
+  BpDataExplorer *ex = BP_DATA_EXPLORER (w);
+  g_autofree char *dir = g_dir_make_tmp ("bp-explorer-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "people.csv", NULL);
+  g_autoptr (GString) csv = g_string_new ("height,weight,sex\n");
+  const double h[20] = { 1.52, 1.60, 1.75, 1.68, 1.80, 1.58, 1.91, 1.66, 1.72, 1.85,
+                         1.55, 1.63, 1.78, 1.70, 1.83, 1.61, 1.88, 1.69, 1.74, 1.77 };
+  const double kg[20] = { 51, 72, 66, 58, 90, 49, 84, 77, 61, 95,
+                          63, 55, 70, 81, 68, 59, 99, 64, 85, 60 };
+  BpDataSource *src;
+  BpChart *scatter;
+  const char *note, *at;
+  double mh = 0, mw = 0, shh = 0, sww = 0, shw = 0, r, x0, x1;
+
+  for (int i = 0; i < 20; i++)
+    g_string_append_printf (csv, "%.2f,%.0f,%s\n", h[i], kg[i], i % 2 ? "f" : "m");
+  g_assert_true (g_file_set_contents (path, csv->str, -1, NULL));
+  load (ex, path);
+  src = bp_data_explorer_get_source (ex);
+  g_assert_nonnull (src->scaler.scale); /* tabular: standardised on the training rows */
+  for (guint32 k = 0; k < src->split.n_train; k++)
+    {
+      mh += bp_dataset_feature (src->ds, src->split.train[k], 0) / src->split.n_train;
+      mw += bp_dataset_feature (src->ds, src->split.train[k], 1) / src->split.n_train;
+    }
+  for (guint32 k = 0; k < src->split.n_train; k++)
+    {
+      double a = bp_dataset_feature (src->ds, src->split.train[k], 0) - mh;
+      double b = bp_dataset_feature (src->ds, src->split.train[k], 1) - mw;
+
+      shh += a * a;
+      sww += b * b;
+      shw += a * b;
+    }
+  r = shw / sqrt (shh * sww);
+
+  scatter = BP_CHART (bp_data_explorer_get_part (ex, "scatter-chart"));
+  bp_data_explorer_show_view (ex, "scatter");
+  /* Two features show one against the other first: ask for the components. */
+  bp_data_explorer_set_scatter (ex, BP_EXPLORER_PCA1, BP_EXPLORER_PCA2);
+  g_assert_true (ui_test_wait (scatter_ready, scatter, 60));
+  g_assert_cmpuint (chart_points (scatter), ==, 20);
+  note = gtk_label_get_text (GTK_LABEL (bp_data_explorer_get_part (ex, "scatter-note")));
+  at = strstr (note, "explain ");
+  g_assert_nonnull (at);
+  g_assert_cmpfloat_with_epsilon (g_ascii_strtod (at + 8, NULL), 100 * (1 + fabs (r)) / 2, 0.051);
+  at = strstr (at, "and ");
+  g_assert_nonnull (at);
+  g_assert_cmpfloat_with_epsilon (g_ascii_strtod (at + 4, NULL), 100 * (1 - fabs (r)) / 2, 0.051);
+  /* Standardised scores: PCA 1 of 20 rows stays within a few units (the weight's deviations
+   * in kilograms would reach +-25). */
+  bp_chart_get_view (scatter, &x0, &x1, NULL, NULL);
+  g_assert_cmpfloat (x0, >, -6);
+  g_assert_cmpfloat (x1, <, 6);
+  keep_shot (window, "explorer-pca-standardised.png");
+
+  g_unlink (path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_spin (0.1);
+  g_assert_finalize_object (w);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -314,5 +384,6 @@ main (int argc, char **argv)
   g_test_add_func ("/explorer/iris", test_iris);
   g_test_add_func ("/explorer/images", test_images);
   g_test_add_func ("/explorer/csv", test_csv);
+  g_test_add_func ("/explorer/pca-standardised", test_pca_standardised);
   return g_test_run ();
 }
