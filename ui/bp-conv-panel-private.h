@@ -33,6 +33,7 @@ struct _BpConvPanel {
   gboolean drawing;     /* the input is the drawing */
   BpModelView *model;
   guint draw_source;
+  gboolean no_drawing;  /* no copies of the network will come: the pad stays hidden */
 };
 
 /* bp-conv-panel-show.c: the drawing's feature maps through the copy of the network. */

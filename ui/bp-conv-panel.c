@@ -217,7 +217,8 @@ bp_conv_panel_set_network (BpConvPanel *self, BpDataSource *src, const bp_spec *
         self->src = bp_data_source_ref (src);
       fill_strip (self);
     }
-  gtk_widget_set_visible (self->pad_box, self->src != NULL && bp_data_source_is_28x28 (self->src));
+  gtk_widget_set_visible (self->pad_box, self->src != NULL && bp_data_source_is_28x28 (self->src)
+                                           && !self->no_drawing);
   g_clear_pointer (&self->model, bp_model_view_unref);
   bp_filter_view_clear (self->filter_view);
   bp_feature_maps_clear (self->feature_maps);
@@ -302,4 +303,13 @@ bp_conv_panel_get_input_text (BpConvPanel *self)
 {
   g_return_val_if_fail (BP_IS_CONV_PANEL (self), NULL);
   return gtk_label_get_text (self->input_label);
+}
+
+void
+bp_conv_panel_set_drawing_allowed (BpConvPanel *self, gboolean allowed)
+{
+  g_return_if_fail (BP_IS_CONV_PANEL (self));
+  self->no_drawing = !allowed;
+  if (!allowed)
+    gtk_widget_set_visible (self->pad_box, FALSE);
 }

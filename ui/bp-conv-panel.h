@@ -34,6 +34,11 @@ gboolean bp_spec_has_conv (const bp_spec *spec);
  * picked) and its network (for the layers' descriptions; copied). NULLs clear. */
 void bp_conv_panel_set_network (BpConvPanel *self, BpDataSource *src, const bp_spec *spec);
 
+/* Whether the drawing pad is offered (TRUE by default; FALSE when no copies of the network
+ * will come to draw through, as for a run the dashboard follows). Applies at once and to the
+ * next set_network. */
+void bp_conv_panel_set_drawing_allowed (BpConvPanel *self, gboolean allowed);
+
 /* The dataset row whose feature maps are wanted, or -1 while the input is a drawing. Changes
  * are announced by "input-changed". */
 gint64 bp_conv_panel_get_row (BpConvPanel *self);

@@ -301,6 +301,7 @@ _bp_dashboard_conv_setup (BpDashboard *self)
       return;
     }
   /* A new session: tell it which row to follow (set_network picks the first image). */
+  bp_conv_panel_set_drawing_allowed (self->conv_panel, TRUE);
   bp_conv_panel_set_network (self->conv_panel, self->source, spec);
   on_input_changed (self->conv_panel, self);
 }
@@ -333,6 +334,8 @@ follow_update (BpDashboard *self)
       if (f->src != NULL)
         {
           gtk_stack_page_set_visible (self->conv_page, TRUE);
+          /* No copies of a followed network come to draw through. */
+          bp_conv_panel_set_drawing_allowed (self->conv_panel, FALSE);
           bp_conv_panel_set_network (self->conv_panel, f->src, spec);
           on_input_changed (self->conv_panel, self);
         }

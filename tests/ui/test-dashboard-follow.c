@@ -214,6 +214,8 @@ test_builder_cnn_convolutions (void)
   g_test_message ("input text: %s", text);
   g_assert_nonnull (strstr (text, "Test image 1"));
   g_assert_nonnull (strstr (text, "says"));
+  /* No copies of a followed network come for a drawing to go through: no pad. */
+  g_assert_false (gtk_widget_is_visible (GTK_WIDGET (bp_conv_panel_get_draw_pad (panel))));
   shoot (GTK_WIDGET (p.window), "follow-conv.png");
 
   /* Another test image: the Builder's session computes its maps. */
