@@ -60,9 +60,17 @@ _bp_pg_update_stats_label (BpPlayground *self)
     }
   g_string_append_printf (s, "Test loss <b>%.3f</b>   Training loss <b>%.3f</b>", self->test_loss,
                           self->train_loss);
+  /* The session's validation rows are the playground's test points. */
   if (!isnan (self->test_acc))
-    g_string_append_printf (s, "   Accuracy <b>%.0f%%</b>", 100 * self->test_acc);
+    g_string_append_printf (s, "   Test accuracy <b>%.0f%%</b>", 100 * self->test_acc);
   gtk_label_set_markup (self->stats_label, s->str);
+  gtk_widget_set_tooltip_text (
+    GTK_WIDGET (self->stats_label),
+    isnan (self->test_acc)
+      ? "After the latest epoch: the loss on the test points (never trained on) and on the "
+        "training points"
+      : "After the latest epoch: the loss on the test points (never trained on) and on the "
+        "training points, and the share of test points put in the right class");
 }
 
 /* ---- building ---- */
