@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Following the session: the tick that reads what the trainer published and refreshes the
+ * views one part per frame, and the copies of the network it asks for. */
+#include "bp-config.h"
+
+#include "bp-dashboard-private.h"
+
+#include "bp-window.h"
+
+/* How often the views follow the training. Four times a second reads as live; every frame would
+ * take CPU from the trainer on a two-core laptop, where GTK draws in software (the cairo
+ * renderer, see bp-cpu-share.h): every frame that changes anything walks every node of the
+ * window and repaints what changed (measured with bench/ui-frames, see bench/UI.md). */
+#define REFRESH_EVERY_US (250 * G_TIME_SPAN_MILLISECOND)
+#define STATUS_EVERY_US (250 * G_TIME_SPAN_MILLISECOND)
+#define MODEL_EVERY_US (5000 * G_TIME_SPAN_MILLISECOND)
+
+/* ---- the copy of the network ---- */
+
+static void
+on_model_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  BpModelView *view = bp_model_view_new_finish (result, &error);
+  BpDashboard *self;
+  GCallback done;
+
+  /* Cancelled when the page went away: user_data may be gone, touch nothing. */
+  if (view == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = BP_DASHBOARD (user_data);
+  self->model_pending = FALSE;
+  if (view == NULL)
+    {
+      if (!self->eval_pending)
+        _bp_dashboard_eval_set_busy (self, FALSE);
+      _bp_dashboard_set_error_status (self, error->message);
+      return;
+    }
+  if (view->evaluated && !self->eval_pending)
+    _bp_dashboard_eval_set_busy (self, FALSE);
+  g_clear_pointer (&self->model, bp_model_view_unref);
+  self->model = view;
+  _bp_dashboard_inside_model (self);
+  _bp_dashboard_draw_predict (self);
+  _bp_dashboard_conv_model (self);
+  if (view->evaluated)
+    {
+      _bp_dashboard_eval_show (self);
+      done = self->eval_done;
+      self->eval_done = NULL;
+      if (done != NULL)
+        ((void (*) (BpDashboard *, gpointer)) done) (self, self->eval_done_data);
+    }
+  if (self->eval_pending)
+    {
+      self->eval_pending = FALSE;
+      _bp_dashboard_request_model (self, TRUE);
+    }
+}
+
+void
+_bp_dashboard_request_model (BpDashboard *self, gboolean evaluate)
+{
+  g_autoptr (BpSessionBox) box = bp_dashboard_training_get_box (self->training);
+
+  if (box == NULL)
+    return;
+  if (evaluate)
+    _bp_dashboard_eval_set_busy (self, TRUE);
+  if (self->model_pending)
+    {
+      /* One copy at a time; an evaluation asked for meanwhile follows it. */
+      self->eval_pending |= evaluate;
+      return;
+    }
+  self->model_pending = TRUE;
+  self->model_us = g_get_monotonic_time ();
+  /* No reference to self: dispose cancels, and a cancelled callback leaves self alone. */
+  bp_model_view_new_async (box, evaluate, self->cancellable, on_model_ready, self);
+}
+
+/* A new run: the copy of the old network (and one on its way) no longer says anything. */
+void
+_bp_dashboard_forget_model (BpDashboard *self)
+{
+  if (self->model_pending)
+    {
+      /* Its callback sees the cancellation and leaves us alone. */
+      g_cancellable_cancel (self->cancellable);
+      g_object_unref (self->cancellable);
+      self->cancellable = g_cancellable_new ();
+      self->model_pending = FALSE;
+      self->eval_pending = FALSE;
+      self->eval_done = NULL;
+    }
+  _bp_dashboard_eval_set_busy (self, FALSE);
+  g_clear_pointer (&self->model, bp_model_view_unref);
+  self->model_us = 0;
+  _bp_dashboard_inside_model (self);
+  gtk_label_set_text (self->dead_label, "waiting for the first copy of the weights");
+}
+
+/* ---- the tick ---- */
+
+/* The session: what the trainer published, the status line, copies of the network. */
+static void
+read_session (BpDashboard *self)
+{
+  const bp_session_status *st;
+  gint64 now = g_get_monotonic_time ();
+  gboolean own;
+
+  own = bp_dashboard_training_has_session (self->training);
+  if (!own)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      const char *label = "playground";
+      bp_session *followed = BP_IS_WINDOW (root)
+                               ? bp_window_get_followed_session (BP_WINDOW (root), &label)
+                               : NULL;
+
+      /* The builder's run when it was started last, else the playground's. */
+      bp_dashboard_training_follow (self->training, followed, label);
+    }
+  bp_dashboard_training_poll (self->training);
+  if (now - self->last_status_us >= STATUS_EVERY_US)
+    {
+      self->last_status_us = now;
+      _bp_dashboard_update_status (self);
+    }
+  if (!own)
+    return;
+  st = bp_dashboard_training_get_status (self->training);
+  /* The weights go stale while training: copy them now and then while they are on view. */
+  if (st->state == BP_SESSION_RUNNING && now - self->model_us >= MODEL_EVERY_US
+      && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "evaluation") != 0)
+    _bp_dashboard_request_model (self, FALSE);
+  /* A run that ends or pauses gets evaluated once where it stopped. */
+  if (st->state != BP_SESSION_RUNNING && st->step > 0 && st->step != self->evaluated_step
+      && !self->model_pending)
+    {
+      self->evaluated_step = st->step;
+      _bp_dashboard_request_model (self, TRUE);
+    }
+}
+
+/* What a refresh does, in order, one part per frame when live (see tick). */
+enum { PART_READ, PART_LOSS, PART_ACC, PART_LR, PART_INSIDE, PART_CONV, N_PARTS };
+
+/* live: called from the tick, where views that are costly to redraw may wait a little. */
+static void
+refresh_part (BpDashboard *self, int part, gboolean live)
+{
+  switch (part)
+    {
+    case PART_READ:
+      read_session (self);
+      /* The header's counters change with the status line and progress bar beside them, not
+       * in a chart's frame: a frame's cost grows with the box around all it changed. */
+      if (BP_IS_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))))
+        bp_window_update_header (BP_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+      break;
+    case PART_LOSS:
+      _bp_dashboard_curves_update (self, BP_CURVES_LOSS);
+      break;
+    case PART_ACC:
+      _bp_dashboard_curves_update (self, BP_CURVES_ACC);
+      break;
+    case PART_LR:
+      _bp_dashboard_curves_update (self, BP_CURVES_LR | BP_CURVES_RUNS);
+      break;
+    case PART_INSIDE:
+      _bp_dashboard_inside_update (self, live);
+      break;
+    default:
+      _bp_dashboard_conv_update (self);
+      break;
+    }
+}
+
+void
+bp_dashboard_refresh (BpDashboard *self)
+{
+  g_return_if_fail (BP_IS_DASHBOARD (self));
+
+  for (int part = 0; part < N_PARTS; part++)
+    refresh_part (self, part, FALSE);
+  self->refresh_part = 0;
+}
+
+/* Four times a second the views follow the session, each view in a frame of its own: the
+ * window redraws whatever changed in a frame in one go, so views updated together make one
+ * long frame where one at a time make a few short ones (bench/UI.md has the figures). */
+gboolean
+_bp_dashboard_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  BpDashboard *self = BP_DASHBOARD (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+
+  if (self->refresh_part == PART_READ)
+    {
+      if (now - self->last_refresh_us < REFRESH_EVERY_US)
+        return G_SOURCE_CONTINUE;
+      self->last_refresh_us = now;
+    }
+  refresh_part (self, self->refresh_part, TRUE);
+  self->refresh_part = (self->refresh_part + 1) % N_PARTS;
+  return G_SOURCE_CONTINUE;
+}
