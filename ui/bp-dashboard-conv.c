@@ -23,6 +23,7 @@
 #include "bp-builder.h"
 #include "bp-window.h"
 
+#include <cjson/cJSON.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,8 +224,7 @@ followed_spec (bp_session *s, const char *label, gpointer data)
   const char *dir = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm" : g_get_tmp_dir ();
   g_autofree char *path = NULL;
   bp_safetensors *st;
-  const char *json;
-  bp_spec *spec = NULL;
+  bp_spec *spec;
   char err[256];
 
   if (followed_builder (self, &builder) == s && builder != NULL)
@@ -233,14 +233,40 @@ followed_spec (bp_session *s, const char *label, gpointer data)
     return NULL;
   path = g_strdup_printf ("%s/backprop-spec-%d.safetensors", dir, (int) getpid ());
   if (bp_session_save_weights (s, path, err, sizeof err) != 0)
-    return NULL;
+    {
+      g_debug ("dashboard: the followed run's network is unknown: %s", err);
+      return NULL;
+    }
   st = bp_safetensors_read (path, err, sizeof err);
   g_unlink (path);
-  json = st != NULL ? bp_safetensors_meta (st, "spec") : NULL;
-  if (json != NULL)
-    spec = bp_spec_parse (json, strlen (json), NULL, 0);
+  spec = st != NULL ? _bp_dashboard_spec_of_weights (st) : NULL;
   if (st != NULL)
     bp_safetensors_free (st);
+  return spec;
+}
+
+bp_spec *
+_bp_dashboard_spec_of_weights (const bp_safetensors *st)
+{
+  const char *json = bp_safetensors_meta (st, "spec");
+  cJSON *doc = json != NULL ? cJSON_Parse (json) : NULL;
+  cJSON *epochs = cJSON_GetObjectItem (cJSON_GetObjectItem (doc, "training"), "epochs");
+  char *text;
+  bp_spec *spec = NULL;
+  char err[256] = "";
+
+  /* The Playground trains without an epoch limit and saves it as 0, which the reader refuses
+   * (1 to 1 000 000): the limit says nothing about the network, so any will do here. */
+  if (cJSON_IsNumber (epochs) && epochs->valuedouble < 1)
+    cJSON_SetNumberValue (epochs, 1);
+  text = doc != NULL ? cJSON_PrintUnformatted (doc) : NULL;
+  if (text != NULL)
+    spec = bp_spec_parse (text, strlen (text), err, sizeof err);
+  if (spec == NULL)
+    g_debug ("dashboard: the network of a followed run is unknown: %s",
+             json == NULL ? "no spec with its weights" : err);
+  cJSON_free (text);
+  cJSON_Delete (doc);
   return spec;
 }
 

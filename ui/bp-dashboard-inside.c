@@ -231,7 +231,7 @@ copy_weights (bp_session *s)
   g_autofree char *path = g_strdup_printf ("%s/backprop-follow-%d.safetensors", dir,
                                            (int) getpid ());
   BpModelView *v;
-  const char *json, *step;
+  const char *step;
   char err[256];
 
   if (bp_session_save_weights (s, path, err, sizeof err) != 0)
@@ -239,10 +239,9 @@ copy_weights (bp_session *s)
   v = g_atomic_rc_box_new0 (BpModelView);
   v->st = bp_safetensors_read (path, err, sizeof err);
   g_unlink (path);
-  json = v->st != NULL ? bp_safetensors_meta (v->st, "spec") : NULL;
   step = v->st != NULL ? bp_safetensors_meta (v->st, "step") : NULL;
   v->step = step != NULL ? g_ascii_strtoull (step, NULL, 10) : 0;
-  if (json == NULL || (v->spec = bp_spec_parse (json, strlen (json), err, sizeof err)) == NULL)
+  if (v->st == NULL || (v->spec = _bp_dashboard_spec_of_weights (v->st)) == NULL)
     {
       bp_model_view_unref (v);
       return NULL;

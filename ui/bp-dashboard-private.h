@@ -153,6 +153,8 @@ void _bp_dashboard_conv_setup (BpDashboard *self);
 void _bp_dashboard_conv_update (BpDashboard *self);
 /* A new copy of the network arrived. */
 void _bp_dashboard_conv_model (BpDashboard *self);
+/* The network saved with a followed run's weights (bp_spec_free), or NULL. */
+bp_spec *_bp_dashboard_spec_of_weights (const bp_safetensors *st);
 
 /* bp-dashboard-toolbar.c: the training settings' fields, New Run and Train, the status line */
 void _bp_dashboard_toolbar_init (BpDashboard *self);

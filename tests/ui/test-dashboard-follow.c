@@ -11,6 +11,7 @@
 #include "bp-builder.h"
 #include "bp-conv-panel.h"
 #include "bp-dashboard.h"
+#include "bp-playground.h"
 #include "bp-screenshot.h"
 #include "bp-ui.h"
 #include "bp-weight-heatmap.h"
@@ -232,6 +233,55 @@ test_builder_cnn_convolutions (void)
   page_close (&p);
 }
 
+static gboolean
+playground_row (gpointer data)
+{
+  Page *p = data;
+  GListModel *runs = bp_dashboard_training_get_runs (bp_dashboard_get_training (p->dash));
+
+  bp_dashboard_refresh (p->dash);
+  return g_list_model_get_n_items (runs) > 0;
+}
+
+/* A Playground run, followed: its row names its dense network and optimizer, its weights show
+ * in the heatmap, and the Convolutions part shows nothing (2-D data). */
+static void
+test_playground_row_and_weights (void)
+{
+  Page p;
+  BpPlayground *pg;
+  g_autoptr (BpRun) run = NULL;
+  const BpRunInfo *info;
+  int sizes[8], n_hidden;
+  g_autofree char *chain = NULL;
+
+  page_open (&p);
+  pg = bp_window_get_playground (p.window);
+  g_assert_true (bp_window_set_page (p.window, "playground", NULL));
+  bp_playground_set_running (pg, TRUE);
+  ui_test_spin (0.5);
+  bp_playground_set_running (pg, FALSE);
+  g_assert_true (bp_window_set_page (p.window, "dashboard", NULL));
+  bp_dashboard_show_part (p.dash, "training");
+  g_assert_true (ui_test_wait (playground_row, &p, 30));
+  run = g_list_model_get_item (bp_dashboard_training_get_runs (bp_dashboard_get_training (p.dash)),
+                               0);
+  info = bp_run_get_info (run);
+  g_test_message ("%s: model \"%s\", optimizer \"%s\"", bp_run_get_name (run), info->model,
+                  info->optimizer);
+  /* Its hidden layers, as the Playground says, chained between its inputs and outputs. */
+  n_hidden = bp_playground_get_hidden_layers (pg, sizes, G_N_ELEMENTS (sizes));
+  g_assert_cmpint (n_hidden, >, 0);
+  chain = g_strdup_printf ("-%d-", sizes[0]);
+  g_assert_nonnull (strstr (info->model, chain));
+  g_assert_cmpstr (info->optimizer, !=, "");
+  g_assert_true (ui_test_wait (weights_shown, &p, 30));
+  g_assert_cmpint (bp_filter_view_get_n_filters (bp_conv_panel_get_filter_view (
+                     BP_CONV_PANEL (bp_dashboard_get_part (p.dash, "conv-panel")))), ==, 0);
+  shoot (GTK_WIDGET (p.window), "follow-playground.png");
+  page_close (&p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -240,5 +290,7 @@ main (int argc, char **argv)
   bp_ui_init ();
 
   g_test_add_func ("/dashboard-follow/builder-cnn-convolutions", test_builder_cnn_convolutions);
+  g_test_add_func ("/dashboard-follow/playground-row-and-weights",
+                   test_playground_row_and_weights);
   return g_test_run ();
 }
