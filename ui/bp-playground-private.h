@@ -115,8 +115,12 @@ gboolean _bp_pg_play_not_taken_yet (BpPlayground *self, const bp_session_status 
 /* bp-playground-tick.c: makes sure the tick callback runs until the session settles. */
 void _bp_pg_watch (BpPlayground *self);
 void _bp_pg_update_overlay (BpPlayground *self);
-/* bp-playground.c: "Discretize output" only for classification. */
+/* bp-playground-controls.c: "Discretize output" only for classification. */
 void _bp_pg_update_discretize (BpPlayground *self);
+/* The template callbacks of the bar, the data panel, the heatmap and the network view. */
+void _bp_pg_bind_controls (GtkWidgetClass *widget_class);
+/* bp-playground-focus.c: a click leaves no focus in the controls that use training's keys. */
+void _bp_pg_no_focus_on_click (GtkWidget *widget);
 void _bp_pg_set_weight (BpPlayground *self, int layer, int out, int in, double value);
 
 G_END_DECLS
