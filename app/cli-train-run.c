@@ -331,9 +331,9 @@ bp_cli_train (const bp_cli_train_options *o, bp_cli_data_options *data, FILE *ou
       char took[32], rate[32];
       format_seconds (st.time, took, sizeof took);
       format_rate (st.time > 0 ? samples / st.time : 0, rate, sizeof rate);
-      fprintf (out, "%s after %llu steps (%u epochs) in %s, %s samples/s\n",
-               interrupted ? "interrupted" : "finished", (unsigned long long) st.step, st.epoch,
-               took, rate);
+      fprintf (out, "%s after %llu step%s (%u epoch%s) in %s, %s samples/s\n",
+               interrupted ? "interrupted" : "finished", (unsigned long long) st.step,
+               st.step == 1 ? "" : "s", st.epoch, st.epoch == 1 ? "" : "s", took, rate);
     }
   if (p.split->n_test > 0 && rc == BP_EXIT_OK)
     {

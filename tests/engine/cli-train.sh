@@ -15,7 +15,7 @@ not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; sed 's/^/# /' "$out" "$e
 check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
 run() { "$bin" "$@" >"$out" 2>"$err"; echo $?; }
 
-echo "1..11"
+echo "1..12"
 
 status=$(run --data spiral --epochs 3 --metrics-csv "$dir/m.csv" --save-weights "$dir/w.st")
 # 400 training rows at batch 10: 40 steps an epoch, 120 records plus the header.
@@ -73,6 +73,11 @@ check "a short run: its time and samples/s are not printed as zero" \
 check "the CSV has lr 0.01 as typed, and accuracies in tenths" \
   '[ "$(wc -l <"$dir/lr.csv")" = 21 ] && [ "$(cut -d, -f6 "$dir/lr.csv" | sort -u | tr "\n" " ")" = "0.01 lr " ] \
    && [ "$(tail -n +2 "$dir/lr.csv" | cut -d, -f5 | grep -Ecx "0|0\.[1-9]|1")" = 20 ]'
+
+# One epoch, one step: singular words.
+status=$(run --data xor --epochs 1 --batch 1000)
+check "one epoch of one step is said in the singular" \
+  '[ "$status" = 0 ] && grep -Eq "^finished after 1 step \(1 epoch\) in " "$out"'
 
 status=$(run --help)
 check "--help documents the training options" \
