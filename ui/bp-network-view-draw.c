@@ -41,10 +41,23 @@ neuron_pitch (BpNetworkView *self)
   return MIN (60.0, height / max_column_size (self));
 }
 
+/* The room between two columns' centres, were the neurons points. */
+static double
+column_spacing (BpNetworkView *self)
+{
+  double w = gtk_widget_get_width (GTK_WIDGET (self));
+
+  return MAX (w - BP_NV_LEFT - BP_NV_RIGHT, 0.0) / MAX (self->n_columns - 1, 1);
+}
+
 double
 _bp_nv_neuron_side (BpNetworkView *self)
 {
-  return CLAMP (floor (neuron_pitch (self) * 0.8), 6.0, 48.0);
+  /* As tall as the column's pitch allows, but in a narrow window never wider than 45 % of the
+   * room between columns: the links need the rest to be seen. */
+  double side = MIN (neuron_pitch (self) * 0.8, column_spacing (self) * 0.45);
+
+  return CLAMP (floor (side), 6.0, 48.0);
 }
 
 static double
@@ -525,6 +538,8 @@ build_labels (BpNetworkView *self, int w, int h, const GdkRGBA *fg_in, const Gdk
         g_snprintf (buf, sizeof buf, "%d input%s", n, n == 1 ? "" : "s");
       else if (c == self->n_columns - 1)
         g_snprintf (buf, sizeof buf, "output");
+      else if (column_spacing (self) < 80.0) /* "8 neurons" would touch its neighbours */
+        g_snprintf (buf, sizeof buf, "%d", n);
       else
         g_snprintf (buf, sizeof buf, "%d neuron%s", n, n == 1 ? "" : "s");
       append_text (self, ls, buf, x, BP_NV_HEADER_H + BP_NV_COLUMN_HEAD_H - 4, 0.5, 1.0,

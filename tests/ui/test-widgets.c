@@ -240,6 +240,31 @@ on_weight_edited (BpNetworkView *view, int layer, int out, int in, double value,
   ev->edited_value = value;
 }
 
+/* In a narrow view the neurons shrink so the columns keep room between them for the links:
+ * the point halfway between two columns' neurons is no neuron. At 260 pixels wide and 5
+ * columns of 8, the pitch alone (60 px rows) would make them 48 px wide, 40 px apart. */
+static void
+test_network_view_narrow (void)
+{
+  GtkWidget *view = bp_network_view_new ();
+  GtkWidget *window;
+  static const int sizes[] = { 2, 8, 8, 8, 1 };
+  double x1, y1, x2, y2;
+  g_autofree char *between = NULL;
+
+  g_object_ref_sink (view);
+  bp_network_view_set_layout (BP_NETWORK_VIEW (view), 5, sizes, NULL);
+  window = show_in_window (view, 260, 700);
+  g_assert_true (bp_network_view_neuron_center (BP_NETWORK_VIEW (view), 1, 3, &x1, &y1));
+  g_assert_true (bp_network_view_neuron_center (BP_NETWORK_VIEW (view), 2, 3, &x2, &y2));
+  g_assert_cmpfloat (x2 - x1, >, 20);
+  between = bp_network_view_describe_at (BP_NETWORK_VIEW (view), (x1 + x2) / 2, y1);
+  g_assert_true (between == NULL || strstr (between, "neuron") == NULL
+                 || strstr (between, "→") != NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (view);
+}
+
 static void
 test_network_view (void)
 {
@@ -381,5 +406,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/loss-chart", test_loss_chart);
   g_test_add_func ("/ui/heatmap", test_heatmap);
   g_test_add_func ("/ui/network-view", test_network_view);
+  g_test_add_func ("/ui/network-view-narrow", test_network_view_narrow);
   return g_test_run ();
 }
