@@ -23,7 +23,6 @@
 #include "bp-builder.h"
 #include "bp-window.h"
 
-#include <cjson/cJSON.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,24 +248,14 @@ bp_spec *
 _bp_dashboard_spec_of_weights (const bp_safetensors *st)
 {
   const char *json = bp_safetensors_meta (st, "spec");
-  cJSON *doc = json != NULL ? cJSON_Parse (json) : NULL;
-  cJSON *epochs = cJSON_GetObjectItem (cJSON_GetObjectItem (doc, "training"), "epochs");
-  char *text;
   bp_spec *spec = NULL;
   char err[256] = "";
 
-  /* The Playground trains without an epoch limit and saves it as 0, which the reader refuses
-   * (1 to 1 000 000): the limit says nothing about the network, so any will do here. */
-  if (cJSON_IsNumber (epochs) && epochs->valuedouble < 1)
-    cJSON_SetNumberValue (epochs, 1);
-  text = doc != NULL ? cJSON_PrintUnformatted (doc) : NULL;
-  if (text != NULL)
-    spec = bp_spec_parse (text, strlen (text), err, sizeof err);
+  if (json != NULL)
+    spec = bp_spec_parse (json, strlen (json), err, sizeof err);
   if (spec == NULL)
     g_debug ("dashboard: the network of a followed run is unknown: %s",
              json == NULL ? "no spec with its weights" : err);
-  cJSON_free (text);
-  cJSON_Delete (doc);
   return spec;
 }
 

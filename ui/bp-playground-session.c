@@ -151,7 +151,9 @@ build_spec (BpPlayground *self, bp_spec *spec, bp_layer_spec *layers)
   spec->huber_delta = 1.0f;
   optim_for (&self->hyper, &spec->optim);
   spec->batch_size = self->batch_size;
-  spec->epochs = 0;
+  /* A valid spec (it goes into saved weights, which others read back); the playground's session
+   * itself trains with no epoch limit (max_epochs 0 below). */
+  spec->epochs = 10;
   spec->seed = self->data->params.seed;
 }
 
