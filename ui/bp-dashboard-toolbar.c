@@ -164,6 +164,7 @@ _bp_dashboard_update_status (BpDashboard *self)
   gboolean running = st->state == BP_SESSION_RUNNING;
   g_autoptr (GString) text = g_string_new (NULL);
   char progress[96], eta[32];
+  g_autofree char *tip = NULL;
   long epochs = own ? bp_dashboard_training_get_settings (self->training)->epochs : 0;
   double frac = st->steps_per_epoch > 0 ? (double) st->epoch_step / st->steps_per_epoch : 0;
 
@@ -176,6 +177,7 @@ _bp_dashboard_update_status (BpDashboard *self)
       gtk_progress_bar_set_fraction (self->progress, 0);
       gtk_progress_bar_set_text (self->progress, "Not training");
       gtk_label_set_text (self->status_label, "Press New Run to train on the data");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), NULL);
       return;
     }
   if (epochs > 0)
@@ -184,7 +186,8 @@ _bp_dashboard_update_status (BpDashboard *self)
   else
     g_snprintf (progress, sizeof progress, "epoch %u · %.0f %%", st->epoch + 1, 100 * frac);
   if (st->state == BP_SESSION_FINISHED)
-    g_snprintf (progress, sizeof progress, "finished after %u epochs", st->epoch);
+    g_snprintf (progress, sizeof progress, "finished after %u epoch%s", st->epoch,
+                st->epoch == 1 ? "" : "s");
   gtk_progress_bar_set_fraction (self->progress, st->state == BP_SESSION_FINISHED ? 1 : frac);
   gtk_progress_bar_set_text (self->progress, progress);
 
@@ -196,7 +199,12 @@ _bp_dashboard_update_status (BpDashboard *self)
       if (BP_IS_WINDOW (root))
         bp_window_get_followed_session (BP_WINDOW (root), &label);
       g_string_append_printf (text, "following the %s · ", label);
+      /* The fields beside it are the next New Run's, not this run's: say so where one looks. */
+      tip = g_strdup_printf ("Showing the %s's run. The fields on the left are the settings of "
+                             "the next New Run; this run's own settings are in the Runs tab.",
+                             label);
     }
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), tip);
   g_string_append_printf (text, "step %'" G_GUINT64_FORMAT, st->step);
   if (running && st->samples_per_s > 0)
     g_string_append_printf (text, " · %'.0f samples/s", st->samples_per_s);

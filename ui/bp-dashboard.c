@@ -394,6 +394,8 @@ bp_dashboard_get_part (BpDashboard *self, const char *name)
     return GTK_WIDGET (self->hidden_error);
   if (g_strcmp0 (name, "data-label") == 0)
     return GTK_WIDGET (self->data_label);
+  if (g_strcmp0 (name, "status") == 0)
+    return GTK_WIDGET (self->status_label);
   if (g_strcmp0 (name, "new-run") == 0)
     return GTK_WIDGET (self->new_run_button);
   if (g_strcmp0 (name, "optimizer") == 0)

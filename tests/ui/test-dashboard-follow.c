@@ -203,6 +203,13 @@ test_builder_cnn_convolutions (void)
   ui_test_spin (0.3);
   bp_dashboard_refresh (p.dash);
   g_assert_true (bp_dashboard_training_is_following (bp_dashboard_get_training (p.dash)));
+  /* The toolbar's fields are the next New Run's, and the status line says so. */
+  {
+    const char *tip = gtk_widget_get_tooltip_text (bp_dashboard_get_part (p.dash, "status"));
+
+    g_assert_nonnull (tip);
+    g_assert_nonnull (strstr (tip, "next New Run"));
+  }
   bp_dashboard_show_part (p.dash, "convolutions");
   ui_test_spin (0.3);
   panel = BP_CONV_PANEL (bp_dashboard_get_part (p.dash, "conv-panel"));
