@@ -328,19 +328,6 @@ test_ticks (void)
 
 /* ---- the widget ---- */
 
-static GtkWidget *
-show_in_window (GtkWidget *child, int width, int height)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), child);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (ui_test_wait (ui_test_is_mapped, child, 10));
-  ui_test_spin (0.2);
-  return window;
-}
-
 static const GdkRGBA red = { 1, 0, 0, 1 };
 static const GdkRGBA blue = { 0, 0, 1, 1 };
 static const GdkRGBA green = { 0, 0.6f, 0, 1 };
@@ -438,7 +425,7 @@ test_chart_pixels (void)
   bp_chart_series_append (BP_CHART (chart), bars, bar_x, bar_y, 1);
   bp_chart_series_set_bar_width (BP_CHART (chart), bars, 1.0);
   bp_chart_set_view (BP_CHART (chart), 0, 10, 0, 10);
-  window = show_in_window (chart, 500, 320);
+  window = ui_test_show_in_window (chart, 500, 320);
 
   g_assert_true (bp_chart_get_plot_area (BP_CHART (chart), &r));
   g_assert_cmpfloat (r.size.width, >, 300);
@@ -499,7 +486,7 @@ test_chart_log_axes (void)
   bp_chart_series_append (BP_CHART (chart), id, x, y, 3);
   g_object_set (chart, "log-y", TRUE, NULL);
   bp_chart_set_view (BP_CHART (chart), 0, 4, 0.1, 1000);
-  window = show_in_window (chart, 400, 300);
+  window = ui_test_show_in_window (chart, 400, 300);
   g_assert_true (bp_chart_get_plot_area (BP_CHART (chart), &r));
   shot = bp_screenshot_widget (chart, NULL);
   keep_shot (shot, "chart-log.png");
@@ -531,7 +518,7 @@ test_chart_big_series_frame (void)
     }
   id = bp_chart_add_series (BP_CHART (chart), "loss", &red, BP_CHART_LINE);
   bp_chart_series_append (BP_CHART (chart), id, x, y, n);
-  window = show_in_window (chart, 1280, 400);
+  window = ui_test_show_in_window (chart, 1280, 400);
   /* One whole frame from nothing cached: layout, decimation, paths, render nodes, and the
    * renderer turning them into pixels. */
   bp_chart_reset_view (BP_CHART (chart));
@@ -653,7 +640,7 @@ test_chart_appends_match (void)
       wa = bp_chart_add_series (BP_CHART (whole), "train", &red, BP_CHART_LINE);
       wv = bp_chart_add_series (BP_CHART (whole), "val", &blue, BP_CHART_LINE);
       bp_chart_series_set_dashed (BP_CHART (whole), wv, TRUE);
-      window = show_in_window (box, 420, 440);
+      window = ui_test_show_in_window (box, 420, 440);
 
       for (gsize i = 0; i < cases[c].n; i += cases[c].step)
         {
@@ -713,7 +700,7 @@ test_loss_chart_appends_match (void)
   gtk_widget_set_size_request (whole, 360, 180);
   gtk_box_append (GTK_BOX (box), grown);
   gtk_box_append (GTK_BOX (box), whole);
-  window = show_in_window (box, 360, 360);
+  window = ui_test_show_in_window (box, 360, 360);
   for (int e = 1; e <= n; e++)
     {
       double train = 0.7 / (1 + 0.004 * e) + 0.05 * sin (e * 1.3) * cos (e * 0.07);
@@ -771,7 +758,7 @@ test_chart_redraws_on_change (void)
   g_object_ref_sink (chart);
   id = bp_chart_add_series (BP_CHART (chart), "loss", &red, BP_CHART_LINE);
   bp_chart_series_append (BP_CHART (chart), id, x, y, 2);
-  window = show_in_window (chart, 400, 300);
+  window = ui_test_show_in_window (chart, 400, 300);
   ui_test_spin (0.3);
   /* A tick callback keeps the frame clock running, as the dashboard's does. */
   tick = gtk_widget_add_tick_callback (window, keep_ticking, NULL, NULL);

@@ -61,27 +61,6 @@ xdotool (const char *window_id, double x, double y, int button)
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
-/* xdotool with these arguments after "xdotool". */
-static void
-xdo (const char *first, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-  va_list ap;
-
-  g_ptr_array_add (argv, (gpointer) "xdotool");
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL,
-                               NULL, NULL, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
 /* The first widget of type under root whose tooltip starts with prefix, or whose label is
  * label (NULL: any). */
 static GtkWidget *
@@ -129,7 +108,7 @@ click_widget (const char *xid, GtkWidget *widget)
   screen_point (widget, gtk_widget_get_width (widget) / 2.0,
                 gtk_widget_get_height (widget) / 2.0, &sx, &sy);
   /* Popovers are windows of their own: move within the one the widget is in. */
-  xdo ("mousemove", "--window", GDK_IS_X11_SURFACE (surface) ? wid : xid, sx, sy, "click", "1",
+  ui_test_xdo ("mousemove", "--window", GDK_IS_X11_SURFACE (surface) ? wid : xid, sx, sy, "click", "1",
        NULL);
 }
 
@@ -210,7 +189,7 @@ test_space_after_mouse_edits (void)
   xid = open_playground_on_x11 (&window, &pg);
   if (xid == NULL)
     return;
-  xdo ("windowraise", xid, "windowfocus", "--sync", xid, NULL);
+  ui_test_xdo ("windowraise", xid, "windowfocus", "--sync", xid, NULL);
 
   /* Drag the learning rate slider a third of its length to the right. */
   scale = find_widget (GTK_WIDGET (pg->hyper_bar), GTK_TYPE_SCALE, "Learning rate", NULL);
@@ -221,25 +200,25 @@ test_space_after_mouse_edits (void)
   screen_point (scale, (knob_start + knob_end) / 2.0, gtk_widget_get_height (scale) / 2.0, &sx,
                 &sy);
   ex = g_strdup_printf ("%d", atoi (sx) + gtk_widget_get_width (scale) / 3);
-  xdo ("windowraise", xid, "mousemove", "--window", xid, sx, sy, NULL);
+  ui_test_xdo ("windowraise", xid, "mousemove", "--window", xid, sx, sy, NULL);
   ui_test_spin (0.1);
-  xdo ("mousedown", "1", NULL);
+  ui_test_xdo ("mousedown", "1", NULL);
   ui_test_spin (0.1);
   for (int k = 1; k <= 6; k++)
     {
       g_autofree char *mx = g_strdup_printf ("%d", atoi (sx) + k * (atoi (ex) - atoi (sx)) / 6);
 
-      xdo ("mousemove", "--window", xid, mx, sy, NULL);
+      ui_test_xdo ("mousemove", "--window", xid, mx, sy, NULL);
       ui_test_spin (0.05);
     }
-  xdo ("mouseup", "1", NULL);
+  ui_test_xdo ("mouseup", "1", NULL);
   ui_test_spin (0.2);
   g_assert_cmpfloat (bp_session_get_hparam (pg->session, BP_HPARAM_LR), >, lr_before);
   g_assert_false (gtk_widget_has_focus (scale));
 
-  xdo ("key", "--clearmodifiers", "space", NULL);
+  ui_test_xdo ("key", "--clearmodifiers", "space", NULL);
   g_assert_true (ui_test_wait (running, pg, 10));
-  xdo ("key", "--clearmodifiers", "space", NULL);
+  ui_test_xdo ("key", "--clearmodifiers", "space", NULL);
   g_assert_true (ui_test_wait (paused, pg, 10));
 
   /* Pick "relu" in the Activation menu with the mouse, then Space trains; the menu stays
@@ -257,11 +236,11 @@ test_space_after_mouse_edits (void)
   g_assert_true (ui_test_wait (relu_built, pg, 10));
   ui_test_spin (0.3);
   g_assert_false (gtk_widget_get_mapped (popover));
-  xdo ("key", "--clearmodifiers", "space", NULL);
+  ui_test_xdo ("key", "--clearmodifiers", "space", NULL);
   g_assert_true (ui_test_wait (running, pg, 10));
   ui_test_spin (0.3);
   g_assert_false (gtk_widget_get_mapped (popover));
-  xdo ("key", "--clearmodifiers", "space", NULL);
+  ui_test_xdo ("key", "--clearmodifiers", "space", NULL);
   g_assert_true (ui_test_wait (paused, pg, 10));
 
   /* The batch size's + button: the batch grows, Space still trains. */
@@ -275,9 +254,9 @@ test_space_after_mouse_edits (void)
   click_widget (xid, plus);
   ui_test_spin (0.3);
   g_assert_cmpint (pg->batch_size, ==, 11);
-  xdo ("key", "--clearmodifiers", "space", NULL);
+  ui_test_xdo ("key", "--clearmodifiers", "space", NULL);
   g_assert_true (ui_test_wait (running, pg, 10));
-  xdo ("key", "--clearmodifiers", "space", NULL);
+  ui_test_xdo ("key", "--clearmodifiers", "space", NULL);
   g_assert_true (ui_test_wait (paused, pg, 10));
 
   /* A click in the entry of a spin button focuses it: typed keys go there, Space does not
@@ -288,7 +267,7 @@ test_space_after_mouse_edits (void)
       click_widget (xid, c);
   ui_test_spin (0.3);
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), spin));
-  xdo ("key", "--clearmodifiers", "space", NULL);
+  ui_test_xdo ("key", "--clearmodifiers", "space", NULL);
   ui_test_spin (0.5);
   g_assert_false (bp_playground_get_running (pg));
 

@@ -26,19 +26,6 @@
 
 /* ---- the chart ---- */
 
-static GtkWidget *
-show_in_window (GtkWidget *child, int width, int height)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), child);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (ui_test_wait (ui_test_is_mapped, child, 10));
-  ui_test_spin (0.2);
-  return window;
-}
-
 static GdkTexture *
 shoot (GtkWidget *widget, const char *name)
 {
@@ -115,7 +102,7 @@ test_chart_bounds (void)
   bp_chart_set_y_bounds (BP_CHART (acc), 0, 1);
   bp_chart_series_append (BP_CHART (loss), l, x, yl, 200);
   bp_chart_series_append (BP_CHART (acc), a, x, ya, 200);
-  window = show_in_window (box, 420, 500);
+  window = ui_test_show_in_window (box, 420, 500);
   g_object_unref (shoot (box, "bounds.png"));
 
   bp_chart_get_view (BP_CHART (loss), &x0, &x1, &y0, &y1);
@@ -156,7 +143,7 @@ test_chart_empty (void)
   bp_chart_set_title (BP_CHART (chart), "Accuracy");
   bp_chart_set_y_bounds (BP_CHART (chart), 0, 1);
   id = bp_chart_add_series (BP_CHART (chart), "run 1", NULL, BP_CHART_LINE);
-  window = show_in_window (chart, 420, 260);
+  window = ui_test_show_in_window (chart, 420, 260);
   shot = shoot (chart, "empty.png");
   /* The accuracy's own range, not -0.5 .. 1.5; and words in the middle of the plot. */
   bp_chart_get_view (BP_CHART (chart), &x0, &x1, &y0, &y1);
@@ -215,7 +202,7 @@ test_chart_legend (void)
       bp_chart_series_append (BP_CHART (chart), id, (double[]) { 0, 1 },
                               (float[]) { 1.0f + i, 2.0f + i }, 2);
     }
-  window = show_in_window (chart, 420, 360);
+  window = ui_test_show_in_window (chart, 420, 360);
   shot = shoot (chart, "legend.png");
   g_assert_true (bp_chart_get_plot_area (BP_CHART (chart), &r));
   for (int i = 0; i < 12; i++)
@@ -239,7 +226,7 @@ test_chart_legend (void)
 
       bp_chart_add_series (BP_CHART (chart), name, NULL, BP_CHART_LINE);
     }
-  window = show_in_window (chart, 200, 120);
+  window = ui_test_show_in_window (chart, 200, 120);
   g_object_unref (shoot (chart, "legend-small.png"));
   {
     guint shown = bp_chart_get_legend_count (BP_CHART (chart), &more);
@@ -265,7 +252,7 @@ test_chart_single_point (void)
   bp_chart_series_set_dashed (BP_CHART (chart), id, TRUE);
   bp_chart_series_append (BP_CHART (chart), id, (double[]) { 40 }, (float[]) { 0.7f }, 1);
   bp_chart_set_view (BP_CHART (chart), 0, 100, 0, 1);
-  window = show_in_window (chart, 420, 260);
+  window = ui_test_show_in_window (chart, 420, 260);
   shot = shoot (chart, "single-point.png");
   g_assert_true (bp_chart_data_to_widget (BP_CHART (chart), 40, 0.7, &wx, &wy));
   g_assert_cmpint (count_color (shot, (int) wx - 3, (int) wy - 3, (int) wx + 4, (int) wy + 4,
@@ -326,26 +313,6 @@ find_type (GtkWidget *root, GType type, const char *tooltip_prefix)
   return NULL;
 }
 
-static void
-xdo (const char *first, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-  va_list ap;
-
-  g_ptr_array_add (argv, (gpointer) "xdotool");
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL,
-                               NULL, NULL, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
 static gboolean
 pg_running (gpointer data)
 {
@@ -392,11 +359,11 @@ test_space_on_open (void)
       return;
     }
   xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
-  xdo ("windowraise", xid, "windowfocus", "--sync", xid, NULL);
+  ui_test_xdo ("windowraise", xid, "windowfocus", "--sync", xid, NULL);
   ui_test_spin (0.3);
-  xdo ("key", "--clearmodifiers", "space", NULL);
+  ui_test_xdo ("key", "--clearmodifiers", "space", NULL);
   g_assert_true (ui_test_wait (pg_running, pg, 10));
-  xdo ("key", "--clearmodifiers", "space", NULL);
+  ui_test_xdo ("key", "--clearmodifiers", "space", NULL);
   g_assert_true (ui_test_wait (pg_paused, pg, 10));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, before);
 
@@ -414,9 +381,9 @@ test_space_on_open (void)
                   focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "none");
   g_assert_false (focus != NULL && (GTK_IS_EDITABLE (focus)
                                     || gtk_widget_get_ancestor (focus, GTK_TYPE_EDITABLE)));
-  xdo ("key", "--clearmodifiers", "space", NULL);
+  ui_test_xdo ("key", "--clearmodifiers", "space", NULL);
   g_assert_true (ui_test_wait (pg_running, pg, 10));
-  xdo ("key", "--clearmodifiers", "space", NULL);
+  ui_test_xdo ("key", "--clearmodifiers", "space", NULL);
   g_assert_true (ui_test_wait (pg_paused, pg, 10));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, before);
   page_close (&p);

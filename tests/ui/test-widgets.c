@@ -65,19 +65,6 @@ test_frame_stats (void)
   g_assert_cmpfloat_with_epsilon (bp_frame_stats_fps (fs), 100.0, 1e-9);
 }
 
-static GtkWidget *
-show_in_window (GtkWidget *child, int width, int height)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), child);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (ui_test_wait (ui_test_is_mapped, child, 10));
-  ui_test_spin (0.2);
-  return window;
-}
-
 static double
 parse_after (const char *text, const char *key)
 {
@@ -110,7 +97,7 @@ test_loss_chart (void)
                                                           BP_LOSS_SERIES_TRAIN),
                                   1.0 / 101, 1e-6);
 
-  window = show_in_window (chart, 400, 200);
+  window = ui_test_show_in_window (chart, 400, 200);
   /* The x axis runs 0 … 100 000 over the plot (46 px of labels on the left, 10 on the
    * right): halfway is epoch 50 000, where train = 1/51 and test = 1.2/51. */
   x = 46 + (gtk_widget_get_width (chart) - 56) / 2.0;
@@ -173,7 +160,7 @@ test_heatmap (void)
   bp_heatmap_set_grid (BP_HEATMAP (heatmap), grid, 50, 1, BP_GRID_PROBABILITY, 1);
   bp_heatmap_set_points (BP_HEATMAP (heatmap), pts, 2);
   g_assert_cmpuint (bp_heatmap_get_n_points (BP_HEATMAP (heatmap)), ==, 2);
-  window = show_in_window (heatmap, 300, 300);
+  window = ui_test_show_in_window (heatmap, 300, 300);
   shot = bp_screenshot_widget (heatmap, NULL);
   g_assert_nonnull (shot);
 
@@ -254,7 +241,7 @@ test_network_view_narrow (void)
 
   g_object_ref_sink (view);
   bp_network_view_set_layout (BP_NETWORK_VIEW (view), 5, sizes, NULL);
-  window = show_in_window (view, 260, 700);
+  window = ui_test_show_in_window (view, 260, 700);
   g_assert_true (bp_network_view_neuron_center (BP_NETWORK_VIEW (view), 1, 3, &x1, &y1));
   g_assert_true (bp_network_view_neuron_center (BP_NETWORK_VIEW (view), 2, 3, &x2, &y2));
   g_assert_cmpfloat (x2 - x1, >, 20);
@@ -292,7 +279,7 @@ test_network_view (void)
   g_signal_connect (view, "add-layer", G_CALLBACK (on_add_layer), &ev);
   g_signal_connect (view, "add-neuron", G_CALLBACK (on_add_neuron), &ev);
   g_signal_connect (view, "weight-edited", G_CALLBACK (on_weight_edited), &ev);
-  window = show_in_window (view, 640, 480);
+  window = ui_test_show_in_window (view, 640, 480);
 
   /* Hovering a link names it and gives its weight (X₂ → third neuron: no other link crosses
    * its middle); a neuron gives its bias. */

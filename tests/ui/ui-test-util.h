@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <stdarg.h>
 
 #include "bp-screenshot.h"
 
@@ -72,6 +73,41 @@ ui_test_keep_shot (GdkTexture *tex, const char *name)
     return;
   path = g_build_filename (dir, name, NULL);
   gdk_texture_save_to_png (tex, path);
+}
+
+/* child alone in a new window of width x height, shown and drawn. */
+static inline GtkWidget *
+ui_test_show_in_window (GtkWidget *child, int width, int height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ui_test_wait (ui_test_is_mapped, child, 10));
+  ui_test_spin (0.2);
+  return window;
+}
+
+/* Runs xdotool with the arguments up to NULL; fails the test when it fails. */
+static inline void
+ui_test_xdo (const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL,
+                               NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
 /* RGB (0-255) of pixel (x, y) of a texture. */
