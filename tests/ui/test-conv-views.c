@@ -36,18 +36,6 @@ assert_signed_at (GdkTexture *tex, const graphene_rect_t *r, double fx, double f
   g_assert_cmpint (abs (rgb[2] - (int) lrint (want.blue * 255)), <=, 2);
 }
 
-static GtkWidget *
-window_with (GtkWidget *child, int w, int h)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), w, h);
-  gtk_window_set_child (GTK_WINDOW (window), child);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (ui_test_wait (ui_test_is_mapped, child, 10));
-  return window;
-}
-
 /* ---- the filter view ---- */
 
 static void
@@ -59,7 +47,7 @@ test_filter_pixels (void)
                         0.5f, 0, -0.5f, 0.5f, 0, -0.5f, 0.5f, 0, -0.5f };
   const float b[2] = { 0.25f, -0.125f };
   GtkWidget *view = g_object_ref_sink (bp_filter_view_new ());
-  GtkWidget *window = window_with (view, 400, 200);
+  GtkWidget *window = ui_test_show_in_window (view, 400, 200);
   BpFilterView *fv = BP_FILTER_VIEW (view);
   graphene_rect_t r0, r1;
   g_autofree char *tip = NULL;
@@ -164,7 +152,7 @@ test_known_kernel (void)
   g_assert_nonnull (s);
   g_assert_cmpint (bp_session_with_net (s, set_shift_kernel, NULL), ==, 0);
 
-  window = window_with (panel, 1100, 700);
+  window = ui_test_show_in_window (panel, 1100, 700);
   bp_conv_panel_set_network (BP_CONV_PANEL (panel), src, spec);
   /* The strip holds one test image per class; it picks the first. */
   g_assert_cmpint (bp_conv_panel_get_row (BP_CONV_PANEL (panel)), >=, 0);
@@ -263,7 +251,7 @@ test_images_filter (void)
 
   g_assert_no_error (error);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), grid);
-  window = window_with (scroller, 900, 700);
+  window = ui_test_show_in_window (scroller, 900, 700);
   g_signal_connect_swapped (grid, "notify::class", G_CALLBACK (g_atomic_int_inc), &notified);
   bp_data_explorer_images_set_dataset (im, ds, src->split.train, src->split.n_train, 12);
   g_assert_cmpint (bp_data_explorer_images_get_class (im), ==, -1);
@@ -355,7 +343,7 @@ test_dashboard_cnn (void)
   g_autoptr (BpDataSource) src = bp_data_source_load (fashion ? "fashion-mnist" : "digits",
                                                       &error);
   GtkWidget *dash = g_object_ref_sink (bp_dashboard_new ());
-  GtkWidget *window = window_with (dash, 1280, 760);
+  GtkWidget *window = ui_test_show_in_window (dash, 1280, 760);
   BpDashboardTraining *training = bp_dashboard_get_training (BP_DASHBOARD (dash));
   BpConvPanel *panel = BP_CONV_PANEL (bp_dashboard_get_part (BP_DASHBOARD (dash), "conv-panel"));
   BpFilterView *fv = bp_conv_panel_get_filter_view (panel);
