@@ -109,7 +109,7 @@ usage (FILE *out)
            "  --seed N            weights, shuffling, dropout and the split (the spec's)\n"
            "  --batch-size N      (the spec's)\n"
            "  --lr X              learning rate (the spec's)\n"
-           "  --threads N         BLAS threads (OpenBLAS's default)\n"
+           "  --threads N         training threads (default: every core, at most 4)\n"
            "\n"
            "Output:\n"
            "  --metrics-csv FILE  every step: step,epoch,time,loss,acc,lr\n"

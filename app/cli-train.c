@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/blas.h"
+#include "engine/workers.h"
 
 void
 bp_cli_train_options_init (bp_cli_train_options *o)
@@ -206,8 +207,9 @@ bp_cli_plan_make (cli_plan *p, const bp_cli_train_options *o, bp_cli_data_option
         fprintf (err, "%s\n", msg);
       return rc;
     }
-  if (o->threads > 0)
-    bp_blas_set_threads (o->threads);
+  /* The engine's own threads, OpenBLAS on one (engine/workers.h says why); --threads 0 (not
+   * given) is every core. */
+  bp_workers_use_for_training (o->threads);
   return 0;
 }
 

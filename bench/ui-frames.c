@@ -3,6 +3,7 @@
  *
  *   ui-frames --page playground [--rounds 3] [--seconds 10] [--size 1280x800]
  *   ui-frames --page dashboard  [--rounds 3] [--epochs 2] [--threads N] [--size 1920x1080]
+ *   (--nice N: the trainers' nice steps below the window, bp-cpu-share.h; default 10)
  *   (and --screenshot FILE.png: the window at the end of the last round; --shown-only: the
  *   dashboard without the headless runs, to profile the window; --damage: what each frame
  *   sent to the X server and which views it touched, ui-frames-damage.c)
@@ -11,7 +12,7 @@
  * round (reset in between); prints the session's epochs/s and the frame times.
  * dashboard: per round, interleaved, the dashboard's own session object trains --epochs of
  * the mlp workload (Fashion-MNIST 784-256-128-10, Adam, batch 64) three times: headless with
- * the BLAS threads the window's trainer uses, headless with OpenBLAS's default (what
+ * the training threads the window's trainer uses, headless on every core (what
  * backprop-train does), and shown: the window on its dashboard page, every view of the
  * training part on screen and updating. The samples/s are the trainer's own per-epoch figures
  * (training time only, validation excluded).
@@ -30,6 +31,7 @@
 #include "bp-ui.h"
 #include "bp-window.h"
 #include "engine/blas.h"
+#include "engine/workers.h"
 
 #include <adwaita.h>
 #include <stdio.h>
@@ -239,7 +241,7 @@ headless_rate (BpDataSource *src, const Options *o, int threads)
 
   bp_train_settings_defaults (&s, src);
   s.epochs = o->epochs;
-  bp_blas_set_threads (threads);
+  bp_workers_use_for_training (threads);
   if (!bp_dashboard_training_start (t, src, &s, &error))
     g_error ("%s", error->message);
   bp_dashboard_training_play (t);
@@ -263,7 +265,7 @@ shown_rate (BpDataSource *src, const Options *o, int threads, Shown *r, Phases *
   gint64 t0;
   DamageWatch dw;
 
-  bp_blas_set_threads (threads);
+  bp_workers_use_for_training (threads);
   bp_dashboard_set_source (dash, src);
   if (!bp_dashboard_new_run (dash, FALSE, &error))
     g_error ("%s", error->message);
@@ -295,7 +297,7 @@ run_dashboard (const Options *o)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (BpDataSource) src = bp_data_source_load ("fashion-mnist", &error);
-  int default_threads = bp_blas_get_threads ();
+  int default_threads = (int) g_get_num_processors ();
   int threads = o->threads > 0 ? o->threads : bp_cpu_share_trainer_threads ();
   double same[MAX_ROUNDS], dflt[MAX_ROUNDS], r_same[MAX_ROUNDS], r_dflt[MAX_ROUNDS];
   Shown r[MAX_ROUNDS];
@@ -306,9 +308,10 @@ run_dashboard (const Options *o)
       fprintf (stderr, "ui-frames: the dashboard needs Fashion-MNIST: %s\n", error->message);
       return 1;
     }
-  printf ("dashboard: %d rounds of %d epochs of the mlp workload; window trainer BLAS threads "
-          "%d, OpenBLAS default %d; load %.2f\n",
-          o->rounds, o->epochs, threads, default_threads, load_average ());
+  printf ("dashboard: %d rounds of %d epochs of the mlp workload; window trainer threads "
+          "%d (nice +%d), every core %d; load %.2f\n",
+          o->rounds, o->epochs, threads, bp_cpu_share_trainer_nice (), default_threads,
+          load_average ());
   for (int i = 0; i < o->rounds; i++)
     {
       /* Each round in a different order, so a slow patch of the machine does not always hit
@@ -327,7 +330,7 @@ run_dashboard (const Options *o)
             shown_rate (src, o, threads, &r[i], &ph);
             break;
           }
-      bp_blas_set_threads (default_threads);
+      bp_workers_use_for_training (default_threads);
       r_same[i] = r[i].rate / same[i];
       r_dflt[i] = r[i].rate / dflt[i];
       printf ("round %d: headless %d threads %.0f samples/s, headless %d threads %.0f, shown %.0f "
@@ -356,7 +359,7 @@ static void
 usage (void)
 {
   fprintf (stderr, "usage: ui-frames --page {playground,dashboard} [--rounds N] [--seconds S] "
-                   "[--epochs E] [--threads N] [--size WxH] [--screenshot FILE.png] "
+                   "[--epochs E] [--threads N] [--nice N] [--size WxH] [--screenshot FILE.png] "
                    "[--shown-only] [--damage]\n");
   exit (2);
 }
@@ -389,6 +392,8 @@ main (int argc, char **argv)
         o.epochs = atoi (v);
       else if (strcmp (a, "--threads") == 0)
         o.threads = atoi (v);
+      else if (strcmp (a, "--nice") == 0)
+        bp_cpu_share_set_trainer_nice (atoi (v));
       else if (strcmp (a, "--size") == 0)
         size = v;
       else if (strcmp (a, "--screenshot") == 0)

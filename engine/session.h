@@ -69,6 +69,12 @@ typedef struct bp_session_config {
    * features 0 and 1 (raw, unscaled) widened by 10% (required with a plane_map). */
   float plane[4];
 
+  /* How many nice steps below its creator the trainer thread runs (0 .. 19; 0: the same), and
+   * with it the threads it starts (the network's team). A window sets it so that the frames,
+   * and the display server they wait for, take a core when they need one; the team's chunks
+   * move to the other core meanwhile (workers.h). Linux only; elsewhere ignored. */
+  int trainer_nice;
+
   /* Called on the trainer thread after the state changes (running, paused, finished,
    * diverged) and after each epoch; must be quick and thread-safe (e.g. g_idle_add). */
   void (*notify) (void *user);

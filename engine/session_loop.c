@@ -6,6 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 static bool
 is_state (const bp_session *s, bp_session_state st)
@@ -253,6 +258,17 @@ void *
 bp_session_trainer_main (void *arg)
 {
   bp_session *s = arg;
+#ifdef __linux__
+  /* On Linux, nice is a property of each thread (PRIO_PROCESS with a thread id), inherited by
+   * the threads this one starts. Raising it needs no privilege; failing leaves it as it was. */
+  if (s->cfg.trainer_nice > 0)
+    {
+      id_t tid = (id_t) syscall (SYS_gettid);
+      int now = getpriority (PRIO_PROCESS, tid);
+      int want = now + (s->cfg.trainer_nice > 19 ? 19 : s->cfg.trainer_nice);
+      (void) setpriority (PRIO_PROCESS, tid, want > 19 ? 19 : want);
+    }
+#endif
   s->state_local = BP_SESSION_PAUSED;
   s->snapshot_wanted = true;
   for (;;)

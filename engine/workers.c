@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 /* OpenBLAS 0.3 runs a GEMM in the calling thread when M*N*K <= 65536 * GEMM_MULTITHREAD_THRESHOLD
  * (4 by default, Debian's build included). Larger products would hand work to its thread pool,
@@ -30,6 +31,21 @@ bp_workers_get_threads (void)
 {
   int n = atomic_load (&workers_threads);
   return n > 0 ? n : bp_blas_get_threads ();
+}
+
+int
+bp_workers_use_for_training (int n)
+{
+  if (n <= 0)
+    {
+      long cores = sysconf (_SC_NPROCESSORS_ONLN);
+      n = cores < 1 ? 1 : (int) cores;
+    }
+  if (n > BP_MAX_WORKERS)
+    n = BP_MAX_WORKERS;
+  bp_blas_set_threads (1);
+  bp_workers_set_threads (n);
+  return n;
 }
 
 int

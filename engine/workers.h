@@ -21,6 +21,15 @@
 void bp_workers_set_threads (int n);
 int bp_workers_get_threads (void);
 
+/* How a program that trains should use n threads (n <= 0: every core, at most
+ * BP_MAX_WORKERS): OpenBLAS on one thread and the engine's own threads (this file's workers
+ * and the networks' teams) at n. This is what backprop-bench has always measured, and it
+ * trains every workload of bench/README.md faster than OpenBLAS's own pool (W1 on 2 cores:
+ * ~60k samples/s against ~40-48k), and it gives ground gracefully: a team hands out chunks,
+ * so when another program (the window drawing) takes a core for a few milliseconds, the
+ * other thread takes that core's chunks instead of waiting for it. Returns the count set. */
+int bp_workers_use_for_training (int n);
+
 /* How many workers a pass over n items should use: min(bp_workers_get_threads, BP_MAX_WORKERS, n),
  * and 1 when the whole pass is smaller than `min_work` (in any unit the caller likes, given
  * as work_per_item * n). */

@@ -4,6 +4,7 @@
  * something new to show, reads the metric log (lock-free) into the Run chart and the status
  * line; the trainer never waits for the window. */
 #include "bp-config.h"
+#include "bp-cpu-share.h"
 
 #include "bp-builder-private.h"
 
@@ -259,6 +260,7 @@ start_session (BpBuilder *self, int steps)
   _bp_builder_free_session (self);
   bp_experiment_session_config (exp, &cfg);
   bp_experiment_dataset_configure (self->data, &cfg);
+  cfg.trainer_nice = bp_cpu_share_trainer_nice ();
   self->session = bp_session_new (exp->spec, self->data->ds, &self->data->split,
                                   bp_experiment_dataset_scaler (self->data), &cfg, err,
                                   sizeof err);

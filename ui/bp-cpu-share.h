@@ -23,14 +23,23 @@ const char *bp_cpu_share_renderer_name (GtkWidget *window);
 /* TRUE when a GL_RENDERER string names a rasteriser that runs on the CPU. */
 gboolean bp_cpu_share_is_software_gl (const char *renderer);
 
-/* The BLAS threads a trainer in the window should use on a machine of `cores` cores: on up to
- * four, one core is left to the window (cores - 1, at least 1); above that, all. */
+/* The threads a trainer in the window should use on a machine of `cores` cores: all of them,
+ * up to the engine's BP_MAX_WORKERS (the trainers' lower priority leaves the window its
+ * share, bp_cpu_share_trainer_nice). */
 int bp_cpu_share_threads_for (int cores);
 /* The same for this machine. */
 int bp_cpu_share_trainer_threads (void);
 
-/* Sets BLAS's thread count for trainers in the window (bp_cpu_share_trainer_threads), unless
- * OPENBLAS_NUM_THREADS or OMP_NUM_THREADS says otherwise. Call once at start-up. */
+/* How many nice steps below the window the trainers in it run (bp_session_config's
+ * trainer_nice): 10 by default, so that a frame and the display server get a core as soon as
+ * they want one and keep it until the frame is out, while training takes every core the
+ * window leaves (bench/UI.md has the figures). bench/ui-frames sets it to compare. */
+int bp_cpu_share_trainer_nice (void);
+void bp_cpu_share_set_trainer_nice (int nice);
+
+/* Sets the training threads for trainers in the window (bp_cpu_share_trainer_threads, with
+ * OpenBLAS on one thread: bp_workers_use_for_training), unless OPENBLAS_NUM_THREADS or
+ * OMP_NUM_THREADS says otherwise. Call once at start-up. */
 void bp_cpu_share_apply_threads (void);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "bp-config.h"
+#include "bp-cpu-share.h"
 
 #include "bp-dashboard-training.h"
 
@@ -302,6 +303,7 @@ bp_dashboard_training_start (BpDashboardTraining *self, BpDataSource *src,
 
       bp_session_config_defaults (&cfg, &self->spec);
       cfg.max_epochs = settings->epochs;
+      cfg.trainer_nice = bp_cpu_share_trainer_nice ();
       cfg.snapshots.interval_s = 1.0;
       cfg.snapshots.histograms = false; /* the history has them; snapshots go unread */
       cfg.snapshots.grid = false;

@@ -2,6 +2,7 @@
 /* The playground's side of engine/session.h: building the spec from the controls and starting
  * sessions (bp-playground-tick.c reads them into the views). */
 #include "bp-config.h"
+#include "bp-cpu-share.h"
 
 #include "bp-playground-private.h"
 
@@ -233,6 +234,7 @@ start_session (BpPlayground *self, gboolean was_running)
   self->loss = spec.loss;
   bp_session_config_defaults (&cfg, &spec);
   cfg.max_epochs = 0;
+  cfg.trainer_nice = bp_cpu_share_trainer_nice ();
   cfg.plane_map = bp_pg_features_map;
   cfg.plane_map_user = &self->data->features;
   memcpy (cfg.plane, self->data->plane, sizeof cfg.plane);

@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The live session: commands from every state, live hyperparameters, divergence, early
  * stopping, plateau and schedules on constructed cases, snapshots checked against a forward
- * pass by hand, and a thread hammering commands while another drains the log. */
+ * pass by hand, a thread hammering commands while another drains the log, and the trainer
+ * thread's priority. */
 #include "engine/layer.h"
 #include "engine/net.h"
 #include "engine/safetensors.h"
 #include "session-fixtures.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 typedef struct fx {
   bp_dataset *ds;
@@ -648,6 +655,47 @@ test_free_while_running (void)
     }
 }
 
+#ifdef __linux__
+/* The notify callback runs on the trainer thread: it records that thread's nice. */
+static void
+record_nice (void *user)
+{
+  int *nice = user;
+  errno = 0;
+  int n = getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid));
+  if (errno == 0)
+    *nice = n;
+}
+
+static void
+test_trainer_nice (void)
+{
+  errno = 0;
+  int mine = getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid));
+  g_assert_cmpint (errno, ==, 0);
+  const int asks[] = { 0, 5 };
+  for (guint i = 0; i < G_N_ELEMENTS (asks); i++)
+    {
+      fx f = { 0 };
+      volatile int seen = 100;
+      fx_blobs_session (&f, 0.1f, 10, false);
+      f.cfg.trainer_nice = asks[i];
+      f.cfg.notify = record_nice;
+      f.cfg.notify_user = (void *) &seen;
+      char err[256] = "";
+      f.s = bp_session_new (f.spec, f.ds, &f.split, NULL, &f.cfg, err, sizeof err);
+      g_assert_nonnull (f.s);
+      bp_session_step (f.s, 3);
+      g_assert_cmpint (fx_wait (f.s), ==, BP_SESSION_PAUSED);
+      fx_free (&f); /* joins the thread: `seen` is final */
+      int expect = mine + asks[i] > 19 ? 19 : mine + asks[i];
+      g_assert_cmpint (seen, ==, expect);
+    }
+  /* The creating thread keeps its own. */
+  g_assert_cmpint (getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid)), ==, mine);
+}
+#endif
+
 int
 main (int argc, char **argv)
 {
@@ -661,5 +709,8 @@ main (int argc, char **argv)
   g_test_add_func ("/session/rebuild", test_rebuild);
   g_test_add_func ("/session/hammer", test_hammer);
   g_test_add_func ("/session/free-while-running", test_free_while_running);
+#ifdef __linux__
+  g_test_add_func ("/session/trainer-nice", test_trainer_nice);
+#endif
   return g_test_run ();
 }

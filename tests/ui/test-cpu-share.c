@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* How the window shares the cores with its trainers (bp-cpu-share.h): which GL renderers are
- * software rasterisers, the BLAS threads left to a trainer, and that explicit settings in the
+ * software rasterisers, the threads given to a trainer, and that explicit settings in the
  * environment win. */
 #include "bp-config.h"
 
@@ -8,6 +8,7 @@
 
 #include "bp-cpu-share.h"
 #include "engine/blas.h"
+#include "engine/workers.h"
 
 static void
 test_software_gl (void)
@@ -29,9 +30,9 @@ test_software_gl (void)
 static void
 test_threads_for (void)
 {
-  /* One core left to the window on up to four; all of them above. */
+  /* Every core, up to the engine's most workers. */
   const int cores[] = { 1, 2, 3, 4, 5, 8, 16 };
-  const int expect[] = { 1, 1, 2, 3, 5, 8, 16 };
+  const int expect[] = { 1, 2, 3, 4, 4, 4, 4 };
 
   for (guint i = 0; i < G_N_ELEMENTS (cores); i++)
     g_assert_cmpint (bp_cpu_share_threads_for (cores[i]), ==, expect[i]);
@@ -57,19 +58,19 @@ test_apply_threads (void)
   g_setenv ("OMP_NUM_THREADS", "1", TRUE);
   bp_cpu_share_apply_threads ();
   g_assert_cmpint (bp_blas_get_threads (), ==, other);
-  /* Not told: the policy. (OpenBLAS may cap the count at what it was built for.) */
+  g_assert_cmpint (bp_workers_get_threads (), ==, other); /* following BLAS, as set */
+  /* Not told: the policy, OpenBLAS on one thread and the engine's workers on `want`. */
   g_unsetenv ("OMP_NUM_THREADS");
   bp_cpu_share_apply_threads ();
-  if (want <= 2)
-    g_assert_cmpint (bp_blas_get_threads (), ==, want);
-  else
-    g_assert_cmpint (bp_blas_get_threads (), !=, other);
+  g_assert_cmpint (bp_blas_get_threads (), ==, 1);
+  g_assert_cmpint (bp_workers_get_threads (), ==, want);
 
   if (openblas != NULL)
     g_setenv ("OPENBLAS_NUM_THREADS", openblas, TRUE);
   if (omp != NULL)
     g_setenv ("OMP_NUM_THREADS", omp, TRUE);
   bp_blas_set_threads (1);
+  bp_workers_set_threads (0);
 }
 
 static void
