@@ -104,9 +104,10 @@ paint_curves_cairo (cairo_t *cr, gpointer data)
 
 /* Brings curves_surface up to date when only appended points changed it: the strip right of
  * curves_from is cleared and painted again. A growing run costs the pixels it added, not a
- * whole new picture: stroking ~1000 points of a noisy curve takes cairo milliseconds. FALSE
- * when the whole picture must be painted. */
-static gboolean
+ * whole new picture: stroking ~1000 points of a noisy curve takes cairo milliseconds.
+ * Returns the pixel column (from the plot's left) the strip starts at, or -1 when the whole
+ * picture must be painted. */
+static double
 repaint_strip (BpChart *self, int pw, int ph, int scale)
 {
   const graphene_rect_t *r = &self->geo.plot;
@@ -116,12 +117,12 @@ repaint_strip (BpChart *self, int pw, int ph, int scale)
   if (self->curves_surface == NULL || !isfinite (self->curves_from)
       || cairo_image_surface_get_width (self->curves_surface) != pw * scale
       || cairo_image_surface_get_height (self->curves_surface) != ph * scale)
-    return FALSE;
+    return -1;
   /* Two pixels of margin: the round join at the last old point reaches half a line width
    * back, and its column bar one pixel. */
   x0 = floor (_bp_chart_px (&self->geo, self->curves_from) - r->origin.x) - 2;
   if (x0 >= pw)
-    return TRUE;
+    return pw;
   x0 = MAX (x0, 0);
   cr = cairo_create (self->curves_surface);
   cairo_rectangle (cr, x0, 0, pw - x0, ph);
@@ -132,7 +133,67 @@ repaint_strip (BpChart *self, int pw, int ph, int scale)
   cairo_translate (cr, -r->origin.x, -r->origin.y);
   _bp_chart_paint_curves (self, cr, _bp_chart_ax (&self->geo, r->origin.x + x0));
   cairo_destroy (cr);
-  return TRUE;
+  return x0;
+}
+
+/* The pixel column (from the plot's left) right of which no series draws anything: the
+ * last x of every visible series, plus the reach of a line's join or a lone point's dot. */
+static double
+data_right_px (BpChart *self)
+{
+  double right = -INFINITY;
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      BpChartSeries *s = g_ptr_array_index (self->series, i);
+
+      if (!s->visible || !(s->x_min <= s->x_max))
+        continue; /* draws nothing */
+      if (s->style != BP_CHART_LINE)
+        return INFINITY; /* bars and points reach further: leave it to the whole width */
+      right = MAX (right, _bp_chart_px (&self->geo, _bp_chart_axis_x (self, s->x_max)));
+    }
+  return isfinite (right) ? right - self->geo.plot.origin.x + 4 : right;
+}
+
+/* curves_node from curves_surface, as a row of tiles: GTK 4.8 redraws (and sends to the
+ * display) the whole of any node that is not the one of the last frame, so one node for the
+ * plot made each update repaint the whole plot. Tiles left of `from_px` (pixels from the
+ * plot's left) are kept, and those right of the data, which were empty and still are: only
+ * the strip the new points touched is drawn again. */
+static void
+make_curves_node (BpChart *self, int pw, int ph, double from_px)
+{
+  const graphene_rect_t *r = &self->geo.plot;
+  guint n = (guint) (pw + BP_CHART_TILE_PX - 1) / BP_CHART_TILE_PX;
+  double to_px = from_px >= 0 ? data_right_px (self) : INFINITY;
+
+  if (self->curve_tiles == NULL || self->curve_tiles->len != n || from_px < 0)
+    {
+      g_clear_pointer (&self->curve_tiles, g_ptr_array_unref);
+      self->curve_tiles = g_ptr_array_new_full (n, (GDestroyNotify) gsk_render_node_unref);
+      g_ptr_array_set_size (self->curve_tiles, (int) n);
+      from_px = 0;
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      int x = (int) k * BP_CHART_TILE_PX, w = MIN (BP_CHART_TILE_PX, pw - x);
+      graphene_rect_t tile = GRAPHENE_RECT_INIT (r->origin.x + x, r->origin.y, w, ph);
+      GskRenderNode **slot = (GskRenderNode **) &g_ptr_array_index (self->curve_tiles, k);
+      GtkSnapshot *sub;
+      cairo_t *cr;
+
+      if (*slot != NULL && (x + w <= from_px || x > to_px))
+        continue;
+      sub = gtk_snapshot_new ();
+      cr = gtk_snapshot_append_cairo (sub, &tile);
+      cairo_set_source_surface (cr, self->curves_surface, r->origin.x, r->origin.y);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      g_clear_pointer (slot, gsk_render_node_unref);
+      *slot = gtk_snapshot_free_to_node (sub);
+    }
+  self->curves_node = gsk_container_node_new ((GskRenderNode **) self->curve_tiles->pdata, n);
 }
 
 void
@@ -185,19 +246,17 @@ _bp_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       const graphene_rect_t *r = &self->geo.plot;
       int pw = (int) ceilf (r->size.width), ph = (int) ceilf (r->size.height);
       int scale = MAX (gtk_widget_get_scale_factor (widget), 1);
-      GtkSnapshot *sub = gtk_snapshot_new ();
+      double from_px = repaint_strip (self, pw, ph, scale);
 
-      /* The node below holds a copy-on-write snapshot of the surface: painting the surface
-       * again later leaves the node as it was. */
-      if (!repaint_strip (self, pw, ph, scale))
+      /* The tiles hold copies of the surface's pixels: painting the surface again later
+       * leaves them as they were. */
+      if (from_px < 0)
         {
           g_clear_pointer (&self->curves_surface, cairo_surface_destroy);
           self->curves_surface = bp_chart_paint_surface (pw, ph, scale, paint_curves_cairo, self);
         }
       self->curves_from = INFINITY;
-      bp_chart_append_surface (sub, self->curves_surface,
-                               &GRAPHENE_RECT_INIT (r->origin.x, r->origin.y, pw, ph));
-      self->curves_node = gtk_snapshot_free_to_node (sub);
+      make_curves_node (self, pw, ph, from_px);
     }
   if (self->frame_node != NULL)
     gtk_snapshot_append_node (snapshot, self->frame_node);

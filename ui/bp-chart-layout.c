@@ -64,6 +64,10 @@ auto_x (BpChart *self, double *x0, double *x1)
       if (s->style == BP_CHART_POINTS)
         pad = -1; /* scatter plots get a margin so edge points are whole */
     }
+  if (!self->log_x && isfinite (self->x_floor_lo))
+    lo = MIN (lo, self->x_floor_lo);
+  if (!self->log_x && isfinite (self->x_floor_hi))
+    hi = MAX (hi, self->x_floor_hi);
   if (!(lo <= hi))
     {
       lo = 0;

@@ -68,6 +68,7 @@ struct _BpChart {
   gboolean log_x, log_y;
   char *title;
   char *x_label;
+  double x_floor_lo, x_floor_hi; /* NaN: none */
   double y_floor_lo, y_floor_hi; /* NaN: none */
   double y_bound_lo, y_bound_hi; /* the values' natural range (loss >= 0); NaN: none */
   int title_w;                   /* width of the title as drawn (-1: not measured) */
@@ -81,11 +82,14 @@ struct _BpChart {
   GHashTable *text_sizes;     /* label -> its PangoLayout (see _bp_chart_small_text) */
   gboolean layout_stale;      /* data changed under an automatic view */
   GskRenderNode *frame_node;  /* grid, ticks, labels, legend: until size, view or style change */
+#define BP_CHART_TILE_PX 64
   GskRenderNode *curves_node; /* the data: until data, view or size change */
   cairo_surface_t *curves_surface; /* the pixels of curves_node, kept to be brought up to date
                                       in place when points are only appended (NULL: none) */
   double curves_from; /* axis-space x from which the curves changed since they were painted:
                          INFINITY nothing, -INFINITY everything */
+  GPtrArray *curve_tiles; /* curves_node's children, BP_CHART_TILE_PX wide strips of
+                             curves_surface: a strip painted again replaces only its tiles */
 
   /* The pointer */
   gboolean hover;

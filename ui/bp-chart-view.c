@@ -18,6 +18,19 @@ bp_chart_set_x_label (BpChart *self, const char *label)
 }
 
 void
+bp_chart_set_x_floor (BpChart *self, double lo, double hi)
+{
+  g_return_if_fail (BP_IS_CHART (self));
+
+  if ((self->x_floor_lo == lo || (isnan (lo) && isnan (self->x_floor_lo)))
+      && (self->x_floor_hi == hi || (isnan (hi) && isnan (self->x_floor_hi))))
+    return; /* set again at every update: no relayout for nothing */
+  self->x_floor_lo = lo;
+  self->x_floor_hi = hi;
+  _bp_chart_invalidate (self, TRUE);
+}
+
+void
 bp_chart_set_y_floor (BpChart *self, double lo, double hi)
 {
   g_return_if_fail (BP_IS_CHART (self));

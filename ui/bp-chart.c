@@ -81,6 +81,7 @@ bp_chart_dispose (GObject *object)
   g_clear_pointer (&self->frame_node, gsk_render_node_unref);
   g_clear_pointer (&self->curves_node, gsk_render_node_unref);
   g_clear_pointer (&self->curves_surface, cairo_surface_destroy);
+  g_clear_pointer (&self->curve_tiles, g_ptr_array_unref);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   G_OBJECT_CLASS (bp_chart_parent_class)->dispose (object);
 }
@@ -194,6 +195,7 @@ bp_chart_init (BpChart *self)
   self->series = g_ptr_array_new_with_free_func (_bp_chart_series_free);
   self->text_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->next_id = 1;
+  self->x_floor_lo = self->x_floor_hi = NAN;
   self->y_floor_lo = self->y_floor_hi = NAN;
   self->y_bound_lo = self->y_bound_hi = NAN;
   self->title_w = -1;

@@ -78,6 +78,11 @@ void bp_chart_set_log_y (BpChart *self, gboolean log_y);
 gboolean bp_chart_get_log_y (BpChart *self);
 void bp_chart_set_title (BpChart *self, const char *title);
 void bp_chart_set_x_label (BpChart *self, const char *label);
+/* Keeps the fitted x range at least [lo, hi] (NaN to drop a bound): the x the data will
+ * reach, such as a run's planned steps, so that a live curve grows into a fixed frame. The
+ * eye reads how far the run has come, and each update repaints only the strip the new
+ * points touch instead of the whole chart for a moving axis. Ignored on a log x axis. */
+void bp_chart_set_x_floor (BpChart *self, double lo, double hi);
 /* Keeps the y range at least [lo, hi] when fitting the data (e.g. 0 to 1 for accuracy);
  * NaN to drop a bound. */
 void bp_chart_set_y_floor (BpChart *self, double lo, double hi);

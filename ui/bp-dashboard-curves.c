@@ -187,6 +187,9 @@ _bp_dashboard_curves_update (BpDashboard *self, BpCurvesCharts charts)
   guint n = g_list_model_get_n_items (runs);
   GHashTableIter iter;
   gpointer key, value;
+  guint64 planned_steps = 0;
+  int planned_epochs = 0;
+  double floor_steps;
 
   /* Deleted runs lose their curves. */
   if (g_hash_table_size (self->curves) > n)
@@ -211,7 +214,19 @@ _bp_dashboard_curves_update (BpDashboard *self, BpCurvesCharts charts)
       if (rc == NULL)
         rc = add_run (self, run);
       feed (self, rc, charts);
+      if (bp_run_get_visible (run))
+        {
+          planned_steps = MAX (planned_steps, bp_run_get_info (run)->planned_steps);
+          planned_epochs = MAX (planned_epochs, bp_run_get_info (run)->planned_epochs);
+        }
     }
+  /* The step axes span the longest planned run shown from its start, so a live curve grows
+   * into a fixed frame (and each update repaints only its new strip, bench/UI.md). */
+  floor_steps = planned_steps > 0 ? (double) planned_steps : NAN;
+  bp_chart_set_x_floor (self->loss_chart, 0, floor_steps);
+  bp_chart_set_x_floor (self->acc_chart, 0, floor_steps);
+  bp_chart_set_x_floor (self->lr_chart, 0, floor_steps);
+  bp_chart_set_x_floor (self->runs_chart, NAN, planned_epochs > 0 ? planned_epochs : NAN);
 }
 
 static void

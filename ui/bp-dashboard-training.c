@@ -138,6 +138,21 @@ build_spec (BpDashboardTraining *self, const BpDataSource *src)
   spec->seed = s->seed;
 }
 
+/* Optimizer steps in an epoch of src's training rows (the last batch may be short). */
+static guint64
+steps_per_epoch (const BpDataSource *src, int batch_size)
+{
+  return batch_size > 0 ? (src->split.n_train + (guint) batch_size - 1) / (guint) batch_size : 0;
+}
+
+static int
+history_every (const BpDataSource *src, int batch_size)
+{
+  /* About eight histograms per epoch, and at least one every 50 steps: a histogram of the
+   * benchmark MLP's 235 000 parameters costs about what a tenth of a step does. */
+  return (int) CLAMP (steps_per_epoch (src, batch_size) / 8, 1, 50);
+}
+
 /* ---- runs ---- */
 
 static void
@@ -163,6 +178,9 @@ add_run (BpDashboardTraining *self, const BpDataSource *src, guint64 session_run
     .batch_size = self->settings.batch_size,
     .seed = self->settings.seed,
     .params = (gint64) bp_spec_param_count (&self->spec),
+    .planned_steps = (guint64) MAX (self->settings.epochs, 0)
+                     * steps_per_epoch (src, self->settings.batch_size),
+    .planned_epochs = MAX (self->settings.epochs, 0),
   };
   BpRun *run = bp_run_new (self->next_run_id, name, &info);
   LiveRun *lr = g_new0 (LiveRun, 1);
@@ -257,15 +275,6 @@ bp_dashboard_training_new (void)
   return g_object_new (BP_TYPE_DASHBOARD_TRAINING, NULL);
 }
 
-static int
-history_every (const BpDataSource *src, int batch_size)
-{
-  guint64 steps_per_epoch = (src->split.n_train + (guint) batch_size - 1) / (guint) batch_size;
-
-  /* About eight histograms per epoch, and at least one every 50 steps: a histogram of the
-   * benchmark MLP's 235 000 parameters costs about what a tenth of a step does. */
-  return (int) CLAMP (steps_per_epoch / 8, 1, 50);
-}
 
 gboolean
 bp_dashboard_training_start (BpDashboardTraining *self, BpDataSource *src,

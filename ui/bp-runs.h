@@ -23,6 +23,8 @@ typedef struct {
   int batch_size;
   guint64 seed;
   gint64 params;    /* trainable parameters */
+  guint64 planned_steps; /* the steps it is set to train (epochs x steps an epoch); 0: unknown */
+  int planned_epochs;    /* 0: unknown or open-ended */
 } BpRunInfo;
 
 BpRun *bp_run_new (guint id, const char *name, const BpRunInfo *info);

@@ -11,6 +11,7 @@
 
 #include "bp-chart-math.h"
 #include "bp-chart.h"
+#include "bp-chart-private.h" /* the curves' tiles, for /chart/widget/strip-tiles */
 #include "bp-frame-stats.h"
 #include "bp-loss-chart.h"
 #include "bp-screenshot.h"
@@ -595,14 +596,15 @@ static void
 test_chart_appends_match (void)
 {
   const struct {
-    gboolean fixed;
+    gboolean fixed, floor; /* floor: the automatic view with an x floor past the data */
     gsize n, step;
     double smoothing;
   } cases[] = {
-    { TRUE, 300, 7, 0.6 },
-    { TRUE, 2400, 150, 0.6 },
-    { FALSE, 300, 11, 0.0 },
-    { FALSE, 2400, 97, 0.9 },
+    { TRUE, FALSE, 300, 7, 0.6 },
+    { TRUE, FALSE, 2400, 150, 0.6 },
+    { FALSE, FALSE, 300, 11, 0.0 },
+    { FALSE, FALSE, 2400, 97, 0.9 },
+    { FALSE, TRUE, 2400, 61, 0.6 },
   };
 
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
@@ -633,6 +635,8 @@ test_chart_appends_match (void)
           bp_chart_set_smoothing (ch, cases[c].smoothing);
           if (cases[c].fixed)
             bp_chart_set_view (ch, 0, (double) cases[c].n, 0, 3);
+          if (cases[c].floor)
+            bp_chart_set_x_floor (ch, 0, 1.7 * (double) cases[c].n);
         }
       ga = bp_chart_add_series (BP_CHART (grown), "train", &red, BP_CHART_LINE);
       gv = bp_chart_add_series (BP_CHART (grown), "val", &blue, BP_CHART_LINE);
@@ -678,6 +682,75 @@ test_chart_appends_match (void)
       g_assert_finalize_object (grown);
       g_assert_finalize_object (whole);
     }
+}
+
+/* The curves' node is a row of tiles, so that GTK redraws only what changed: with the x
+ * floor of a planned run, appending points replaces the tiles the new points touch and keeps
+ * those left of them and those right of the data (the same nodes, which GTK's diff skips). */
+static void
+test_chart_strip_tiles (void)
+{
+  GtkWidget *chart = bp_chart_new ();
+  BpChart *ch = BP_CHART (chart);
+  GtkWidget *window;
+  g_autofree double *x = g_new (double, 3000);
+  g_autofree float *y = g_new (float, 3000);
+  GskRenderNode *before[64];
+  guint id, n, kept_left = 0, kept_right = 0, replaced = 0;
+  graphene_rect_t plot;
+  double from_px, to_px;
+
+  noisy_curve (0, 3000, x, y);
+  g_object_ref_sink (chart);
+  bp_chart_set_x_floor (ch, 0, 3000);
+  bp_chart_set_smoothing (ch, 0.6);
+  id = bp_chart_add_series (ch, "train", &red, BP_CHART_LINE);
+  window = ui_test_show_in_window (chart, 900, 300);
+  bp_chart_series_append (ch, id, x, y, 1500);
+  ui_test_spin (0.1);
+  g_assert_nonnull (ch->curve_tiles);
+  n = ch->curve_tiles->len;
+  g_assert_cmpuint (n, >=, 8);
+  g_assert_cmpuint (n, <=, G_N_ELEMENTS (before));
+  for (guint k = 0; k < n; k++)
+    before[k] = gsk_render_node_ref (g_ptr_array_index (ch->curve_tiles, k));
+  g_assert_true (bp_chart_get_plot_area (ch, &plot));
+
+  bp_chart_series_append (ch, id, x + 1500, y + 1500, 100);
+  ui_test_spin (0.1);
+  g_assert_cmpuint (ch->curve_tiles->len, ==, n);
+  /* Pixels from the plot's left: where the old data ended and the new end. */
+  from_px = 1499.0 / 3000 * plot.size.width;
+  to_px = 1599.0 / 3000 * plot.size.width;
+  for (guint k = 0; k < n; k++)
+    {
+      double left = (double) k * BP_CHART_TILE_PX, right = left + BP_CHART_TILE_PX;
+      gboolean same = g_ptr_array_index (ch->curve_tiles, k) == before[k];
+
+      if (right < from_px - 3)
+        {
+          g_assert_true (same);
+          kept_left++;
+        }
+      else if (left > to_px + 5)
+        {
+          g_assert_true (same);
+          kept_right++;
+        }
+      else if (left <= to_px && right >= from_px)
+        {
+          g_assert_false (same);
+          replaced++;
+        }
+      gsk_render_node_unref (before[k]);
+    }
+  g_test_message ("%u tiles: %u kept left, %u replaced, %u kept right", n, kept_left, replaced,
+                  kept_right);
+  g_assert_cmpuint (kept_left, >=, 3);
+  g_assert_cmpuint (kept_right, >=, 3);
+  g_assert_cmpuint (replaced, >=, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (chart);
 }
 
 /* The playground's loss chart paints only the columns a growing run changed: grown epoch by
@@ -845,6 +918,7 @@ main (int argc, char **argv)
   g_test_add_func ("/chart/widget/exports", test_chart_exports);
   g_test_add_func ("/chart/widget/redraws-on-change", test_chart_redraws_on_change);
   g_test_add_func ("/chart/widget/appends-match", test_chart_appends_match);
+  g_test_add_func ("/chart/widget/strip-tiles", test_chart_strip_tiles);
   g_test_add_func ("/chart/loss-chart/appends-match", test_loss_chart_appends_match);
   return g_test_run ();
 }

@@ -466,6 +466,21 @@ test_new_run_trains_fields (void)
   g_test_message ("run: %s on %s", bp_run_get_info (run)->model, bp_run_get_info (run)->dataset);
   g_assert_nonnull (strstr (bp_run_get_info (run)->model, "-12-6-"));
   g_assert_cmpint (bp_run_get_info (run)->batch_size, ==, (int) want_batch);
+  /* The step charts span the planned run from its start, whatever it has done so far. */
+  {
+    const bp_split *sp = &bp_dashboard_get_source (p.dash)->split;
+    guint64 planned = (guint64) want_epochs * ((sp->n_train + (guint) want_batch - 1)
+                                               / (guint) want_batch);
+    double x0, x1, y0, y1;
+
+    g_assert_cmpuint (bp_run_get_info (run)->planned_steps, ==, planned);
+    ui_test_spin (0.3);
+    bp_chart_get_view (BP_CHART (bp_dashboard_get_loss_chart (p.dash)), &x0, &x1, &y0, &y1);
+    g_test_message ("planned %" G_GUINT64_FORMAT " steps, loss chart x %g .. %g", planned, x0, x1);
+    g_assert_cmpfloat (x0, <=, 0);
+    g_assert_cmpfloat (x1, >=, (double) planned);
+    g_assert_cmpfloat (x1, <=, 1.5 * (double) planned);
+  }
   page_close (&p);
 }
 
