@@ -8,6 +8,7 @@
 
 #include "data/builtin.h"
 #include "data/source.h"
+#include "data/split.h"
 #include "data/stats.h"
 
 enum {
@@ -42,11 +43,19 @@ bp_cli_load_data (const bp_cli_data_options *o, FILE *err)
   if (ds == NULL)
     {
       fprintf (err, "%s\n", msg);
+      /* The message names the first bad row (FILE:LINE:COLUMN: why); say how to go on. */
+      if (info.failed_on_bad_cell)
+        fprintf (err, "backprop-train: rows with a missing, NaN, Inf or non-numeric cell are "
+                 "refused; --drop-bad-rows leaves them out and lists their lines (as the "
+                 "window's Data page does)\n");
       return NULL;
     }
   if (info.rows_dropped > 0)
-    fprintf (err, "%s: dropped %zu row%s with bad cells; the first: %s\n", o->source,
-             info.rows_dropped, info.rows_dropped == 1 ? "" : "s", info.first_drop);
+    {
+      char words[512];
+      bp_csv_drop_summary (&info, words, sizeof words);
+      fprintf (err, "%s: %s\n", o->source, words);
+    }
   return ds;
 }
 
@@ -193,6 +202,41 @@ describe_targets (const bp_dataset *ds, FILE *out)
   free (st);
 }
 
+/* One split line: its sizes, then whose it is. */
+static void
+put_split (const bp_dataset *ds, double val, double test, uint64_t seed, const char *whose,
+           FILE *out)
+{
+  bp_split sp = { 0 };
+  char msg[256];
+  if (bp_split_make (ds, val, test, seed, &sp, msg, sizeof msg) != 0)
+    {
+      fprintf (out, "%s (%s)\n", msg, whose);
+      return;
+    }
+  int v = (int) lround (val * 100), t = (int) lround (test * 100);
+  fprintf (out, "%-15s %u training, %u validation, %u test rows (%d/%d/%d %%, seed %llu)\n",
+           whose, sp.n_train, sp.n_val, sp.n_test, 100 - v - t, v, t, (unsigned long long) seed);
+  bp_split_free (&sp);
+}
+
+/* The split training will use without --val-ratio, --test-ratio and --seed, and the window's
+ * (data/split.h), so numbers from the two can be compared. */
+static void
+describe_split (const bp_dataset *ds, FILE *out)
+{
+  fputs ("split:     ", out);
+  put_split (ds, BP_SPLIT_CLI_VAL_RATIO, BP_SPLIT_CLI_TEST_RATIO, 1, "backprop-train:", out);
+  fputs ("           ", out);
+  if (strncmp (ds->name, "fashion-mnist", 13) == 0)
+    fputs ("the window:     Fashion-MNIST's own 10000 test images, 5000 for validation\n", out);
+  else
+    put_split (ds, BP_SPLIT_WINDOW_VAL_RATIO, BP_SPLIT_WINDOW_TEST_RATIO, BP_SPLIT_WINDOW_SEED,
+               "the window:", out);
+  fprintf (out, "           (%s--val-ratio, --test-ratio and --seed change backprop-train's)\n",
+           ds->task == BP_TASK_CLASSIFICATION ? "stratified by class; " : "");
+}
+
 void
 bp_cli_describe (const bp_dataset *ds, FILE *out)
 {
@@ -214,6 +258,7 @@ bp_cli_describe (const bp_dataset *ds, FILE *out)
   else
     fprintf (out, "task:      regression, %d target%s\n", ds->n_targets,
              ds->n_targets == 1 ? "" : "s");
+  describe_split (ds, out);
   describe_features (ds, out);
   if (ds->task == BP_TASK_CLASSIFICATION)
     describe_classes (ds, out);

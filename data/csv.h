@@ -34,12 +34,21 @@ typedef struct bp_csv_options {
   size_t max_bytes;   /* largest file accepted; 0: 1 GiB */
 } bp_csv_options;
 
+/* How many dropped rows' line numbers bp_csv_info keeps. */
+#define BP_CSV_DROP_LINES 5
+
 typedef struct bp_csv_info {
   char delimiter;      /* the one used */
   bool had_header;
   int label_column;    /* 0-based */
   size_t rows_dropped; /* with drop_bad_rows */
   char first_drop[256]; /* why the first dropped row was dropped ("" when none) */
+  /* The LINE of the first dropped rows' bad cells, as in the messages (the file's physical
+   * lines from 1, a header being line 1): min (rows_dropped, BP_CSV_DROP_LINES) are set. */
+  size_t drop_lines[BP_CSV_DROP_LINES];
+  /* Set also when the load fails: it failed on a cell (missing, NaN, Inf, not a number) that
+   * drop_bad_rows would have skipped, so the caller can say how to load the file anyway. */
+  bool failed_on_bad_cell;
 } bp_csv_info;
 
 /* Loads a CSV file, plain or gzip-compressed; name and source of the result are the file name
@@ -53,6 +62,11 @@ bp_dataset *bp_csv_load_file (const char *path, const bp_csv_options *opts, bp_c
 bp_dataset *bp_csv_load_buffer (const char *data, size_t len, const char *name,
                                 const bp_csv_options *opts, bp_csv_info *info, char *err,
                                 size_t errlen);
+
+/* What a load with drop_bad_rows left out, in the words both the window and backprop-train
+ * use: "3 bad rows left out (lines 3, 5 and 9); the first: FILE:3:1: missing value". "" when
+ * no row was dropped. */
+void bp_csv_drop_summary (const bp_csv_info *info, char *buf, size_t len);
 
 /* Writes the dataset as CSV: a header (feature names, then the label or target names), one row
  * per sample, floats with 9 significant digits (exact round trip), class labels by name.

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* CSV cells: numbers in the C locale, missing-value markers, label interning. */
+/* CSV cells: numbers in the C locale, missing-value markers, label interning, and the words
+ * for the rows dropped for bad cells. */
 #include "data/csv_cells.h"
+
+#include "data/csv.h"
 
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -160,4 +164,28 @@ bp_csv_interner_get (bp_csv_interner *t, const char *s)
   if ((size_t) t->n * 2 > t->n_slots && rehash (t, t->n_slots * 2) != 0)
     return -2;
   return id;
+}
+
+void
+bp_csv_drop_summary (const bp_csv_info *info, char *buf, size_t len)
+{
+  if (buf == NULL || len == 0)
+    return;
+  buf[0] = '\0';
+  if (info == NULL || info->rows_dropped == 0)
+    return;
+  size_t shown = info->rows_dropped < BP_CSV_DROP_LINES ? info->rows_dropped : BP_CSV_DROP_LINES;
+  char lines[BP_CSV_DROP_LINES * 24 + 32] = "";
+  size_t at = 0;
+  for (size_t i = 0; i < shown; i++)
+    {
+      const char *sep = i == 0 ? "" : (i + 1 == shown && shown == info->rows_dropped ? " and "
+                                                                                      : ", ");
+      at += (size_t) snprintf (lines + at, sizeof lines - at, "%s%zu", sep, info->drop_lines[i]);
+    }
+  if (info->rows_dropped > shown)
+    snprintf (lines + at, sizeof lines - at, " and %zu more", info->rows_dropped - shown);
+  snprintf (buf, len, "%zu bad row%s left out (line%s %s); the first: %s", info->rows_dropped,
+            info->rows_dropped == 1 ? "" : "s", info->rows_dropped == 1 ? "" : "s", lines,
+            info->first_drop);
 }

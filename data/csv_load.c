@@ -62,8 +62,11 @@ bad_cell (bp_csv_loader *L, const bp_csv_field *f, int col, const char *what, co
   if (!L->opt->drop_bad_rows)
     {
       bp_data_err (err, errlen, "%s", msg);
+      L->failed_on_bad_cell = true;
       return -1;
     }
+  if (L->dropped < BP_CSV_DROP_LINES)
+    L->drop_lines[L->dropped] = f->line;
   if (L->dropped++ == 0)
     snprintf (L->first_drop, sizeof L->first_drop, "%s", msg);
   return 1;
@@ -305,11 +308,14 @@ load (bp_csv_loader *L, const char *data, size_t len, bp_csv_info *info, char *e
       info->label_column = L->label_col;
       info->rows_dropped = L->dropped;
       snprintf (info->first_drop, sizeof info->first_drop, "%s", L->first_drop);
+      memcpy (info->drop_lines, L->drop_lines, sizeof info->drop_lines);
     }
   goto out;
 oom:
   bp_data_err (err, errlen, "%s: out of memory", L->name);
 out:
+  if (ds == NULL && info != NULL)
+    info->failed_on_bad_cell = L->failed_on_bad_cell;
   free (first);
   free (second);
   bp_csv_reader_clear (&r);

@@ -25,6 +25,8 @@ typedef struct bp_csv_loader {
   char text_label[64];
   size_t dropped;
   char first_drop[256];
+  size_t drop_lines[BP_CSV_DROP_LINES]; /* (min (dropped, BP_CSV_DROP_LINES)) */
+  bool failed_on_bad_cell;
 } bp_csv_loader;
 
 /* Moves the loaded rows into a new dataset: the labels become classes (text, or few whole

@@ -13,19 +13,21 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; sed 's/^/# /' "$out" "$err"; }
 run() { "$bin" "$@" >"$out" 2>"$err"; echo $?; }
 
-echo "1..11"
+echo "1..15"
 
+# A bad cell: FILE:LINE:COLUMN: why on the first line, then how to load the file anyway.
+hint="backprop-train: rows with a missing, NaN, Inf or non-numeric cell are refused; --drop-bad-rows leaves them out and lists their lines (as the window's Data page does)"
 status=$(run --data "$files/bad.csv" --describe)
-if [ "$status" = 2 ] && [ "$(cat "$err")" = "$files/bad.csv:4:2: not a number: 'abc'" ] \
-   && [ ! -s "$out" ]; then
-  ok "bad.csv: exit 2 and FILE:LINE:COLUMN on stderr"
+if [ "$status" = 2 ] && [ "$(sed -n 1p "$err")" = "$files/bad.csv:4:2: not a number: 'abc'" ] \
+   && [ "$(sed -n 2p "$err")" = "$hint" ] && [ "$(wc -l < "$err")" = 2 ] && [ ! -s "$out" ]; then
+  ok "bad.csv: exit 2, FILE:LINE:COLUMN and --drop-bad-rows on stderr"
 else
-  not_ok "bad.csv: exit 2 and FILE:LINE:COLUMN on stderr (status $status)"
+  not_ok "bad.csv: exit 2, FILE:LINE:COLUMN and --drop-bad-rows on stderr (status $status)"
 fi
 
 # --describe takes no value: "--describe FILE" describes FILE, with the same message.
 status=$(run --describe "$files/bad.csv")
-if [ "$status" = 2 ] && [ "$(cat "$err")" = "$files/bad.csv:4:2: not a number: 'abc'" ]; then
+if [ "$status" = 2 ] && [ "$(sed -n 1p "$err")" = "$files/bad.csv:4:2: not a number: 'abc'" ]; then
   ok "--describe FILE: the same FILE:LINE:COLUMN as --data FILE --describe"
 else
   not_ok "--describe FILE: the same FILE:LINE:COLUMN as --data FILE --describe (status $status)"
@@ -73,11 +75,47 @@ fi
 
 status=$(run --data "$files/droppable.csv" --drop-bad-rows --describe)
 if [ "$status" = 0 ] && grep -qx "rows:      2" "$out" \
-   && grep -qF "dropped 3 rows with bad cells; the first: $files/droppable.csv:3:1: missing value" \
+   && grep -qxF "$files/droppable.csv: 3 bad rows left out (lines 3, 4 and 5); the first: $files/droppable.csv:3:1: missing value" \
      "$err"; then
   ok "--drop-bad-rows says how many"
 else
   not_ok "--drop-bad-rows says how many (status $status)"
+fi
+
+# bad-rows.csv: a missing cell (line 4, the header being lines 1-2), NaN (6), a word (9),
+# inf (12), a missing label (21), -inf (22); the window's note uses the same line numbers.
+status=$(run --data "$files/bad-rows.csv" --describe)
+if [ "$status" = 2 ] && [ "$(sed -n 1p "$err")" = "$files/bad-rows.csv:4:2: missing value" ] \
+   && [ "$(sed -n 2p "$err")" = "$hint" ] && [ ! -s "$out" ]; then
+  ok "bad-rows.csv: refused at line 4, column 2, naming --drop-bad-rows"
+else
+  not_ok "bad-rows.csv: refused at line 4, column 2, naming --drop-bad-rows (status $status)"
+fi
+
+status=$(run --data "$files/bad-rows.csv" --drop-bad-rows --describe)
+if [ "$status" = 0 ] && grep -qx "rows:      14" "$out" \
+   && [ "$(cat "$err")" = "$files/bad-rows.csv: 6 bad rows left out (lines 4, 6, 9, 12, 21 and 1 more); the first: $files/bad-rows.csv:4:2: missing value" ]; then
+  ok "bad-rows.csv --drop-bad-rows: 14 rows, 6 left out and their lines"
+else
+  not_ok "bad-rows.csv --drop-bad-rows: 14 rows, 6 left out and their lines (status $status)"
+fi
+
+# The split training will use, and the window's, in rows (Iris: 3 classes of 50).
+status=$(run --data iris --describe)
+if [ "$status" = 0 ] \
+   && grep -qxF "split:     backprop-train: 120 training, 30 validation, 0 test rows (80/20/0 %, seed 1)" "$out" \
+   && grep -qxF "           the window:     90 training, 30 validation, 30 test rows (60/20/20 %, seed 1)" "$out"; then
+  ok "--describe: backprop-train's split and the window's"
+else
+  not_ok "--describe: backprop-train's split and the window's (status $status)"
+fi
+
+status=$(run --help)
+if [ "$status" = 0 ] && grep -qF "so by default 80/20/0 % training/validation/test" "$out" \
+   && grep -qF "the window splits 60/20/20 %" "$out" && grep -qF -- "--drop-bad-rows     leave out" "$out"; then
+  ok "--help: the default split and --drop-bad-rows"
+else
+  not_ok "--help: the default split and --drop-bad-rows (status $status)"
 fi
 
 status=$(run --help)

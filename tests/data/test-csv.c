@@ -300,6 +300,86 @@ test_drop_bad_rows (void)
                    "allbad: all 2 rows were dropped; the first: allbad:2:2: missing value");
 }
 
+/* bad-rows.csv: a header quoted over lines 1-2, 14 good rows and 6 bad ones: a missing
+ * feature (line 4), NaN (6), a word (9), inf (12), a missing label (21), -inf (22). The lines
+ * are the file's, header counted, as in every FILE:LINE:COLUMN message. */
+static void
+test_drop_lines (void)
+{
+  char err[512] = "", words[512];
+  bp_csv_options o = { .drop_bad_rows = true };
+  bp_csv_info info;
+  g_autofree char *path = path_of ("bad-rows.csv");
+  g_autofree char *want = NULL;
+  bp_dataset *ds = bp_csv_load_file (path, &o, &info, err, sizeof err);
+
+  g_assert_nonnull (ds);
+  g_assert_cmpuint (ds->n_rows, ==, 14);
+  g_assert_cmpint (ds->n_classes, ==, 3);
+  g_assert_cmpuint (info.rows_dropped, ==, 6);
+  g_assert_cmpuint (info.drop_lines[0], ==, 4);
+  g_assert_cmpuint (info.drop_lines[1], ==, 6);
+  g_assert_cmpuint (info.drop_lines[2], ==, 9);
+  g_assert_cmpuint (info.drop_lines[3], ==, 12);
+  g_assert_cmpuint (info.drop_lines[4], ==, 21);
+  g_assert_false (info.failed_on_bad_cell);
+  bp_csv_drop_summary (&info, words, sizeof words);
+  want = g_strdup_printf ("6 bad rows left out (lines 4, 6, 9, 12, 21 and 1 more); the first: "
+                          "%s:4:2: missing value", path);
+  g_assert_cmpstr (words, ==, want);
+  bp_dataset_free (ds);
+
+  /* Without the option: the first bad row is the error, and info says it was a bad cell. */
+  ds = bp_csv_load_file (path, NULL, &info, err, sizeof err);
+  g_assert_null (ds);
+  g_clear_pointer (&want, g_free);
+  want = g_strdup_printf ("%s:4:2: missing value", path);
+  g_assert_cmpstr (err, ==, want);
+  g_assert_true (info.failed_on_bad_cell);
+
+  /* Each kind of bad cell alone, with its line and column. */
+  {
+    static const struct {
+      const char *text, *error;
+    } cases[] = {
+      { "a,b,l\n1,2,x\n3,NaN,y\n", "one:3:2: NaN is not a usable value: 'NaN'" },
+      { "a,b,l\n1,2,x\nsix,4,y\n", "one:3:1: not a number: 'six'" },
+      { "a,b,l\n1,2,x\n3,4,y\n5,Inf,x\n", "one:4:2: infinite value 'Inf'" },
+      { "a,b,l\n1,2,x\n3,,y\n", "one:3:2: missing value" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        ds = bp_csv_load_buffer (cases[i].text, strlen (cases[i].text), "one", NULL, &info, err,
+                                 sizeof err);
+        g_assert_null (ds);
+        g_assert_cmpstr (err, ==, cases[i].error);
+        g_assert_true (info.failed_on_bad_cell);
+        ds = bp_csv_load_buffer (cases[i].text, strlen (cases[i].text), "one", &o, &info, err,
+                                 sizeof err);
+        g_assert_nonnull (ds);
+        bp_csv_drop_summary (&info, words, sizeof words);
+        g_clear_pointer (&want, g_free);
+        want = g_strdup_printf ("1 bad row left out (line %c); the first: %s",
+                                cases[i].error[4], cases[i].error);
+        g_assert_cmpstr (words, ==, want);
+        bp_dataset_free (ds);
+      }
+  }
+
+  /* Three dropped: all their lines; none dropped: nothing to say. A ragged row is not a bad
+   * cell: dropping would not help, so failed_on_bad_cell stays false. */
+  ds = load ("droppable.csv", &o, &info, err, sizeof err);
+  bp_csv_drop_summary (&info, words, sizeof words);
+  g_assert_true (g_str_has_prefix (words, "3 bad rows left out (lines 3, 4 and 5); the first: "));
+  bp_dataset_free (ds);
+  ds = load ("good.csv", &o, &info, err, sizeof err);
+  bp_csv_drop_summary (&info, words, sizeof words);
+  g_assert_cmpstr (words, ==, "");
+  bp_dataset_free (ds);
+  g_assert_null (load ("bad-ragged.csv", &o, &info, err, sizeof err));
+  g_assert_false (info.failed_on_bad_cell);
+}
+
 static void
 test_class_order_is_row_order_free (void)
 {
@@ -380,6 +460,7 @@ main (int argc, char **argv)
   g_test_add_func ("/csv/malformed", test_malformed);
   g_test_add_func ("/csv/gzip", test_gzip);
   g_test_add_func ("/csv/drop-bad-rows", test_drop_bad_rows);
+  g_test_add_func ("/csv/drop-lines", test_drop_lines);
   g_test_add_func ("/csv/class-order", test_class_order_is_row_order_free);
   g_test_add_func ("/csv/too-many-classes", test_too_many_classes);
   g_test_add_func ("/csv/small-error-buffer", test_small_error_buffer);

@@ -264,6 +264,44 @@ test_batcher (void)
   g_assert_cmpstr (err, ==, "batch size must be at least 1");
 }
 
+/* The two default splits of data/split.h on Iris's 3 classes of 50: the window's 60/20/20
+ * is 10 test and 10 validation rows of each class (90/30/30), backprop-train's 80/20/0 is 10
+ * validation rows of each (120/30/0). */
+static void
+test_default_splits (void)
+{
+  const int per_class[3] = { 50, 50, 50 };
+  bp_dataset *ds = classes_dataset (per_class, 3);
+  bp_split sp;
+  char err[256];
+
+  g_assert_cmpfloat (BP_SPLIT_WINDOW_VAL_RATIO, ==, 0.2);
+  g_assert_cmpfloat (BP_SPLIT_WINDOW_TEST_RATIO, ==, 0.2);
+  g_assert_cmpint (bp_split_make (ds, BP_SPLIT_WINDOW_VAL_RATIO, BP_SPLIT_WINDOW_TEST_RATIO,
+                                  BP_SPLIT_WINDOW_SEED, &sp, err, sizeof err), ==, 0);
+  g_assert_cmpuint (sp.n_train, ==, 90);
+  g_assert_cmpuint (sp.n_val, ==, 30);
+  g_assert_cmpuint (sp.n_test, ==, 30);
+  {
+    int counts[3] = { 0 };
+    guint8 seen[150] = { 0 };
+
+    count_part (ds, sp.test, sp.n_test, counts, seen);
+    g_assert_cmpint (counts[0], ==, 10);
+    g_assert_cmpint (counts[1], ==, 10);
+    g_assert_cmpint (counts[2], ==, 10);
+  }
+  bp_split_free (&sp);
+
+  g_assert_cmpint (bp_split_make (ds, BP_SPLIT_CLI_VAL_RATIO, BP_SPLIT_CLI_TEST_RATIO, 1, &sp,
+                                  err, sizeof err), ==, 0);
+  g_assert_cmpuint (sp.n_train, ==, 120);
+  g_assert_cmpuint (sp.n_val, ==, 30);
+  g_assert_cmpuint (sp.n_test, ==, 0);
+  bp_split_free (&sp);
+  bp_dataset_free (ds);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -274,5 +312,6 @@ main (int argc, char **argv)
   g_test_add_func ("/split/scalers", test_scalers);
   g_test_add_func ("/split/u8-gather", test_u8_gather);
   g_test_add_func ("/split/batcher", test_batcher);
+  g_test_add_func ("/split/default-splits", test_default_splits);
   return g_test_run ();
 }

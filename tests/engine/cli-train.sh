@@ -15,7 +15,7 @@ not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; sed 's/^/# /' "$out" "$e
 check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
 run() { "$bin" "$@" >"$out" 2>"$err"; echo $?; }
 
-echo "1..12"
+echo "1..14"
 
 status=$(run --data spiral --epochs 3 --metrics-csv "$dir/m.csv" --save-weights "$dir/w.st")
 # 400 training rows at batch 10: 40 steps an epoch, 120 records plus the header.
@@ -78,6 +78,20 @@ check "the CSV has lr 0.01 as typed, and accuracies in tenths" \
 status=$(run --data xor --epochs 1 --batch 1000)
 check "one epoch of one step is said in the singular" \
   '[ "$status" = 0 ] && grep -Eq "^finished after 1 step \(1 epoch\) in " "$out"'
+
+# A CSV with bad rows (tests/data/files/bad-rows.csv: a missing cell on line 4, NaN, a word,
+# inf, a missing label, -inf): refused at the first, naming the row and --drop-bad-rows.
+bad=$(dirname "$0")/../data/files/bad-rows.csv
+status=$(run --data "$bad" --epochs 1)
+check "bad rows: exit 2, the first bad row (line, column, why) and --drop-bad-rows" \
+  '[ "$status" = 2 ] && [ "$(sed -n 1p "$err")" = "$bad:4:2: missing value" ] \
+   && sed -n 2p "$err" | grep -qF -- "--drop-bad-rows leaves them out" && [ ! -s "$out" ]'
+# With --drop-bad-rows: trains on the 14 good rows, says which lines went (the window's note
+# says the same), and with the window's ratios gets the window's sizes (8/3/3, test-explorer).
+status=$(run --data "$bad" --drop-bad-rows --epochs 1 --val-ratio 0.2 --test-ratio 0.2)
+check "--drop-bad-rows: trains, lists the dropped lines; 60/20/20 gives the window's 8/3/3" \
+  '[ "$status" = 0 ] && grep -qx "$bad: 6 bad rows left out (lines 4, 6, 9, 12, 21 and 1 more); the first: $bad:4:2: missing value" "$err" \
+   && grep -q "^training on bad-rows.csv: 8 rows, 3 for validation, 3 for test;" "$out"'
 
 status=$(run --help)
 check "--help documents the training options" \
