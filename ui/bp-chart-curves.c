@@ -57,6 +57,26 @@ paint_lone_points (BpChart *self, cairo_t *cr, const double *x, const float *y, 
   cairo_fill (cr);
 }
 
+/* A sparse series (validation once an epoch) marks every point it has: a handful of dots
+ * reads at a glance where a dashed line between them does not. Their radius keeps within the
+ * 4 pixels right of the last point that a live repaint leaves to the line. */
+static void
+paint_markers (BpChart *self, cairo_t *cr, const double *x, const float *y, gsize a, gsize b)
+{
+  const BpChartGeometry *g = &self->geo;
+
+  for (gsize i = a; i < b; i++)
+    {
+      double ax = _bp_chart_axis_x (self, x[i]), ay = _bp_chart_axis_y (self, y[i]);
+
+      if (!isfinite (ax) || !isfinite (ay))
+        continue;
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, _bp_chart_px (g, ax), _bp_chart_py (g, ay), 3.5, 0, 2 * G_PI);
+    }
+  cairo_fill (cr);
+}
+
 /* A line series in the colour c and width w. With more points than twice the pixel columns,
  * each column becomes a bar from its lowest to its highest value, stretched to meet the
  * previous column's last value, which is the area a polyline through every point would cover:
@@ -85,6 +105,10 @@ paint_line (BpChart *self, cairo_t *cr, const BpChartSeries *s, const float *y,
     b++;
   if (!s->sorted || b - a <= (gsize) (cols * dense))
     {
+      /* Markers while they stand apart (8 px or more on average): a long run's hundreds of
+       * epochs read as a line, not a string of beads. */
+      gboolean marks = s->sparse && (double) (b - a) * 8 <= g->plot.size.width;
+
       /* Few points: draw them all, with one more on each side so the line reaches the edge.
        * When only the strip right of from_ax is painted again, the path starts at a point
        * at least two pixels left of it, so that what the strip shows of the line's start is
@@ -98,7 +122,10 @@ paint_line (BpChart *self, cairo_t *cr, const BpChartSeries *s, const float *y,
         }
       path_raw (self, cr, x, y, a > 0 ? a - 1 : 0, MIN (b + 1, n));
       cairo_stroke (cr);
-      paint_lone_points (self, cr, x, y, n, a, MIN (b + 1, n), w);
+      if (marks)
+        paint_markers (self, cr, x, y, a > 0 ? a - 1 : 0, MIN (b + 1, n));
+      else
+        paint_lone_points (self, cr, x, y, n, a, MIN (b + 1, n), w);
       return;
     }
   edges = g_new (double, cols + 1);
@@ -154,8 +181,28 @@ paint_line (BpChart *self, cairo_t *cr, const BpChartSeries *s, const float *y,
   cairo_fill (cr);
 }
 
+/* The size of a scatter's markers: the plot's area shared among every point shown (a few
+ * hundred get 8 px dots, tens of thousands 3 px squares that still let the crowd's shape
+ * through), so that a small dataset reads at a glance and a large one does not turn into one
+ * blot. */
+static double
+point_size (BpChart *self)
+{
+  const graphene_rect_t *r = &self->geo.plot;
+  gsize n = 0;
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      const BpChartSeries *s = g_ptr_array_index (self->series, i);
+
+      if (s->visible && s->style == BP_CHART_POINTS)
+        n += s->x->len;
+    }
+  return CLAMP (0.6 * sqrt (r->size.width * r->size.height / (double) MAX (n, 1)), 3, 8);
+}
+
 static void
-paint_points (BpChart *self, cairo_t *cr, const BpChartSeries *s)
+paint_points (BpChart *self, cairo_t *cr, const BpChartSeries *s, double d)
 {
   const BpChartGeometry *g = &self->geo;
   const double *x = (const double *) (gpointer) s->x->data;
@@ -177,7 +224,13 @@ paint_points (BpChart *self, cairo_t *cr, const BpChartSeries *s)
       if (seen[(gsize) iy * w + ix])
         continue;
       seen[(gsize) iy * w + ix] = 1;
-      cairo_rectangle (cr, px - 1.5, py - 1.5, 3, 3);
+      if (d < 4)
+        cairo_rectangle (cr, px - d / 2, py - d / 2, d, d); /* a dot too small to be round */
+      else
+        {
+          cairo_new_sub_path (cr);
+          cairo_arc (cr, px, py, d / 2, 0, 2 * G_PI);
+        }
     }
   cairo_fill (cr);
 }
@@ -212,6 +265,7 @@ void
 _bp_chart_paint_curves (BpChart *self, cairo_t *cr, double from_ax)
 {
   const graphene_rect_t *r = &self->geo.plot;
+  double dot = point_size (self);
 
   cairo_save (cr);
   cairo_rectangle (cr, r->origin.x, r->origin.y, r->size.width, r->size.height);
@@ -226,7 +280,7 @@ _bp_chart_paint_curves (BpChart *self, cairo_t *cr, double from_ax)
         continue;
       if (s->style == BP_CHART_POINTS)
         {
-          paint_points (self, cr, s);
+          paint_points (self, cr, s, dot);
           continue;
         }
       if (s->style == BP_CHART_BARS)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The chart's data through the public API: series added, removed and appended to, and how
- * each one is drawn (name, colour, dashes, bar width). */
+ * each one is drawn (name, colour, dashes, markers, bar width). */
 #include "bp-config.h"
 
 #include "bp-chart-private.h"
@@ -171,6 +171,20 @@ bp_chart_series_set_dashed (BpChart *self, guint id, gboolean dashed)
   if ((s = _bp_chart_find (self, id)) == NULL)
     return;
   s->dashed = !!dashed;
+  _bp_chart_invalidate (self, TRUE);
+}
+
+void
+bp_chart_series_set_sparse (BpChart *self, guint id, gboolean sparse)
+{
+  BpChartSeries *s;
+
+  g_return_if_fail (BP_IS_CHART (self));
+
+  if ((s = _bp_chart_find (self, id)) == NULL || s->sparse == !!sparse)
+    return;
+  s->sparse = !!sparse;
+  _bp_chart_series_resmooth (s, self->smoothing);
   _bp_chart_invalidate (self, TRUE);
 }
 

@@ -219,6 +219,8 @@ paint_legend (BpChart *self, Painter *p, const GdkRGBA *fg)
           paint_rect (p, &s->color, x, l->y + h / 2.0 - 1.5, s->dashed ? 5 : 14, 3);
           if (s->dashed)
             paint_rect (p, &s->color, x + 9, l->y + h / 2.0 - 1.5, 5, 3);
+          if (s->sparse)
+            paint_rect (p, &s->color, x + 4, l->y + h / 2.0 - 3, 6, 6); /* its markers */
         }
       else
         paint_rect (p, &s->color, x + 3, l->y + h / 2.0 - 4, 8, 8);

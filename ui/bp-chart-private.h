@@ -19,6 +19,7 @@ typedef struct {
   BpChartStyle style;
   gboolean visible;
   gboolean dashed;
+  gboolean sparse;  /* few points (one per epoch): raw, never smoothed, a marker on each */
   double bar_width;
 
   GArray *x;        /* double, n points */

@@ -57,7 +57,7 @@ _bp_chart_series_clear (BpChartSeries *s)
 static gboolean
 wants_smoothing (const BpChartSeries *s, double smoothing)
 {
-  return s->style == BP_CHART_LINE && smoothing > 0;
+  return s->style == BP_CHART_LINE && !s->sparse && smoothing > 0;
 }
 
 void

@@ -64,6 +64,10 @@ void bp_chart_series_set_name (BpChart *self, guint id, const char *name);
 void bp_chart_series_set_color (BpChart *self, guint id, const GdkRGBA *color);
 /* Dashed lines (validation curves next to their training curve). */
 void bp_chart_series_set_dashed (BpChart *self, guint id, gboolean dashed);
+/* A line of few points, such as validation figures once an epoch: drawn as measured at full
+ * strength with a marker on each point, never smoothed (smoothing a handful of points only
+ * bends them away from what was measured, and the raw line behind it is faint). */
+void bp_chart_series_set_sparse (BpChart *self, guint id, gboolean sparse);
 /* Width of bars in x units (0: 80% of the smallest gap between x values). */
 void bp_chart_series_set_bar_width (BpChart *self, guint id, double width);
 /* The smoothed copy of a line series as drawn (NULL without smoothing); n points. */

@@ -97,6 +97,10 @@ add_run (BpDashboard *self, BpRun *run)
   rc->epochs = bp_chart_add_series (self->runs_chart, NULL, &c, BP_CHART_LINE);
   bp_chart_series_set_dashed (self->loss_chart, rc->vloss, TRUE);
   bp_chart_series_set_dashed (self->acc_chart, rc->vacc, TRUE);
+  /* One point an epoch: shown as measured, each marked, not smoothed away under the slider. */
+  bp_chart_series_set_sparse (self->loss_chart, rc->vloss, TRUE);
+  bp_chart_series_set_sparse (self->acc_chart, rc->vacc, TRUE);
+  bp_chart_series_set_sparse (self->runs_chart, rc->epochs, TRUE);
   set_names (rc);
   set_visible (rc);
   g_signal_connect (run, "notify::visible", G_CALLBACK (on_run_visible), rc);

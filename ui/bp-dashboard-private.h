@@ -102,6 +102,7 @@ struct _BpDashboard {
   GtkLabel *hidden_error;     /* under the Hidden layers field: what is wrong with it */
   GtkSpinner *eval_spinner;   /* next to Evaluate while an evaluation is under way */
   gboolean eval_busy;
+  GtkWidget *next_run_caption; /* "Next run:" before the fields, while another page's run shows */
 };
 
 /* bp-dashboard-curves.c */

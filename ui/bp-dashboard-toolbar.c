@@ -172,6 +172,7 @@ _bp_dashboard_update_status (BpDashboard *self)
   gtk_button_set_icon_name (self->play_button, running ? "media-playback-pause-symbolic"
                                                        : "media-playback-start-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), running ? "Pause" : "Train");
+  gtk_widget_set_visible (self->next_run_caption, following);
   if (!own && !following)
     {
       gtk_progress_bar_set_fraction (self->progress, 0);
@@ -263,9 +264,30 @@ on_play_clicked (GtkButton *button, BpDashboard *self)
     bp_dashboard_training_play (self->training);
 }
 
+/* While the charts show another page's run, the fields are not that run's settings but those
+ * of the next New Run: a caption before them says so where the eye reads the toolbar (a
+ * tooltip is found by few). */
+static void
+add_next_run_caption (BpDashboard *self)
+{
+  GtkWidget *data_box = gtk_widget_get_parent (GTK_WIDGET (self->data_label));
+  GtkWidget *label = gtk_label_new ("Next run:");
+
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_add_css_class (label, "accent");
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (label, "The charts show another page's run. These fields are the "
+                                      "settings of your next New Run; the run shown has its "
+                                      "own settings in the Runs tab.");
+  gtk_widget_set_visible (label, FALSE);
+  gtk_box_prepend (GTK_BOX (gtk_widget_get_parent (data_box)), label);
+  self->next_run_caption = label;
+}
+
 void
 _bp_dashboard_toolbar_init (BpDashboard *self)
 {
+  add_next_run_caption (self);
   g_signal_connect (self->new_run_button, "clicked", G_CALLBACK (on_new_run_clicked), self);
   g_signal_connect (self->play_button, "clicked", G_CALLBACK (on_play_clicked), self);
   self->hidden_error = GTK_LABEL (gtk_label_new (NULL));

@@ -398,6 +398,8 @@ bp_dashboard_get_part (BpDashboard *self, const char *name)
     return GTK_WIDGET (self->status_label);
   if (g_strcmp0 (name, "new-run") == 0)
     return GTK_WIDGET (self->new_run_button);
+  if (g_strcmp0 (name, "next-run-caption") == 0)
+    return self->next_run_caption;
   if (g_strcmp0 (name, "optimizer") == 0)
     return GTK_WIDGET (self->optimizer_drop);
   if (g_strcmp0 (name, "batch") == 0)

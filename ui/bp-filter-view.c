@@ -10,7 +10,7 @@
 #define TILE_TARGET 56.0 /* a filter's side in pixels, about */
 #define GAP 10.0
 #define LABEL_H 16.0
-#define KEY_H 36.0
+#define KEY_H 50.0 /* the bar, its labels and a line that says what max |w| is */
 #define KEY_W 220.0
 
 struct _BpFilterView {
@@ -172,14 +172,17 @@ draw_text (BpFilterView *self, cairo_t *cr, const char *text, double x, double y
   pango_attr_list_unref (attrs);
   pango_layout_get_pixel_size (layout, &tw, &th);
   set_rgba (cr, color);
-  cairo_move_to (cr, x - align * tw, y);
+  /* Kept inside the widget: the key's "+max |w| of each filter", centred on the end of a bar
+   * as wide as the view, would run past its right edge and be cut. */
+  x = MAX (0, MIN (x - align * tw, gtk_widget_get_width (GTK_WIDGET (self)) - 1.0 - tw));
+  cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
 }
 
 static void
 draw_key (BpFilterView *self, cairo_t *cr, double y, gboolean dark, const GdkRGBA *dim)
 {
-  double w = MIN (KEY_W, gtk_widget_get_width (GTK_WIDGET (self)) - 2.0);
+  double w = MIN (KEY_W, gtk_widget_get_width (GTK_WIDGET (self)) - 4.0);
   char lo[32], hi[32];
   const int steps = 44;
 
@@ -200,11 +203,16 @@ draw_key (BpFilterView *self, cairo_t *cr, double y, gboolean dark, const GdkRGB
   else
     {
       g_strlcpy (lo, "−max |w|", sizeof lo);
-      g_strlcpy (hi, "+max |w| of each filter", sizeof hi);
+      g_strlcpy (hi, "+max |w|", sizeof hi);
     }
+  /* The ends' labels end with the bar, the 0 in its middle; what max |w| is goes on a line
+   * of its own (beside them it ran into the 0 and past a narrow view's edge). */
   draw_text (self, cr, lo, 1, y + 12, 0, dim);
   draw_text (self, cr, "0", 1 + w / 2, y + 12, 0.5, dim);
-  draw_text (self, cr, hi, 1 + w, y + 12, self->shared ? 1 : 0.5, dim);
+  draw_text (self, cr, hi, 1 + w, y + 12, 1, dim);
+  draw_text (self, cr, self->shared ? "one scale: the largest |w| of all filters"
+                                    : "max |w|: each filter's own largest weight",
+             1, y + 26, 0, dim);
 }
 
 static GskRenderNode *

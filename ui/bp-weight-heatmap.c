@@ -10,7 +10,7 @@
 #include <math.h>
 
 #define MARGIN_LEFT 30.0
-#define MARGIN_RIGHT 56.0 /* the colour key */
+#define MARGIN_RIGHT 64.0 /* the colour key: its bar and labels of 3 significant digits */
 #define MARGIN_TOP 24.0
 #define MARGIN_BOTTOM 8.0
 #define HINTON_MIN_CELL 3.0
@@ -120,6 +120,31 @@ append_text (GtkSnapshot *snapshot, GtkWidget *widget, const char *text, double 
   gtk_snapshot_restore (snapshot);
 }
 
+/* A label of the colour key, right of its bar and ending before the widget's right edge
+ * (a label wider than the margin moves left over the bar rather than being cut). */
+static void
+append_key_label (GtkSnapshot *snapshot, GtkWidget *widget, double v, double x, double y,
+                  const GdkRGBA *c)
+{
+  char buf[32];
+  g_autoptr (PangoLayout) layout = NULL;
+  PangoAttrList *attrs = pango_attr_list_new ();
+  int tw;
+
+  /* Three digits read the key; the hover read-out gives a weight's exact value. */
+  g_snprintf (buf, sizeof buf, "%.3g", v);
+  layout = gtk_widget_create_pango_layout (widget, buf);
+  pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  pango_layout_get_pixel_size (layout, &tw, NULL);
+  x = MIN (x, gtk_widget_get_width (widget) - tw - 2);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT ((float) x, (float) y));
+  gtk_snapshot_append_layout (snapshot, layout, c);
+  gtk_snapshot_restore (snapshot);
+}
+
 static void
 draw_hinton (BpWeightHeatmap *self, GtkSnapshot *snapshot, const graphene_rect_t *a)
 {
@@ -202,13 +227,12 @@ snapshot_content (BpWeightHeatmap *self, GtkSnapshot *snapshot)
                                                       a.origin.y + i * a.size.height / 64, 10,
                                                       a.size.height / 64 + 1));
     }
-  bp_format_value (self->scale, buf, sizeof buf);
-  append_text (snapshot, widget, buf, a.origin.x + a.size.width + 20, a.origin.y - 2, &dim);
-  append_text (snapshot, widget, "0", a.origin.x + a.size.width + 20,
-               a.origin.y + a.size.height / 2 - 8, &dim);
-  bp_format_value (-self->scale, buf, sizeof buf);
-  append_text (snapshot, widget, buf, a.origin.x + a.size.width + 20,
-               a.origin.y + a.size.height - 14, &dim);
+  append_key_label (snapshot, widget, self->scale, a.origin.x + a.size.width + 21,
+                    a.origin.y - 2, &dim);
+  append_key_label (snapshot, widget, 0, a.origin.x + a.size.width + 21,
+                    a.origin.y + a.size.height / 2 - 8, &dim);
+  append_key_label (snapshot, widget, -self->scale, a.origin.x + a.size.width + 21,
+                    a.origin.y + a.size.height - 14, &dim);
 }
 
 static void
