@@ -7,6 +7,8 @@
 
 #include "bp-builder-private.h"
 
+#include <math.h>
+
 typedef struct {
   bp_experiment *exp;
   bp_experiment_dataset data;
@@ -52,8 +54,10 @@ _bp_builder_drop_data (BpBuilder *self)
   g_clear_pointer (&self->data_key, g_free);
 }
 
+/* The data as loaded, with the split in rows and in percent (as the Data page words it, so the
+ * two pages can be compared: the same ratios and seed give the same rows). */
 static char *
-describe (const bp_experiment_dataset *d)
+describe (const bp_experiment_dataset *d, const bp_experiment_data *how)
 {
   const bp_dataset *ds = d->ds;
   GString *s = g_string_new (NULL);
@@ -71,12 +75,18 @@ describe (const bp_experiment_dataset *d)
   else
     g_string_append_printf (s, " · %d target%s (regression)", ds->n_targets,
                             ds->n_targets == 1 ? "" : "s");
-  g_string_append_printf (s, "\n%s to train, %s to validate, %s to test",
+  g_string_append_printf (s, "\n%s to train, %s to validate, %s to test (split %d/%d/%d %%, "
+                          "seed %" G_GUINT64_FORMAT ")",
                           bp_format_count (d->split.n_train, FALSE, a, sizeof a),
                           bp_format_count (d->split.n_val, FALSE, b, sizeof b),
-                          bp_format_count (d->split.n_test, FALSE, c, sizeof c));
+                          bp_format_count (d->split.n_test, FALSE, c, sizeof c),
+                          100 - (int) lround (how->val_ratio * 100)
+                            - (int) lround (how->test_ratio * 100),
+                          (int) lround (how->val_ratio * 100),
+                          (int) lround (how->test_ratio * 100), (guint64) how->split_seed);
   if (d->rows_dropped > 0)
-    g_string_append_printf (s, "; %zu bad rows dropped (%s)", d->rows_dropped, d->first_drop);
+    g_string_append_printf (s, "; %zu bad row%s dropped, the first: %s", d->rows_dropped,
+                            d->rows_dropped == 1 ? "" : "s", d->first_drop);
   return g_string_free (s, FALSE);
 }
 
@@ -118,7 +128,7 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   *self->data = job->data;
   job->rc = -1; /* taken */
   self->data_key = g_steal_pointer (&job->key);
-  info = describe (self->data);
+  info = describe (self->data, &job->exp->data);
   bp_builder_settings_set_data_info (self->settings, info, FALSE);
   _bp_builder_show_report (self);
   _bp_builder_data_ready (self);

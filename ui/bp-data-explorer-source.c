@@ -3,13 +3,13 @@
 
 #include "bp-data-explorer-source.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "data/builtin.h"
 #include "data/source.h"
 
-#define SPLIT_SEED 1
 #define FASHION_VAL_ROWS 5000
 
 static void
@@ -99,7 +99,7 @@ static void
 fashion_split (bp_dataset *ds, bp_split *split)
 {
   size_t n_train_file = 60000;
-  g_autoptr (GRand) rng = g_rand_new_with_seed (SPLIT_SEED);
+  g_autoptr (GRand) rng = g_rand_new_with_seed (BP_SPLIT_WINDOW_SEED);
   g_autofree guint32 *perm = g_new (guint32, n_train_file);
 
   for (guint32 i = 0; i < n_train_file; i++)
@@ -124,6 +124,17 @@ fashion_split (bp_dataset *ds, bp_split *split)
     split->test[i] = (uint32_t) n_train_file + i;
 }
 
+/* The window's default split in words, from the constants (data/split.h). */
+static void
+window_split_words (char *buf, size_t len)
+{
+  int val = (int) lround (BP_SPLIT_WINDOW_VAL_RATIO * 100);
+  int test = (int) lround (BP_SPLIT_WINDOW_TEST_RATIO * 100);
+
+  g_snprintf (buf, len, "split %d/%d/%d %% at random (seed %d)", 100 - val - test, val, test,
+              BP_SPLIT_WINDOW_SEED);
+}
+
 BpDataSource *
 bp_data_source_load (const char *source, GError **error)
 {
@@ -131,6 +142,7 @@ bp_data_source_load (const char *source, GError **error)
   char err[512] = "";
   bp_source_options opts = { 0 };
   gboolean fashion;
+  char how[96] = "";
 
   g_return_val_if_fail (source != NULL, NULL);
 
@@ -154,11 +166,14 @@ bp_data_source_load (const char *source, GError **error)
     {
       /* When rows were dropped as bad, why matters more than how few are left. */
       if (src->csv_info.rows_dropped > 0)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                     "%s: %zu rows are too few to split into training, validation and test "
-                     "rows; %zu bad rows were left out, the first: %s",
-                     source, src->ds->n_rows, src->csv_info.rows_dropped,
-                     src->csv_info.first_drop);
+        {
+          char words[512];
+
+          bp_csv_drop_summary (&src->csv_info, words, sizeof words);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "%s: %zu rows are too few to split into training, validation and test "
+                       "rows; %s", source, src->ds->n_rows, words);
+        }
       else
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                      "%s: %zu rows are too few to split into training, validation and test rows",
@@ -168,7 +183,8 @@ bp_data_source_load (const char *source, GError **error)
 
   if (fashion)
     fashion_split (src->ds, &src->split);
-  else if (bp_split_make (src->ds, 0.15, 0.15, SPLIT_SEED, &src->split, err, sizeof err) != 0)
+  else if (bp_split_make (src->ds, BP_SPLIT_WINDOW_VAL_RATIO, BP_SPLIT_WINDOW_TEST_RATIO,
+                          BP_SPLIT_WINDOW_SEED, &src->split, err, sizeof err) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", err);
       return NULL;
@@ -187,10 +203,11 @@ bp_data_source_load (const char *source, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: out of memory", source);
       return NULL;
     }
+  if (!fashion)
+    window_split_words (how, sizeof how);
   src->note = g_strdup_printf (
     "%s%s; %u training, %u validation and %u test rows%s",
-    fashion ? "the official 10 000 test images for testing"
-            : "split 70/15/15 % at random (seed 1)",
+    fashion ? "the official 10 000 test images for testing" : how,
     fashion || src->ds->task != BP_TASK_CLASSIFICATION ? "" : ", stratified by class",
     src->split.n_train, src->split.n_val, src->split.n_test,
     src->scaler.n_features > 0 ? "; features standardised on the training rows"

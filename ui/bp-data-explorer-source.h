@@ -25,8 +25,9 @@ typedef struct {
 
 /* Loads source (a built-in name or a file, see data/source.h) and splits it: Fashion-MNIST
  * gets its official 10 000 test images as the test rows and 5 000 of its training images for
- * validation; other data 70/15/15 % (stratified for classes). Tabular features are
- * standardised with the training rows' mean and deviation; images stay in [0, 1].
+ * validation; other data the window's split, BP_SPLIT_WINDOW_* in data/split.h (60/20/20 %,
+ * stratified for classes). Tabular features are standardised with the training rows' mean and
+ * deviation; images stay in [0, 1].
  * Slow for big files: call it from a worker thread (bp_data_source_load_async). */
 BpDataSource *bp_data_source_load (const char *source, GError **error);
 void bp_data_source_load_async (const char *source, GCancellable *cancellable,

@@ -141,8 +141,14 @@ fill_side (BpDataExplorer *self)
                               src->csv_info.had_header ? "a header row" : "no header row",
                               src->csv_info.label_column + 1);
       if (src->csv_info.rows_dropped > 0)
-        g_string_append_printf (note, "\n%zu rows were dropped; the first: %s",
-                                src->csv_info.rows_dropped, src->csv_info.first_drop);
+        {
+          char words[512];
+
+          /* The same words and line numbers as backprop-train --drop-bad-rows prints. */
+          bp_csv_drop_summary (&src->csv_info, words, sizeof words);
+          g_string_append_printf (note, "\n%s\n(backprop-train stops at such a row unless "
+                                  "given --drop-bad-rows)", words);
+        }
     }
   gtk_label_set_markup (self->columns_label, cols->str);
   gtk_label_set_text (self->note_label, note->str);

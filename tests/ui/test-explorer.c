@@ -9,12 +9,14 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "bp-builder.h"
 #include "bp-chart.h"
 #include "bp-data-explorer-images.h"
 #include "bp-data-explorer.h"
 #include "bp-screenshot.h"
 #include "bp-ui.h"
 #include "data/builtin.h"
+#include "engine/experiment.h"
 #include "ui-test-util.h"
 
 static void
@@ -257,8 +259,10 @@ test_csv (void)
   g_assert_true (src->is_csv);
   g_assert_cmpuint (src->csv_info.rows_dropped, ==, 1);
   note = gtk_label_get_text (GTK_LABEL (bp_data_explorer_get_part (ex, "note")));
-  g_assert_nonnull (strstr (note, "1 rows were dropped"));
-  g_assert_nonnull (strstr (note, ":8:")); /* the line of the NaN */
+  /* How many, their lines (the file's, header counted), why, and what backprop-train does. */
+  g_assert_nonnull (strstr (note, "1 bad row left out (line 8); the first: "));
+  g_assert_nonnull (strstr (note, "plants.csv:8:1: NaN is not a usable value: 'NaN'"));
+  g_assert_nonnull (strstr (note, "unless given --drop-bad-rows"));
   /* The column types as read: two numbers, and the label in the third column. */
   {
     const char *cols = gtk_label_get_text (GTK_LABEL (bp_data_explorer_get_part (ex, "columns")));
@@ -290,7 +294,7 @@ test_csv (void)
     g_assert_null (none);
     g_assert_nonnull (error);
     g_assert_nonnull (strstr (error->message, "2 rows are too few"));
-    g_assert_nonnull (strstr (error->message, "2 bad rows were left out"));
+    g_assert_nonnull (strstr (error->message, "2 bad rows left out (lines 3 and 4)"));
     g_assert_nonnull (strstr (error->message, "few.csv:3:1:")); /* where the first bad cell is */
     g_assert_nonnull (strstr (error->message, "'abc'"));
     g_unlink (few);
@@ -374,6 +378,130 @@ test_pca_standardised (void)
   g_assert_finalize_object (w);
 }
 
+/* ---- the Data page and the Builder split a dataset alike ---- */
+
+/* A label under root whose text holds needle (the Builder's line under its dataset picker). */
+static GtkLabel *
+label_with (GtkWidget *root, const char *needle)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), needle) != NULL)
+    return GTK_LABEL (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *l = label_with (c, needle);
+
+      if (l != NULL)
+        return l;
+    }
+  return NULL;
+}
+
+typedef struct {
+  BpBuilder *builder;
+  const char *want; /* the start of the dataset line once loaded */
+} BuilderWait;
+
+static gboolean
+builder_loaded (gpointer data)
+{
+  BuilderWait *bw = data;
+
+  return label_with (GTK_WIDGET (bp_builder_get_settings (bw->builder)), bw->want) != NULL;
+}
+
+/* What the Data page's split grid shows for one part: "90 (60.0 %)". */
+static const char *
+split_cell (BpDataExplorer *ex, int part)
+{
+  GtkWidget *grid = bp_data_explorer_get_part (ex, "split");
+
+  return gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 2, part)));
+}
+
+/* Iris in the Builder (its template) and on the Data page: one default split, the window's,
+ * so the same 90/30/30 rows on both pages; then a CSV with bad rows loaded by both (the Builder
+ * told to drop them, as the Data page does): 14 good rows, the same 8/3/3 on both, and the same
+ * line numbers as backprop-train --drop-bad-rows prints (tests/data/cli-describe.sh). */
+static void
+test_same_split_as_builder (void)
+{
+  GtkWidget *window, *w = show_explorer (&window);
+  BpDataExplorer *ex = BP_DATA_EXPLORER (w);
+  BpBuilder *builder = BP_BUILDER (bp_builder_new ());
+  GtkWidget *bwin = ui_test_show_in_window (GTK_WIDGET (builder), 1200, 760);
+  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "..", "data", "files",
+                                                "bad-rows.csv", NULL);
+  g_autofree char *drop_words = NULL;
+  g_autoptr (GError) error = NULL;
+  BuilderWait bw = { builder, "150 rows" };
+  BpDataSource *src;
+  bp_experiment *exp;
+  GtkLabel *line;
+
+  g_object_ref (builder);
+  g_assert_true (bp_builder_load_template (builder, "iris-mlp", &error));
+  g_assert_no_error (error);
+  exp = bp_builder_get_experiment (builder, &error);
+  g_assert_nonnull (exp);
+  /* The tabular template carries the window's default split (data/split.h). */
+  g_assert_cmpfloat (exp->data.val_ratio, ==, BP_SPLIT_WINDOW_VAL_RATIO);
+  g_assert_cmpfloat (exp->data.test_ratio, ==, BP_SPLIT_WINDOW_TEST_RATIO);
+  g_assert_cmpuint (exp->data.split_seed, ==, BP_SPLIT_WINDOW_SEED);
+  g_assert_true (ui_test_wait (builder_loaded, &bw, 60));
+  line = label_with (GTK_WIDGET (bp_builder_get_settings (builder)), "150 rows");
+  g_assert_nonnull (strstr (gtk_label_get_text (line),
+                            "\n90 to train, 30 to validate, 30 to test (split 60/20/20 %, "
+                            "seed 1)"));
+
+  load (ex, "iris");
+  src = bp_data_explorer_get_source (ex);
+  g_assert_cmpuint (src->split.n_train, ==, 90);
+  g_assert_cmpuint (src->split.n_val, ==, 30);
+  g_assert_cmpuint (src->split.n_test, ==, 30);
+  g_assert_cmpstr (split_cell (ex, 0), ==, "90 (60.0 %)");
+  g_assert_cmpstr (split_cell (ex, 1), ==, "30 (20.0 %)");
+  g_assert_cmpstr (split_cell (ex, 2), ==, "30 (20.0 %)");
+  g_assert_nonnull (strstr (src->note, "split 60/20/20 % at random (seed 1), stratified by "
+                                       "class; 90 training, 30 validation and 30 test rows"));
+
+  /* The CSV with bad rows on both pages. */
+  free (exp->data.source);
+  exp->data.source = strdup (bad);
+  exp->data.drop_bad_rows = true;
+  bp_builder_set_experiment (builder, exp);
+  bp_experiment_free (exp);
+  bw.want = "14 rows";
+  g_assert_true (ui_test_wait (builder_loaded, &bw, 60));
+  line = label_with (GTK_WIDGET (bp_builder_get_settings (builder)), "14 rows");
+  drop_words = g_strdup_printf ("6 bad rows dropped, the first: %s:4:2: missing value", bad);
+  g_assert_nonnull (strstr (gtk_label_get_text (line),
+                            "\n8 to train, 3 to validate, 3 to test (split 60/20/20 %, seed 1)"));
+  g_assert_nonnull (strstr (gtk_label_get_text (line), drop_words));
+
+  load (ex, bad);
+  src = bp_data_explorer_get_source (ex);
+  g_assert_cmpuint (src->ds->n_rows, ==, 14);
+  g_assert_cmpuint (src->split.n_train, ==, 8);
+  g_assert_cmpuint (src->split.n_val, ==, 3);
+  g_assert_cmpuint (src->split.n_test, ==, 3);
+  g_assert_cmpstr (split_cell (ex, 0), ==, "8 (57.1 %)");
+  g_assert_cmpstr (split_cell (ex, 2), ==, "3 (21.4 %)");
+  g_clear_pointer (&drop_words, g_free);
+  drop_words = g_strdup_printf ("6 bad rows left out (lines 4, 6, 9, 12, 21 and 1 more); the "
+                                "first: %s:4:2: missing value", bad);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (bp_data_explorer_get_part (ex,
+                                                                                      "note"))),
+                            drop_words));
+  keep_shot (window, "explorer-bad-rows.png");
+
+  gtk_window_destroy (GTK_WINDOW (bwin));
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_spin (0.1);
+  g_assert_finalize_object (builder);
+  g_assert_finalize_object (w);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -385,5 +513,6 @@ main (int argc, char **argv)
   g_test_add_func ("/explorer/images", test_images);
   g_test_add_func ("/explorer/csv", test_csv);
   g_test_add_func ("/explorer/pca-standardised", test_pca_standardised);
+  g_test_add_func ("/explorer/same-split-as-builder", test_same_split_as_builder);
   return g_test_run ();
 }
