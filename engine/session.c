@@ -301,6 +301,7 @@ bp_session_new (const bp_spec *spec, const bp_dataset *ds, const bp_split *split
   s->busy = true; /* until the trainer first goes to sleep */
   s->back = 0;
   s->front = 2;
+  s->weight_copies = bp_weight_copies_new ();
 
   if (bp_session_start_run (s, cfg->seed, err, errlen) != 0)
     {

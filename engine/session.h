@@ -228,6 +228,16 @@ const bp_hist_history *bp_session_hist_history (bp_session *s);
  * the next call. One reader thread only (the window's). */
 const bp_snapshot *bp_session_snapshot (bp_session *s, bool *fresh);
 
+/* A copy of one dense layer's weights (engine/snapshot.h), for a reader that is not the
+ * session's owner (one thread, its own buffers: bp_session_snapshot's reader keeps its
+ * snapshots). layer: its index in the net; any other value (-1): the first dense layer. The
+ * trainer copies it after the step in progress, or at once when idle; nobody waits. A later
+ * request before the copy is made replaces the earlier one. */
+void bp_session_request_weights (bp_session *s, int layer);
+/* The newest copy, or NULL before the first; *fresh (may be NULL) tells whether it is newer
+ * than what the previous call returned. It stays valid and unchanged until the next call. */
+const bp_weights_snapshot *bp_session_weights (bp_session *s, bool *fresh);
+
 /* ---- Synchronous requests (wait for the step in progress; for the CLI and file saves) ---- */
 
 /* Writes the current weights as safetensors (DESIGN.md layout, the spec JSON and the run's

@@ -99,6 +99,8 @@ struct bp_hist_history {
   hist_range *ranges; /* n_layers * BP_HIST_TENSOR_COUNT */
 };
 
+typedef struct bp_weight_copies bp_weight_copies;
+
 struct bp_session {
   /* ---- fixed at creation ---- */
   const bp_dataset *ds;
@@ -208,6 +210,8 @@ struct bp_session {
   snapshot_slot slots[3];
   atomic_int middle; /* slot index | SLOT_FRESH */
   int front;         /* the reader's slot */
+
+  bp_weight_copies *weight_copies; /* session_snapshot_weights.c; NULL when memory was short */
 };
 
 #define SLOT_FRESH 4
@@ -258,3 +262,8 @@ int bp_session_map_plane (bp_session *s, const float *xy, int n, float *out);
 size_t bp_session_snapshot_kernel_floats (bp_session *s);
 void bp_session_snapshot_kernels (bp_session *s, bp_layer_snapshot *layers, int n_layers,
                                   float **cursor);
+
+/* session_snapshot_weights.c: weight copies on request (bp_session_request_weights) */
+bp_weight_copies *bp_weight_copies_new (void);
+void bp_weight_copies_free (bp_weight_copies *w);
+void bp_session_weights_serve (bp_session *s); /* between steps: a copy, if one was asked */

@@ -62,9 +62,11 @@ bp_session_snapshot_activations (bp_session *s)
   s->act_hist_step = s->step + 1;
 }
 
+/* Called after every step: the histogram history, and a weight copy if one was asked. */
 void
 bp_session_history_maybe (bp_session *s)
 {
+  bp_session_weights_serve (s);
   bp_hist_history *h = s->hist;
   if (h->every == 0 || s->step < h->next_step)
     return;
@@ -504,6 +506,7 @@ bp_session_make_snapshot (bp_session *s)
   s->next_snapshot_t = t0 + s->snap_opts.interval_s;
   layout lo = plan (s);
   snapshot_slot *slot = &s->slots[s->back];
+  bp_session_weights_serve (s); /* an idle trainer serves requests here */
   if (!ensure_trainer_side (s, lo.n_layers) || !slot_fit (slot, &lo))
     return; /* out of memory: the reader keeps the previous snapshot */
   bp_snapshot *sn = &slot->snap;
@@ -578,4 +581,6 @@ bp_session_snapshot_slots_free (bp_session *s)
       free (s->slots[i].floats);
       free (s->slots[i].neuron_ptrs);
     }
+  bp_weight_copies_free (s->weight_copies);
+  s->weight_copies = NULL;
 }

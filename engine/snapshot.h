@@ -132,6 +132,29 @@ typedef struct bp_snapshot {
   double cost_ms;         /* trainer CPU time spent making this snapshot */
 } bp_snapshot;
 
+/* A dense layer of the net, as a weight copy lists them. */
+typedef struct bp_dense_info {
+  char name[BP_NAME_MAX];
+  int layer;          /* its index in the net (as in bp_snapshot.layers) */
+  int out, in;        /* weight (out, in) */
+  bp_act activation;  /* the fused one */
+} bp_dense_info;
+
+/* One dense layer's weights, copied on request (bp_session_request_weights) by the trainer
+ * between two steps: for a view of a network too big for snapshots to carry its weights
+ * (BP_SNAPSHOT_SMALL_DENSE), such as the dashboard following the Builder's run. Pointers point
+ * into the copy's own buffer, valid until the reader asks for the next copy. */
+typedef struct bp_weights_snapshot {
+  uint64_t seq;       /* 1, 2, 3 ... in the order the trainer made them */
+  uint64_t run;       /* the run (bp_session_run) it belongs to */
+  uint64_t step;      /* optimizer steps done */
+  int n_dense;
+  const bp_dense_info *dense; /* (n_dense): every dense layer of the net, in order */
+  int dense_index;    /* which of them was copied; -1 when the net has none */
+  const float *weights; /* (dense[dense_index].out, .in), or NULL */
+  const float *biases;  /* (dense[dense_index].out), or NULL without bias */
+} bp_weights_snapshot;
+
 /* What a snapshot computes; the window switches off what it does not show, so the trainer
  * does not spend time on it. */
 typedef struct bp_snapshot_options {

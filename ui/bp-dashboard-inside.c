@@ -5,32 +5,32 @@
  *
  * A followed run (the Builder's or the Playground's) has no copies of its own: the session
  * belongs to its page, which may free it between two frames, so no worker may wait on it.
- * Its weights are saved here, on the UI thread, while the weights are on screen: at once when
- * the run is paused or over (the trainer is idle, nothing to wait for), and every few seconds
- * while it trains (the save waits for the step in progress: a LeNet step, tens of ms). Only
- * the matrices: the dead-unit share needs the run's data, which stay with its page. */
+ * Its trainer copies the dense layer on screen between two steps when asked (engine/session.h
+ * bp_session_request_weights); the UI thread takes the finished copy (a memcpy of one matrix,
+ * tens of microseconds) and never waits for a step. Only the matrices: the dead-unit share
+ * needs the run's data, which stay with its page. */
 #include "bp-config.h"
 
 #include "bp-dashboard-private.h"
 
 #include "bp-window.h"
 
-#include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define HIST_EVERY_US G_USEC_PER_SEC
 #define FOLLOW_WEIGHTS_EVERY_US (3 * G_USEC_PER_SEC)
+#define FOLLOW_PENDING_US G_USEC_PER_SEC
 #define FOLLOW_KEY "bp-dashboard-inside-follow"
 
 /* The copy of a followed run's weights, kept on the dashboard object (freed with it). */
 typedef struct {
   BpModelView *view;
   const void *identity; /* the session it came from (compared, never dereferenced) */
-  guint64 run, step;
-  gint64 us;            /* when it was taken */
+  guint64 run, step;    /* of the copy taken last */
+  gint64 us;            /* when the last copy was asked for */
+  gint64 asked_us;      /* when the copy not yet taken was asked for; 0: none */
 } Follow;
 
 static void
@@ -103,13 +103,15 @@ on_range (GtkEditable *entry, BpDashboard *self)
 }
 
 static void show_weights (BpDashboard *self, BpModelView *m);
-static void follow_weights (BpDashboard *self);
+static void follow_weights (BpDashboard *self, gboolean now);
 
 static void
 on_weight_layer (GObject *drop, GParamSpec *pspec, BpDashboard *self)
 {
+  /* A followed run's copy holds one layer: ask its trainer for the one picked, shown when
+   * it comes (the layer on screen stays until then). */
   if (!bp_dashboard_training_has_session (self->training) && self->model == NULL)
-    show_weights (self, _bp_dashboard_inside_followed_weights (self));
+    follow_weights (self, TRUE);
   else
     _bp_dashboard_inside_model (self);
 }
@@ -167,7 +169,7 @@ _bp_dashboard_inside_update (BpDashboard *self, gboolean live)
   guint64 count;
 
   if (!bp_dashboard_training_has_session (self->training))
-    follow_weights (self);
+    follow_weights (self, FALSE);
   h = current_history (self);
   n_layers = h != NULL ? bp_hist_history_n_layers (h) : 0;
 
@@ -223,67 +225,66 @@ _bp_dashboard_inside_update (BpDashboard *self, gboolean live)
     }
 }
 
-/* The followed session's weights as a view of dense matrices (no network, no data), or NULL. */
+/* A copy the trainer made (one dense layer's weights) as a view of the net's dense matrices,
+ * the copied one with its weights, the others without. One block holds the views and the
+ * matrix, so the view's own free lets both go. */
 static BpModelView *
-copy_weights (bp_session *s)
+view_of_copy (const bp_weights_snapshot *w)
 {
-  const char *dir = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm" : g_get_tmp_dir ();
-  g_autofree char *path = g_strdup_printf ("%s/backprop-follow-%d.safetensors", dir,
-                                           (int) getpid ());
-  BpModelView *v;
-  const char *step;
-  char err[256];
+  const bp_dense_info *c = &w->dense[w->dense_index];
+  gsize nw = (gsize) c->out * c->in, head = sizeof (BpDenseView) * (gsize) w->n_dense;
+  BpModelView *v = g_atomic_rc_box_new0 (BpModelView);
+  float *matrix;
 
-  if (bp_session_save_weights (s, path, err, sizeof err) != 0)
-    return NULL;
-  v = g_atomic_rc_box_new0 (BpModelView);
-  v->st = bp_safetensors_read (path, err, sizeof err);
-  g_unlink (path);
-  step = v->st != NULL ? bp_safetensors_meta (v->st, "step") : NULL;
-  v->step = step != NULL ? g_ascii_strtoull (step, NULL, 10) : 0;
-  if (v->st == NULL || (v->spec = _bp_dashboard_spec_of_weights (v->st)) == NULL)
+  v->step = w->step;
+  v->n_dense = w->n_dense;
+  v->dense = g_malloc0 (head + sizeof (float) * nw);
+  matrix = (float *) (gpointer) ((char *) v->dense + head); /* aligned: views hold doubles */
+  memcpy (matrix, w->weights, sizeof (float) * nw);
+  for (int i = 0; i < w->n_dense; i++)
     {
-      bp_model_view_unref (v);
-      return NULL;
-    }
-  v->dense = g_new0 (BpDenseView, MAX (v->spec->n_layers, 1));
-  for (int i = 0; i < v->spec->n_layers; i++)
-    {
-      const bp_layer_spec *ls = &v->spec->layers[i];
-      BpDenseView *d = &v->dense[v->n_dense];
-      char name[2 * BP_NAME_MAX];
-      const bp_st_tensor *w;
+      BpDenseView *d = &v->dense[i];
 
-      if (ls->kind != BP_LAYER_DENSE)
-        continue;
-      g_snprintf (name, sizeof name, "%s.weight", ls->name);
-      w = bp_safetensors_find (v->st, name);
-      if (w == NULL || w->rank != 2)
-        continue;
-      g_strlcpy (d->name, ls->name, sizeof d->name);
-      d->index = i;
-      d->out = (int) w->dims[0];
-      d->in = (int) w->dims[1];
-      d->weight = w->data;
-      d->activation = ls->u.dense.activation;
+      g_strlcpy (d->name, w->dense[i].name, sizeof d->name);
+      d->index = w->dense[i].layer;
+      d->out = w->dense[i].out;
+      d->in = w->dense[i].in;
+      d->activation = w->dense[i].activation;
+      d->weight = i == w->dense_index ? matrix : NULL;
       d->dead_share = NAN;
-      v->n_dense++;
     }
   return v;
 }
 
-/* A followed run: a new copy of its weights when they are on screen and it is time. */
+/* The layer the weight list has selected, as its index in the net; -1 (the trainer's first
+ * dense layer) before a list. */
+static int
+selected_layer (BpDashboard *self, BpModelView *v)
+{
+  guint sel = gtk_drop_down_get_selected (self->weight_layer_drop);
+
+  if (v == NULL || v->n_dense == 0)
+    return -1;
+  return v->dense[sel < (guint) v->n_dense ? sel : 0].index;
+}
+
+/* A followed run: its weights come from the trainer, which copies the layer asked for
+ * between two steps (bp_session_request_weights); here we only ask and take the finished copy
+ * when it is there, so the UI thread never waits for a step. A copy is asked while the
+ * weights are on screen: at once when the run is paused or over and shows a step we have not
+ * shown, every few seconds while it trains, and when another layer is picked (now). */
 static void
-follow_weights (BpDashboard *self)
+follow_weights (BpDashboard *self, gboolean now)
 {
   Follow *f = g_object_get_data (G_OBJECT (self), FOLLOW_KEY);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   bp_session *s = BP_IS_WINDOW (root) ? bp_window_get_followed_session (BP_WINDOW (root), NULL)
                                       : NULL;
   const void *identity = s != NULL ? bp_session_metric_log_of_run (s, 1) : NULL;
-  gint64 now = g_get_monotonic_time ();
+  gint64 t0 = g_get_monotonic_time ();
+  const bp_weights_snapshot *w;
+  bool fresh = false;
   bp_session_status st;
-  BpModelView *v;
 
   if (f == NULL)
     {
@@ -295,26 +296,46 @@ follow_weights (BpDashboard *self)
       g_clear_pointer (&f->view, bp_model_view_unref);
       f->identity = identity;
       f->run = f->step = 0;
-      f->us = 0;
+      f->us = f->asked_us = 0;
       show_weights (self, NULL);
     }
   if (s == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self->weight_map)))
     return;
+  w = bp_session_weights (s, &fresh);
+  if (fresh && w != NULL && w->dense_index >= 0)
+    {
+      BpModelView *v = view_of_copy (w);
+      gboolean first = f->view == NULL;
+      gint64 t1 = g_get_monotonic_time ();
+
+      f->asked_us = 0;
+      f->run = w->run;
+      f->step = w->step;
+      g_clear_pointer (&f->view, bp_model_view_unref);
+      f->view = v;
+      /* A copy of another layer than the one picked since (or, the first time, than the one
+       * the list had picked): list the layers, ask for the right one. */
+      if (first || v->dense[w->dense_index].index == selected_layer (self, v))
+        show_weights (self, v);
+      if (v->dense[w->dense_index].index != selected_layer (self, v))
+        now = TRUE;
+      g_debug ("dashboard: a followed run's weights (%d x %d, %s) taken on the UI thread in "
+               "%.3f ms, shown in %.3f ms", w->dense[w->dense_index].out,
+               w->dense[w->dense_index].in, bp_session_state_name (bp_session_get_state (s)),
+               (t1 - t0) / 1000.0, (g_get_monotonic_time () - t1) / 1000.0);
+    }
   bp_session_get_status (s, &st);
-  if (st.step == 0 || (st.run == f->run && st.step == f->step)
-      || (st.state == BP_SESSION_RUNNING && now - f->us < FOLLOW_WEIGHTS_EVERY_US))
+  if (st.step == 0)
     return;
-  v = copy_weights (s);
-  g_debug ("dashboard: a followed run's weights copied on the UI thread in %.1f ms (%s)",
-           (g_get_monotonic_time () - now) / 1000.0, bp_session_state_name (st.state));
-  f->run = st.run;
-  f->step = st.step;
-  f->us = now;
-  if (v == NULL)
+  /* One request at a time; one that went unanswered for a second (a session that stopped
+   * serving, e.g. replaced) is asked again. */
+  if (f->asked_us != 0 && t0 - f->asked_us < FOLLOW_PENDING_US)
     return;
-  g_clear_pointer (&f->view, bp_model_view_unref);
-  f->view = v;
-  show_weights (self, v);
+  if (!now && ((st.run == f->run && st.step == f->step)
+               || (st.state == BP_SESSION_RUNNING && t0 - f->us < FOLLOW_WEIGHTS_EVERY_US)))
+    return;
+  bp_session_request_weights (s, selected_layer (self, f->view));
+  f->asked_us = f->us = t0;
 }
 
 BpModelView *

@@ -2,7 +2,8 @@
 /* The Dashboard following a run started on the Builder page: a CNN trained there (its LeNet
  * template on Fashion-MNIST) shows its Convolutions here, the first layer's filters and the
  * feature maps of a picked test image, read from the Builder session's snapshots; its
- * weight heatmap, from a copy of the session's weights; and its network in the runs table. */
+ * weight heatmap, from copies its trainer makes of the layer on screen, paused and while it
+ * trains; and its network in the runs table. */
 #include "bp-config.h"
 
 #include <adwaita.h>
@@ -240,6 +241,87 @@ test_builder_cnn_convolutions (void)
   page_close (&p);
 }
 
+/* The step the weight heatmap's caption names ("relu · step 123"), 0 when none. */
+static guint64
+shown_step (Page *p)
+{
+  GtkLabel *label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (p->dash),
+                                                              BP_TYPE_DASHBOARD, "dead_label"));
+  const char *at = strstr (gtk_label_get_text (label), "step ");
+
+  return at != NULL ? g_ascii_strtoull (at + 5, NULL, 10) : 0;
+}
+
+typedef struct {
+  Page *p;
+  guint64 after;
+} StepWait;
+
+static gboolean
+newer_weights_shown (gpointer data)
+{
+  StepWait *w = data;
+
+  bp_dashboard_refresh (w->p->dash);
+  return shown_step (w->p) > w->after;
+}
+
+static gboolean
+second_layer_shown (gpointer data)
+{
+  Page *p = data;
+  BpWeightHeatmap *map = BP_WEIGHT_HEATMAP (bp_dashboard_get_part (p->dash, "weights"));
+  graphene_rect_t cell;
+
+  bp_dashboard_refresh (p->dash);
+  /* The template's second dense layer: 84 units of 120 inputs. */
+  return bp_weight_heatmap_cell_rect (map, 83, 119, &cell)
+         && !bp_weight_heatmap_cell_rect (map, 84, 0, &cell)
+         && !bp_weight_heatmap_cell_rect (map, 0, 120, &cell);
+}
+
+/* The Builder's LeNet followed while it trains: the heatmap shows newer weights every few
+ * seconds, and picking another layer shows that one, all from copies its trainer made (the
+ * UI thread's share of each is logged with G_MESSAGES_DEBUG=Backprop). */
+static void
+test_builder_weights_while_training (void)
+{
+  Page p;
+  g_autoptr (GError) error = NULL;
+  StepWait sw = { &p, 0 };
+  GtkDropDown *drop;
+
+  if (!g_file_test (FASHION, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("no Fashion-MNIST in " FASHION);
+      return;
+    }
+  page_open (&p);
+  g_assert_true (bp_window_set_page (p.window, "builder", NULL));
+  g_assert_true (bp_builder_load_template (p.builder, "fashion-mnist-lenet", &error));
+  g_assert_no_error (error);
+  g_assert_true (bp_builder_train (p.builder, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_test_wait (trained_a_little, p.builder, 60));
+  g_assert_true (bp_window_set_page (p.window, "dashboard", NULL));
+  bp_dashboard_show_part (p.dash, "training");
+  g_assert_true (ui_test_wait (weights_shown, &p, 30));
+  sw.after = shown_step (&p);
+  g_assert_cmpuint (sw.after, >, 0);
+  g_assert_true (ui_test_wait (newer_weights_shown, &sw, 30));
+  g_test_message ("weights of step %" G_GUINT64_FORMAT ", then of step %" G_GUINT64_FORMAT,
+                  sw.after, shown_step (&p));
+  g_assert_cmpint (bp_session_get_state (bp_builder_get_session (p.builder)), ==,
+                   BP_SESSION_RUNNING);
+  drop = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (p.dash), BP_TYPE_DASHBOARD,
+                                                       "weight_layer_drop"));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (drop)), ==, 3);
+  gtk_drop_down_set_selected (drop, 1);
+  g_assert_true (ui_test_wait (second_layer_shown, &p, 30));
+  bp_builder_pause (p.builder);
+  page_close (&p);
+}
+
 static gboolean
 playground_row (gpointer data)
 {
@@ -297,6 +379,8 @@ main (int argc, char **argv)
   bp_ui_init ();
 
   g_test_add_func ("/dashboard-follow/builder-cnn-convolutions", test_builder_cnn_convolutions);
+  g_test_add_func ("/dashboard-follow/builder-weights-while-training",
+                   test_builder_weights_while_training);
   g_test_add_func ("/dashboard-follow/playground-row-and-weights",
                    test_playground_row_and_weights);
   return g_test_run ();
