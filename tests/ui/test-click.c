@@ -175,7 +175,8 @@ open_playground_on_x11 (BpWindow **out_window, BpPlayground **out_pg)
 }
 
 /* Space starts and stops training after a slider dragged, a menu picked and a spin button's
- * + clicked with the mouse: none of them keeps the keyboard focus. Tab still reaches them. */
+ * + clicked with the mouse. The slider keeps the keyboard focus for its arrow keys (Space is
+ * still training's); the menu and the + do not keep it. Tab still reaches them. */
 static void
 test_space_after_mouse_edits (void)
 {
@@ -214,7 +215,33 @@ test_space_after_mouse_edits (void)
   ui_test_xdo ("mouseup", "1", NULL);
   ui_test_spin (0.2);
   g_assert_cmpfloat (bp_session_get_hparam (pg->session, BP_HPARAM_LR), >, lr_before);
-  g_assert_false (gtk_widget_has_focus (scale));
+  /* The slider clicked has the focus: its keys move it a rung (Right, Left) or four (Page Up,
+   * Page Down) of the learning-rate ladder, and the session gets each rate; Space still
+   * trains (below). */
+  g_assert_true (gtk_widget_has_focus (scale));
+  {
+    static const struct {
+      const char *key;
+      int rungs;
+    } keys[] = { { "Right", 1 }, { "Left", -1 }, { "Left", -1 }, { "Page_Up", 4 },
+                 { "Page_Down", -4 } };
+    double value = gtk_range_get_value (GTK_RANGE (scale));
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        double lr = bp_session_get_hparam (pg->session, BP_HPARAM_LR);
+
+        ui_test_xdo ("key", "--clearmodifiers", keys[i].key, NULL);
+        ui_test_spin (0.2);
+        g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (scale)), ==, value + keys[i].rungs);
+        value += keys[i].rungs;
+        if (keys[i].rungs > 0)
+          g_assert_cmpfloat (bp_session_get_hparam (pg->session, BP_HPARAM_LR), >, lr);
+        else
+          g_assert_cmpfloat (bp_session_get_hparam (pg->session, BP_HPARAM_LR), <, lr);
+      }
+    g_assert_false (bp_playground_get_running (pg)); /* Right moved the slider, not a step */
+  }
 
   ui_test_xdo ("key", "--clearmodifiers", "space", NULL);
   g_assert_true (ui_test_wait (running, pg, 10));
