@@ -31,6 +31,7 @@ typedef struct {
   guint64 run, step;    /* of the copy taken last */
   gint64 us;            /* when the last copy was asked for */
   gint64 asked_us;      /* when the copy not yet taken was asked for; 0: none */
+  gboolean named;       /* the histogram layers were listed with the copy's names */
 } Follow;
 
 static void
@@ -150,12 +151,17 @@ current_history (BpDashboard *self)
   return followed != NULL ? bp_session_hist_history (followed) : NULL;
 }
 
-/* A layer's name: from our network, else its place. */
+/* A layer's name: from our network, else from the followed run's weight copy (its dense
+ * layers), else its place. */
 static char *
 layer_name (BpDashboard *self, int layer)
 {
   const char *name = bp_dashboard_training_get_layer_name (self->training, layer);
+  BpModelView *followed = _bp_dashboard_inside_followed_weights (self);
 
+  for (int i = 0; name == NULL && followed != NULL && i < followed->n_dense; i++)
+    if (followed->dense[i].index == layer)
+      name = followed->dense[i].name;
   return name != NULL ? g_strdup (name) : g_strdup_printf ("layer %d", layer + 1);
 }
 
@@ -167,19 +173,25 @@ _bp_dashboard_inside_update (BpDashboard *self, gboolean live)
   int n_layers;
   guint layer, tensor;
   guint64 count;
+  Follow *follow;
 
   if (!bp_dashboard_training_has_session (self->training))
     follow_weights (self, FALSE);
   h = current_history (self);
   n_layers = h != NULL ? bp_hist_history_n_layers (h) : 0;
 
-  if (n_layers != self->n_layers_listed)
+  /* A followed run's layers get their names with its first weight copy: list them again. */
+  follow = g_object_get_data (G_OBJECT (self), FOLLOW_KEY);
+  if (n_layers != self->n_layers_listed
+      || (follow != NULL && !follow->named && follow->view != NULL))
     {
       g_auto (GStrv) names = g_new0 (char *, n_layers + 1);
 
       for (int i = 0; i < n_layers; i++)
         names[i] = layer_name (self, i);
       self->n_layers_listed = n_layers;
+      if (follow != NULL)
+        follow->named = follow->view != NULL;
       set_names (self->hist_layer_drop, (const char *const *) names);
     }
   if (h == NULL)
@@ -297,6 +309,7 @@ follow_weights (BpDashboard *self, gboolean now)
       f->identity = identity;
       f->run = f->step = 0;
       f->us = f->asked_us = 0;
+      f->named = FALSE;
       show_weights (self, NULL);
     }
   if (s == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self->weight_map)))

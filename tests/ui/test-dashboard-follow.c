@@ -12,6 +12,7 @@
 #include "bp-builder.h"
 #include "bp-conv-panel.h"
 #include "bp-dashboard.h"
+#include "bp-histogram-view.h"
 #include "bp-playground.h"
 #include "bp-screenshot.h"
 #include "bp-ui.h"
@@ -332,8 +333,19 @@ playground_row (gpointer data)
   return g_list_model_get_n_items (runs) > 0;
 }
 
+static gboolean
+histograms_fed (gpointer data)
+{
+  Page *p = data;
+
+  bp_dashboard_refresh (p->dash);
+  return bp_histogram_view_get_n_entries (
+           BP_HISTOGRAM_VIEW (bp_dashboard_get_part (p->dash, "histograms"))) > 0;
+}
+
 /* A Playground run, followed: its row names its dense network and optimizer, its weights show
- * in the heatmap, and the Convolutions part shows nothing (2-D data). */
+ * in the heatmap, its histograms over time in the histogram view (the playground's session
+ * records a history for it), and the Convolutions part shows nothing (2-D data). */
 static void
 test_playground_row_and_weights (void)
 {
@@ -365,6 +377,11 @@ test_playground_row_and_weights (void)
   g_assert_nonnull (strstr (info->model, chain));
   g_assert_cmpstr (info->optimizer, !=, "");
   g_assert_true (ui_test_wait (weights_shown, &p, 30));
+  g_assert_true (ui_test_wait (histograms_fed, &p, 30));
+  g_test_message ("playground histograms: %u entries over %" G_GUINT64_FORMAT " steps",
+                  bp_histogram_view_get_n_entries (
+                    BP_HISTOGRAM_VIEW (bp_dashboard_get_part (p.dash, "histograms"))),
+                  bp_session_get_step (bp_window_get_followed_session (p.window, NULL)));
   g_assert_cmpint (bp_filter_view_get_n_filters (bp_conv_panel_get_filter_view (
                      BP_CONV_PANEL (bp_dashboard_get_part (p.dash, "conv-panel")))), ==, 0);
   shoot (GTK_WIDGET (p.window), "follow-playground.png");
