@@ -30,8 +30,8 @@ typedef struct {
 } Column;
 
 static const Column columns[] = {
-  { "Data", "dataset", FMT_TEXT, 120 },
-  { "Model", "model", FMT_TEXT, 150 },
+  { "Data", "dataset", FMT_TEXT, 104 },
+  { "Model", "model", FMT_TEXT, 136 },
   { "Optimizer", "optimizer", FMT_TEXT, -1 },
   { "LR", "lr", FMT_G, -1 },
   { "Batch", "batch-size", FMT_INT, -1 },

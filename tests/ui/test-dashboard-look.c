@@ -381,17 +381,178 @@ test_next_run_caption (void)
   page_close (&p);
 }
 
+/* ---- layout while training ---- */
+
+typedef struct {
+  GtkWidget *widget;
+  graphene_rect_t r;
+} Placed;
+
+/* Where every visible widget under root is, in root's coordinates (labels and the progress
+ * bar's insides left out: their text is meant to change; what must hold still is the panels
+ * and controls around them). */
+static void
+collect_places (GtkWidget *root, GtkWidget *w, GArray *out)
+{
+  Placed p = { w, GRAPHENE_RECT_INIT (0, 0, 0, 0) };
+
+  if (!gtk_widget_get_mapped (w) || GTK_IS_LABEL (w) || GTK_IS_PROGRESS_BAR (w))
+    return;
+  if (gtk_widget_compute_bounds (w, root, &p.r))
+    g_array_append_val (out, p);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_places (root, c, out);
+}
+
+/* How many widgets of before moved or changed width in after (each named in the log). */
+static int
+count_moved (GArray *before, GArray *after)
+{
+  int moved = 0;
+
+  for (guint i = 0; i < before->len; i++)
+    {
+      const Placed *a = &g_array_index (before, Placed, i);
+
+      for (guint j = 0; j < after->len; j++)
+        {
+          const Placed *b = &g_array_index (after, Placed, j);
+
+          if (b->widget != a->widget)
+            continue;
+          if (fabsf (a->r.origin.x - b->r.origin.x) > 0.5f
+              || fabsf (a->r.size.width - b->r.size.width) > 0.5f)
+            {
+              g_test_message ("moved: %s (%s) x %.0f w %.0f -> x %.0f w %.0f",
+                              G_OBJECT_TYPE_NAME (a->widget),
+                              gtk_widget_get_css_name (a->widget), a->r.origin.x,
+                              a->r.size.width, b->r.origin.x, b->r.size.width);
+              moved++;
+            }
+          break;
+        }
+    }
+  return moved;
+}
+
+static GtkWidget *
+find_tooltip (GtkWidget *root, GType type, const char *tooltip)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type)
+      && g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *w = find_tooltip (c, type, tooltip);
+
+      if (w != NULL)
+        return w;
+    }
+  return NULL;
+}
+
+/* The runs table shows every column, the last one (a run's Delete button) whole, without
+ * scrolling sideways. */
+static void
+check_runs_whole (Page *p)
+{
+  GtkWidget *view = bp_dashboard_get_part (p->dash, "runs");
+  GtkWidget *del = find_tooltip (view, GTK_TYPE_BUTTON, "Delete this run");
+  graphene_rect_t r;
+
+  g_assert_nonnull (del);
+  g_assert_true (gtk_widget_compute_bounds (del, view, &r));
+  g_test_message ("runs table %d px wide, its Delete button at x %.0f to %.0f",
+                  gtk_widget_get_width (view), r.origin.x, r.origin.x + r.size.width);
+  g_assert_cmpfloat (r.origin.x + r.size.width, <=, gtk_widget_get_width (view));
+}
+
+static gboolean
+steps_reached (gpointer data)
+{
+  BpDashboard *dash = data;
+
+  bp_dashboard_refresh (dash);
+  return bp_dashboard_training_get_status (bp_dashboard_get_training (dash))->step >= 60;
+}
+
+/* While a run trains (its figures, the status line and the evaluation change), no panel or
+ * control of the page moves or changes width, at 1920x1080 and at 1280x800. */
+static void
+check_still (int width, int height, const char *part, const char *shot)
+{
+  Page p;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpDataSource) src = bp_data_source_load ("digits", &error);
+  g_autoptr (GArray) before = g_array_new (FALSE, FALSE, sizeof (Placed));
+  g_autoptr (GArray) after = g_array_new (FALSE, FALSE, sizeof (Placed));
+  int moved;
+
+  g_assert_no_error (error);
+  page_open (&p, width, height);
+  bp_dashboard_set_source (p.dash, src);
+  /* 1000 epochs: still training while it is looked at. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (bp_dashboard_get_part (p.dash, "epochs")), 9);
+  g_assert_true (bp_dashboard_new_run (p.dash, TRUE, &error));
+  g_assert_no_error (error);
+  bp_dashboard_show_part (p.dash, part);
+  g_assert_true (ui_test_wait (steps_reached, p.dash, 60));
+  ui_test_spin (0.5);
+  collect_places (GTK_WIDGET (p.dash), GTK_WIDGET (p.dash), before);
+  ui_test_spin (2.0);
+  bp_dashboard_refresh (p.dash);
+  ui_test_spin (0.5);
+  collect_places (GTK_WIDGET (p.dash), GTK_WIDGET (p.dash), after);
+  g_assert_cmpint (bp_dashboard_training_get_status (bp_dashboard_get_training (p.dash))->state,
+                   ==, BP_SESSION_RUNNING);
+  g_object_unref (shoot (GTK_WIDGET (p.window), shot));
+  if (g_strcmp0 (part, "runs") == 0)
+    check_runs_whole (&p);
+  moved = count_moved (before, after);
+  g_test_message ("%d x %d, %s: %u widgets, %d moved", width, height, part, before->len, moved);
+  bp_dashboard_training_pause (bp_dashboard_get_training (p.dash));
+  page_close (&p);
+  g_assert_cmpint (moved, ==, 0);
+}
+
+static void
+test_still_1920 (void)
+{
+  check_still (1920, 1080, "training", "training-1920.png");
+  check_still (1920, 1080, "runs", "runs-1920.png");
+}
+
+static void
+test_still_1280 (void)
+{
+  check_still (1280, 800, "training", "training-1280.png");
+  check_still (1280, 800, "runs", "runs-1280.png");
+}
+
 int
 main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   bp_ui_init ();
+  {
+    /* The application's stylesheet, as AdwApplication loads it from the resources. */
+    GtkCssProvider *css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/backprop/Backprop/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    g_object_unref (css);
+  }
 
   g_test_add_func ("/dashboard-look/chart/validation-points", test_validation_points);
   g_test_add_func ("/dashboard-look/chart/scatter-dots", test_scatter_dots);
   g_test_add_func ("/dashboard-look/keys/heatmap", test_heatmap_key);
   g_test_add_func ("/dashboard-look/keys/filters", test_filter_key);
   g_test_add_func ("/dashboard-look/page/next-run-caption", test_next_run_caption);
+  g_test_add_func ("/dashboard-look/page/still-1920", test_still_1920);
+  g_test_add_func ("/dashboard-look/page/still-1280", test_still_1280);
   return g_test_run ();
 }
