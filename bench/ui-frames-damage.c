@@ -109,8 +109,16 @@ on_after_paint (GdkFrameClock *clock, DamageWatch *dw)
 
       if (dw->log)
         {
-          printf ("      frame %" G_GINT64_FORMAT " ms: box %d,%d %dx%d:",
-                  gdk_frame_clock_get_frame_time (clock) / 1000, x0, y0, x1 - x0, y1 - y0);
+          double cpu = thread_cpu_s ();
+
+          /* The UI thread's CPU since the last frame that sent pixels: that frame's work and
+           * whatever ran in between (timers, the idle frames' ticks). */
+          printf ("      frame %" G_GINT64_FORMAT " ms: UI CPU %.1f ms since the last, box %d,%d "
+                  "%dx%d:",
+                  gdk_frame_clock_get_frame_time (clock) / 1000,
+                  dw->log_cpu_s > 0 ? (cpu - dw->log_cpu_s) * 1e3 : 0.0, x0, y0, x1 - x0,
+                  y1 - y0);
+          dw->log_cpu_s = cpu;
           for (int a = 0; a <= dw->n_areas; a++)
             if (mask & (1u << a))
               printf (" %s", dw->names[a]);

@@ -73,6 +73,7 @@ typedef struct {
   GArray *box_px;   /* double: per frame that sent pixels, its bounding box's area */
   GArray *masks;    /* guint: the views it touched (bit n_areas: none of them) */
   gboolean log;     /* UI_FRAMES_DAMAGE_LOG set: every frame's box and views, as they come */
+  double log_cpu_s; /* the UI thread's CPU time at the last frame logged */
 } DamageWatch;
 
 /* Watches window's frames (nothing when the display is not X11). */

@@ -73,10 +73,15 @@ struct _BpDashboard {
   BpDashboardTraining *training;
   BpDataSource *source;       /* what the next run trains on */
   GCancellable *cancellable;  /* loads and model copies in flight */
-  guint tick_id;
+  guint tick_id;  /* while the views of a refresh are redrawn, one per frame */
+  guint timer_id; /* while mapped: reads the session four times a second */
   gint64 last_refresh_us;     /* frame time of the last refresh from the tick */
   gint64 last_status_us;      /* labels are refreshed a few times a second, not every frame */
   int refresh_part;           /* what the tick refreshes next: one view per frame */
+  /* The session as the last refresh read it: when it has not moved since, the views have
+   * nothing new and the refresh stops after reading (no frames for nothing). */
+  guint64 seen_step, seen_run;
+  int seen_state;
 
   /* curves: one entry per run (RunCurves), by run */
   GHashTable *curves;
@@ -172,6 +177,8 @@ void _bp_dashboard_request_model (BpDashboard *self, gboolean evaluate);
 /* A new run: the copy of the old network (and one on its way) no longer says anything. */
 void _bp_dashboard_forget_model (BpDashboard *self);
 /* The frame-clock tick callback, added while the page is mapped. */
-gboolean _bp_dashboard_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data);
+/* Following the session while the page is on screen (bp-dashboard-tick.c): map and unmap. */
+void _bp_dashboard_follow_start (BpDashboard *self);
+void _bp_dashboard_follow_stop (BpDashboard *self);
 
 G_END_DECLS

@@ -39,8 +39,7 @@ bp_dashboard_map (GtkWidget *widget)
   drop_text_focus (self);
   g_idle_add_full (G_PRIORITY_HIGH_IDLE, drop_text_focus_idle, g_object_ref (self),
                    g_object_unref);
-  if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (widget, _bp_dashboard_tick, NULL, NULL);
+  _bp_dashboard_follow_start (self);
 }
 
 static void
@@ -48,9 +47,7 @@ bp_dashboard_unmap (GtkWidget *widget)
 {
   BpDashboard *self = BP_DASHBOARD (widget);
 
-  if (self->tick_id != 0)
-    gtk_widget_remove_tick_callback (widget, self->tick_id);
-  self->tick_id = 0;
+  _bp_dashboard_follow_stop (self);
   GTK_WIDGET_CLASS (bp_dashboard_parent_class)->unmap (widget);
 }
 

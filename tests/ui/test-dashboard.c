@@ -425,6 +425,64 @@ test_dashboard_regression (void)
   g_assert_finalize_object (dash);
 }
 
+static void
+count_frame (GdkFrameClock *clock, guint *n)
+{
+  (*n)++;
+}
+
+/* Frames the window's clock makes in `seconds`. */
+static guint
+frames_in (GtkWidget *window, double seconds)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  guint n = 0;
+  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame), &n);
+
+  ui_test_spin (seconds);
+  g_signal_handler_disconnect (clock, id);
+  return n;
+}
+
+/* The page follows the session on a timer, not by ticking through frames with nothing to
+ * draw: an idle page makes (nearly) no frames, a training one a few per refresh (one per
+ * view that changed), far below the display's 60 a second. */
+static void
+test_dashboard_no_idle_frames (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpDataSource) src = bp_data_source_load ("iris", &error);
+  GtkWidget *dash = bp_dashboard_new ();
+  GtkWidget *window;
+  BpDashboardTraining *t;
+  BpTrainSettings s;
+  guint idle, training;
+
+  g_assert_no_error (error);
+  window = ui_test_show_in_window (dash, 1200, 800);
+  ui_test_spin (0.5);
+  idle = frames_in (window, 1.0);
+  bp_dashboard_set_source (BP_DASHBOARD (dash), src);
+  bp_train_settings_defaults (&s, src);
+  s.epochs = 100000; /* still training when the second is over */
+  t = bp_dashboard_get_training (BP_DASHBOARD (dash));
+  g_assert_true (bp_dashboard_training_start (t, src, &s, &error));
+  g_assert_no_error (error);
+  bp_dashboard_training_play (t);
+  ui_test_spin (0.3);
+  training = frames_in (window, 1.0);
+  g_assert_cmpint (bp_dashboard_training_get_status (t)->state, ==, BP_SESSION_RUNNING);
+  bp_dashboard_training_pause (t);
+  g_test_message ("frames in a second: %u idle, %u training", idle, training);
+  /* Idle: at most the four reads of the session a second, each of which sets the status line
+   * and progress bar (GTK lays a progress bar out again when its fraction is set). */
+  g_assert_cmpuint (idle, <=, 5);
+  g_assert_cmpuint (training, >=, 4);  /* it does follow the run */
+  g_assert_cmpuint (training, <=, 36); /* 4 refreshes of up to 6 views, and some slack */
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_spin (0.3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -437,5 +495,6 @@ main (int argc, char **argv)
   g_test_add_func ("/dashboard/histogram-math", test_histogram_math);
   g_test_add_func ("/dashboard/page/images", test_dashboard_images);
   g_test_add_func ("/dashboard/page/regression", test_dashboard_regression);
+  g_test_add_func ("/dashboard/page/no-idle-frames", test_dashboard_no_idle_frames);
   return g_test_run ();
 }
