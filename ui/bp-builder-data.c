@@ -15,6 +15,7 @@ typedef struct {
   char err[512];
   int rc;
   char *key;
+  gboolean dropped_instead; /* loaded only with drop_bad_rows, which exp did not ask for */
 } LoadJob;
 
 static void
@@ -85,7 +86,7 @@ describe (const bp_experiment_dataset *d, const bp_experiment_data *how)
                           (int) lround (how->val_ratio * 100),
                           (int) lround (how->test_ratio * 100), (guint64) how->split_seed);
   if (d->rows_dropped > 0)
-    g_string_append_printf (s, "; %zu bad row%s dropped, the first: %s", d->rows_dropped,
+    g_string_append_printf (s, "\n%zu bad row%s left out, the first: %s", d->rows_dropped,
                             d->rows_dropped == 1 ? "" : "s", d->first_drop);
   return g_string_free (s, FALSE);
 }
@@ -96,6 +97,23 @@ load_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   LoadJob *job = data;
 
   job->rc = bp_experiment_load_dataset (job->exp, &job->data, job->err, sizeof job->err);
+  /* A file refused for bad cells loads as on the Data page, those rows left out and said
+   * (load_done keeps drop_bad_rows in the experiment, so a saved file trains the same rows
+   * in backprop-train). Other problems fail the same with the option, and stay errors. */
+  if (job->rc < 0 && !job->exp->data.drop_bad_rows
+      && !bp_experiment_source_is_builtin (job->exp->data.source))
+    {
+      char err[512];
+
+      job->exp->data.drop_bad_rows = true;
+      if (bp_experiment_load_dataset (job->exp, &job->data, err, sizeof err) == 0)
+        {
+          job->rc = 0;
+          job->dropped_instead = TRUE;
+        }
+      else
+        job->exp->data.drop_bad_rows = false;
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -128,6 +146,14 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   *self->data = job->data;
   job->rc = -1; /* taken */
   self->data_key = g_steal_pointer (&job->key);
+  if (job->dropped_instead)
+    {
+      /* The page's data now leave bad rows out: the experiment says so, and the key is the
+       * one of the settings that load these data. */
+      self->exp->data.drop_bad_rows = true;
+      g_free (self->data_key);
+      self->data_key = _bp_builder_data_key (self);
+    }
   info = describe (self->data, &job->exp->data);
   bp_builder_settings_set_data_info (self->settings, info, FALSE);
   _bp_builder_show_report (self);

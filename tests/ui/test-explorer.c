@@ -420,9 +420,9 @@ split_cell (BpDataExplorer *ex, int part)
 }
 
 /* Iris in the Builder (its template) and on the Data page: one default split, the window's,
- * so the same 90/30/30 rows on both pages; then a CSV with bad rows loaded by both (the Builder
- * told to drop them, as the Data page does): 14 good rows, the same 8/3/3 on both, and the same
- * line numbers as backprop-train --drop-bad-rows prints (tests/data/cli-describe.sh). */
+ * so the same 90/30/30 rows on both pages; then a CSV with bad rows loaded by both: 14 good
+ * rows, the same 8/3/3 on both, and the same line numbers as backprop-train --drop-bad-rows
+ * prints (tests/data/cli-describe.sh). */
 static void
 test_same_split_as_builder (void)
 {
@@ -465,16 +465,22 @@ test_same_split_as_builder (void)
   g_assert_nonnull (strstr (src->note, "split 60/20/20 % at random (seed 1), stratified by "
                                        "class; 90 training, 30 validation and 30 test rows"));
 
-  /* The CSV with bad rows on both pages. */
+  /* The CSV with bad rows on both pages. The experiment does not ask to drop bad rows: the
+   * Builder drops them as the Data page does, and the experiment then says so, so that a
+   * saved file gives backprop-train the same rows. */
   free (exp->data.source);
   exp->data.source = strdup (bad);
-  exp->data.drop_bad_rows = true;
+  g_assert_false (exp->data.drop_bad_rows);
   bp_builder_set_experiment (builder, exp);
   bp_experiment_free (exp);
   bw.want = "14 rows";
   g_assert_true (ui_test_wait (builder_loaded, &bw, 60));
+  exp = bp_builder_get_experiment (builder, &error);
+  g_assert_nonnull (exp);
+  g_assert_true (exp->data.drop_bad_rows);
+  bp_experiment_free (exp);
   line = label_with (GTK_WIDGET (bp_builder_get_settings (builder)), "14 rows");
-  drop_words = g_strdup_printf ("6 bad rows dropped, the first: %s:4:2: missing value", bad);
+  drop_words = g_strdup_printf ("\n6 bad rows left out, the first: %s:4:2: missing value", bad);
   g_assert_nonnull (strstr (gtk_label_get_text (line),
                             "\n8 to train, 3 to validate, 3 to test (split 60/20/20 %, seed 1)"));
   g_assert_nonnull (strstr (gtk_label_get_text (line), drop_words));
