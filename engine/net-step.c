@@ -103,23 +103,30 @@ grads_norm (bp_net *net)
   return sum_chunks (net);
 }
 
-/* Clipping (as bp_clip_grad_norm) when norm is given (>= 0), and the optimizer's step; with
- * norm < 0 the norm is taken in the same pass and stored in *norm_out. False if a weight would
- * have become NaN/Inf (it kept its value). */
-static bool
-apply_update (bp_net *net, double norm, double *norm_out)
+/* What clipping (as bp_clip_grad_norm) multiplies the gradients by, given their norm: 1 when
+ * clipping is off or the norm is within the limit. */
+static float
+clip_coef (const bp_net *net, double norm)
 {
-  update_pass u = { net, 1.0f, norm < 0 };
   float max_norm = net->optim.cfg.clip_norm;
-  if (max_norm > 0.0f && norm >= 0)
-    {
-      float coef = (1.0f / ((float) norm + 1e-6f)) * max_norm;
-      u.clip_coef = coef < 1.0f ? coef : 1.0f;
-    }
+  if (!(max_norm > 0.0f))
+    return 1.0f;
+  float coef = (1.0f / ((float) norm + 1e-6f)) * max_norm;
+  return coef < 1.0f ? coef : 1.0f;
+}
+
+/* The optimizer's step over every parameter chunk, the gradients scaled by coef first (1: not
+ * scaled). With take_norm, each chunk's sum of squares is taken in the same pass, just before
+ * its step, and the gradient norm stored in *norm. False if a weight would have become NaN/Inf
+ * (it kept its value). */
+static bool
+apply_update (bp_net *net, float coef, bool take_norm, double *norm)
+{
+  update_pass u = { net, coef, take_norm };
   bp_optim_begin_step (&net->optim);
   bp_team_run (net->team, update_workers (net), net->n_chunks, step_chunk, &u);
-  if (u.sumsq)
-    *norm_out = sum_chunks (net);
+  if (take_norm)
+    *norm = sum_chunks (net);
   bool bad = false;
   for (int c = 0; c < net->n_chunks; c++)
     bad |= net->chunk_bad[c];
@@ -215,7 +222,7 @@ bp_net_train_step (bp_net *net, const bp_batch *batch, bp_step_stats *stats)
   if (loss_ok && !(net->optim.cfg.clip_norm > 0.0f))
     {
       /* the norm in the step's pass; a non-finite gradient shows as a non-finite update */
-      finite = apply_update (net, -1.0, &st.grad_norm);
+      finite = apply_update (net, 1.0f, true, &st.grad_norm);
       finite = finite && isfinite (st.grad_norm);
       if (stats != NULL)
         *stats = st;
@@ -227,7 +234,7 @@ bp_net_train_step (bp_net *net, const bp_batch *batch, bp_step_stats *stats)
         *stats = st;
       if (!loss_ok || !isfinite (st.grad_norm))
         return BP_STEP_NONFINITE_LOSS;
-      finite = apply_update (net, st.grad_norm, NULL);
+      finite = apply_update (net, clip_coef (net, st.grad_norm), false, NULL);
     }
   net->steps++;
   if (!finite)
