@@ -131,8 +131,7 @@ show_filters (BpConvPanel *self, const bp_snapshot *sn)
                                 ls->name, d[2], d[3], per, sn->step, ls->name);
       else
         text = g_strdup_printf ("What %s looks for: %d patterns of %d×%d weights%s (step %'"
-                                G_GUINT64_FORMAT "). Filter 1 makes its first map, filter 2 the "
-                                "second, and so on.",
+                                G_GUINT64_FORMAT "); filter k makes map k.",
                                 ls->name, d[0], d[2], d[3], per, sn->step);
       gtk_label_set_text (self->filters_title, title);
       gtk_label_set_text (self->filters_label, text);

@@ -10,7 +10,8 @@
 #define TILE_TARGET 56.0 /* a filter's side in pixels, about */
 #define GAP 10.0
 #define LABEL_H 16.0
-#define KEY_H 50.0 /* the bar, its labels and a line that says what max |w| is */
+#define KEY_H 36.0 /* the bar and its labels */
+#define KEY_NOTE_H 14.0 /* per-filter scales: a line that says what max |w| is */
 #define KEY_W 220.0
 
 struct _BpFilterView {
@@ -52,6 +53,14 @@ columns_for (BpFilterView *self, double width)
   return (n + rows - 1) / rows;
 }
 
+/* The colour key's height: a shared scale has numbers at its ends, per-filter scales a note
+ * (the side column is short at 1280x800: no line is spent on what the numbers say). */
+static double
+key_h (BpFilterView *self)
+{
+  return self->shared ? KEY_H : KEY_H + KEY_NOTE_H;
+}
+
 static double
 height_for (BpFilterView *self, double width)
 {
@@ -61,7 +70,7 @@ height_for (BpFilterView *self, double width)
     return 0;
   cols = columns_for (self, width);
   rows = (self->n_out + cols - 1) / cols;
-  return rows * (cell_px (self) * self->kh + LABEL_H + GAP) + KEY_H;
+  return rows * (cell_px (self) * self->kh + LABEL_H + GAP) + key_h (self);
 }
 
 gboolean
@@ -210,9 +219,8 @@ draw_key (BpFilterView *self, cairo_t *cr, double y, gboolean dark, const GdkRGB
   draw_text (self, cr, lo, 1, y + 12, 0, dim);
   draw_text (self, cr, "0", 1 + w / 2, y + 12, 0.5, dim);
   draw_text (self, cr, hi, 1 + w, y + 12, 1, dim);
-  draw_text (self, cr, self->shared ? "one scale: the largest |w| of all filters"
-                                    : "max |w|: each filter's own largest weight",
-             1, y + 26, 0, dim);
+  if (!self->shared) /* the shared scale's ends are numbers, and its check box says so */
+    draw_text (self, cr, "max |w|: each filter's own largest weight", 1, y + 26, 0, dim);
 }
 
 static GskRenderNode *
@@ -258,7 +266,7 @@ render (BpCachedView *view, int width, int height)
       draw_text (self, cr, label, r.origin.x + r.size.width / 2, r.origin.y + r.size.height + 1,
                  0.5, &dim);
     }
-  draw_key (self, cr, height - KEY_H + 6, dark, &dim);
+  draw_key (self, cr, height - key_h (self) + 6, dark, &dim);
   cairo_destroy (cr);
   return bp_palette_surface_node (surface, &GRAPHENE_RECT_INIT (0, 0, (float) width,
                                                                 (float) height));
@@ -488,6 +496,7 @@ bp_filter_view_set_shared_scale (BpFilterView *self, gboolean shared)
   if (self->weights != NULL)
     compute_scales (self);
   invalidate (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self)); /* the key's note comes or goes */
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARED_SCALE]);
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bp-chart.h"
+#include "data/builtin.h"
 #include "bp-conv-panel.h"
 #include "bp-dashboard.h"
 #include "bp-filter-view.h"
@@ -388,9 +389,9 @@ typedef struct {
   graphene_rect_t r;
 } Placed;
 
-/* Where every visible widget under root is, in root's coordinates (labels and the progress
- * bar's insides left out: their text is meant to change; what must hold still is the panels
- * and controls around them). */
+/* Where every visible widget under root is, in root's coordinates (labels, the progress bar
+ * and a gallery's pictures left out: their content is meant to change; what must hold still
+ * is the panels and controls around them). */
 static void
 collect_places (GtkWidget *root, GtkWidget *w, GArray *out)
 {
@@ -400,6 +401,8 @@ collect_places (GtkWidget *root, GtkWidget *w, GArray *out)
     return;
   if (gtk_widget_compute_bounds (w, root, &p.r))
     g_array_append_val (out, p);
+  if (GTK_IS_FLOW_BOX (w))
+    return; /* a gallery: other examples come in (the box itself holds its place) */
   for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
     collect_places (root, c, out);
 }
@@ -468,6 +471,21 @@ check_runs_whole (Page *p)
   g_assert_cmpfloat (r.origin.x + r.size.width, <=, gtk_widget_get_width (view));
 }
 
+/* The conv panel's side column shows its filters and their colour key without scrolling. */
+static void
+check_filters_whole (Page *p)
+{
+  BpConvPanel *panel = BP_CONV_PANEL (bp_dashboard_get_part (p->dash, "conv-panel"));
+  GtkWidget *fv = GTK_WIDGET (bp_conv_panel_get_filter_view (panel));
+  GtkWidget *scroller = gtk_widget_get_ancestor (fv, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t r;
+
+  g_assert_true (gtk_widget_compute_bounds (fv, scroller, &r));
+  g_test_message ("filters' side column %d px high, the filters and key at y %.0f to %.0f",
+                  gtk_widget_get_height (scroller), r.origin.y, r.origin.y + r.size.height);
+  g_assert_cmpfloat (r.origin.y + r.size.height, <=, gtk_widget_get_height (scroller));
+}
+
 static gboolean
 steps_reached (gpointer data)
 {
@@ -477,6 +495,30 @@ steps_reached (gpointer data)
   return bp_dashboard_training_get_status (bp_dashboard_get_training (dash))->step >= 60;
 }
 
+static void
+on_evaluated (BpDashboard *dash, gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* On the Evaluation part: its figures are those of an evaluation now. */
+static void
+evaluate_now (BpDashboard *dash, const char *part)
+{
+  gboolean done = FALSE;
+
+  if (g_strcmp0 (part, "evaluation") != 0)
+    return;
+  bp_dashboard_evaluate (dash, G_CALLBACK (on_evaluated), &done);
+  g_assert_true (ui_test_wait (is_true, &done, 30));
+}
+
 /* While a run trains (its figures, the status line and the evaluation change), no panel or
  * control of the page moves or changes width, at 1920x1080 and at 1280x800. */
 static void
@@ -484,7 +526,11 @@ check_still (int width, int height, const char *part, const char *shot)
 {
   Page p;
   g_autoptr (GError) error = NULL;
-  g_autoptr (BpDataSource) src = bp_data_source_load ("digits", &error);
+  gboolean fashion = g_strcmp0 (part, "convolutions") == 0
+                     && g_file_test (BP_FASHION_MNIST_DIR "/train-images-idx3-ubyte.gz",
+                                     G_FILE_TEST_EXISTS);
+  g_autoptr (BpDataSource) src = bp_data_source_load (fashion ? "fashion-mnist" : "digits",
+                                                      &error);
   g_autoptr (GArray) before = g_array_new (FALSE, FALSE, sizeof (Placed));
   g_autoptr (GArray) after = g_array_new (FALSE, FALSE, sizeof (Placed));
   int moved;
@@ -494,13 +540,17 @@ check_still (int width, int height, const char *part, const char *shot)
   bp_dashboard_set_source (p.dash, src);
   /* 1000 epochs: still training while it is looked at. */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (bp_dashboard_get_part (p.dash, "epochs")), 9);
+  if (g_strcmp0 (part, "convolutions") == 0)
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (bp_dashboard_get_part (p.dash, "network")), 1);
   g_assert_true (bp_dashboard_new_run (p.dash, TRUE, &error));
   g_assert_no_error (error);
   bp_dashboard_show_part (p.dash, part);
   g_assert_true (ui_test_wait (steps_reached, p.dash, 60));
+  evaluate_now (p.dash, part);
   ui_test_spin (0.5);
   collect_places (GTK_WIDGET (p.dash), GTK_WIDGET (p.dash), before);
   ui_test_spin (2.0);
+  evaluate_now (p.dash, part);
   bp_dashboard_refresh (p.dash);
   ui_test_spin (0.5);
   collect_places (GTK_WIDGET (p.dash), GTK_WIDGET (p.dash), after);
@@ -509,6 +559,8 @@ check_still (int width, int height, const char *part, const char *shot)
   g_object_unref (shoot (GTK_WIDGET (p.window), shot));
   if (g_strcmp0 (part, "runs") == 0)
     check_runs_whole (&p);
+  if (g_strcmp0 (part, "convolutions") == 0)
+    check_filters_whole (&p);
   moved = count_moved (before, after);
   g_test_message ("%d x %d, %s: %u widgets, %d moved", width, height, part, before->len, moved);
   bp_dashboard_training_pause (bp_dashboard_get_training (p.dash));
@@ -521,6 +573,8 @@ test_still_1920 (void)
 {
   check_still (1920, 1080, "training", "training-1920.png");
   check_still (1920, 1080, "runs", "runs-1920.png");
+  check_still (1920, 1080, "evaluation", "evaluation-1920.png");
+  check_still (1920, 1080, "convolutions", "convolutions-1920.png");
 }
 
 static void
@@ -528,6 +582,8 @@ test_still_1280 (void)
 {
   check_still (1280, 800, "training", "training-1280.png");
   check_still (1280, 800, "runs", "runs-1280.png");
+  check_still (1280, 800, "evaluation", "evaluation-1280.png");
+  check_still (1280, 800, "convolutions", "convolutions-1280.png");
 }
 
 int
