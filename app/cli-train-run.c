@@ -180,6 +180,55 @@ print_epoch (FILE *out, const bp_epoch_record *e, long max_epochs, bool regressi
   fprintf (out, "  %s samples/s\n", rate);
 }
 
+/* A run that stops inside an epoch (--steps, Ctrl+C) has no epoch line for its last steps: say
+ * what they reached in the same fields, the train figures being the mean over the unfinished
+ * epoch's batches (all whole) and the validation ones an eval-mode pass like an epoch's. */
+static void
+print_unfinished_epoch (FILE *out, bp_session *s, const bp_session_status *st,
+                        const bp_split *split, long max_epochs, bool regression)
+{
+  const bp_metric_log *log = bp_session_metric_log (s);
+  uint64_t from = st->step - st->epoch_step;
+  double loss = 0, acc = 0;
+  uint64_t n = 0;
+  bp_step_record r[64];
+  size_t k;
+
+  while (from < st->step
+         && (k = bp_metric_log_read_steps (log, from, r, st->step - from < 64 ? st->step - from
+                                                                               : 64)) > 0)
+    {
+      for (size_t i = 0; i < k; i++)
+        {
+          loss += r[i].loss;
+          acc += r[i].acc;
+        }
+      n += k;
+      from += k;
+    }
+  if (n == 0)
+    return;
+  char of[32] = "";
+  if (max_epochs > 0)
+    snprintf (of, sizeof of, "/%ld", max_epochs);
+  fprintf (out, "epoch %u%s (%llu of %llu steps)  loss %.4f", st->epoch + 1, of,
+           (unsigned long long) st->epoch_step, (unsigned long long) st->steps_per_epoch,
+           loss / (double) n);
+  if (!regression)
+    fprintf (out, "  acc %.4f", acc / (double) n);
+  double val_loss, val_acc;
+  char msg[256];
+  if (split->n_val > 0
+      && bp_session_evaluate (s, split->val, split->n_val, &val_loss, &val_acc, msg, sizeof msg)
+           == 0)
+    {
+      fprintf (out, "  val_loss %.4f", val_loss);
+      if (!regression)
+        fprintf (out, "  val_acc %.4f", val_acc);
+    }
+  fprintf (out, "\n");
+}
+
 /* One line, redrawn in place: epoch, bar, loss, accuracy, samples/s, ETA. */
 static void
 draw_bar (FILE *out, const bp_session_status *st, const bp_session_config *cfg, float acc)
@@ -322,6 +371,8 @@ bp_cli_train (const bp_cli_train_options *o, bp_cli_data_options *data, FILE *ou
     }
   else if (!o->quiet)
     {
+      if (st.epoch_step > 0)
+        print_unfinished_epoch (out, s, &st, p.split, cfg.max_epochs, regression);
       if (st.message[0] != '\0')
         fprintf (out, "%s\n", st.message);
       /* Every epoch trains on each training row once; the steps of an unfinished epoch are

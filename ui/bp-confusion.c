@@ -107,7 +107,10 @@ snapshot_content (BpConfusion *self, GtkSnapshot *snapshot)
       g_snprintf (idx, sizeof idx, "%d", t);
       text_at (snapshot, widget, idx, g.origin.x + (t + 0.5) * cell, HEAD_H - 9, &dim, 0.5, 0.8,
                FALSE);
-      label = g_strdup_printf ("%d %s", t, self->names != NULL ? self->names[t] : "");
+      /* Digits are their own names: "3", not "3 3". */
+      label = self->names == NULL || g_strcmp0 (self->names[t], idx) == 0
+                ? g_strdup (idx)
+                : g_strdup_printf ("%d %s", t, self->names[t]);
       text_at (snapshot, widget, label, LABEL_W - 6, g.origin.y + (t + 0.5) * cell, &dim, 1,
                cell < 16 ? 0.7 : 0.8, FALSE);
       for (int p = 0; p < self->k; p++)

@@ -3,6 +3,7 @@
 #include "bp-histogram-view-math.h"
 
 #include <math.h>
+#include <stdio.h>
 
 const double bp_hist_band_q[BP_HIST_N_BANDS] = {
   0.0, 0.0668, 0.1587, 0.3085, 0.5, 0.6915, 0.8413, 0.9332, 1.0,
@@ -100,4 +101,48 @@ bp_hist_percentile (const bp_histogram *h, double q)
       acc += c;
     }
   return fmin (fmax (v, h->min), h->max);
+}
+
+int
+bp_hist_step_ticks (double s0, double s1, int target, double *ticks, int cap)
+{
+  double step, t;
+  int n = 0;
+
+  if (!(s1 >= s0) || cap <= 0)
+    return 0;
+  if (target < 1)
+    target = 1;
+  /* A nice step for about target intervals, never below one step. */
+  {
+    double raw = s1 > s0 ? (s1 - s0) / target : 1;
+    double p = pow (10, floor (log10 (raw))), m = raw / p;
+
+    step = (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+  }
+  if (step < 1)
+    step = 1;
+  for (t = ceil (s0 / step) * step; t <= s1 + 1e-9 * step && n < cap; t += step)
+    ticks[n++] = t;
+  return n;
+}
+
+void
+bp_hist_empty_note (unsigned n_entries, uint64_t first, uint64_t last, uint64_t from,
+                    uint64_t to, char *buf, size_t len)
+{
+  char upto[32] = "the newest";
+
+  if (n_entries == 0)
+    {
+      snprintf (buf, len, "No histograms recorded yet");
+      return;
+    }
+  if (to > 0)
+    snprintf (upto, sizeof upto, "%llu", (unsigned long long) to);
+  snprintf (buf, len,
+            "The step range (%llu to %s) hides all %u histograms, recorded at steps %llu to "
+            "%llu: empty both step boxes to see them all",
+            (unsigned long long) from, upto, n_entries, (unsigned long long) first,
+            (unsigned long long) last);
 }

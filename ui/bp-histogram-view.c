@@ -37,6 +37,7 @@ struct _BpHistogramView {
   double *counts;   /* (shown, n_bins) */
   double max_count;
   gboolean dirty;
+  char note[256];   /* what is drawn when no entry is shown */
 
   GskRenderNode *node;
   int node_w, node_h; /* the size the node was drawn for */
@@ -119,6 +120,16 @@ update_shown (BpHistogramView *self)
 }
 
 static void
+empty_note (BpHistogramView *self)
+{
+  guint n = self->entries->len;
+
+  bp_hist_empty_note (n, n > 0 ? g_array_index (self->entries, Entry, 0).step : 0,
+                      n > 0 ? g_array_index (self->entries, Entry, n - 1).step : 0, self->first,
+                      self->last, self->note, sizeof self->note);
+}
+
+static void
 ridge_color (double t, gboolean dark, GdkRGBA *out)
 {
   /* Light and pale for the oldest, deep for the newest (TensorBoard's time colouring). */
@@ -130,7 +141,7 @@ ridge_color (double t, gboolean dark, GdkRGBA *out)
 
 static void
 append_text (cairo_t *cr, GtkWidget *widget, const char *text, double x, double y,
-             const GdkRGBA *c, gboolean right)
+             const GdkRGBA *c, double xalign)
 {
   g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
   PangoAttrList *attrs = pango_attr_list_new ();
@@ -141,7 +152,7 @@ append_text (cairo_t *cr, GtkWidget *widget, const char *text, double x, double 
   pango_attr_list_unref (attrs);
   pango_layout_get_pixel_size (layout, &w, &h);
   gdk_cairo_set_source_rgba (cr, c);
-  cairo_move_to (cr, right ? x - w : x, y - h / 2.0);
+  cairo_move_to (cr, x - xalign * w, y - h / 2.0);
   pango_cairo_show_layout (cr, layout);
 }
 
@@ -240,11 +251,18 @@ paint_content (BpHistogramView *self, cairo_t *cr, int w, int h)
   dark = fg.red > 0.5f;
   dim = (GdkRGBA) { fg.red, fg.green, fg.blue, 0.65f };
   if (self->title != NULL)
-    append_text (cr, widget, self->title, 4, 10, &fg, FALSE);
+    append_text (cr, widget, self->title, 4, 10, &fg, 0);
   if (self->shown->len == 0)
     {
-      append_text (cr, widget, "No histograms recorded yet", r.origin.x, r.origin.y + 20,
-                   &dim, FALSE);
+      g_autoptr (PangoLayout) layout = NULL;
+
+      empty_note (self);
+      layout = gtk_widget_create_pango_layout (widget, self->note);
+      pango_layout_set_width (layout, (int) (r.size.width * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+      gdk_cairo_set_source_rgba (cr, &dim);
+      cairo_move_to (cr, r.origin.x, r.origin.y + 10);
+      pango_cairo_show_layout (cr, layout);
       return;
     }
   if (bands)
@@ -275,20 +293,31 @@ paint_content (BpHistogramView *self, cairo_t *cr, int w, int h)
       bp_format_tick (ticks[i], step, buf, sizeof buf);
       if (bands)
         append_text (cr, widget, buf, r.origin.x - 6,
-                     r.origin.y + r.size.height * (1 - t), &dim, TRUE);
+                     r.origin.y + r.size.height * (1 - t), &dim, 1);
       else
         append_text (cr, widget, buf, r.origin.x + t * r.size.width - 8,
-                     r.origin.y + r.size.height + 11, &dim, FALSE);
+                     r.origin.y + r.size.height + 11, &dim, 0);
     }
   if (bands)
     {
-      char a[32], b[32];
+      /* The step axis: whole steps at a nice spacing, a label about every 80 pixels. */
+      double st[32];
+      int ns = bp_hist_step_ticks (s0, s1, MAX (1, (int) (r.size.width / 80)), st, 32);
 
-      bp_format_value (s0, a, sizeof a);
-      bp_format_value (s1, b, sizeof b);
-      append_text (cr, widget, a, r.origin.x, r.origin.y + r.size.height + 11, &dim, FALSE);
-      append_text (cr, widget, b, r.origin.x + r.size.width, r.origin.y + r.size.height + 11,
-                   &dim, TRUE);
+      for (int i = 0; i < ns; i++)
+        {
+          char buf[32];
+          double x = r.origin.x + (s1 > s0 ? (st[i] - s0) / (s1 - s0) : 0.5) * r.size.width;
+
+          cairo_rectangle (cr, x - 0.5, r.origin.y + r.size.height, 1, 4);
+          gdk_cairo_set_source_rgba (cr, &dim);
+          cairo_fill (cr);
+          bp_format_tick (st[i], ns > 1 ? st[1] - st[0] : 1, buf, sizeof buf);
+          /* Centred, but kept inside the widget at the ends. */
+          append_text (cr, widget, buf, x, r.origin.y + r.size.height + 12, &dim,
+                       x - r.origin.x < 12 ? 0 : r.origin.x + r.size.width - x < 12 ? 1 : 0.5);
+        }
+      append_text (cr, widget, "step", 4, r.origin.y + r.size.height + 12, &dim, 0);
     }
   else if (self->mode == BP_HISTOGRAM_OFFSET)
     {
@@ -306,7 +335,7 @@ paint_content (BpHistogramView *self, cairo_t *cr, int w, int h)
                         g_array_index (self->entries, Entry,
                                        g_array_index (self->shown, guint, k)).step);
             append_text (cr, widget, buf, r.origin.x + r.size.width + 6,
-                         r.origin.y + peak + k * dy, &dim, FALSE);
+                         r.origin.y + peak + k * dy, &dim, 0);
           }
     }
 }
@@ -558,4 +587,17 @@ bp_histogram_view_get_shown (BpHistogramView *self, guint i, guint64 *step, doub
   *n_bins = self->n_bins;
   memcpy (counts, self->counts + (gsize) i * self->n_bins, sizeof (double) * self->n_bins);
   return TRUE;
+}
+
+const char *
+bp_histogram_view_get_note (BpHistogramView *self)
+{
+  g_return_val_if_fail (BP_IS_HISTOGRAM_VIEW (self), NULL);
+
+  if (self->dirty)
+    update_shown (self);
+  if (self->shown->len > 0)
+    return NULL;
+  empty_note (self);
+  return self->note;
 }

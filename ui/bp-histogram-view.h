@@ -45,5 +45,8 @@ void bp_histogram_view_set_step_range (BpHistogramView *self, guint64 first, gui
 gboolean bp_histogram_view_get_shown (BpHistogramView *self, guint i, guint64 *step, double *lo,
                                       double *hi, int *n_bins, double *counts);
 guint bp_histogram_view_get_n_shown (BpHistogramView *self);
+/* What the view says in place of histograms when it shows none (nothing recorded, or the step
+ * range hides them all), or NULL when it shows some. */
+const char *bp_histogram_view_get_note (BpHistogramView *self);
 
 G_END_DECLS

@@ -18,6 +18,7 @@ struct _BpWindow {
   /* template */
   GtkButton *play_button;
   GtkLabel *epoch_label;
+  GtkLabel *epoch_caption; /* "Epochs done": finished ones, not the one in progress */
   GtkLabel *step_label;
   GtkLabel *rate_label;
   AdwViewStack *view_stack;
@@ -80,6 +81,10 @@ void _bp_window_files_dispose (BpWindow *self);
  * epoch 3, 12 s of training)" for each to out; returns how many. */
 void _bp_window_quit_init (BpWindow *self);
 int _bp_window_describe_live_runs (BpWindow *self, GString *out);
+/* bp-window-pages.c: Alt+1..4 and Ctrl+Page Up/Down switch pages (win.show-page,
+ * win.next-page, win.previous-page). */
+void _bp_window_pages_class_init (GtkWidgetClass *widget_class);
+void _bp_window_pages_init (BpWindow *self);
 /* Whether a dropped file is an experiment (opens in the builder) rather than data. */
 gboolean _bp_window_is_experiment_file (GFile *file);
 

@@ -232,6 +232,7 @@ bp_window_class_init (BpWindowClass *klass)
                                                BP_RESOURCE_PREFIX "/bp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BpWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, epoch_label);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, epoch_caption);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, step_label);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, rate_label);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, view_stack);
@@ -244,6 +245,7 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpWindow, builder);
   _bp_window_header_class_init (widget_class);
   _bp_window_files_class_init (widget_class);
+  _bp_window_pages_class_init (widget_class);
 }
 
 static void
@@ -267,6 +269,7 @@ bp_window_init (BpWindow *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  _bp_window_pages_init (self);
 
   _bp_window_header_init (self);
   g_signal_connect_object (self->playground, "message", G_CALLBACK (on_message), self, 0);
