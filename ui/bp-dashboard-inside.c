@@ -315,15 +315,18 @@ follow_weights (BpDashboard *self, gboolean now)
   if (s == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self->weight_map)))
     return;
   w = bp_session_weights (s, &fresh);
+  if (fresh && w != NULL)
+    {
+      f->asked_us = 0;
+      f->run = w->run;
+      f->step = w->step;
+    }
   if (fresh && w != NULL && w->dense_index >= 0)
     {
       BpModelView *v = view_of_copy (w);
       gboolean first = f->view == NULL;
       gint64 t1 = g_get_monotonic_time ();
 
-      f->asked_us = 0;
-      f->run = w->run;
-      f->step = w->step;
       g_clear_pointer (&f->view, bp_model_view_unref);
       f->view = v;
       /* A copy of another layer than the one picked since (or, the first time, than the one
