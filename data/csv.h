@@ -30,8 +30,12 @@ typedef struct bp_csv_options {
    * ("-1" is the last column). NULL or "": the last column. */
   const char *label;
   bp_csv_task task;
-  bool drop_bad_rows; /* drop rows with missing, NaN, Inf or non-numeric cells, not fail */
-  size_t max_bytes;   /* largest file accepted; 0: 1 GiB */
+  /* Drop rows with a missing, NaN, Inf or non-numeric cell, or with another number of fields
+   * than the header (ragged), instead of failing at the first. A file where more than half
+   * the rows are ragged is refused all the same: its header or delimiter is wrong. */
+  bool drop_bad_rows;
+  bool keep_row_lines; /* fill bp_csv_info.row_lines */
+  size_t max_bytes;    /* largest file accepted; 0: 1 GiB */
 } bp_csv_options;
 
 /* How many dropped rows' line numbers bp_csv_info keeps. */
@@ -46,9 +50,14 @@ typedef struct bp_csv_info {
   /* The LINE of the first dropped rows' bad cells, as in the messages (the file's physical
    * lines from 1, a header being line 1): min (rows_dropped, BP_CSV_DROP_LINES) are set. */
   size_t drop_lines[BP_CSV_DROP_LINES];
-  /* Set also when the load fails: it failed on a cell (missing, NaN, Inf, not a number) that
-   * drop_bad_rows would have skipped, so the caller can say how to load the file anyway. */
+  /* Set also when the load fails: it failed on a row (a missing, NaN, Inf or non-numeric
+   * cell, or a ragged row) that drop_bad_rows would have skipped, so the caller can say how
+   * to load the file anyway. False when the file is refused with drop_bad_rows too. */
   bool failed_on_bad_cell;
+  size_t rows_ragged; /* of rows_dropped, those with the wrong number of fields */
+  /* (n_rows) with keep_row_lines, on success: the line each row of the dataset starts on, as
+   * in the messages, so a table can show where a row is in the file. The caller free()s it. */
+  uint32_t *row_lines;
 } bp_csv_info;
 
 /* Loads a CSV file, plain or gzip-compressed; name and source of the result are the file name

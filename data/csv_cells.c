@@ -185,7 +185,13 @@ bp_csv_drop_summary (const bp_csv_info *info, char *buf, size_t len)
     }
   if (info->rows_dropped > shown)
     snprintf (lines + at, sizeof lines - at, " and %zu more", info->rows_dropped - shown);
-  snprintf (buf, len, "%zu bad row%s left out (line%s %s); the first: %s", info->rows_dropped,
+  /* Ragged rows are named apart when some cells were bad too: they say something else about
+   * the file (a stray delimiter, a cut line). */
+  char ragged[64] = "";
+  if (info->rows_ragged > 0 && info->rows_ragged < info->rows_dropped)
+    snprintf (ragged, sizeof ragged, ", %zu of them with the wrong number of fields",
+              info->rows_ragged);
+  snprintf (buf, len, "%zu bad row%s left out (line%s %s)%s; the first: %s", info->rows_dropped,
             info->rows_dropped == 1 ? "" : "s", info->rows_dropped == 1 ? "" : "s", lines,
-            info->first_drop);
+            ragged, info->first_drop);
 }

@@ -26,6 +26,7 @@ loader_clear (bp_csv_loader *L)
   free (L->x);
   free (L->label_value);
   free (L->label_id);
+  free (L->row_line);
   bp_csv_interner_clear (&L->labels);
 }
 
@@ -47,6 +48,13 @@ loader_grow (bp_csv_loader *L)
   if (id == NULL)
     return -1;
   L->label_id = id;
+  if (L->opt->keep_row_lines)
+    {
+      uint32_t *line = realloc (L->row_line, cap * sizeof *line);
+      if (line == NULL)
+        return -1;
+      L->row_line = line;
+    }
   L->cap = cap;
   return 0;
 }
@@ -59,17 +67,7 @@ bad_cell (bp_csv_loader *L, const bp_csv_field *f, int col, const char *what, co
   char msg[256];
   snprintf (msg, sizeof msg, "%s:%zu:%d: %s%s%.40s%s", L->name, f->line, col + 1, what,
             text[0] ? " '" : "", text, text[0] ? "'" : "");
-  if (!L->opt->drop_bad_rows)
-    {
-      bp_data_err (err, errlen, "%s", msg);
-      L->failed_on_bad_cell = true;
-      return -1;
-    }
-  if (L->dropped < BP_CSV_DROP_LINES)
-    L->drop_lines[L->dropped] = f->line;
-  if (L->dropped++ == 0)
-    snprintf (L->first_drop, sizeof L->first_drop, "%s", msg);
-  return 1;
+  return bp_csv_loader_bad_row (L, f->line, msg, err, errlen);
 }
 
 static const char *
@@ -92,10 +90,12 @@ take_record (bp_csv_loader *L, const bp_csv_reader *r, char *err, size_t errlen)
 {
   if (r->n_fields != L->n_cols)
     {
-      bp_data_err (err, errlen, "%s:%zu: %d field%s, but the %s has %d (ragged row)", L->name,
-                   r->fields[0].line, r->n_fields, r->n_fields == 1 ? "" : "s",
-                   L->header ? "header" : "first row", L->n_cols);
-      return -1;
+      /* Ragged: a bad row like one with a bad cell, named by its line alone. */
+      char msg[256];
+      snprintf (msg, sizeof msg, "%s:%zu: %d field%s, expected %d (as in the %s)", L->name,
+                r->fields[0].line, r->n_fields, r->n_fields == 1 ? "" : "s", L->n_cols,
+                L->header ? "header" : "first row");
+      return bp_csv_loader_bad_row (L, r->fields[0].line, msg, err, errlen);
     }
   if (L->rows == L->cap && loader_grow (L) != 0)
     {
@@ -149,6 +149,9 @@ take_record (bp_csv_loader *L, const bp_csv_reader *r, char *err, size_t errlen)
       L->text_col = j + 1;
       snprintf (L->text_label, sizeof L->text_label, "%.40s", s);
     }
+  if (L->row_line != NULL)
+    L->row_line[L->rows] = (uint32_t) (r->fields[0].line <= UINT32_MAX ? r->fields[0].line
+                                                                       : UINT32_MAX);
   L->label_value[L->rows] = kind == BP_CSV_CELL_TEXT ? NAN : v;
   L->label_id[L->rows] = id;
   L->rows++;
@@ -243,7 +246,7 @@ load (bp_csv_loader *L, const char *data, size_t len, bp_csv_info *info, char *e
         bp_data_err (err, errlen, "%s: empty file (no rows)", L->name);
       goto out;
     }
-  const size_t first_line = r.fields[0].line;
+  const size_t first_line = L->first_line = r.fields[0].line;
   L->n_cols = r.n_fields;
   if (L->n_cols < 2)
     {
@@ -286,10 +289,26 @@ load (bp_csv_loader *L, const char *data, size_t len, bp_csv_info *info, char *e
   /* Read the data from its first record: back to the start, or just past the header. */
   r.p = header ? after_first_p : start_p;
   r.line = header ? after_first_line : 1;
+  /* Without drop_bad_rows the first bad row is the error, but the rest are still counted:
+   * a file whose rows mostly have another width is refused for its header instead, since
+   * dropping them would not help. */
+  bool stopped = false;
   while ((rc = bp_csv_reader_next (&r, err, errlen)) > 0)
-    if (take_record (L, &r, err, errlen) < 0)
-      goto out;
+    {
+      bp_csv_loader_count (L, r.n_fields, r.fields[0].line);
+      if (!stopped && take_record (L, &r, err, errlen) < 0)
+        {
+          if (!L->failed_on_bad_cell)
+            goto out;
+          stopped = true;
+        }
+    }
   if (rc < 0)
+    {
+      L->failed_on_bad_cell = false; /* the reader's error stands with dropping too */
+      goto out;
+    }
+  if (bp_csv_loader_verdict (L, delim, err, errlen) != 0 || stopped)
     goto out;
   if (L->rows == 0)
     {
@@ -307,6 +326,9 @@ load (bp_csv_loader *L, const char *data, size_t len, bp_csv_info *info, char *e
       info->had_header = header;
       info->label_column = L->label_col;
       info->rows_dropped = L->dropped;
+      info->rows_ragged = L->ragged;
+      info->row_lines = L->row_line;
+      L->row_line = NULL;
       snprintf (info->first_drop, sizeof info->first_drop, "%s", L->first_drop);
       memcpy (info->drop_lines, L->drop_lines, sizeof info->drop_lines);
     }

@@ -224,7 +224,7 @@ test_malformed (void)
     { "bad-nan.csv", ":4:2: NaN is not a usable value: 'NaN'" },
     { "bad-inf.csv", ":3:2: infinite value '-inf'" },
     { "bad-range.csv", ":2:2: number too large for 32-bit floats '1e39'" },
-    { "bad-ragged.csv", ":3: 2 fields, but the header has 3 (ragged row)" },
+    { "bad-ragged.csv", ":3: 2 fields, expected 3 (as in the header)" },
     { "empty.csv", ": empty file (no rows)" },
     { "blank.csv", ": empty file (no rows)" },
     { "header-only.csv", ":1: header only, no data rows" },
@@ -366,8 +366,7 @@ test_drop_lines (void)
       }
   }
 
-  /* Three dropped: all their lines; none dropped: nothing to say. A ragged row is not a bad
-   * cell: dropping would not help, so failed_on_bad_cell stays false. */
+  /* Three dropped: all their lines; none dropped: nothing to say. */
   ds = load ("droppable.csv", &o, &info, err, sizeof err);
   bp_csv_drop_summary (&info, words, sizeof words);
   g_assert_true (g_str_has_prefix (words, "3 bad rows left out (lines 3, 4 and 5); the first: "));
@@ -376,8 +375,116 @@ test_drop_lines (void)
   bp_csv_drop_summary (&info, words, sizeof words);
   g_assert_cmpstr (words, ==, "");
   bp_dataset_free (ds);
-  g_assert_null (load ("bad-ragged.csv", &o, &info, err, sizeof err));
-  g_assert_false (info.failed_on_bad_cell);
+}
+
+/* ragged-rows.csv: 5 columns; line 7 has 3 fields, line 9 a NaN, line 10 six fields. Ragged
+ * rows are bad rows like the NaN one: dropped and listed in the same sentence, or without
+ * dropping the first of them is the error and one drop_bad_rows would skip. */
+static void
+test_ragged_rows (void)
+{
+  char err[512] = "", words[512];
+  bp_csv_options o = { .drop_bad_rows = true };
+  bp_csv_info info;
+  g_autofree char *path = path_of ("ragged-rows.csv");
+  g_autofree char *want = NULL;
+  bp_dataset *ds = bp_csv_load_file (path, &o, &info, err, sizeof err);
+
+  g_assert_nonnull (ds);
+  g_assert_cmpuint (ds->n_rows, ==, 8); /* 11 data rows, 3 bad */
+  g_assert_cmpint (ds->n_features, ==, 4);
+  g_assert_cmpuint (info.rows_dropped, ==, 3);
+  g_assert_cmpuint (info.rows_ragged, ==, 2);
+  g_assert_cmpuint (info.drop_lines[0], ==, 7);
+  g_assert_cmpuint (info.drop_lines[1], ==, 9);
+  g_assert_cmpuint (info.drop_lines[2], ==, 10);
+  /* The row after the ragged line 7 is line 8's (7, 8, 9, 10): nothing shifted. */
+  g_assert_cmpfloat (ds->x_f32[5 * 4 + 0], ==, 7);
+  g_assert_cmpfloat (ds->x_f32[5 * 4 + 3], ==, 10);
+  bp_csv_drop_summary (&info, words, sizeof words);
+  want = g_strdup_printf ("3 bad rows left out (lines 7, 9 and 10), 2 of them with the wrong "
+                          "number of fields; the first: %s:7: 3 fields, expected 5 (as in the "
+                          "header)", path);
+  g_assert_cmpstr (words, ==, want);
+  bp_dataset_free (ds);
+
+  ds = bp_csv_load_file (path, NULL, &info, err, sizeof err);
+  g_assert_null (ds);
+  g_clear_pointer (&want, g_free);
+  want = g_strdup_printf ("%s:7: 3 fields, expected 5 (as in the header)", path);
+  g_assert_cmpstr (err, ==, want);
+  g_assert_true (info.failed_on_bad_cell);
+
+  /* bad-ragged.csv: one ragged row of three; without a header the first row sets the width. */
+  ds = load ("bad-ragged.csv", &o, &info, err, sizeof err);
+  g_assert_nonnull (ds);
+  g_assert_cmpuint (ds->n_rows, ==, 2);
+  g_assert_cmpuint (info.drop_lines[0], ==, 3);
+  bp_csv_drop_summary (&info, words, sizeof words);
+  g_assert_true (g_str_has_prefix (words, "1 bad row left out (line 3); the first: "));
+  g_assert_true (g_str_has_suffix (words, "bad-ragged.csv:3: 2 fields, expected 3 (as in the "
+                                          "header)"));
+  bp_dataset_free (ds);
+  const char no_header[] = "1,2,x\n3,4\n5,6,y\n7,8,x\n";
+  const bp_csv_options nh = { .header = BP_CSV_HEADER_NO };
+  g_assert_null (bp_csv_load_buffer (no_header, sizeof no_header - 1, "nh", &nh, &info, err,
+                                     sizeof err));
+  g_assert_cmpstr (err, ==, "nh:2: 2 fields, expected 3 (as in the first row)");
+}
+
+/* bad-header.csv: the header names 4 columns, 5 of the 6 rows have 5 fields. Dropping would
+ * keep one row of six: the header is wrong, not the rows, so the file is refused with or
+ * without dropping, saying so, and not as a bad row drop_bad_rows would skip. */
+static void
+test_bad_header (void)
+{
+  char err[512] = "";
+  bp_csv_options o = { .drop_bad_rows = true };
+  bp_csv_info info;
+  g_autofree char *path = path_of ("bad-header.csv");
+  g_autofree char *want = g_strdup_printf (
+    "%s:1: the header has 4 fields but 5 of 6 data rows have another number (5 have 5, the "
+    "first on line 2): check the header and the delimiter (','); bad rows are dropped only "
+    "when most rows fit", path);
+
+  for (int drop = 0; drop < 2; drop++)
+    {
+      g_assert_null (bp_csv_load_file (path, drop ? &o : NULL, &info, err, sizeof err));
+      g_assert_cmpstr (err, ==, want);
+      g_assert_false (info.failed_on_bad_cell);
+    }
+  /* Exactly half ragged still loads: "most" is more than half. */
+  const char half[] = "a,b,l\n1,2,x\n3,4,5,y\n";
+  bp_dataset *ds = bp_csv_load_buffer (half, sizeof half - 1, "half", &o, &info, err, sizeof err);
+  g_assert_nonnull (ds);
+  g_assert_cmpuint (ds->n_rows, ==, 1);
+  bp_dataset_free (ds);
+}
+
+/* keep_row_lines: each kept row's file line, header counted, the bad ones skipped. */
+static void
+test_row_lines (void)
+{
+  char err[512] = "";
+  bp_csv_options o = { .drop_bad_rows = true, .keep_row_lines = true };
+  bp_csv_info info;
+  g_autofree char *path = path_of ("bad-rows.csv");
+  static const uint32_t want[14] = { 3, 5, 7, 8, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20 };
+  bp_dataset *ds = bp_csv_load_file (path, &o, &info, err, sizeof err);
+
+  g_assert_nonnull (ds);
+  g_assert_nonnull (info.row_lines);
+  g_assert_cmpuint (ds->n_rows, ==, 14);
+  for (int i = 0; i < 14; i++)
+    g_assert_cmpuint (info.row_lines[i], ==, want[i]);
+  g_assert_cmpfloat (ds->x_f32[1 * 2], ==, 4.7f); /* row 1 is line 5: 4.7,1.3,setosa */
+  free (info.row_lines);
+  bp_dataset_free (ds);
+  /* Not asked: none. */
+  o.keep_row_lines = false;
+  ds = bp_csv_load_file (path, &o, &info, err, sizeof err);
+  g_assert_null (info.row_lines);
+  bp_dataset_free (ds);
 }
 
 static void
@@ -461,6 +568,9 @@ main (int argc, char **argv)
   g_test_add_func ("/csv/gzip", test_gzip);
   g_test_add_func ("/csv/drop-bad-rows", test_drop_bad_rows);
   g_test_add_func ("/csv/drop-lines", test_drop_lines);
+  g_test_add_func ("/csv/ragged-rows", test_ragged_rows);
+  g_test_add_func ("/csv/bad-header", test_bad_header);
+  g_test_add_func ("/csv/row-lines", test_row_lines);
   g_test_add_func ("/csv/class-order", test_class_order_is_row_order_free);
   g_test_add_func ("/csv/too-many-classes", test_too_many_classes);
   g_test_add_func ("/csv/small-error-buffer", test_small_error_buffer);
