@@ -140,9 +140,17 @@ bp_hist_empty_note (unsigned n_entries, uint64_t first, uint64_t last, uint64_t 
     }
   if (to > 0)
     snprintf (upto, sizeof upto, "%llu", (unsigned long long) to);
+  if (n_entries == 1)
+    {
+      snprintf (buf, len,
+                "The step range (%llu to %s) hides the one histogram, recorded at step %llu: "
+                "clear the Steps boxes (from, to) to see it",
+                (unsigned long long) from, upto, (unsigned long long) first);
+      return;
+    }
   snprintf (buf, len,
             "The step range (%llu to %s) hides all %u histograms, recorded at steps %llu to "
-            "%llu: empty both step boxes to see them all",
+            "%llu: clear the Steps boxes (from, to) to see them all",
             (unsigned long long) from, upto, n_entries, (unsigned long long) first,
             (unsigned long long) last);
 }

@@ -273,11 +273,18 @@ test_histogram_notes_and_ticks (void)
   g_assert_cmpuint (bp_histogram_view_get_n_shown (BP_HISTOGRAM_VIEW (hv)), ==, 0);
   g_assert_cmpstr (bp_histogram_view_get_note (BP_HISTOGRAM_VIEW (hv)), ==,
                    "The step range (3000 to 4000) hides all 25 histograms, recorded at steps 100 "
-                   "to 2500: empty both step boxes to see them all");
+                   "to 2500: clear the Steps boxes (from, to) to see them all");
   bp_histogram_view_set_step_range (BP_HISTOGRAM_VIEW (hv), 2600, 0);
   g_assert_cmpstr (bp_histogram_view_get_note (BP_HISTOGRAM_VIEW (hv)), ==,
                    "The step range (2600 to the newest) hides all 25 histograms, recorded at "
-                   "steps 100 to 2500: empty both step boxes to see them all");
+                   "steps 100 to 2500: clear the Steps boxes (from, to) to see them all");
+  {
+    char note[256];
+
+    bp_hist_empty_note (1, 40, 40, 50, 0, note, sizeof note);
+    g_assert_cmpstr (note, ==, "The step range (50 to the newest) hides the one histogram, "
+                               "recorded at step 40: clear the Steps boxes (from, to) to see it");
+  }
   window = ui_test_show_in_window (hv, 600, 300);
   keep_shot (window, "histogram-range-hides.png");
   bp_histogram_view_set_step_range (BP_HISTOGRAM_VIEW (hv), 0, 0);
@@ -430,6 +437,58 @@ test_page_keys (void)
   g_assert_finalize_object (window);
 }
 
+static void
+collect_accels (GtkWidget *w, GString *out)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_SHORTCUTS_SHORTCUT (c))
+        {
+          g_autofree char *accel = NULL, *title = NULL;
+
+          g_object_get (c, "accelerator", &accel, "title", &title, NULL);
+          g_string_append_printf (out, "%s=%s\n", title, accel != NULL ? accel : "");
+        }
+      collect_accels (c, out);
+    }
+}
+
+/* The shortcuts window lists the page keys and the Dashboard's and Data page's mnemonics. */
+static void
+test_shortcuts_window (void)
+{
+  g_autoptr (GtkBuilder) b =
+    gtk_builder_new_from_resource (BP_RESOURCE_PREFIX "/gtk/help-overlay.ui");
+  GtkWidget *win = GTK_WIDGET (gtk_builder_get_object (b, "help_overlay"));
+  g_autoptr (GString) all = g_string_new ("\n");
+  static const char *const sections[] = { "shortcuts", "builder", "dashboard" };
+  static const char *const want[] = {
+    "\nPlayground=<Alt>1\n", "\nBuilder=<Alt>2\n", "\nDashboard=<Alt>3\n", "\nData=<Alt>4\n",
+    "\nPrevious / next page=<Control>Page_Up <Control>Page_Down\n",
+    "\nNew run=<Alt>n\n", "\nEvaluate the network (Evaluation tab)=<Alt>e\n",
+    "\nOpen a data file=<Alt>o\n", "\nTrain on this data (on the Dashboard)=<Alt>t\n",
+  };
+
+  g_assert_nonnull (win);
+  collect_accels (win, all);
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    g_assert_nonnull (strstr (all->str, want[i]));
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
+  gtk_window_present (GTK_WINDOW (win));
+  g_assert_true (ui_test_wait (ui_test_is_mapped, win, 10));
+  /* Each section fits one page: no page switcher (GTK 4.8's warns of a negative width). */
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("shortcuts-%s.png", sections[i]);
+
+      g_object_set (win, "section-name", sections[i], NULL);
+      ui_test_spin (0.3);
+      g_assert_cmpint (gtk_widget_get_height (win), <=, 800);
+      keep_shot (win, name);
+    }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -443,5 +502,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/eval-polish/histogram-notes-and-ticks", test_histogram_notes_and_ticks);
   g_test_add_func ("/eval-polish/header-epochs-agree", test_header_epochs_agree);
   g_test_add_func ("/eval-polish/page-keys", test_page_keys);
+  g_test_add_func ("/eval-polish/shortcuts-window", test_shortcuts_window);
   return g_test_run ();
 }
