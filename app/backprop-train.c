@@ -11,6 +11,8 @@
 #include "app/cli-data.h"
 #include "data/builtin.h"
 #include "app/cli-train.h"
+#include "data/split.h"
+#include "engine/spec.h"
 
 #ifndef BP_VERSION
 #define BP_VERSION "0.1.0"
@@ -94,12 +96,14 @@ usage (FILE *out)
            "  --task KIND         classification or regression (default: text labels and few\n"
            "                      whole numbers are classes, other numbers regression)\n"
            "  --drop-bad-rows     leave out CSV rows with missing, NaN, Inf or non-numeric\n"
-           "                      cells and list their lines (without it such a row stops the\n"
-           "                      load, named as FILE:LINE:COLUMN)\n"
+           "                      cells or the wrong number of fields and list their lines\n"
+           "                      (without it such a row stops the load, named as\n"
+           "                      FILE:LINE:COLUMN); also the CSV an EXPERIMENT names\n"
            "  --idx-labels FILE   labels for an IDX images file (default: the file named like\n"
            "                      it with \"labels\" for \"images\")\n"
-           "  --describe          print rows, the split, features, statistics and class\n"
-           "                      balance; exit\n"
+           "  --describe          print rows, the split (with --val-ratio, --test-ratio and\n"
+           "                      --seed as given), features, statistics and class balance;\n"
+           "                      exit\n"
            "  --val-ratio R       share of rows for validation, checked every epoch (0.2)\n"
            "  --test-ratio R      share of rows for a final test (0)\n"
            "                      so by default 80/20/0 %% training/validation/test, stratified\n"
@@ -301,6 +305,53 @@ parse_args (int argc, char **argv, train_args *args)
   return -1;
 }
 
+/* --describe: the data, and the split training with these options would make (the same
+ * defaults and seed as cli-train.c's: --seed, else the spec's, 1 for the default spec). */
+static int
+describe (const train_args *args)
+{
+  const bp_cli_train_options *t = &args->train;
+  bp_cli_split sp = {
+    .val_ratio = t->val_ratio >= 0 ? t->val_ratio : BP_SPLIT_CLI_VAL_RATIO,
+    .test_ratio = t->test_ratio >= 0 ? t->test_ratio : BP_SPLIT_CLI_TEST_RATIO,
+    .seed = t->have_seed ? t->seed : 1,
+  };
+  char given[160] = "", msg[512];
+  if (!t->have_seed && t->spec != NULL)
+    {
+      bp_spec *spec = bp_spec_parse_file (t->spec, msg, sizeof msg);
+      if (spec == NULL)
+        {
+          fprintf (stderr, "%s\n", msg);
+          return BP_EXIT_USAGE;
+        }
+      sp.seed = spec->seed;
+      bp_spec_free (spec);
+      snprintf (given, sizeof given, " --spec's seed");
+    }
+  if (t->val_ratio >= 0)
+    snprintf (given + strlen (given), sizeof given - strlen (given), " --val-ratio %g",
+              t->val_ratio);
+  if (t->test_ratio >= 0)
+    snprintf (given + strlen (given), sizeof given - strlen (given), " --test-ratio %g",
+              t->test_ratio);
+  if (t->have_seed)
+    snprintf (given + strlen (given), sizeof given - strlen (given), " --seed %llu",
+              (unsigned long long) t->seed);
+  sp.given = given[0] != '\0' ? given + 1 : given;
+
+  bp_dataset *ds = bp_cli_load_data (&args->data, stderr);
+  if (ds == NULL)
+    return BP_EXIT_USAGE;
+  int rc = bp_cli_describe (ds, &sp, stdout, stderr);
+  bp_dataset_free (ds);
+  if (rc != 0)
+    return BP_EXIT_USAGE;
+  if (fflush (stdout) != 0)
+    return BP_EXIT_FAILURE;
+  return BP_EXIT_OK;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -312,12 +363,5 @@ main (int argc, char **argv)
 
   if (!args.describe)
     return bp_cli_train (&args.train, &args.data, stdout, stderr);
-  bp_dataset *ds = bp_cli_load_data (&args.data, stderr);
-  if (ds == NULL)
-    return BP_EXIT_USAGE;
-  bp_cli_describe (ds, stdout);
-  bp_dataset_free (ds);
-  if (fflush (stdout) != 0)
-    return BP_EXIT_FAILURE;
-  return BP_EXIT_OK;
+  return describe (&args);
 }

@@ -41,22 +41,25 @@ bp_cli_load_data (const bp_cli_data_options *o, FILE *err)
   char msg[1024] = "";
   bp_dataset *ds = bp_source_load (o->source, &so, &info, msg, sizeof msg);
   if (ds == NULL)
-    {
-      fprintf (err, "%s\n", msg);
-      /* The message names the first bad row (FILE:LINE:COLUMN: why); say how to go on. */
-      if (info.failed_on_bad_cell)
-        fprintf (err, "backprop-train: rows with a missing, NaN, Inf or non-numeric cell are "
-                 "refused; --drop-bad-rows leaves them out and lists their lines (as the "
-                 "window's Data page does)\n");
-      return NULL;
-    }
-  if (info.rows_dropped > 0)
+    fprintf (err, "%s\n", msg);
+  bp_cli_report_csv (o->source, &info, ds != NULL, err);
+  return ds;
+}
+
+void
+bp_cli_report_csv (const char *source, const bp_csv_info *info, bool loaded, FILE *err)
+{
+  /* A refusal names the first bad row (FILE:LINE[:COLUMN]: why): say how to go on. */
+  if (!loaded && info->failed_on_bad_cell)
+    fprintf (err, "backprop-train: rows with a missing, NaN, Inf or non-numeric cell or the "
+             "wrong number of fields are refused; --drop-bad-rows leaves them out and lists "
+             "their lines (as the window's Data page does)\n");
+  if (loaded && info->rows_dropped > 0)
     {
       char words[512];
-      bp_csv_drop_summary (&info, words, sizeof words);
-      fprintf (err, "%s: %s\n", o->source, words);
+      bp_csv_drop_summary (info, words, sizeof words);
+      fprintf (err, "%s: %s\n", source, words);
     }
-  return ds;
 }
 
 /* Writes s padded or cut to width characters (UTF-8 aware: never cuts inside a character). */
@@ -202,44 +205,58 @@ describe_targets (const bp_dataset *ds, FILE *out)
   free (st);
 }
 
-/* One split line: its sizes, then whose it is. */
-static void
+/* One split line: its sizes, then whose it is. Returns 0, or -1 with the message on err. */
+static int
 put_split (const bp_dataset *ds, double val, double test, uint64_t seed, const char *whose,
-           FILE *out)
+           FILE *out, FILE *err)
 {
   bp_split sp = { 0 };
   char msg[256];
   if (bp_split_make (ds, val, test, seed, &sp, msg, sizeof msg) != 0)
     {
-      fprintf (out, "%s (%s)\n", msg, whose);
-      return;
+      fprintf (err, "backprop-train: %s\n", msg);
+      return -1;
     }
   int v = (int) lround (val * 100), t = (int) lround (test * 100);
   fprintf (out, "%-15s %u training, %u validation, %u test rows (%d/%d/%d %%, seed %llu)\n",
            whose, sp.n_train, sp.n_val, sp.n_test, 100 - v - t, v, t, (unsigned long long) seed);
   bp_split_free (&sp);
+  return 0;
 }
 
-/* The split training will use without --val-ratio, --test-ratio and --seed, and the window's
- * (data/split.h), so numbers from the two can be compared. */
+/* The split training would use with the options given, and the window's (data/split.h), so
+ * numbers from the two can be compared. */
 static void
-describe_split (const bp_dataset *ds, FILE *out)
+describe_split (const bp_dataset *ds, const bp_cli_split *cli, FILE *out, FILE *err)
 {
   fputs ("split:     ", out);
-  put_split (ds, BP_SPLIT_CLI_VAL_RATIO, BP_SPLIT_CLI_TEST_RATIO, 1, "backprop-train:", out);
+  put_split (ds, cli->val_ratio, cli->test_ratio, cli->seed, "backprop-train:", out, err);
   fputs ("           ", out);
   if (strncmp (ds->name, "fashion-mnist", 13) == 0)
     fputs ("the window:     Fashion-MNIST's own 10000 test images, 5000 for validation\n", out);
   else
     put_split (ds, BP_SPLIT_WINDOW_VAL_RATIO, BP_SPLIT_WINDOW_TEST_RATIO, BP_SPLIT_WINDOW_SEED,
-               "the window:", out);
-  fprintf (out, "           (%s--val-ratio, --test-ratio and --seed change backprop-train's)\n",
-           ds->task == BP_TASK_CLASSIFICATION ? "stratified by class; " : "");
+               "the window:", out, err);
+  const char *strat = ds->task == BP_TASK_CLASSIFICATION ? "stratified by class; " : "";
+  if (cli->given[0] != '\0')
+    fprintf (out, "           (%sbackprop-train's as set by %s)\n", strat, cli->given);
+  else
+    fprintf (out, "           (%s--val-ratio, --test-ratio and --seed change backprop-train's)\n",
+             strat);
 }
 
-void
-bp_cli_describe (const bp_dataset *ds, FILE *out)
+int
+bp_cli_describe (const bp_dataset *ds, const bp_cli_split *sp, FILE *out, FILE *err)
 {
+  /* A split the options make impossible is an error before anything is printed. */
+  bp_split check = { 0 };
+  char msg[256];
+  if (bp_split_make (ds, sp->val_ratio, sp->test_ratio, sp->seed, &check, msg, sizeof msg) != 0)
+    {
+      fprintf (err, "backprop-train: %s\n", msg);
+      return -1;
+    }
+  bp_split_free (&check);
   fprintf (out, "%s: %s\n", ds->name, ds->source);
   fprintf (out, "rows:      %zu\n", ds->n_rows);
   fprintf (out, "features:  %d", ds->n_features);
@@ -258,12 +275,13 @@ bp_cli_describe (const bp_dataset *ds, FILE *out)
   else
     fprintf (out, "task:      regression, %d target%s\n", ds->n_targets,
              ds->n_targets == 1 ? "" : "s");
-  describe_split (ds, out);
+  describe_split (ds, sp, out, err);
   describe_features (ds, out);
   if (ds->task == BP_TASK_CLASSIFICATION)
     describe_classes (ds, out);
   else
     describe_targets (ds, out);
+  return 0;
 }
 
 void

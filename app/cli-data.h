@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "data/csv.h"
@@ -30,8 +31,22 @@ bool bp_cli_parse_task (const char *arg, bp_csv_task *task);
  * err and returns NULL; dropped rows are reported on err too. */
 bp_dataset *bp_cli_load_data (const bp_cli_data_options *o, FILE *err);
 
-/* Rows, features, task, per-feature statistics with a small histogram, class balance. */
-void bp_cli_describe (const bp_dataset *ds, FILE *out);
+/* What follows a CSV load, on err: after a refusal info->failed_on_bad_cell says, the hint
+ * that --drop-bad-rows loads the file; after a load, the bp_csv_drop_summary sentence of the
+ * rows left out ("SOURCE: 3 bad rows left out (lines ...)"). Nothing otherwise. */
+void bp_cli_report_csv (const char *source, const bp_csv_info *info, bool loaded, FILE *err);
+
+/* The split backprop-train would make, for --describe. */
+typedef struct bp_cli_split {
+  double val_ratio, test_ratio;
+  uint64_t seed;
+  const char *given; /* the options that set it, in words ("--test-ratio 0.2"); "" for none */
+} bp_cli_split;
+
+/* Rows, features, task, the split (sp's and the window's), per-feature statistics with a
+ * small histogram, class balance. Returns 0, or -1 when sp cannot split ds (message on
+ * err, nothing on out). */
+int bp_cli_describe (const bp_dataset *ds, const bp_cli_split *sp, FILE *out, FILE *err);
 
 /* The built-in names with one line each, for --help. */
 void bp_cli_list_builtins (FILE *out);

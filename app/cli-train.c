@@ -101,9 +101,9 @@ plan_from_options (cli_plan *p, const bp_cli_train_options *o, bp_cli_data_optio
   if (p->spec == NULL && (p->spec = default_spec (p->ds, msg, msglen)) == NULL)
     return BP_EXIT_USAGE;
   uint64_t seed = o->have_seed ? o->seed : p->spec->seed;
-  if (bp_split_make (p->own_ds, o->val_ratio >= 0 ? o->val_ratio : 0.2,
-                     o->test_ratio >= 0 ? o->test_ratio : 0.0, seed, &p->own_split, msg,
-                     msglen) != 0)
+  if (bp_split_make (p->own_ds, o->val_ratio >= 0 ? o->val_ratio : BP_SPLIT_CLI_VAL_RATIO,
+                     o->test_ratio >= 0 ? o->test_ratio : BP_SPLIT_CLI_TEST_RATIO, seed,
+                     &p->own_split, msg, msglen) != 0)
     return BP_EXIT_USAGE;
   p->split = &p->own_split;
   bp_scaling how;
@@ -135,7 +135,7 @@ dup_or_null (const char *s)
 /* EXPERIMENT (.json or .bpx, engine/experiment.h), with the command line's overrides. */
 static int
 plan_from_experiment (cli_plan *p, const bp_cli_train_options *o, bp_cli_data_options *data,
-                      char *msg, size_t msglen)
+                      char *msg, size_t msglen, FILE *err)
 {
   p->exp = bp_experiment_load (o->experiment, msg, msglen);
   if (p->exp == NULL)
@@ -162,6 +162,8 @@ plan_from_experiment (cli_plan *p, const bp_cli_train_options *o, bp_cli_data_op
       d->drop_bad_rows = data->drop_bad_rows;
       d->features = 0;
     }
+  else if (data->drop_bad_rows)
+    d->drop_bad_rows = true; /* the experiment's own CSV: the flag applies to it as well */
   if (d->source == NULL)
     {
       snprintf (msg, msglen, "%s: the experiment names no dataset; add --data SOURCE",
@@ -181,7 +183,14 @@ plan_from_experiment (cli_plan *p, const bp_cli_train_options *o, bp_cli_data_op
       return BP_EXIT_USAGE;
     }
   if (bp_experiment_load_dataset (p->exp, &p->xd, msg, msglen) != 0)
-    return BP_EXIT_USAGE;
+    {
+      /* The loader's line, then the same hint as for --data (cli-data.c). */
+      fprintf (err, "%s\n", msg);
+      msg[0] = '\0';
+      bp_cli_report_csv (d->source, &p->xd.csv, false, err);
+      return BP_EXIT_USAGE;
+    }
+  bp_cli_report_csv (d->source, &p->xd.csv, true, err);
   p->spec = bp_spec_copy (p->exp->spec);
   if (p->spec == NULL)
     {
@@ -199,7 +208,7 @@ bp_cli_plan_make (cli_plan *p, const bp_cli_train_options *o, bp_cli_data_option
                   FILE *err)
 {
   char msg[1024] = "";
-  int rc = o->experiment != NULL ? plan_from_experiment (p, o, data, msg, sizeof msg)
+  int rc = o->experiment != NULL ? plan_from_experiment (p, o, data, msg, sizeof msg, err)
                                  : plan_from_options (p, o, data, msg, sizeof msg, err);
   if (rc != 0)
     {

@@ -19,8 +19,8 @@ bp_experiment_data_defaults (bp_experiment_data *d)
   d->synth.seed = 1;
   d->task = BP_CSV_TASK_AUTO;
   d->header = BP_CSV_HEADER_AUTO;
-  d->val_ratio = 0.2;
-  d->test_ratio = 0.0;
+  d->val_ratio = BP_SPLIT_CLI_VAL_RATIO; /* backprop-train's, data/split.h says why */
+  d->test_ratio = BP_SPLIT_CLI_TEST_RATIO;
   d->split_seed = 1;
   d->scaling = BP_SCALING_NONE;
 }

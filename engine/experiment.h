@@ -155,11 +155,14 @@ typedef struct bp_experiment_dataset {
   float plane[4];     /* with maps: x1 and x2's range over the training rows, widened 10% */
   size_t rows_dropped;  /* CSV rows skipped with drop_bad_rows */
   char first_drop[256]; /* why the first was ("" when none) */
+  /* The CSV loader's whole report (dropped lines for bp_csv_drop_summary); after a failed
+   * load csv.failed_on_bad_cell still says whether drop_bad_rows would have loaded it. */
+  bp_csv_info csv;
 } bp_experiment_dataset;
 
 /* Loads exp->data.source (synthetic parameters, CSV and IDX options applied), maps the
  * features, splits and fits the scaler on the training rows. Returns 0, or -1 with the
- * loader's message (out is then empty). */
+ * loader's message (out is then empty but for csv, the loader's report). */
 int bp_experiment_load_dataset (const bp_experiment *exp, bp_experiment_dataset *out, char *err,
                                 size_t errlen);
 /* With feature maps, points the session's decision-boundary plane at the raw (x1, x2)

@@ -109,6 +109,7 @@ bp_experiment_load_dataset (const bp_experiment *exp, bp_experiment_dataset *out
   bp_csv_info info = { 0 };
   bp_dataset *raw = bp_source_load (source, &opts, &info, err, errlen);
   free (source);
+  out->csv = info;
   if (raw == NULL)
     return -1;
   out->rows_dropped = info.rows_dropped;

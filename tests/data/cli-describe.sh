@@ -13,10 +13,10 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; sed 's/^/# /' "$out" "$err"; }
 run() { "$bin" "$@" >"$out" 2>"$err"; echo $?; }
 
-echo "1..15"
+echo "1..20"
 
 # A bad cell: FILE:LINE:COLUMN: why on the first line, then how to load the file anyway.
-hint="backprop-train: rows with a missing, NaN, Inf or non-numeric cell are refused; --drop-bad-rows leaves them out and lists their lines (as the window's Data page does)"
+hint="backprop-train: rows with a missing, NaN, Inf or non-numeric cell or the wrong number of fields are refused; --drop-bad-rows leaves them out and lists their lines (as the window's Data page does)"
 status=$(run --data "$files/bad.csv" --describe)
 if [ "$status" = 2 ] && [ "$(sed -n 1p "$err")" = "$files/bad.csv:4:2: not a number: 'abc'" ] \
    && [ "$(sed -n 2p "$err")" = "$hint" ] && [ "$(wc -l < "$err")" = 2 ] && [ ! -s "$out" ]; then
@@ -108,6 +108,56 @@ if [ "$status" = 0 ] \
   ok "--describe: backprop-train's split and the window's"
 else
   not_ok "--describe: backprop-train's split and the window's (status $status)"
+fi
+
+# --describe shows the split these options give, not the default one: Iris with a tenth for
+# testing is 105/30/15, stratified (35/10/5 of each class of 50).
+status=$(run --data iris --describe --test-ratio 0.1 --seed 7)
+if [ "$status" = 0 ] \
+   && grep -qxF "split:     backprop-train: 105 training, 30 validation, 15 test rows (70/20/10 %, seed 7)" "$out" \
+   && grep -qxF "           (stratified by class; backprop-train's as set by --test-ratio 0.1 --seed 7)" "$out"; then
+  ok "--describe --test-ratio 0.1 --seed 7: the split training would make"
+else
+  not_ok "--describe --test-ratio 0.1 --seed 7: the split training would make (status $status)"
+fi
+
+status=$(run --data iris --describe --val-ratio 0.6 --test-ratio 0.5)
+if [ "$status" = 2 ] && [ ! -s "$out" ] \
+   && [ "$(cat "$err")" = "backprop-train: split ratios must be in [0, 1) and add up to less than 1 (val 0.6, test 0.5)" ]; then
+  ok "--describe with ratios adding up past 1: exit 2, as training would"
+else
+  not_ok "--describe with ratios adding up past 1: exit 2, as training would (status $status)"
+fi
+
+# ragged-rows.csv: 5 columns; line 7 has 3 fields, line 9 a NaN, line 10 six fields. A ragged
+# row is a bad row like the others: refused naming its line and --drop-bad-rows ...
+status=$(run --data "$files/ragged-rows.csv" --describe)
+if [ "$status" = 2 ] && [ "$(sed -n 1p "$err")" = "$files/ragged-rows.csv:7: 3 fields, expected 5 (as in the header)" ] \
+   && [ "$(sed -n 2p "$err")" = "$hint" ] && [ "$(wc -l < "$err")" = 2 ] && [ ! -s "$out" ]; then
+  ok "ragged row: refused at line 7, naming --drop-bad-rows"
+else
+  not_ok "ragged row: refused at line 7, naming --drop-bad-rows (status $status)"
+fi
+
+# ... and with --drop-bad-rows left out and listed in the window's sentence.
+status=$(run --data "$files/ragged-rows.csv" --describe --drop-bad-rows)
+if [ "$status" = 0 ] && grep -qx "rows:      8" "$out" \
+   && [ "$(cat "$err")" = "$files/ragged-rows.csv: 3 bad rows left out (lines 7, 9 and 10), 2 of them with the wrong number of fields; the first: $files/ragged-rows.csv:7: 3 fields, expected 5 (as in the header)" ]; then
+  ok "ragged rows --drop-bad-rows: 8 rows, lines 7, 9 and 10 left out"
+else
+  not_ok "ragged rows --drop-bad-rows: 8 rows, lines 7, 9 and 10 left out (status $status)"
+fi
+
+# bad-header.csv: the header names 4 columns, 5 of its 6 rows have 5: the header is wrong, so
+# dropping is no way out and the message says to check the header, with or without the flag.
+want="$files/bad-header.csv:1: the header has 4 fields but 5 of 6 data rows have another number (5 have 5, the first on line 2): check the header and the delimiter (','); bad rows are dropped only when most rows fit"
+s1=$(run --data "$files/bad-header.csv" --describe)
+e1=$(cat "$err")
+s2=$(run --data "$files/bad-header.csv" --describe --drop-bad-rows)
+if [ "$s1" = 2 ] && [ "$s2" = 2 ] && [ "$e1" = "$want" ] && [ "$(cat "$err")" = "$want" ]; then
+  ok "a header that does not fit most rows: refused with and without --drop-bad-rows"
+else
+  not_ok "a header that does not fit most rows: refused with and without --drop-bad-rows ($s1 $s2)"
 fi
 
 status=$(run --help)

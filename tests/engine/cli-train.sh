@@ -15,7 +15,7 @@ not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; sed 's/^/# /' "$out" "$e
 check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
 run() { "$bin" "$@" >"$out" 2>"$err"; echo $?; }
 
-echo "1..14"
+echo "1..16"
 
 status=$(run --data spiral --epochs 3 --metrics-csv "$dir/m.csv" --save-weights "$dir/w.st")
 # 400 training rows at batch 10: 40 steps an epoch, 120 records plus the header.
@@ -92,6 +92,20 @@ status=$(run --data "$bad" --drop-bad-rows --epochs 1 --val-ratio 0.2 --test-rat
 check "--drop-bad-rows: trains, lists the dropped lines; 60/20/20 gives the window's 8/3/3" \
   '[ "$status" = 0 ] && grep -qx "$bad: 6 bad rows left out (lines 4, 6, 9, 12, 21 and 1 more); the first: $bad:4:2: missing value" "$err" \
    && grep -q "^training on bad-rows.csv: 8 rows, 3 for validation, 3 for test;" "$out"'
+
+# An experiment naming that CSV itself: --drop-bad-rows applies to it as to --data (it was
+# ignored without --data), and without it the refusal gives the same hint.
+abs_bad=$(cd "$(dirname "$bad")" && pwd)/bad-rows.csv
+printf '{ "format": "backprop-experiment", "version": 1, "spec": { "input": { "shape": [2] }, "layers": [ { "type": "dense", "units": 3 } ], "loss": "cross_entropy", "training": { "epochs": 1 } }, "data": { "source": "%s" } }' \
+  "$abs_bad" >"$dir/bad-rows-exp.json"
+status=$(run "$dir/bad-rows-exp.json")
+check "experiment with a bad-rows CSV: exit 2, the first bad row and --drop-bad-rows" \
+  '[ "$status" = 2 ] && [ "$(sed -n 1p "$err")" = "$abs_bad:4:2: missing value" ] \
+   && sed -n 2p "$err" | grep -qF -- "--drop-bad-rows leaves them out" && [ ! -s "$out" ]'
+status=$(run "$dir/bad-rows-exp.json" --drop-bad-rows)
+check "experiment --drop-bad-rows: its own CSV's 14 good rows, the dropped lines listed" \
+  '[ "$status" = 0 ] && grep -qx "$abs_bad: 6 bad rows left out (lines 4, 6, 9, 12, 21 and 1 more); the first: $abs_bad:4:2: missing value" "$err" \
+   && grep -q "^training on bad-rows.csv: 11 rows, 3 for validation" "$out"'
 
 status=$(run --help)
 check "--help documents the training options" \
