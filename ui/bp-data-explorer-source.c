@@ -20,6 +20,7 @@ source_clear (gpointer data)
   bp_split_free (&src->split);
   bp_scaler_free (&src->scaler);
   bp_dataset_free (src->ds);
+  free (src->csv_info.row_lines);
   g_free (src->source);
   g_free (src->note);
 }
@@ -154,6 +155,7 @@ bp_data_source_load (const char *source, GError **error)
   else
     {
       opts.csv.drop_bad_rows = TRUE; /* show the table, and say what was dropped */
+      opts.csv.keep_row_lines = TRUE; /* the table numbers rows as the messages do */
       src->ds = bp_source_load (source, &opts, &src->csv_info, err, sizeof err);
       if (src->ds == NULL)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s", err);

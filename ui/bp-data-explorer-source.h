@@ -19,7 +19,7 @@ typedef struct {
   bp_split split;        /* train / validation / test rows of ds */
   bp_scaler scaler;      /* fitted on the training rows; n_features 0 when none (images) */
   gboolean is_csv;
-  bp_csv_info csv_info;  /* when is_csv */
+  bp_csv_info csv_info;  /* when is_csv; row_lines: each row's line in the file */
   char *note;            /* how it was loaded and split, in words */
 } BpDataSource;
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The explorer's table: a list model that makes a row object only when the column view asks
  * for one (so 70 000 rows cost nothing until they scroll into view), and a column per feature
- * (up to a limit), the label or target, the split part, and a thumbnail for images. Two small
+ * (up to a limit), the label or target, the split part, and a thumbnail for images. The first
+ * column is a CSV row's line in the file ("line"), else the row counted from 1 ("row"). Two small
  * private types live here with it: the row and the model. */
 #include "bp-config.h"
 
@@ -132,8 +133,13 @@ bind_cell (GtkSignalListItemFactory *f, GtkListItem *item, ColumnInfo *ci)
   switch (ci->kind)
     {
     case COL_INDEX:
-      g_snprintf (buf, sizeof buf, "%u", row->row);
-      break;
+      {
+        const uint32_t *lines = ci->self->src->csv_info.row_lines; /* (n_rows) or NULL */
+
+        /* The file's line, as the bad-row note and backprop-train name it; else from 1. */
+        g_snprintf (buf, sizeof buf, "%u", lines != NULL ? lines[row->row] : row->row + 1);
+        break;
+      }
     case COL_PART:
       g_strlcpy (buf, parts[ci->self->split_of[row->row]], sizeof buf);
       break;
@@ -195,7 +201,7 @@ _bp_data_explorer_table_fill (BpDataExplorer *self)
 
       gtk_column_view_remove_column (self->table, c);
     }
-  add_column (self, "#", COL_INDEX, 0);
+  add_column (self, self->src->csv_info.row_lines != NULL ? "line" : "row", COL_INDEX, 0);
   add_column (self, "part", COL_PART, 0);
   if (ds->task == BP_TASK_CLASSIFICATION)
     add_column (self, "label", COL_LABEL, 0);

@@ -136,7 +136,8 @@ fill_side (BpDataExplorer *self)
       }
   if (src->is_csv)
     {
-      g_string_append_printf (cols, "\nCSV: '%c' between fields, %s, the label in column %d",
+      g_string_append_printf (cols, "\nCSV: '%c' between fields, %s, the label in column %d; "
+                              "the table's <i>line</i> is the row's line in the file",
                               src->csv_info.delimiter == '\t' ? 't' : src->csv_info.delimiter,
                               src->csv_info.had_header ? "a header row" : "no header row",
                               src->csv_info.label_column + 1);

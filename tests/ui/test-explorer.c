@@ -121,7 +121,7 @@ test_iris (void)
   g_assert_cmpuint (src->ds->n_rows, ==, 150);
   g_assert_cmpuint (src->split.n_train + src->split.n_val + src->split.n_test, ==, 150);
 
-  /* The table: #, part, label and the 4 features; every row. */
+  /* The table: row, part, label and the 4 features; every row. */
   table = GTK_COLUMN_VIEW (bp_data_explorer_get_part (ex, "table"));
   g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (table)), ==, 7);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (table))), ==,
@@ -380,21 +380,11 @@ test_pca_standardised (void)
 
 /* ---- the Data page and the Builder split a dataset alike ---- */
 
-/* A label under root whose text holds needle (the Builder's line under its dataset picker). */
-static GtkLabel *
-label_with (GtkWidget *root, const char *needle)
+/* A file of tests/data/files/ (g_free it). */
+static char *
+data_file (const char *name)
 {
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), needle) != NULL)
-    return GTK_LABEL (root);
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    {
-      GtkLabel *l = label_with (c, needle);
-
-      if (l != NULL)
-        return l;
-    }
-  return NULL;
+  return g_test_build_filename (G_TEST_DIST, "..", "data", "files", name, NULL);
 }
 
 typedef struct {
@@ -407,7 +397,8 @@ builder_loaded (gpointer data)
 {
   BuilderWait *bw = data;
 
-  return label_with (GTK_WIDGET (bp_builder_get_settings (bw->builder)), bw->want) != NULL;
+  return ui_test_find_label (GTK_WIDGET (bp_builder_get_settings (bw->builder)), bw->want)
+         != NULL;
 }
 
 /* What the Data page's split grid shows for one part: "90 (60.0 %)". */
@@ -419,19 +410,47 @@ split_cell (BpDataExplorer *ex, int part)
   return gtk_label_get_text (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 2, part)));
 }
 
+/* The Data page and the Builder side by side, the Builder on its Iris template. */
+typedef struct {
+  GtkWidget *window, *w, *bwin;
+  BpDataExplorer *ex;
+  BpBuilder *builder;
+} Pages;
+
+static void
+pages_setup (Pages *p, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  p->w = show_explorer (&p->window);
+  p->ex = BP_DATA_EXPLORER (p->w);
+  p->builder = BP_BUILDER (bp_builder_new ());
+  p->bwin = ui_test_show_in_window (GTK_WIDGET (p->builder), 1200, 760);
+  g_object_ref (p->builder);
+  g_assert_true (bp_builder_load_template (p->builder, "iris-mlp", &error));
+  g_assert_no_error (error);
+}
+
+static void
+pages_teardown (Pages *p, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (p->bwin));
+  gtk_window_destroy (GTK_WINDOW (p->window));
+  ui_test_spin (0.1);
+  g_assert_finalize_object (p->builder);
+  g_assert_finalize_object (p->w);
+}
+
 /* Iris in the Builder (its template) and on the Data page: one default split, the window's,
  * so the same 90/30/30 rows on both pages; then a CSV with bad rows loaded by both: 14 good
  * rows, the same 8/3/3 on both, and the same line numbers as backprop-train --drop-bad-rows
  * prints (tests/data/cli-describe.sh). */
 static void
-test_same_split_as_builder (void)
+test_same_split_as_builder (Pages *p, gconstpointer data)
 {
-  GtkWidget *window, *w = show_explorer (&window);
-  BpDataExplorer *ex = BP_DATA_EXPLORER (w);
-  BpBuilder *builder = BP_BUILDER (bp_builder_new ());
-  GtkWidget *bwin = ui_test_show_in_window (GTK_WIDGET (builder), 1200, 760);
-  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "..", "data", "files",
-                                                "bad-rows.csv", NULL);
+  BpDataExplorer *ex = p->ex;
+  BpBuilder *builder = p->builder;
+  g_autofree char *bad = data_file ("bad-rows.csv");
   g_autofree char *drop_words = NULL;
   g_autoptr (GError) error = NULL;
   BuilderWait bw = { builder, "150 rows" };
@@ -439,9 +458,6 @@ test_same_split_as_builder (void)
   bp_experiment *exp;
   GtkLabel *line;
 
-  g_object_ref (builder);
-  g_assert_true (bp_builder_load_template (builder, "iris-mlp", &error));
-  g_assert_no_error (error);
   exp = bp_builder_get_experiment (builder, &error);
   g_assert_nonnull (exp);
   /* The tabular template carries the window's default split (data/split.h). */
@@ -449,7 +465,7 @@ test_same_split_as_builder (void)
   g_assert_cmpfloat (exp->data.test_ratio, ==, BP_SPLIT_WINDOW_TEST_RATIO);
   g_assert_cmpuint (exp->data.split_seed, ==, BP_SPLIT_WINDOW_SEED);
   g_assert_true (ui_test_wait (builder_loaded, &bw, 60));
-  line = label_with (GTK_WIDGET (bp_builder_get_settings (builder)), "150 rows");
+  line = ui_test_find_label (GTK_WIDGET (bp_builder_get_settings (builder)), "150 rows");
   g_assert_nonnull (strstr (gtk_label_get_text (line),
                             "\n90 to train, 30 to validate, 30 to test (split 60/20/20 %, "
                             "seed 1)"));
@@ -479,7 +495,7 @@ test_same_split_as_builder (void)
   g_assert_nonnull (exp);
   g_assert_true (exp->data.drop_bad_rows);
   bp_experiment_free (exp);
-  line = label_with (GTK_WIDGET (bp_builder_get_settings (builder)), "14 rows");
+  line = ui_test_find_label (GTK_WIDGET (bp_builder_get_settings (builder)), "14 rows");
   drop_words = g_strdup_printf ("\n6 bad rows left out, the first: %s:4:2: missing value", bad);
   g_assert_nonnull (strstr (gtk_label_get_text (line),
                             "\n8 to train, 3 to validate, 3 to test (split 60/20/20 %, seed 1)"));
@@ -499,13 +515,99 @@ test_same_split_as_builder (void)
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (bp_data_explorer_get_part (ex,
                                                                                       "note"))),
                             drop_words));
-  keep_shot (window, "explorer-bad-rows.png");
+  keep_shot (p->window, "explorer-bad-rows.png");
+}
 
-  gtk_window_destroy (GTK_WINDOW (bwin));
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_spin (0.1);
-  g_assert_finalize_object (builder);
-  g_assert_finalize_object (w);
+/* UiTestMatch that never matches: collects every label's text, in drawing order. */
+static gboolean
+collect_label (GtkWidget *w, gconstpointer data)
+{
+  if (GTK_IS_LABEL (w))
+    g_ptr_array_add ((GPtrArray *) data, (gpointer) gtk_label_get_text (GTK_LABEL (w)));
+  return FALSE;
+}
+
+/* The texts of the table's first column on screen, top down: after the column titles, the
+ * labels come a row at a time, one per column. */
+static GPtrArray *
+first_column (BpDataExplorer *ex, const char **title)
+{
+  GtkWidget *table = bp_data_explorer_get_part (ex, "table");
+  guint n_cols = g_list_model_get_n_items (gtk_column_view_get_columns (GTK_COLUMN_VIEW (table)));
+  g_autoptr (GPtrArray) all = g_ptr_array_new ();
+  GPtrArray *first = g_ptr_array_new ();
+
+  bp_data_explorer_show_view (ex, "table");
+  ui_test_spin (0.3);
+  ui_test_find (table, collect_label, all);
+  g_assert_cmpuint (all->len, >, 2 * n_cols);
+  *title = g_ptr_array_index (all, 0);
+  for (guint i = n_cols; i < all->len; i += n_cols)
+    g_ptr_array_add (first, g_ptr_array_index (all, i));
+  return first;
+}
+
+/* The table's first column is where a row is in the file, so a row named in a message (the
+ * bad-row note, backprop-train) can be found: ragged-rows.csv keeps lines 2-6, 8, 11 and 12
+ * (7 and 10 are ragged, 9 has a NaN), and the table says exactly those. The window loads a
+ * file with ragged rows (the Data page and the Builder alike) and refuses one whose header
+ * does not fit most rows. Built-in data have no lines: "row", from 1. */
+static void
+test_table_lines (Pages *p, gconstpointer data)
+{
+  BpDataExplorer *ex = p->ex;
+  g_autofree char *ragged = data_file ("ragged-rows.csv");
+  g_autofree char *bad_header = data_file ("bad-header.csv");
+  g_autofree char *want = NULL;
+  g_autoptr (GError) error = NULL;
+  static const char *const lines[] = { "2", "3", "4", "5", "6", "8", "11", "12" };
+  BuilderWait bw = { p->builder, "8 rows" };
+  const char *title, *note;
+  GPtrArray *col;
+  bp_experiment *exp;
+
+  load (ex, ragged);
+  g_assert_null (bp_data_explorer_get_error (ex));
+  g_assert_cmpuint (bp_data_explorer_get_source (ex)->ds->n_rows, ==, 8);
+  note = gtk_label_get_text (GTK_LABEL (bp_data_explorer_get_part (ex, "note")));
+  want = g_strdup_printf ("3 bad rows left out (lines 7, 9 and 10), 2 of them with the wrong "
+                          "number of fields; the first: %s:7: 3 fields, expected 5 (as in the "
+                          "header)", ragged);
+  g_assert_nonnull (strstr (note, want));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (bp_data_explorer_get_part (
+                              ex, "columns"))), "the table's line is the row's line in the file"));
+  col = first_column (ex, &title);
+  g_assert_cmpstr (title, ==, "line");
+  g_assert_cmpuint (col->len, ==, G_N_ELEMENTS (lines));
+  for (guint i = 0; i < col->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (col, i), ==, lines[i]);
+  g_ptr_array_unref (col);
+  keep_shot (p->window, "explorer-table-lines.png");
+
+  /* The Builder opens the same file without its three bad rows. */
+  exp = bp_builder_get_experiment (p->builder, &error);
+  g_assert_nonnull (exp);
+  free (exp->data.source);
+  exp->data.source = strdup (ragged);
+  bp_builder_set_experiment (p->builder, exp);
+  bp_experiment_free (exp);
+  g_assert_true (ui_test_wait (builder_loaded, &bw, 60));
+  g_assert_nonnull (strstr (gtk_label_get_text (ui_test_find_label (
+                              GTK_WIDGET (bp_builder_get_settings (p->builder)), "8 rows")),
+                            "\n3 bad rows left out, the first: "));
+
+  /* A header that fits one row in six: refused, saying to check the header. */
+  load (ex, bad_header);
+  g_assert_nonnull (bp_data_explorer_get_error (ex));
+  g_assert_nonnull (strstr (bp_data_explorer_get_error (ex), ":1: the header has 4 fields but 5 "
+                                                             "of 6 data rows have another"));
+
+  load (ex, "iris");
+  col = first_column (ex, &title);
+  g_assert_cmpstr (title, ==, "row");
+  g_assert_cmpstr (g_ptr_array_index (col, 0), ==, "1");
+  g_assert_cmpstr (g_ptr_array_index (col, 1), ==, "2");
+  g_ptr_array_unref (col);
 }
 
 int
@@ -519,6 +621,9 @@ main (int argc, char **argv)
   g_test_add_func ("/explorer/images", test_images);
   g_test_add_func ("/explorer/csv", test_csv);
   g_test_add_func ("/explorer/pca-standardised", test_pca_standardised);
-  g_test_add_func ("/explorer/same-split-as-builder", test_same_split_as_builder);
+  g_test_add ("/explorer/same-split-as-builder", Pages, NULL, pages_setup,
+              test_same_split_as_builder, pages_teardown);
+  g_test_add ("/explorer/table-lines", Pages, NULL, pages_setup, test_table_lines,
+              pages_teardown);
   return g_test_run ();
 }

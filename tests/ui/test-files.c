@@ -568,23 +568,6 @@ test_no_prompt_for_playground_run (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
 }
 
-static GtkWidget *
-find_row (GtkWidget *root, const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (root)
-      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_row (c, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* An edit of the dataset alone is an unsaved change: closing asks. Starting from a template
  * asks too, and Discard gives the template (as a new, unnamed network). */
 static void
@@ -607,7 +590,7 @@ test_prompt_on_settings_and_template (Fixture *f, gconstpointer data)
   for (size_t i = 0; i < n; i++)
     if (g_str_equal (list[i].name, "wine"))
       wine = (guint) i;
-  source = find_row (GTK_WIDGET (bp_builder_get_settings (f->builder)), "Source");
+  source = ui_test_find_row (GTK_WIDGET (bp_builder_get_settings (f->builder)), "Source");
   g_assert_nonnull (source);
   adw_combo_row_set_selected (ADW_COMBO_ROW (source), wine);
   g_assert_true (bp_builder_get_modified (f->builder));

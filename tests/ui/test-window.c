@@ -341,37 +341,12 @@ session_stopped (gpointer session)
   return bp_session_get_state (session) != BP_SESSION_RUNNING;
 }
 
-static GtkWidget *
-find_spin (GtkWidget *w)
-{
-  if (GTK_IS_SPIN_BUTTON (w))
-    return w;
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_spin (c);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The spin button of the settings row titled title, or NULL. */
 static GtkWidget *
 find_spin_of_row (GtkWidget *root, const char *title)
 {
-  if (ADW_IS_PREFERENCES_ROW (root)
-      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return find_spin (root);
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_spin_of_row (c, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return ui_test_find (ui_test_find_row (root, title), ui_test_is_type,
+                       GSIZE_TO_POINTER (GTK_TYPE_SPIN_BUTTON));
 }
 
 /* The header's play, step and reset act on the run of the page on screen, and its counters

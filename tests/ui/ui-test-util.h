@@ -2,8 +2,10 @@
 /* Helpers shared by the UI tests: run the main loop until something happens, read pixels. */
 #pragma once
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "bp-screenshot.h"
 
@@ -130,4 +132,64 @@ ui_test_pixel (GdkTexture *texture, int x, int y, int rgb[3])
     rgb[2] = px & 0xff;
   }
   g_free (data);
+}
+
+/* ---- finding widgets ---- */
+
+/* A test of one widget for ui_test_find. */
+typedef gboolean (*UiTestMatch) (GtkWidget *w, gconstpointer data);
+
+/* The first widget under root (root included, depth first, children in order) that match
+ * accepts, or NULL (also for a NULL root). A match that never accepts sees every widget, in
+ * the order they are drawn: a way to collect them. */
+static inline GtkWidget *
+ui_test_find (GtkWidget *root, UiTestMatch match, gconstpointer data)
+{
+  if (root == NULL || match (root, data))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = ui_test_find (c, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* UiTestMatch: a widget of the GType in data (GSIZE_TO_POINTER (GTK_TYPE_SPIN_BUTTON)). */
+static inline gboolean
+ui_test_is_type (GtkWidget *w, gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (w, (GType) GPOINTER_TO_SIZE (type));
+}
+
+/* UiTestMatch: a label whose text holds the string in data. */
+static inline gboolean
+ui_test_label_holds (GtkWidget *w, gconstpointer needle)
+{
+  return GTK_IS_LABEL (w) && strstr (gtk_label_get_text (GTK_LABEL (w)), needle) != NULL;
+}
+
+/* UiTestMatch: a settings row (AdwPreferencesRow) titled as the string in data. */
+static inline gboolean
+ui_test_row_titled (GtkWidget *w, gconstpointer title)
+{
+  return ADW_IS_PREFERENCES_ROW (w)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0;
+}
+
+/* The first label under root whose text holds needle, or NULL. */
+static inline GtkLabel *
+ui_test_find_label (GtkWidget *root, const char *needle)
+{
+  return (GtkLabel *) ui_test_find (root, ui_test_label_holds, needle);
+}
+
+/* The settings row under root titled title, or NULL. */
+static inline GtkWidget *
+ui_test_find_row (GtkWidget *root, const char *title)
+{
+  return ui_test_find (root, ui_test_row_titled, title);
 }
