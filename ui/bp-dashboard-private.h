@@ -82,6 +82,11 @@ struct _BpDashboard {
    * nothing new and the refresh stops after reading (no frames for nothing). */
   guint64 seen_step, seen_run;
   int seen_state;
+  /* The Builder's or Playground's session as the last read saw it, to tell when a run starts
+   * there (see read_session in bp-dashboard-tick.c). */
+  bp_session *other_seen;
+  guint64 other_seen_run;
+  gboolean other_was_running;
 
   /* curves: one entry per run (RunCurves), by run */
   GHashTable *curves;

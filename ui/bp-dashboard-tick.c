@@ -103,6 +103,31 @@ _bp_dashboard_forget_model (BpDashboard *self)
 
 /* ---- the tick ---- */
 
+/* Has a run started in `other` (the Builder's or Playground's session, or NULL) since the
+ * last read: a new session, a new run in it, or training again after a pause? */
+static gboolean
+other_started (BpDashboard *self, bp_session *other)
+{
+  bp_session_status st;
+  gboolean started, running;
+
+  if (other == NULL)
+    {
+      self->other_seen = NULL;
+      self->other_was_running = FALSE;
+      return FALSE;
+    }
+  bp_session_get_status (other, &st);
+  running = st.state == BP_SESSION_RUNNING;
+  started = running
+            && (other != self->other_seen || st.run != self->other_seen_run
+                || !self->other_was_running);
+  self->other_seen = other;
+  self->other_seen_run = st.run;
+  self->other_was_running = running;
+  return started;
+}
+
 /* The session: what the trainer published, the status line, copies of the network. */
 static void
 read_session (BpDashboard *self)
@@ -110,19 +135,26 @@ read_session (BpDashboard *self)
   const bp_session_status *st;
   gint64 now = g_get_monotonic_time ();
   gboolean own;
+  GtkRoot *root;
+  const char *label = "playground";
+  bp_session *other;
 
   own = bp_dashboard_training_has_session (self->training);
-  if (!own)
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  other = BP_IS_WINDOW (root) ? bp_window_get_followed_session (BP_WINDOW (root), &label) : NULL;
+  if (own && other_started (self, other)
+      && bp_dashboard_training_get_status (self->training)->state != BP_SESSION_RUNNING)
     {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-      const char *label = "playground";
-      bp_session *followed = BP_IS_WINDOW (root)
-                               ? bp_window_get_followed_session (BP_WINDOW (root), &label)
-                               : NULL;
-
-      /* The builder's run when it was started last, else the playground's. */
-      bp_dashboard_training_follow (self->training, followed, label);
+      /* A run started on the Builder or the Playground while this page's own run is not
+       * training: that is what there is to watch now. The own run stays in Runs; New Run
+       * starts another. */
+      bp_dashboard_training_close (self->training);
+      _bp_dashboard_forget_model (self);
+      own = FALSE;
     }
+  if (!own)
+    /* The builder's run when it was started last, else the playground's. */
+    bp_dashboard_training_follow (self->training, other, label);
   bp_dashboard_training_poll (self->training);
   /* (A timer a millisecond early must not skip the status line: 10 ms of slack.) */
   if (now - self->last_status_us >= STATUS_EVERY_US - 10 * G_TIME_SPAN_MILLISECOND)

@@ -20,6 +20,8 @@
 #include "bp-confusion.h"
 #include "data/builtin.h"
 #include "engine/eval.h"
+#include "bp-window.h"
+#include "bp-playground.h"
 #include "ui-test-util.h"
 
 /* ---- numbers by hand ---- */
@@ -483,6 +485,76 @@ test_dashboard_no_idle_frames (void)
   ui_test_spin (0.3);
 }
 
+static gboolean
+own_run_trains (gpointer data)
+{
+  const bp_session_status *st = bp_dashboard_training_get_status (data);
+
+  return st->state == BP_SESSION_RUNNING && st->step > 0;
+}
+
+static gboolean
+follows_playground (gpointer data)
+{
+  return bp_dashboard_training_is_following (bp_dashboard_get_training (data));
+}
+
+/* The Dashboard shows what is training: after its own run has stopped, a run started on the
+ * Playground is followed (the own run stays in Runs); while its own run trains, it is not. */
+static void
+test_dashboard_follows_new_playground_run (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpDataSource) src = bp_data_source_load ("iris", &error);
+  BpWindow *window = bp_window_new (NULL);
+  BpDashboard *dash;
+  BpPlayground *pg;
+  BpDashboardTraining *t;
+  BpTrainSettings s;
+
+  g_assert_no_error (error);
+  g_object_ref_sink (window);
+  dash = BP_DASHBOARD (gtk_widget_get_template_child (GTK_WIDGET (window), BP_TYPE_WINDOW,
+                                                      "dashboard"));
+  pg = BP_PLAYGROUND (gtk_widget_get_template_child (GTK_WIDGET (window), BP_TYPE_WINDOW,
+                                                     "playground"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ui_test_wait (ui_test_is_mapped, window, 10));
+  g_assert_true (bp_window_set_page (window, "dashboard", &error));
+  g_assert_no_error (error);
+  t = bp_dashboard_get_training (dash);
+  bp_dashboard_set_source (dash, src);
+  bp_train_settings_defaults (&s, src);
+  s.epochs = 100000;
+  g_assert_true (bp_dashboard_training_start (t, src, &s, &error));
+  bp_dashboard_training_play (t);
+  g_assert_true (ui_test_wait (own_run_trains, t, 20));
+
+  /* Its own run trains: a Playground run started now does not take the page. */
+  g_test_message ("own run: %s at step %" G_GUINT64_FORMAT,
+                  bp_session_state_name (bp_dashboard_training_get_status (t)->state),
+                  bp_dashboard_training_get_status (t)->step);
+  g_assert_cmpint (bp_dashboard_training_get_status (t)->state, ==, BP_SESSION_RUNNING);
+  bp_playground_set_running (pg, TRUE);
+  ui_test_spin (0.8);
+  g_assert_true (bp_dashboard_training_has_session (t));
+  g_assert_false (bp_dashboard_training_is_following (t));
+  bp_playground_set_running (pg, FALSE);
+
+  /* Its own run paused, the Playground starts again: the page follows it. */
+  bp_dashboard_training_pause (t);
+  ui_test_spin (0.5);
+  g_assert_false (bp_dashboard_training_is_following (t));
+  bp_playground_set_running (pg, TRUE);
+  g_assert_true (ui_test_wait (follows_playground, dash, 5));
+  g_assert_cmpuint (g_list_model_get_n_items (bp_dashboard_training_get_runs (t)), >=, 2);
+  bp_playground_set_running (pg, FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_spin (0.1);
+  g_object_unref (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -496,5 +568,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dashboard/page/images", test_dashboard_images);
   g_test_add_func ("/dashboard/page/regression", test_dashboard_regression);
   g_test_add_func ("/dashboard/page/no-idle-frames", test_dashboard_no_idle_frames);
+  g_test_add_func ("/dashboard/page/follows-new-playground-run",
+                   test_dashboard_follows_new_playground_run);
   return g_test_run ();
 }
