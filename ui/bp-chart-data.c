@@ -86,8 +86,10 @@ bp_chart_series_append (BpChart *self, guint id, const double *x, const float *y
   if ((s = _bp_chart_find (self, id)) == NULL || n == 0)
     return;
   /* A growing line changes the picture only from its last point on (its smoothed values
-   * before stay as they were): that strip is all that needs painting again. */
-  if (s->style == BP_CHART_LINE && s->sorted && !s->dashed)
+   * before stay as they were): that strip is all that needs painting again. Not a sparse
+   * one: its markers go when its points come closer than they allow, along the whole line
+   * (it grows once an epoch: a whole picture then costs little). */
+  if (s->style == BP_CHART_LINE && s->sorted && !s->dashed && !s->sparse)
     {
       double from = s->x->len > 0 ? g_array_index (s->x, double, s->x->len - 1) : x[0];
 

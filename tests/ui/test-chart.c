@@ -591,7 +591,8 @@ noisy_curve (gsize first, gsize n, double *x, float *y)
 /* A growing curve is painted again only from its last point on: after many appends, each
  * drawn, the chart looks as one given all the points at once. With a fixed view (the strip
  * path), with the automatic view (which may move and repaint everything), few points per
- * pixel (a stroked line) and many (columns), smoothed and raw. */
+ * pixel (a stroked line) and many (columns), smoothed and raw, and with a validation line
+ * marked point by point (sparse) whose markers stay whole across the strips. */
 static void
 test_chart_appends_match (void)
 {
@@ -599,12 +600,14 @@ test_chart_appends_match (void)
     gboolean fixed, floor; /* floor: the automatic view with an x floor past the data */
     gsize n, step;
     double smoothing;
+    gboolean sparse; /* the validation line solid and marked point by point */
   } cases[] = {
-    { TRUE, FALSE, 300, 7, 0.6 },
-    { TRUE, FALSE, 2400, 150, 0.6 },
-    { FALSE, FALSE, 300, 11, 0.0 },
-    { FALSE, FALSE, 2400, 97, 0.9 },
-    { FALSE, TRUE, 2400, 61, 0.6 },
+    { TRUE, FALSE, 300, 7, 0.6, FALSE },
+    { TRUE, FALSE, 2400, 150, 0.6, FALSE },
+    { FALSE, FALSE, 300, 11, 0.0, FALSE },
+    { FALSE, FALSE, 2400, 97, 0.9, FALSE },
+    { FALSE, TRUE, 2400, 61, 0.6, FALSE },
+    { TRUE, FALSE, 300, 7, 0.6, TRUE },
   };
 
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
@@ -640,10 +643,12 @@ test_chart_appends_match (void)
         }
       ga = bp_chart_add_series (BP_CHART (grown), "train", &red, BP_CHART_LINE);
       gv = bp_chart_add_series (BP_CHART (grown), "val", &blue, BP_CHART_LINE);
-      bp_chart_series_set_dashed (BP_CHART (grown), gv, TRUE);
+      bp_chart_series_set_dashed (BP_CHART (grown), gv, !cases[c].sparse);
+      bp_chart_series_set_sparse (BP_CHART (grown), gv, cases[c].sparse);
       wa = bp_chart_add_series (BP_CHART (whole), "train", &red, BP_CHART_LINE);
       wv = bp_chart_add_series (BP_CHART (whole), "val", &blue, BP_CHART_LINE);
-      bp_chart_series_set_dashed (BP_CHART (whole), wv, TRUE);
+      bp_chart_series_set_dashed (BP_CHART (whole), wv, !cases[c].sparse);
+      bp_chart_series_set_sparse (BP_CHART (whole), wv, cases[c].sparse);
       window = ui_test_show_in_window (box, 420, 440);
 
       for (gsize i = 0; i < cases[c].n; i += cases[c].step)

@@ -438,30 +438,13 @@ count_moved (GArray *before, GArray *after)
   return moved;
 }
 
-static GtkWidget *
-find_tooltip (GtkWidget *root, GType type, const char *tooltip)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type)
-      && g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *w = find_tooltip (c, type, tooltip);
-
-      if (w != NULL)
-        return w;
-    }
-  return NULL;
-}
-
 /* The runs table shows every column, the last one (a run's Delete button) whole, without
  * scrolling sideways. */
 static void
 check_runs_whole (Page *p)
 {
   GtkWidget *view = bp_dashboard_get_part (p->dash, "runs");
-  GtkWidget *del = find_tooltip (view, GTK_TYPE_BUTTON, "Delete this run");
+  GtkWidget *del = ui_test_find_widget (view, GTK_TYPE_BUTTON, "Delete this run");
   graphene_rect_t r;
 
   g_assert_nonnull (del);
@@ -501,12 +484,6 @@ on_evaluated (BpDashboard *dash, gpointer data)
   *(gboolean *) data = TRUE;
 }
 
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 /* On the Evaluation part: its figures are those of an evaluation now. */
 static void
 evaluate_now (BpDashboard *dash, const char *part)
@@ -516,7 +493,7 @@ evaluate_now (BpDashboard *dash, const char *part)
   if (g_strcmp0 (part, "evaluation") != 0)
     return;
   bp_dashboard_evaluate (dash, G_CALLBACK (on_evaluated), &done);
-  g_assert_true (ui_test_wait (is_true, &done, 30));
+  g_assert_true (ui_test_wait (ui_test_is_true, &done, 30));
 }
 
 /* While a run trains (its figures, the status line and the evaluation change), no panel or
@@ -569,21 +546,17 @@ check_still (int width, int height, const char *part, const char *shot)
 }
 
 static void
-test_still_1920 (void)
+test_still (gconstpointer data)
 {
-  check_still (1920, 1080, "training", "training-1920.png");
-  check_still (1920, 1080, "runs", "runs-1920.png");
-  check_still (1920, 1080, "evaluation", "evaluation-1920.png");
-  check_still (1920, 1080, "convolutions", "convolutions-1920.png");
-}
+  const int *size = data;
+  const char *parts[] = { "training", "runs", "evaluation", "convolutions" };
 
-static void
-test_still_1280 (void)
-{
-  check_still (1280, 800, "training", "training-1280.png");
-  check_still (1280, 800, "runs", "runs-1280.png");
-  check_still (1280, 800, "evaluation", "evaluation-1280.png");
-  check_still (1280, 800, "convolutions", "convolutions-1280.png");
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      g_autofree char *shot = g_strdup_printf ("%s-%d.png", parts[i], size[0]);
+
+      check_still (size[0], size[1], parts[i], shot);
+    }
 }
 
 int
@@ -608,7 +581,9 @@ main (int argc, char **argv)
   g_test_add_func ("/dashboard-look/keys/heatmap", test_heatmap_key);
   g_test_add_func ("/dashboard-look/keys/filters", test_filter_key);
   g_test_add_func ("/dashboard-look/page/next-run-caption", test_next_run_caption);
-  g_test_add_func ("/dashboard-look/page/still-1920", test_still_1920);
-  g_test_add_func ("/dashboard-look/page/still-1280", test_still_1280);
+  g_test_add_data_func ("/dashboard-look/page/still-1920", (const int[]) { 1920, 1080 },
+                        test_still);
+  g_test_add_data_func ("/dashboard-look/page/still-1280", (const int[]) { 1280, 800 },
+                        test_still);
   return g_test_run ();
 }

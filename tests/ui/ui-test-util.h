@@ -33,6 +33,34 @@ ui_test_is_mapped (gpointer widget)
   return gtk_widget_get_mapped (GTK_WIDGET (widget)) && gtk_widget_get_width (widget) > 0;
 }
 
+/* A UiTestCondition: the gboolean at data is TRUE (a flag that a callback sets). */
+static inline gboolean
+ui_test_is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* The first widget of type under root (root included, depth first) whose tooltip starts with
+ * tooltip_prefix (NULL: any tooltip or none), or NULL. */
+static inline GtkWidget *
+ui_test_find_widget (GtkWidget *root, GType type, const char *tooltip_prefix)
+{
+  const char *tip = gtk_widget_get_tooltip_text (root);
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type)
+      && (tooltip_prefix == NULL || (tip != NULL && g_str_has_prefix (tip, tooltip_prefix))))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *w = ui_test_find_widget (c, type, tooltip_prefix);
+
+      if (w != NULL)
+        return w;
+    }
+  return NULL;
+}
+
 /* Lets the main loop run for s seconds (frames get drawn). */
 static inline void
 ui_test_spin (double s)
