@@ -57,10 +57,10 @@ gallery_caption (BpModelView *m, guint32 i, char **markup, char **tooltip)
       second = k;
   if (t != y)
     {
-      *markup = g_strdup_printf ("row %u\npredicted <b>%s</b>: %.0f %%\ntrue %s: %.0f %%", row, yn,
-                                 100 * p[y], tn, 100 * p[t]);
-      *tooltip = g_strdup_printf ("%s row %u is a %s. The network predicted %s, with a "
-                                  "probability of %.1f %%; it gave the true class %.1f %%.",
+      *markup = g_strdup_printf ("row %u\npredicted <b>%s</b>: %.0f %%\ntrue %s: %.0f %%", row,
+                                 yn, 100 * p[y], tn, 100 * p[t]);
+      *tooltip = g_strdup_printf ("%s row %u, true class %s: the network predicted %s with a "
+                                  "probability of %.1f %% and gave the true class %.1f %%.",
                                   m->eval_rows_name, row, class_name (m, t), class_name (m, y),
                                   100 * p[y], 100 * p[t]);
     }
@@ -68,9 +68,9 @@ gallery_caption (BpModelView *m, guint32 i, char **markup, char **tooltip)
     {
       g_autofree char *sn = g_markup_escape_text (class_name (m, second), -1);
 
-      *markup = g_strdup_printf ("row %u\npredicted <b>%s</b>: %.0f %%\nrunner-up %s: %.0f %%", row, yn,
-                                 100 * p[y], sn, 100 * p[second]);
-      *tooltip = g_strdup_printf ("%s row %u is a %s, and the network says so with a "
+      *markup = g_strdup_printf ("row %u\npredicted <b>%s</b>: %.0f %%\nrunner-up %s: %.0f %%",
+                                 row, yn, 100 * p[y], sn, 100 * p[second]);
+      *tooltip = g_strdup_printf ("%s row %u, true class %s: the network predicted it with a "
                                   "probability of %.1f %%; the runner-up, %s, got %.1f %%.",
                                   m->eval_rows_name, row, class_name (m, t), 100 * p[y],
                                   class_name (m, second), 100 * p[second]);
@@ -78,7 +78,8 @@ gallery_caption (BpModelView *m, guint32 i, char **markup, char **tooltip)
   else
     {
       *markup = g_strdup_printf ("row %u\npredicted <b>%s</b>", row, yn);
-      *tooltip = g_strdup_printf ("%s row %u, a %s", m->eval_rows_name, row, class_name (m, t));
+      *tooltip = g_strdup_printf ("%s row %u, true class %s", m->eval_rows_name, row,
+                                  class_name (m, t));
     }
   /* "test row 12 ...": the tooltip is a sentence. */
   (*tooltip)[0] = g_ascii_toupper ((*tooltip)[0]);
@@ -91,7 +92,8 @@ gallery_item (BpModelView *m, guint32 i)
   const bp_dataset *ds = m->src->ds;
   guint32 row = m->rows[i];
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  g_autoptr (GdkTexture) tex = bp_dataset_row_texture (ds, row, MAX (1, 84 / MAX (ds->image_width, 1)));
+  g_autoptr (GdkTexture) tex =
+    bp_dataset_row_texture (ds, row, MAX (1, 84 / MAX (ds->image_width, 1)));
   g_autofree char *markup = NULL, *tooltip = NULL;
   GtkWidget *label;
 

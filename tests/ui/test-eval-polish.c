@@ -39,7 +39,8 @@ n_children (GtkWidget *w)
 {
   guint n = 0;
 
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
     n++;
   return n;
 }
@@ -125,8 +126,8 @@ test_mistakes_gallery (void)
 
     want = g_strdup_printf ("row %u\npredicted %s: %.0f %%\ntrue %s: %.0f %%", m->rows[best],
                             names[y], 100 * p[y], names[t], 100 * p[t]);
-    want_tip = g_strdup_printf ("Test row %u is a %s. The network predicted %s, with a "
-                                "probability of %.1f %%; it gave the true class %.1f %%.",
+    want_tip = g_strdup_printf ("Test row %u, true class %s: the network predicted %s with a "
+                                "probability of %.1f %% and gave the true class %.1f %%.",
                                 m->rows[best], names[t], names[y], 100 * p[y], 100 * p[t]);
   }
   /* The first item is the most confident mistake; its caption names both percentages. */
@@ -135,9 +136,10 @@ test_mistakes_gallery (void)
   caption = gtk_widget_get_last_child (first);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (caption)), ==, want);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (first), ==, want_tip);
-  g_assert_true (g_str_has_prefix (gtk_label_get_text (dash->gallery_label),
-                                   g_strdup_printf ("%u of %u test rows misclassified", mistakes,
-                                                    m->n_rows)));
+  g_free (want);
+  want = g_strdup_printf ("%u of %u test rows misclassified, the most confident mistakes first",
+                          mistakes, m->n_rows);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (dash->gallery_label), want));
   /* The normalisation applies to a confusion matrix: shown for classification. */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dash->norm_drop)));
   keep_shot (window, "eval-mistakes.png");
@@ -146,12 +148,29 @@ test_mistakes_gallery (void)
   for (guint32 i = 0; i < m->n_rows; i++)
     m->pred[i] = m->labels[i];
   _bp_dashboard_eval_show (dash);
-  g_assert_cmpstr (gtk_label_get_text (dash->gallery_label), ==,
-                   g_strdup_printf ("All %u test rows are classified correctly: no mistakes to "
-                                    "show. Click a cell of the matrix to see its rows.",
-                                    m->n_rows));
+  g_free (want);
+  want = g_strdup_printf ("All %u test rows are classified correctly: no mistakes to show. "
+                          "Click a cell of the matrix to see its rows.", m->n_rows);
+  g_assert_cmpstr (gtk_label_get_text (dash->gallery_label), ==, want);
   g_assert_cmpuint (n_children (GTK_WIDGET (dash->gallery)), ==, 0);
   close_dashboard (dash, window);
+}
+
+typedef struct {
+  BpDashboard *dash;
+  guint before;
+} GrowState;
+
+/* Scrolls the gallery to its bottom (as laid out now); TRUE once it holds more items. */
+static gboolean
+scrolled_and_grew (gpointer data)
+{
+  GrowState *g = data;
+  GtkAdjustment *adj = gallery_adjustment (g->dash);
+
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj)
+                                   - gtk_adjustment_get_page_size (adj));
+  return n_children (GTK_WIDGET (g->dash->gallery)) > g->before;
 }
 
 /* A cell of 360 rows: a first batch, then more as the gallery scrolls down, until all 360
@@ -163,7 +182,7 @@ test_cell_gallery_shows_all (void)
   BpDashboard *dash = evaluated_dashboard ("digits", 0, &window);
   BpModelView *m = bp_dashboard_get_model_view (dash);
   GtkAdjustment *adj = gallery_adjustment (dash);
-  guint n, before;
+  guint n;
   g_autofree char *title = NULL;
   const char *zero = m->src->ds->class_names[0];
 
@@ -202,12 +221,10 @@ test_cell_gallery_shows_all (void)
   /* Scrolling to the bottom brings the next rows, until there are no more. */
   for (int round = 0; round < 40 && n < m->n_rows; round++)
     {
-      before = n;
-      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj)
-                                       - gtk_adjustment_get_page_size (adj));
-      ui_test_spin (0.3);
+      GrowState g = { dash, n };
+
+      g_assert_true (ui_test_wait (scrolled_and_grew, &g, 5));
       n = n_children (GTK_WIDGET (dash->gallery));
-      g_assert_cmpuint (n, >, before);
     }
   g_assert_cmpuint (n, ==, m->n_rows);
   g_clear_pointer (&title, g_free);
@@ -440,7 +457,8 @@ test_page_keys (void)
 static void
 collect_accels (GtkWidget *w, GString *out)
 {
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
     {
       if (GTK_IS_SHORTCUTS_SHORTCUT (c))
         {
