@@ -77,6 +77,17 @@ paint_markers (BpChart *self, cairo_t *cr, const double *x, const float *y, gsiz
   cairo_fill (cr);
 }
 
+/* The points [a, b) of a sorted series lie 8 px or more apart on average. */
+static gboolean
+marks_apart (BpChart *self, const double *x, gsize a, gsize b)
+{
+  const BpChartGeometry *g = &self->geo;
+  double first = _bp_chart_px (g, _bp_chart_axis_x (self, x[a]));
+  double last = _bp_chart_px (g, _bp_chart_axis_x (self, x[b - 1]));
+
+  return isfinite (first) && isfinite (last) && last - first >= 8.0 * (double) (b - a - 1);
+}
+
 /* A line series in the colour c and width w. With more points than twice the pixel columns,
  * each column becomes a bar from its lowest to its highest value, stretched to meet the
  * previous column's last value, which is the area a polyline through every point would cover:
@@ -106,8 +117,9 @@ paint_line (BpChart *self, cairo_t *cr, const BpChartSeries *s, const float *y,
   if (!s->sorted || b - a <= (gsize) (cols * dense))
     {
       /* Markers while they stand apart (8 px or more on average): a long run's hundreds of
-       * epochs read as a line, not a string of beads. */
-      gboolean marks = s->sparse && (double) (b - a) * 8 <= g->plot.size.width;
+       * epochs, or its first few crowded at the start of a long planned run, read as a line,
+       * not a string of beads. */
+      gboolean marks = s->sparse && (b - a < 2 || (s->sorted && marks_apart (self, x, a, b)));
 
       /* Few points: draw them all, with one more on each side so the line reaches the edge.
        * When only the strip right of from_ax is painted again, the path starts at a point

@@ -53,10 +53,11 @@ _bp_chart_invalidate (BpChart *self, gboolean frame)
       g_clear_pointer (&self->frame_node, gsk_render_node_unref);
       self->geo.valid = FALSE;
     }
-  else if (!self->user_x || !self->user_y)
+  else if (!self->user_x || !self->user_y || self->geo.empty)
     {
       /* New data may move an automatic view; the next drawing lays out again and keeps the
-       * frame if its ticks did not move (see auto_x: they rarely do). */
+       * frame if its ticks did not move (see auto_x: they rarely do). The first data also
+       * take the "No data yet" off a view set before them. */
       self->layout_stale = TRUE;
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
