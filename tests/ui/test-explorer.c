@@ -35,19 +35,13 @@ on_done (BpDataExplorer *explorer, gpointer data)
   *(gboolean *) data = TRUE;
 }
 
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static void
 load (BpDataExplorer *ex, const char *source)
 {
   gboolean done = FALSE;
 
   bp_data_explorer_load (ex, source, G_CALLBACK (on_done), &done);
-  g_assert_true (ui_test_wait (is_true, &done, 120));
+  g_assert_true (ui_test_wait (ui_test_is_true, &done, 120));
 }
 
 static GtkWidget *
@@ -250,7 +244,7 @@ test_csv (void)
 
     g_signal_connect (ex, "loaded", G_CALLBACK (on_done), &done);
     bp_data_explorer_open_file (ex, file);
-    g_assert_true (ui_test_wait (is_true, &done, 30));
+    g_assert_true (ui_test_wait (ui_test_is_true, &done, 30));
     g_signal_handlers_disconnect_by_data (ex, &done);
   }
   src = bp_data_explorer_get_source (ex);
