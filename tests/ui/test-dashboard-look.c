@@ -68,7 +68,8 @@ count_color (GdkTexture *tex, int x0, int y0, int x1, int y1, const GdkRGBA *c, 
       {
         guint32 p = px[(gsize) y * w + x];
 
-        n += (p >> 24) == 0xff && abs ((int) ((p >> 16) & 0xff) - (int) lround (c->red * 255)) <= tol
+        n += (p >> 24) == 0xff
+             && abs ((int) ((p >> 16) & 0xff) - (int) lround (c->red * 255)) <= tol
              && abs ((int) ((p >> 8) & 0xff) - (int) lround (c->green * 255)) <= tol
              && abs ((int) (p & 0xff) - (int) lround (c->blue * 255)) <= tol;
       }
@@ -403,7 +404,8 @@ collect_places (GtkWidget *root, GtkWidget *w, GArray *out)
     g_array_append_val (out, p);
   if (GTK_IS_FLOW_BOX (w))
     return; /* a gallery: other examples come in (the box itself holds its place) */
-  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
     collect_places (root, c, out);
 }
 

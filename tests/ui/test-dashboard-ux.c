@@ -294,25 +294,6 @@ page_close (Page *p)
   g_object_unref (p->window);
 }
 
-static GtkWidget *
-find_type (GtkWidget *root, GType type, const char *tooltip_prefix)
-{
-  const char *tip = gtk_widget_get_tooltip_text (root);
-
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type)
-      && (tooltip_prefix == NULL || (tip != NULL && g_str_has_prefix (tip, tooltip_prefix))))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *w = find_type (c, type, tooltip_prefix);
-
-      if (w != NULL)
-        return w;
-    }
-  return NULL;
-}
-
 static gboolean
 pg_running (gpointer data)
 {
@@ -343,7 +324,8 @@ test_space_on_open (void)
     }
   page_open (&p);
   pg = bp_window_get_playground (p.window);
-  entry = find_type (GTK_WIDGET (p.dash), GTK_TYPE_ENTRY, "Units of each hidden layer");
+  entry = ui_test_find_widget (GTK_WIDGET (p.dash), GTK_TYPE_ENTRY,
+                               "Units of each hidden layer");
   g_assert_nonnull (entry);
   before = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
   focus = gtk_root_get_focus (GTK_ROOT (p.window));
