@@ -40,27 +40,6 @@ ui_test_is_true (gpointer data)
   return *(gboolean *) data;
 }
 
-/* The first widget of type under root (root included, depth first) whose tooltip starts with
- * tooltip_prefix (NULL: any tooltip or none), or NULL. */
-static inline GtkWidget *
-ui_test_find_widget (GtkWidget *root, GType type, const char *tooltip_prefix)
-{
-  const char *tip = gtk_widget_get_tooltip_text (root);
-
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type)
-      && (tooltip_prefix == NULL || (tip != NULL && g_str_has_prefix (tip, tooltip_prefix))))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
-       c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *w = ui_test_find_widget (c, type, tooltip_prefix);
-
-      if (w != NULL)
-        return w;
-    }
-  return NULL;
-}
-
 /* Lets the main loop run for s seconds (frames get drawn). */
 static inline void
 ui_test_spin (double s)
@@ -220,4 +199,31 @@ static inline GtkWidget *
 ui_test_find_row (GtkWidget *root, const char *title)
 {
   return ui_test_find (root, ui_test_row_titled, title);
+}
+
+typedef struct {
+  GType type;
+  const char *tooltip_prefix; /* NULL: any tooltip or none */
+} UiTestTypeTip;
+
+/* UiTestMatch: a widget of the type in the UiTestTypeTip at data, with its tooltip. */
+static inline gboolean
+ui_test_type_tip (GtkWidget *w, gconstpointer data)
+{
+  const UiTestTypeTip *t = data;
+  const char *tip = gtk_widget_get_tooltip_text (w);
+
+  return G_TYPE_CHECK_INSTANCE_TYPE (w, t->type)
+         && (t->tooltip_prefix == NULL
+             || (tip != NULL && g_str_has_prefix (tip, t->tooltip_prefix)));
+}
+
+/* The first widget of type under root whose tooltip starts with tooltip_prefix (NULL: any
+ * tooltip or none), or NULL. */
+static inline GtkWidget *
+ui_test_find_widget (GtkWidget *root, GType type, const char *tooltip_prefix)
+{
+  UiTestTypeTip t = { type, tooltip_prefix };
+
+  return ui_test_find (root, ui_test_type_tip, &t);
 }
