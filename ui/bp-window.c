@@ -20,13 +20,18 @@ on_message (BpPlayground *playground, const char *message, BpWindow *self)
   adw_toast_overlay_add_toast (self->toast_overlay, bp_toast_new_text (message));
 }
 
-/* The data explorer and the dashboard: what the explorer shows is what the next dashboard
- * run trains on; "Train on This Data" goes there and starts it; a file dropped anywhere on the
+/* The data explorer and the dashboard: until the dashboard has trained, what the explorer
+ * shows is what its next run trains on; "Train on This Data" goes there and starts it; a file dropped anywhere on the
  * window opens in the explorer. */
 
 static void
 on_data_loaded (BpDataExplorer *explorer, BpWindow *self)
 {
+  /* Only while the dashboard has no run of its own: once it has trained, looking at other
+   * data here must not change its data and toolbar behind its back (a new user's dashboard
+   * turned into an Iris one just by opening this page); "Train on This Data" says it. */
+  if (bp_dashboard_training_has_session (bp_dashboard_get_training (self->dashboard)))
+    return;
   bp_dashboard_set_source (self->dashboard, bp_data_explorer_get_source (explorer));
 }
 

@@ -22,6 +22,7 @@
 #include "engine/eval.h"
 #include "bp-window.h"
 #include "bp-playground.h"
+#include "bp-data-explorer.h"
 #include "ui-test-util.h"
 
 /* ---- numbers by hand ---- */
@@ -499,8 +500,9 @@ follows_playground (gpointer data)
   return bp_dashboard_training_is_following (bp_dashboard_get_training (data));
 }
 
-/* The Dashboard shows what is training: after its own run has stopped, a run started on the
- * Playground is followed (the own run stays in Runs); while its own run trains, it is not. */
+/* The Dashboard shows what is training, and keeps its data: after its own run has stopped, a
+ * run started on the Playground is followed (the own run stays in Runs), while its own run
+ * trains it is not; and once it has trained, other data on the Data page leave it alone. */
 static void
 test_dashboard_follows_new_playground_run (void)
 {
@@ -550,6 +552,21 @@ test_dashboard_follows_new_playground_run (void)
   g_assert_true (ui_test_wait (follows_playground, dash, 5));
   g_assert_cmpuint (g_list_model_get_n_items (bp_dashboard_training_get_runs (t)), >=, 2);
   bp_playground_set_running (pg, FALSE);
+
+  /* Other data shown on the Data page leaves a dashboard that has trained alone (a new user's
+   * dashboard turned into an Iris one by opening that page). */
+  {
+    g_autoptr (BpDataSource) other = bp_data_source_load ("moons", &error);
+    BpDataExplorer *explorer = BP_DATA_EXPLORER (
+      gtk_widget_get_template_child (GTK_WIDGET (window), BP_TYPE_WINDOW, "data_explorer"));
+
+    g_assert_no_error (error);
+    bp_dashboard_new_run (dash, FALSE, &error); /* an own run again, not training */
+    g_assert_no_error (error);
+    bp_data_explorer_set_source (explorer, other);
+    ui_test_spin (0.2);
+    g_assert_true (bp_dashboard_get_source (dash) == src);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   ui_test_spin (0.1);
   g_object_unref (window);
