@@ -234,13 +234,6 @@ _bp_dashboard_curves_update (BpDashboard *self, BpCurvesCharts charts)
 }
 
 static void
-on_delete_run (BpRunsView *view, BpRun *run, BpDashboard *self)
-{
-  bp_dashboard_training_delete_run (self->training, run);
-  _bp_dashboard_curves_update (self, BP_CURVES_ALL);
-}
-
-static void
 on_log_toggled (GtkCheckButton *check, BpDashboard *self)
 {
   bp_chart_set_log_y (self->loss_chart, gtk_check_button_get_active (check));
@@ -265,7 +258,7 @@ _bp_dashboard_curves_init (BpDashboard *self)
   bp_chart_set_y_bounds (self->lr_chart, 0, NAN);
   bp_chart_set_y_bounds (self->runs_chart, 0, NAN);
   bp_runs_view_set_runs (self->runs_view, bp_dashboard_training_get_runs (self->training));
-  g_signal_connect (self->runs_view, "delete-run", G_CALLBACK (on_delete_run), self);
+  _bp_dashboard_runs_init (self); /* delete and undo: bp-dashboard-runs.c */
 }
 
 void

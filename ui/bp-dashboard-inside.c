@@ -175,8 +175,22 @@ _bp_dashboard_inside_update (BpDashboard *self, gboolean live)
   guint64 count;
   Follow *follow;
 
+  /* Another run: what the view holds is the run before's (a new session's runs count from 1
+   * again, so the run number alone does not tell). */
+  if (_bp_dashboard_runs_track_current (self))
+    {
+      bp_histogram_view_clear (self->hist_view);
+      self->hist_run = 0;
+      self->hist_fed = 0;
+    }
   if (!bp_dashboard_training_has_session (self->training))
-    follow_weights (self, FALSE);
+    {
+      /* A followed run deleted while it trained shows no more (see delete_run). */
+      if (bp_dashboard_training_is_following (self->training))
+        follow_weights (self, FALSE);
+      else if (self->model == NULL)
+        show_weights (self, NULL);
+    }
   h = current_history (self);
   n_layers = h != NULL ? bp_hist_history_n_layers (h) : 0;
 

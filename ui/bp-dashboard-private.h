@@ -129,6 +129,15 @@ typedef enum {
  * as runs come and go. */
 void _bp_dashboard_curves_update (BpDashboard *self, BpCurvesCharts charts);
 
+/* bp-dashboard-runs.c: deleting a run (and undoing it), what a new current run resets */
+void _bp_dashboard_runs_init (BpDashboard *self);
+void _bp_dashboard_runs_delete (BpDashboard *self, BpRun *run);
+/* Puts the last deleted run back; FALSE when there is none. */
+gboolean _bp_dashboard_runs_undo (BpDashboard *self);
+/* TRUE when the current run is another than at the last call: then the charts' zoom and the
+ * histograms' step range were reset for it. */
+gboolean _bp_dashboard_runs_track_current (BpDashboard *self);
+
 /* bp-dashboard-inside.c */
 void _bp_dashboard_inside_init (BpDashboard *self);
 /* Histograms: the layer list, then whatever the history gained (live: at most once a

@@ -184,12 +184,14 @@ _bp_dashboard_update_status (BpDashboard *self)
   if (epochs > 0)
     g_snprintf (progress, sizeof progress, "epoch %ld of %ld · %.0f %%",
                 MIN ((long) st->epoch + 1, epochs), epochs, 100 * frac);
-  else
-    g_snprintf (progress, sizeof progress, "epoch %u · %.0f %%", st->epoch + 1, 100 * frac);
+  else /* open-ended (the Playground's): no share of a whole to show, the bar stays empty */
+    g_snprintf (progress, sizeof progress, "epoch %u", st->epoch + 1);
   if (st->state == BP_SESSION_FINISHED)
     g_snprintf (progress, sizeof progress, "finished after %u epoch%s", st->epoch,
                 st->epoch == 1 ? "" : "s");
-  gtk_progress_bar_set_fraction (self->progress, st->state == BP_SESSION_FINISHED ? 1 : frac);
+  gtk_progress_bar_set_fraction (self->progress, st->state == BP_SESSION_FINISHED ? 1
+                                                 : epochs > 0                    ? frac
+                                                                                 : 0);
   gtk_progress_bar_set_text (self->progress, progress);
 
   if (following)

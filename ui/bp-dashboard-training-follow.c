@@ -40,6 +40,23 @@ add_followed_run (BpDashboardTraining *self, guint64 session_run, float lr)
     bp_spec_free (spec);
 }
 
+/* Is the followed session's run of now one that was deleted while it was current? Then there
+ * is nothing to follow until its session starts another run (or another session comes). */
+static gboolean
+dismissed (BpDashboardTraining *self)
+{
+  bp_session *s = self->followed;
+
+  if (s == NULL || self->dismissed_identity == NULL)
+    return FALSE;
+  if (bp_session_metric_log_of_run (s, 1) != self->dismissed_identity)
+    {
+      self->dismissed_identity = NULL; /* another session: its runs are all new */
+      return FALSE;
+    }
+  return bp_session_run (s) <= self->dismissed_run;
+}
+
 gboolean
 _bp_dashboard_training_poll_followed (BpDashboardTraining *self)
 {
@@ -62,7 +79,12 @@ _bp_dashboard_training_poll_followed (BpDashboardTraining *self)
     }
   if (s == NULL)
     return changed;
+  self->dismissed_now = dismissed (self);
+  if (self->dismissed_now)
+    return changed;
   bp_session_get_status (s, &self->status);
+  if (self->dismissed_identity == identity)
+    newest = self->dismissed_run; /* deleted: no row again for it, nor for those before */
   for (guint i = 0; i < self->live->len; i++)
     {
       BpLiveRun *lr = g_ptr_array_index (self->live, i);
@@ -118,5 +140,6 @@ gboolean
 bp_dashboard_training_is_following (BpDashboardTraining *self)
 {
   g_return_val_if_fail (BP_IS_DASHBOARD_TRAINING (self), FALSE);
-  return self->box == NULL && self->followed != NULL;
+  /* (The session is not looked at here: it may be gone since the poll.) */
+  return self->box == NULL && self->followed != NULL && !self->dismissed_now;
 }

@@ -33,6 +33,11 @@ struct _BpDashboardTraining {
   bp_session *followed;
   char *followed_label;
   const void *followed_identity;
+  /* A followed run deleted while current: that session's runs up to it get no row, and
+   * while it is the session's run the dashboard follows nothing (identity NULL: none). */
+  const void *dismissed_identity;
+  guint64 dismissed_run;
+  gboolean dismissed_now; /* as of the last poll: the session's run of now is that one */
 
   BpFollowedSpecFunc followed_spec;
   gpointer followed_spec_data;

@@ -90,6 +90,13 @@ const bp_hist_history *bp_dashboard_training_get_history (BpDashboardTraining *s
 /* Every run so far (BpRun), oldest first; the current one, or NULL. */
 GListModel *bp_dashboard_training_get_runs (BpDashboardTraining *self);
 BpRun *bp_dashboard_training_get_current_run (BpDashboardTraining *self);
+/* Takes a run out of the list. The current run (the one training, or last trained) is
+ * stopped first: our own by closing its session (the other runs stay), a followed one by
+ * pausing its session and not showing that run again (its later runs show). Its state
+ * becomes "stopped". */
 void bp_dashboard_training_delete_run (BpDashboardTraining *self, BpRun *run);
+/* Puts a deleted run back at position (clamped to the list), as it was when deleted; it
+ * trains no more. */
+void bp_dashboard_training_restore_run (BpDashboardTraining *self, BpRun *run, guint position);
 
 G_END_DECLS

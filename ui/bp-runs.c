@@ -217,12 +217,16 @@ bp_run_get_name (BpRun *self)
 void
 bp_run_set_name (BpRun *self, const char *name)
 {
+  g_autofree char *trimmed = g_strstrip (g_strdup (name != NULL ? name : ""));
+
   g_return_if_fail (BP_IS_RUN (self));
 
-  if (name == NULL || name[0] == '\0' || g_strcmp0 (self->name, name) == 0)
-    return; /* a run always has a name to tell it by */
+  /* A run always has a name to tell it by: a blank one is refused (the table shows the name
+   * kept when its editing ends), and spaces around a name are not part of it. */
+  if (trimmed[0] == '\0' || g_strcmp0 (self->name, trimmed) == 0)
+    return;
   g_free (self->name);
-  self->name = g_strdup (name);
+  self->name = g_steal_pointer (&trimmed);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 

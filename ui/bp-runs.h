@@ -31,6 +31,7 @@ BpRun *bp_run_new (guint id, const char *name, const BpRunInfo *info);
 
 guint bp_run_get_id (BpRun *self);
 const char *bp_run_get_name (BpRun *self);
+/* Blank names are refused (the name stays); spaces around a name are dropped. */
 void bp_run_set_name (BpRun *self, const char *name);
 /* Index into the chart palette; stays with the run. */
 guint bp_run_get_color_index (BpRun *self);
