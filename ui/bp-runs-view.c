@@ -155,6 +155,16 @@ draw_swatch (GtkDrawingArea *area, cairo_t *cr, int w, int h, gpointer data)
   cairo_fill (cr);
 }
 
+/* A run refuses a blank name (bp_run_set_name): when the editing ends, the field shows the
+ * name the run kept rather than the blank it was left with. */
+static void
+on_name_editing (GtkEditableLabel *name, GParamSpec *pspec, BpRun *run)
+{
+  if (!gtk_editable_label_get_editing (name)
+      && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (name)), bp_run_get_name (run)) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (name), bp_run_get_name (run));
+}
+
 static void
 bind_name (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
 {
@@ -172,6 +182,7 @@ bind_name (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
                                G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_set_data (G_OBJECT (item), "b1", b1);
   g_object_set_data (G_OBJECT (item), "b2", b2);
+  g_signal_connect (name, "notify::editing", G_CALLBACK (on_name_editing), run);
 }
 
 static void
@@ -179,6 +190,9 @@ unbind_name (GtkSignalListItemFactory *f, GtkListItem *item, gpointer data)
 {
   g_binding_unbind (g_object_get_data (G_OBJECT (item), "b1"));
   g_binding_unbind (g_object_get_data (G_OBJECT (item), "b2"));
+  g_signal_handlers_disconnect_by_func (
+    gtk_widget_get_last_child (gtk_list_item_get_child (item)), on_name_editing,
+    gtk_list_item_get_item (item));
 }
 
 static void
