@@ -20,6 +20,7 @@
 #include "bp-ui.h"
 #include "bp-weight-heatmap.h"
 #include "bp-window.h"
+#include "ui-test-page.h"
 #include "ui-test-util.h"
 
 static GdkTexture *
@@ -289,35 +290,7 @@ test_filter_key (void)
 
 /* ---- the page ---- */
 
-typedef struct {
-  BpWindow *window;
-  BpDashboard *dash;
-} Page;
-
-static void
-page_open (Page *p, int width, int height)
-{
-  g_autoptr (GError) error = NULL;
-
-  p->window = bp_window_new (NULL);
-  g_object_ref_sink (p->window);
-  g_assert_true (bp_window_set_page (p->window, "dashboard", &error));
-  g_assert_no_error (error);
-  p->dash = BP_DASHBOARD (gtk_widget_get_template_child (GTK_WIDGET (p->window), BP_TYPE_WINDOW,
-                                                         "dashboard"));
-  gtk_window_set_default_size (GTK_WINDOW (p->window), width, height);
-  gtk_window_present (GTK_WINDOW (p->window));
-  g_assert_true (ui_test_wait (ui_test_is_mapped, p->dash, 10));
-  ui_test_spin (0.5);
-}
-
-static void
-page_close (Page *p)
-{
-  gtk_window_destroy (GTK_WINDOW (p->window));
-  ui_test_spin (0.1);
-  g_object_unref (p->window);
-}
+typedef UiTestPage Page;
 
 static gboolean
 following (gpointer data)
@@ -344,7 +317,7 @@ test_next_run_caption (void)
   BpPlayground *pg;
   graphene_rect_t cap, field;
 
-  page_open (&p, 1280, 800);
+  ui_test_page_open (&p, 1280, 800);
   caption = bp_dashboard_get_part (p.dash, "next-run-caption");
   hidden = bp_dashboard_get_part (p.dash, "hidden-entry");
   new_run = bp_dashboard_get_part (p.dash, "new-run");
@@ -380,7 +353,7 @@ test_next_run_caption (void)
     g_assert_true (ui_test_wait (has_session, p.dash, 20));
     g_assert_false (gtk_widget_get_visible (caption));
   }
-  page_close (&p);
+  ui_test_page_close (&p);
 }
 
 /* ---- layout while training ---- */
@@ -515,7 +488,7 @@ check_still (int width, int height, const char *part, const char *shot)
   int moved;
 
   g_assert_no_error (error);
-  page_open (&p, width, height);
+  ui_test_page_open (&p, width, height);
   bp_dashboard_set_source (p.dash, src);
   /* 1000 epochs: still training while it is looked at. */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (bp_dashboard_get_part (p.dash, "epochs")), 9);
@@ -543,7 +516,7 @@ check_still (int width, int height, const char *part, const char *shot)
   moved = count_moved (before, after);
   g_test_message ("%d x %d, %s: %u widgets, %d moved", width, height, part, before->len, moved);
   bp_dashboard_training_pause (bp_dashboard_get_training (p.dash));
-  page_close (&p);
+  ui_test_page_close (&p);
   g_assert_cmpint (moved, ==, 0);
 }
 

@@ -22,6 +22,7 @@
 #include "bp-ui.h"
 #include "bp-weight-heatmap.h"
 #include "bp-window.h"
+#include "ui-test-page.h"
 #include "ui-test-util.h"
 
 /* ---- the chart ---- */
@@ -264,35 +265,7 @@ test_chart_single_point (void)
 
 /* ---- the page ---- */
 
-typedef struct {
-  BpWindow *window;
-  BpDashboard *dash;
-} Page;
-
-static void
-page_open (Page *p)
-{
-  g_autoptr (GError) error = NULL;
-
-  p->window = bp_window_new (NULL);
-  g_object_ref_sink (p->window);
-  g_assert_true (bp_window_set_page (p->window, "dashboard", &error));
-  g_assert_no_error (error);
-  p->dash = BP_DASHBOARD (gtk_widget_get_template_child (GTK_WIDGET (p->window), BP_TYPE_WINDOW,
-                                                         "dashboard"));
-  gtk_window_set_default_size (GTK_WINDOW (p->window), 1400, 900);
-  gtk_window_present (GTK_WINDOW (p->window));
-  g_assert_true (ui_test_wait (ui_test_is_mapped, p->dash, 10));
-  ui_test_spin (0.5);
-}
-
-static void
-page_close (Page *p)
-{
-  gtk_window_destroy (GTK_WINDOW (p->window));
-  ui_test_spin (0.1);
-  g_object_unref (p->window);
-}
+typedef UiTestPage Page;
 
 static gboolean
 pg_running (gpointer data)
@@ -322,7 +295,7 @@ test_space_on_open (void)
       g_test_skip ("xdotool is not installed (.ci/install-deps installs it)");
       return;
     }
-  page_open (&p);
+  ui_test_page_open (&p, 1400, 900);
   pg = bp_window_get_playground (p.window);
   entry = ui_test_find_widget (GTK_WIDGET (p.dash), GTK_TYPE_ENTRY,
                                "Units of each hidden layer");
@@ -337,7 +310,7 @@ test_space_on_open (void)
   if (!GDK_IS_X11_SURFACE (surface))
     {
       g_test_skip ("not an X11 display");
-      page_close (&p);
+      ui_test_page_close (&p);
       return;
     }
   xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
@@ -368,7 +341,7 @@ test_space_on_open (void)
   ui_test_xdo ("key", "--clearmodifiers", "space", NULL);
   g_assert_true (ui_test_wait (pg_paused, pg, 10));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, before);
-  page_close (&p);
+  ui_test_page_close (&p);
 }
 
 /* The string a drop-down of numbers shows, as a number. */
@@ -402,7 +375,7 @@ test_new_run_trains_fields (void)
   double want_lr, want_batch, want_epochs;
   BpRun *run;
 
-  page_open (&p);
+  ui_test_page_open (&p, 1400, 900);
   t = bp_dashboard_get_training (p.dash);
   entry = bp_dashboard_get_part (p.dash, "hidden-entry");
   opt = bp_dashboard_get_part (p.dash, "optimizer");
@@ -463,7 +436,7 @@ test_new_run_trains_fields (void)
     g_assert_cmpfloat (x1, >=, (double) planned);
     g_assert_cmpfloat (x1, <=, 1.5 * (double) planned);
   }
-  page_close (&p);
+  ui_test_page_close (&p);
 }
 
 /* A bad or empty Hidden layers field: New Run says so under the field and starts nothing. */
@@ -478,7 +451,7 @@ test_new_run_refuses_bad_field (void)
   const char *bad[] = { "12, x", "", " , ", "0", NULL };
 
   g_assert_no_error (error);
-  page_open (&p);
+  ui_test_page_open (&p, 1400, 900);
   runs = bp_dashboard_training_get_runs (bp_dashboard_get_training (p.dash));
   bp_dashboard_set_source (p.dash, src);
   entry = bp_dashboard_get_part (p.dash, "hidden-entry");
@@ -519,7 +492,7 @@ test_new_run_refuses_bad_field (void)
   g_assert_true (ui_test_wait (has_session, p.dash, 10));
   g_assert_cmpint (bp_dashboard_training_get_settings (bp_dashboard_get_training (p.dash))->hidden[0],
                    ==, 8);
-  page_close (&p);
+  ui_test_page_close (&p);
 }
 
 static gboolean
@@ -559,7 +532,7 @@ test_weights_cleared_on_new_run (void)
   graphene_rect_t cell;
 
   g_assert_no_error (error);
-  page_open (&p);
+  ui_test_page_open (&p, 1400, 900);
   t = bp_dashboard_get_training (p.dash);
   map = BP_WEIGHT_HEATMAP (bp_dashboard_get_part (p.dash, "weights"));
   bp_dashboard_set_source (p.dash, src);
@@ -589,7 +562,7 @@ test_weights_cleared_on_new_run (void)
   bp_dashboard_refresh_model (p.dash);
   g_assert_true (ui_test_wait (has_model, p.dash, 20));
   g_assert_cmpint (bp_dashboard_get_model_view (p.dash)->dense[0].out, ==, 5);
-  page_close (&p);
+  ui_test_page_close (&p);
 }
 
 static gboolean
@@ -617,7 +590,7 @@ test_evaluate_busy (void)
   StepWait w;
 
   g_assert_no_error (error);
-  page_open (&p);
+  ui_test_page_open (&p, 1400, 900);
   bp_dashboard_set_source (p.dash, src);
   g_assert_true (bp_dashboard_new_run (p.dash, FALSE, &error));
   bp_dashboard_training_step (bp_dashboard_get_training (p.dash), 20);
@@ -644,7 +617,7 @@ test_evaluate_busy (void)
   g_assert_true (ui_test_wait (evaluated, p.dash, 20));
   g_assert_true (gtk_widget_get_sensitive (button));
   g_assert_false (gtk_widget_get_visible (spinner));
-  page_close (&p);
+  ui_test_page_close (&p);
 }
 
 static gboolean
@@ -679,7 +652,7 @@ test_builder_run_row (void)
   const BpRunInfo *info;
   bp_session *session;
 
-  page_open (&p);
+  ui_test_page_open (&p, 1400, 900);
   builder = BP_BUILDER (gtk_widget_get_template_child (GTK_WIDGET (p.window), BP_TYPE_WINDOW,
                                                        "builder"));
   /* Trained a little on its own page, as people do, then looked at here. */
@@ -715,7 +688,7 @@ test_builder_run_row (void)
   bp_dashboard_show_part (p.dash, "runs");
   ui_test_spin (0.3);
   g_object_unref (shoot (GTK_WIDGET (p.window), "builder-row.png"));
-  page_close (&p);
+  ui_test_page_close (&p);
 }
 
 int
