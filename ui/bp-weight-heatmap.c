@@ -188,8 +188,7 @@ snapshot_content (BpWeightHeatmap *self, GtkSnapshot *snapshot)
       append_text (snapshot, widget, "No weights yet", a.origin.x, a.origin.y + 10, &dim);
       return;
     }
-  if (self->hinton && MIN (a.size.width / self->cols, a.size.height / self->rows)
-                        >= HINTON_MIN_CELL)
+  if (bp_weight_heatmap_shows_hinton (self))
     draw_hinton (self, snapshot, &a);
   else
     {
@@ -201,9 +200,21 @@ snapshot_content (BpWeightHeatmap *self, GtkSnapshot *snapshot)
       bp_chart_append_surface (snapshot, surface, &a);
       cairo_surface_destroy (surface); /* the node keeps what it needs */
     }
-  /* Axis words and sizes: units down the side, inputs along the top. */
-  g_snprintf (buf, sizeof buf, "%d units × %d inputs", self->rows, self->cols);
-  append_text (snapshot, widget, buf, a.origin.x + a.size.width - 150, 4, &dim);
+  /* Axis words and sizes: units down the side, inputs along the top; and why the squares
+   * asked for are not there. */
+  {
+    g_autofree char *words = g_strdup_printf (
+      "%s%d units × %d inputs",
+      self->hinton && !bp_weight_heatmap_shows_hinton (self)
+        ? "Hinton squares need 3 px a cell, shown as colours · " : "",
+      self->rows, self->cols);
+    g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (widget, words);
+    int tw;
+
+    pango_layout_get_pixel_size (layout, &tw, NULL);
+    append_text (snapshot, widget, words, MAX (a.origin.x, a.origin.x + a.size.width - tw), 4,
+                 &dim);
+  }
   append_text (snapshot, widget, "1", 8, a.origin.y, &dim);
   g_snprintf (buf, sizeof buf, "%d", self->rows);
   append_text (snapshot, widget, buf, 4, a.origin.y + a.size.height - 14, &dim);
@@ -215,13 +226,17 @@ snapshot_content (BpWeightHeatmap *self, GtkSnapshot *snapshot)
                                                         a.origin.y + (float) r * a.size.height
                                                                        / self->rows,
                                                         4, MAX (1, a.size.height / self->rows)));
-  /* The colour key: -scale at the bottom, +scale at the top. */
+  /* The colour key: -scale at the bottom, +scale at the top; for the squares, black (negative)
+   * through their grey ground to white (positive). */
   for (int i = 0; i < 64; i++)
     {
       GdkRGBA c;
       double t = 1 - (i + 0.5) / 64;
 
-      bp_palette_signed_color (2 * t - 1, dark, &c);
+      if (bp_weight_heatmap_shows_hinton (self))
+        c = (GdkRGBA) { (float) t, (float) t, (float) t, 1 };
+      else
+        bp_palette_signed_color (2 * t - 1, dark, &c);
       gtk_snapshot_append_color (snapshot, &c,
                                  &GRAPHENE_RECT_INIT (a.origin.x + a.size.width + 8,
                                                       a.origin.y + i * a.size.height / 64, 10,
@@ -448,6 +463,18 @@ bp_weight_heatmap_set_hinton (BpWeightHeatmap *self, gboolean hinton)
   self->hinton = !!hinton;
   invalidate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HINTON]);
+}
+
+gboolean
+bp_weight_heatmap_shows_hinton (BpWeightHeatmap *self)
+{
+  graphene_rect_t a;
+
+  g_return_val_if_fail (BP_IS_WEIGHT_HEATMAP (self), FALSE);
+  if (!self->hinton || self->w == NULL || self->rows <= 0 || self->cols <= 0)
+    return FALSE;
+  a = matrix_area (self);
+  return MIN (a.size.width / self->cols, a.size.height / self->rows) >= HINTON_MIN_CELL;
 }
 
 gboolean

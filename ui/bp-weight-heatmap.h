@@ -22,6 +22,9 @@ void bp_weight_heatmap_set_title (BpWeightHeatmap *self, const char *title);
 /* "hinton" property. */
 void bp_weight_heatmap_set_hinton (BpWeightHeatmap *self, gboolean hinton);
 gboolean bp_weight_heatmap_get_hinton (BpWeightHeatmap *self);
+/* TRUE when the squares are drawn: asked for, and each cell at least 3 px wide and high at
+ * the present size (otherwise the matrix shows as colours, and the view says why). */
+gboolean bp_weight_heatmap_shows_hinton (BpWeightHeatmap *self);
 /* dead: (rows) or NULL. */
 void bp_weight_heatmap_set_dead (BpWeightHeatmap *self, const gboolean *dead, int rows);
 

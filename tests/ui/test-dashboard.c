@@ -486,6 +486,60 @@ test_dashboard_no_idle_frames (void)
   ui_test_spin (0.3);
 }
 
+/* The centre pixel of cell (row, col) of a weight heatmap as drawn. */
+static void
+cell_pixel (GtkWidget *heatmap, int row, int col, int rgb[3])
+{
+  graphene_rect_t r;
+  GdkTexture *shot = ui_test_shot (heatmap);
+
+  g_assert_true (bp_weight_heatmap_cell_rect (BP_WEIGHT_HEATMAP (heatmap), row, col, &r));
+  ui_test_pixel (shot, (int) (r.origin.x + r.size.width / 2), (int) (r.origin.y + r.size.height / 2),
+                 rgb);
+  g_object_unref (shot);
+}
+
+/* Hinton squares: white for a positive weight, black for a negative one, on grey; a matrix
+ * too big for 3 px a cell shows as colours and the view says so (it once kept the box ticked
+ * and showed the colours without a word). */
+static void
+test_weights_hinton (void)
+{
+  GtkWidget *map = bp_weight_heatmap_new ();
+  GtkWidget *window = ui_test_show_in_window (map, 700, 420);
+  const float w[6] = { 1.0f, -1.0f, 0.0f, 0.5f, -0.25f, 1.0f }; /* 2 units x 3 inputs */
+  g_autofree float *big = g_new (float, 256 * 784);
+  int rgb[3];
+
+  for (int i = 0; i < 256 * 784; i++)
+    big[i] = (i % 7) - 3.0f;
+  bp_weight_heatmap_set_matrix (BP_WEIGHT_HEATMAP (map), w, 2, 3);
+  bp_weight_heatmap_set_hinton (BP_WEIGHT_HEATMAP (map), TRUE);
+  ui_test_spin (0.2);
+  g_assert_true (bp_weight_heatmap_shows_hinton (BP_WEIGHT_HEATMAP (map)));
+  cell_pixel (map, 0, 0, rgb);
+  g_assert_cmpint (MIN (rgb[0], MIN (rgb[1], rgb[2])), >=, 250); /* +1: white */
+  cell_pixel (map, 0, 1, rgb);
+  g_assert_cmpint (MAX (rgb[0], MAX (rgb[1], rgb[2])), <=, 5); /* -1: black */
+  cell_pixel (map, 0, 2, rgb);
+  g_assert_cmpint (abs (rgb[0] - 128), <=, 2); /* 0: the grey ground */
+  g_assert_cmpint (rgb[0], ==, rgb[2]);
+
+  bp_weight_heatmap_set_matrix (BP_WEIGHT_HEATMAP (map), big, 256, 784);
+  ui_test_spin (0.2);
+  g_assert_true (bp_weight_heatmap_get_hinton (BP_WEIGHT_HEATMAP (map)));
+  g_assert_false (bp_weight_heatmap_shows_hinton (BP_WEIGHT_HEATMAP (map)));
+  cell_pixel (map, 0, 0, rgb); /* -3: a colour, not black or grey */
+  g_assert_cmpint (MAX (abs (rgb[0] - rgb[1]), abs (rgb[1] - rgb[2])), >, 30);
+  {
+    GdkTexture *shot = ui_test_shot (window);
+
+    ui_test_keep_shot (shot, "weights-hinton-too-small.png");
+    g_object_unref (shot);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 own_run_trains (gpointer data)
 {
@@ -585,6 +639,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dashboard/page/images", test_dashboard_images);
   g_test_add_func ("/dashboard/page/regression", test_dashboard_regression);
   g_test_add_func ("/dashboard/page/no-idle-frames", test_dashboard_no_idle_frames);
+  g_test_add_func ("/dashboard/weights/hinton", test_weights_hinton);
   g_test_add_func ("/dashboard/page/follows-new-playground-run",
                    test_dashboard_follows_new_playground_run);
   return g_test_run ();
