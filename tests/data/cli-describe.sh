@@ -4,14 +4,7 @@
 set -u
 bin=$1
 files=$2
-out=$(mktemp)
-err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; sed 's/^/# /' "$out" "$err"; }
-run() { "$bin" "$@" >"$out" 2>"$err"; echo $?; }
+. "$(dirname "$0")/../tap.sh"
 
 echo "1..20"
 

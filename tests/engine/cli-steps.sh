@@ -5,16 +5,7 @@
 # usage: cli-steps.sh BACKPROP_TRAIN
 set -u
 bin=$1
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-out=$dir/out
-err=$dir/err
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; sed 's/^/# /' "$out" "$err" | head -20; }
-check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
-run() { "$bin" "$@" >"$out" 2>"$err"; echo $?; }
+. "$(dirname "$0")/../tap.sh"
 # The mean of a CSV column (4 = loss, 5 = acc) over steps FROM..TO, to 4 decimals.
 mean() { awk -F, -v c="$2" -v a="$3" -v b="$4" \
   'NR > 1 && $1 >= a && $1 <= b { s += $c; k++ } END { printf "%.4f", s / k }' "$1"; }

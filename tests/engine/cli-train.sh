@@ -4,16 +4,7 @@
 set -u
 bin=$1
 examples=$2
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-out=$dir/out
-err=$dir/err
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; sed 's/^/# /' "$out" "$err" | head -20; }
-check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
-run() { "$bin" "$@" >"$out" 2>"$err"; echo $?; }
+. "$(dirname "$0")/../tap.sh"
 
 echo "1..16"
 
