@@ -21,6 +21,7 @@ typedef struct {
 typedef struct {
   GPtrArray *deleted; /* Deleted, oldest first */
   BpRun *current;     /* the current run as last seen (a reference), or NULL */
+  AdwToast *toast;    /* the last delete's toast while it shows (a weak pointer) */
 } Runs;
 
 static void
@@ -39,6 +40,7 @@ runs_free (gpointer data)
 
   g_ptr_array_unref (r->deleted);
   g_clear_object (&r->current);
+  g_clear_weak_pointer (&r->toast);
   g_free (r);
 }
 
@@ -85,6 +87,7 @@ static void
 announce (BpDashboard *self, BpRun *run, gboolean stopped)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  Runs *r = get_runs (self);
   g_autofree char *text = NULL;
   AdwToast *toast;
 
@@ -98,6 +101,11 @@ announce (BpDashboard *self, BpRun *run, gboolean stopped)
   /* The toast keeps the run only as a key: the undo list owns the reference. */
   g_object_set_data (G_OBJECT (toast), "run", run);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_clicked), self, 0);
+  /* Deleting several runs shows the newest delete at once, not a queue of toasts (the older
+   * ones stay undoable with Ctrl+Z). */
+  if (r->toast != NULL)
+    adw_toast_dismiss (r->toast);
+  g_set_weak_pointer (&r->toast, toast);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
