@@ -109,8 +109,8 @@ announce (BpDashboard *self, BpRun *run, gboolean stopped)
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
-/* The views that showed the run in training, once it is stopped: histograms, weights,
- * evaluation-in-waiting, status line and the window's header. */
+/* The views that showed the run in training, once it is stopped: histograms, weights, the
+ * evaluation, status line and the window's header. */
 static void
 clear_views (BpDashboard *self)
 {
@@ -118,6 +118,9 @@ clear_views (BpDashboard *self)
 
   _bp_dashboard_forget_model (self);
   gtk_label_set_text (self->dead_label, "");
+  /* Only our own runs are evaluated, and the session that could show one again is gone. */
+  gtk_stack_set_visible_child_name (self->eval_stack, "empty");
+  gtk_label_set_text (self->eval_label, "");
   self->hist_fed = 0;
   self->hist_run = 0;
   bp_histogram_view_clear (self->hist_view);

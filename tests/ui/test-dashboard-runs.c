@@ -131,12 +131,15 @@ histograms_shown (gpointer dash)
 }
 
 static gboolean
-weights_shown (gpointer dash)
+evaluated (gpointer dash)
 {
-  return BP_DASHBOARD (dash)->model != NULL;
+  BpModelView *m = BP_DASHBOARD (dash)->model;
+
+  return m != NULL && m->evaluated;
 }
 
-/* Deleting the run in training stops it and clears its histograms, weights and status; Undo
+/* Deleting the run in training stops it and clears its histograms, weights, evaluation and
+ * status; Undo
  * brings back its row and curves (stopped). */
 static void
 test_delete_training_run (void)
@@ -155,8 +158,9 @@ test_delete_training_run (void)
   g_assert_nonnull (run);
   g_object_ref (run);
   g_assert_true (ui_test_wait (histograms_shown, dash, 30));
-  bp_dashboard_refresh_model (dash);
-  g_assert_true (ui_test_wait (weights_shown, dash, 30));
+  bp_dashboard_evaluate (dash, NULL, NULL);
+  g_assert_true (ui_test_wait (evaluated, dash, 30));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (dash->eval_stack), ==, "classification");
   bp_dashboard_refresh (dash);
   g_assert_cmpint (bp_dashboard_training_get_status (t)->state, ==, BP_SESSION_RUNNING);
   g_assert_cmpstr (bp_run_get_state (run), ==, "training");
@@ -175,6 +179,7 @@ test_delete_training_run (void)
   g_assert_cmpuint (bp_histogram_view_get_n_entries (dash->hist_view), ==, 0);
   g_assert_null (dash->model);
   g_assert_cmpstr (gtk_label_get_text (dash->dead_label), ==, "");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (dash->eval_stack), ==, "empty");
   g_assert_null (strstr (gtk_label_get_text (dash->status_label), "batch loss"));
   ui_test_spin (0.5);
   bp_dashboard_refresh (dash);
