@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* BpDashboardTraining's insides, shared by its files: bp-dashboard-training.c (the object and
- * its own runs), bp-dashboard-training-follow.c (the runs of a session another page owns) and
- * bp-dashboard-training-settings.c (the settings, and networks in words). */
+ * its own runs), bp-dashboard-training-follow.c (the runs of a session another page owns),
+ * bp-dashboard-training-settings.c (the settings, and networks in words) and
+ * bp-dashboard-training-delete.c (deleting a run, putting it back). */
 #pragma once
 
 #include "bp-dashboard-training.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* BpDashboardTraining: the object, its own session and runs (start, the commands, poll), and
  * the run list. Followed runs: bp-dashboard-training-follow.c; settings and networks in
- * words: bp-dashboard-training-settings.c. */
+ * words: bp-dashboard-training-settings.c; deleting a run: bp-dashboard-training-delete.c. */
 #include "bp-config.h"
 #include "bp-cpu-share.h"
 
@@ -390,73 +390,4 @@ bp_dashboard_training_get_current_run (BpDashboardTraining *self)
         return lr->run;
     }
   return NULL;
-}
-
-/* Stops the session whose current run is lr's (see delete_run). */
-static void
-stop_current (BpDashboardTraining *self, BpLiveRun *lr)
-{
-  if (lr->box != NULL)
-    {
-      /* Ours: the session goes (its other runs were read to their end by close). */
-      bp_dashboard_training_close (self);
-      return;
-    }
-  /* Followed: the session is its page's; as given before the last poll it may be gone, so
-   * it is paused only when it is still the one read (the caller gives it afresh). */
-  if (self->followed != NULL
-      && bp_session_metric_log_of_run (self->followed, 1) == self->followed_identity)
-    bp_session_pause (self->followed);
-  self->dismissed_identity = self->followed_identity;
-  self->dismissed_run = lr->session_run;
-  self->dismissed_now = TRUE;
-  memset (&self->status, 0, sizeof self->status);
-  self->status.loss = NAN;
-}
-
-void
-bp_dashboard_training_delete_run (BpDashboardTraining *self, BpRun *run)
-{
-  guint pos;
-
-  g_return_if_fail (BP_IS_DASHBOARD_TRAINING (self));
-  g_return_if_fail (BP_IS_RUN (run));
-
-  g_object_ref (run);
-  for (guint i = 0; i < self->live->len; i++)
-    {
-      BpLiveRun *lr = g_ptr_array_index (self->live, i);
-
-      if (lr->run != run)
-        continue;
-      /* The run in training (or that trained last): deleting it must not leave it training
-       * out of sight, nor its histograms and weights on screen. */
-      if (run == bp_dashboard_training_get_current_run (self))
-        {
-          g_ptr_array_steal_index (self->live, i);
-          stop_current (self, lr);
-          bp_run_set_state (run, "stopped");
-          live_run_free (lr);
-        }
-      else
-        g_ptr_array_remove_index (self->live, i);
-      break;
-    }
-  if (g_list_store_find (self->runs, run, &pos))
-    g_list_store_remove (self->runs, pos);
-  g_object_unref (run);
-}
-
-void
-bp_dashboard_training_restore_run (BpDashboardTraining *self, BpRun *run, guint position)
-{
-  guint pos;
-
-  g_return_if_fail (BP_IS_DASHBOARD_TRAINING (self));
-  g_return_if_fail (BP_IS_RUN (run));
-
-  if (g_list_store_find (self->runs, run, &pos))
-    return;
-  g_list_store_insert (self->runs,
-                       MIN (position, g_list_model_get_n_items (G_LIST_MODEL (self->runs))), run);
 }
