@@ -88,6 +88,26 @@ marks_apart (BpChart *self, const double *x, gsize a, gsize b)
   return isfinite (first) && isfinite (last) && last - first >= 8.0 * (double) (b - a - 1);
 }
 
+/* Stroked segments (x0, y0, x1, y1 in data space, n of them) joining the columns that stand
+ * apart: from the last point of one to the first of the next. */
+static void
+paint_joins (BpChart *self, cairo_t *cr, const double *seg, gsize n)
+{
+  const BpChartGeometry *g = &self->geo;
+
+  for (gsize i = 0; i < n; i++, seg += 4)
+    {
+      double ax0 = _bp_chart_axis_x (self, seg[0]), ay0 = _bp_chart_axis_y (self, seg[1]);
+      double ax1 = _bp_chart_axis_x (self, seg[2]), ay1 = _bp_chart_axis_y (self, seg[3]);
+
+      if (!isfinite (ax0) || !isfinite (ay0) || !isfinite (ax1) || !isfinite (ay1))
+        continue;
+      cairo_move_to (cr, _bp_chart_px (g, ax0), _bp_chart_py (g, ay0));
+      cairo_line_to (cr, _bp_chart_px (g, ax1), _bp_chart_py (g, ay1));
+    }
+  cairo_stroke (cr);
+}
+
 /* A line series in the colour c and width w. With more points than twice the pixel columns,
  * each column becomes a bar from its lowest to its highest value, stretched to meet the
  * previous column's last value, which is the area a polyline through every point would cover:
@@ -104,9 +124,11 @@ paint_line (BpChart *self, cairo_t *cr, const BpChartSeries *s, const float *y,
   int cols = MAX (1, (int) ceil (g->plot.size.width));
   double dx0 = self->log_x ? pow (10.0, g->vx0) : g->vx0;
   double dx1 = self->log_x ? pow (10.0, g->vx1) : g->vx1;
-  double prev = NAN, bar_w = MAX (1, ceil (w));
+  double prev = NAN, prev_x = NAN, bar_w = MAX (1, ceil (w));
+  int prev_k = -1;
   g_autofree double *edges = NULL;
   g_autofree bp_column *col = NULL;
+  g_autoptr (GArray) joins = NULL;
 
   gdk_cairo_set_source_rgba (cr, c);
   cairo_set_line_width (cr, w);
@@ -149,15 +171,21 @@ paint_line (BpChart *self, cairo_t *cr, const BpChartSeries *s, const float *y,
       edges[k] = self->log_x ? pow (10.0, ax) : ax;
     }
   bp_decimate_edges (x, y, n, pyr, edges, cols, col);
+  joins = g_array_new (FALSE, FALSE, sizeof (double));
   for (int k = 0; k < cols; k++)
     {
       double lo, hi, top, bottom;
+      gboolean skipped;
 
       /* Columns left of the strip painted again: only their last value is needed. */
       if (k + 2 < (from_ax - g->vx0) / (g->vx1 - g->vx0) * cols)
         {
           if (col[k].n > 0 && col[k].min <= col[k].max)
-            prev = isfinite (col[k].last) ? col[k].last : prev;
+            {
+              prev = isfinite (col[k].last) ? col[k].last : prev;
+              prev_x = x[col[k].i_first + col[k].n - 1];
+              prev_k = k;
+            }
           else if (col[k].n > 0)
             prev = NAN;
           continue;
@@ -171,12 +199,25 @@ paint_line (BpChart *self, cairo_t *cr, const BpChartSeries *s, const float *y,
         }
       lo = col[k].min;
       hi = col[k].max;
-      if (isfinite (prev))
+      /* Empty columns between this one and the last: on a log x axis the early points stand
+       * columns apart while the later ones crowd. A bar reaching back to the last value would
+       * stand alone as a vertical tick; a stroked segment from the last point to this
+       * column's first joins them as the polyline would. */
+      skipped = prev_k >= 0 && k - prev_k > 1;
+      if (isfinite (prev) && skipped && isfinite (col[k].first))
+        {
+          double seg[4] = { prev_x, prev, x[col[k].i_first], col[k].first };
+
+          g_array_append_vals (joins, seg, 4);
+        }
+      else if (isfinite (prev))
         {
           lo = MIN (lo, prev);
           hi = MAX (hi, prev);
         }
       prev = isfinite (col[k].last) ? col[k].last : prev;
+      prev_x = x[col[k].i_first + col[k].n - 1];
+      prev_k = k;
       hi = _bp_chart_axis_y (self, hi);
       lo = _bp_chart_axis_y (self, lo);
       if (!isfinite (hi))
@@ -191,6 +232,7 @@ paint_line (BpChart *self, cairo_t *cr, const BpChartSeries *s, const float *y,
                        bottom - top);
     }
   cairo_fill (cr);
+  paint_joins (self, cr, (const double *) (gpointer) joins->data, joins->len / 4);
 }
 
 /* The size of a scatter's markers: the plot's area shared among every point shown (a few

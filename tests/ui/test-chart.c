@@ -552,6 +552,65 @@ test_chart_big_series_frame (void)
 }
 
 /* Pixels of two textures of the same size that differ by more than tol in a channel. */
+/* A training-loss curve of 20 000 steps on a log x axis: the first decade has ten points over
+ * a fifth of the plot's width while later decades crowd hundreds into a pixel column. The
+ * line stays one line across the first decade: every pixel column from step 1 to step 10
+ * has some of its colour, not ten vertical ticks with nothing between them. */
+static void
+test_chart_log_x_dense (void)
+{
+  enum { N = 20000 };
+  GtkWidget *chart = bp_chart_new ();
+  GtkWidget *window;
+  g_autoptr (GdkTexture) shot = NULL;
+  g_autofree double *x = g_new (double, N);
+  g_autofree float *y = g_new (float, N);
+  graphene_rect_t r;
+  double x1, x10, wy;
+  int h, lit = 0, cols = 0;
+  guint id;
+
+  for (int i = 0; i < N; i++)
+    {
+      x[i] = i + 1;
+      y[i] = (float) (2.0 / (1 + 0.01 * i));
+    }
+  g_object_ref_sink (chart);
+  id = bp_chart_add_series (BP_CHART (chart), "loss", &red, BP_CHART_LINE);
+  bp_chart_series_append (BP_CHART (chart), id, x, y, N);
+  g_object_set (chart, "log-x", TRUE, NULL);
+  bp_chart_set_view (BP_CHART (chart), 1, N, 0, 2.2);
+  window = ui_test_show_in_window (chart, 500, 320);
+  g_assert_true (bp_chart_get_plot_area (BP_CHART (chart), &r));
+  shot = ui_test_shot (chart);
+  keep_shot (shot, "chart-log-x-dense.png");
+  h = gdk_texture_get_height (shot);
+  g_assert_true (bp_chart_data_to_widget (BP_CHART (chart), 1, y[0], &x1, &wy));
+  g_assert_true (bp_chart_data_to_widget (BP_CHART (chart), 10, y[9], &x10, &wy));
+  /* A decade of 4.3 is near a quarter of the width: well over ten columns. */
+  g_assert_cmpfloat (x10 - x1, >, 60);
+  for (int px = (int) ceil (x1) + 1; px < (int) floor (x10) - 1; px++)
+    {
+      gboolean red_here = FALSE;
+
+      for (int py = (int) r.origin.y; py < MIN (h, (int) (r.origin.y + r.size.height)); py++)
+        {
+          int rgba[4];
+
+          read_rgba (shot, px, py, rgba);
+          if (rgba[3] >= 100 && rgba[0] > 200 && rgba[1] < 80 && rgba[2] < 80)
+            red_here = TRUE;
+        }
+      cols++;
+      lit += red_here;
+      if (!red_here)
+        g_test_message ("column %d has no line", px);
+    }
+  g_assert_cmpint (lit, ==, cols);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (chart);
+}
+
 static guint
 count_different (GdkTexture *a, GdkTexture *b, int tol)
 {
@@ -919,6 +978,7 @@ main (int argc, char **argv)
   g_test_add_func ("/chart/ticks", test_ticks);
   g_test_add_func ("/chart/widget/pixels", test_chart_pixels);
   g_test_add_func ("/chart/widget/log-axes", test_chart_log_axes);
+  g_test_add_func ("/chart/widget/log-x-dense", test_chart_log_x_dense);
   g_test_add_func ("/chart/widget/ten-million", test_chart_big_series_frame);
   g_test_add_func ("/chart/widget/exports", test_chart_exports);
   g_test_add_func ("/chart/widget/redraws-on-change", test_chart_redraws_on_change);
