@@ -21,8 +21,8 @@ in_plot (BpChart *self, double x, double y)
 }
 
 /* Fixes the current view as the user's, so zoom and pan start from what is on screen. */
-static void
-take_view (BpChart *self)
+void
+_bp_chart_take_view (BpChart *self)
 {
   self->ux0 = self->geo.vx0;
   self->ux1 = self->geo.vx1;
@@ -56,7 +56,7 @@ on_scroll (GtkEventControllerScroll *c, double dx, double dy, BpChart *self)
 
   if (!in_plot (self, self->hover_x, self->hover_y) || dy == 0)
     return FALSE;
-  take_view (self);
+  _bp_chart_take_view (self);
   ax = _bp_chart_ax (&self->geo, self->hover_x);
   ay = _bp_chart_ay (&self->geo, self->hover_y);
   /* Zoom about the pointer: the value under it stays under it. */
@@ -143,7 +143,7 @@ on_drag_end (GtkGestureDrag *gesture, double dx, double dy, BpChart *self)
   x1 = CLAMP (MAX (self->drag_x0, self->drag_x0 + dx), r->origin.x, r->origin.x + r->size.width);
   y0 = CLAMP (MIN (self->drag_y0, self->drag_y0 + dy), r->origin.y, r->origin.y + r->size.height);
   y1 = CLAMP (MAX (self->drag_y0, self->drag_y0 + dy), r->origin.y, r->origin.y + r->size.height);
-  take_view (self);
+  _bp_chart_take_view (self);
   /* A box zooms both ways; a flat or narrow one zooms only along its long side. */
   if (x1 - x0 >= 5)
     {
@@ -239,6 +239,7 @@ _bp_chart_init_input (BpChart *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
   g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
+  _bp_chart_init_keys (self);
 
   self->menu = gtk_popover_menu_new_from_model (model);
   gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);

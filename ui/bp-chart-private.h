@@ -166,6 +166,10 @@ double _bp_chart_ay (const BpChartGeometry *g, double py);
 
 /* bp-chart-input.c */
 void _bp_chart_init_input (BpChart *self);
+void _bp_chart_take_view (BpChart *self);
+/* bp-chart-keys.c: zoom, pan, reset and the menu from the keyboard, and the focus ring. */
+void _bp_chart_init_keys (BpChart *self);
+void _bp_chart_snapshot_focus (GtkWidget *widget, GtkSnapshot *snapshot);
 void _bp_chart_class_init_actions (GtkWidgetClass *widget_class);
 /* The hover read-out and the zoom box, over the cached nodes. */
 void _bp_chart_snapshot_overlay (BpChart *self, GtkSnapshot *snapshot);

@@ -158,6 +158,24 @@ bp_chart_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
 }
 
 static void
+bp_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  _bp_chart_snapshot (widget, snapshot);
+  _bp_chart_snapshot_focus (widget, snapshot);
+}
+
+/* The focus ring comes and goes with the state; the cached picture stays. */
+static void
+bp_chart_state_flags_changed (GtkWidget *widget, GtkStateFlags previous)
+{
+  GtkStateFlags now = gtk_widget_get_state_flags (widget);
+
+  GTK_WIDGET_CLASS (bp_chart_parent_class)->state_flags_changed (widget, previous);
+  if ((now ^ previous) & GTK_STATE_FLAG_FOCUSED)
+    gtk_widget_queue_draw (widget);
+}
+
+static void
 bp_chart_class_init (BpChartClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -167,7 +185,8 @@ bp_chart_class_init (BpChartClass *klass)
   object_class->finalize = bp_chart_finalize;
   object_class->get_property = bp_chart_get_property;
   object_class->set_property = bp_chart_set_property;
-  widget_class->snapshot = _bp_chart_snapshot;
+  widget_class->snapshot = bp_chart_snapshot;
+  widget_class->state_flags_changed = bp_chart_state_flags_changed;
   widget_class->size_allocate = bp_chart_size_allocate;
   widget_class->measure = bp_chart_measure;
   widget_class->css_changed = bp_chart_css_changed;
