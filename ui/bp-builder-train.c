@@ -232,6 +232,9 @@ restart_chart (BpBuilder *self, guint64 run)
   self->series_loss = bp_chart_add_series (self->chart, "batch loss", NULL, BP_CHART_LINE);
   self->series_val_loss = bp_chart_add_series (self->chart, "val loss", NULL, BP_CHART_LINE);
   bp_chart_series_set_dashed (self->chart, self->series_val_loss, TRUE);
+  /* One point an epoch, as on the Dashboard: drawn as measured, each marked, never smoothed
+   * (the 0.6 below is for the noisy batch loss). */
+  bp_chart_series_set_sparse (self->chart, self->series_val_loss, TRUE);
   bp_chart_set_smoothing (self->chart, 0.6);
 }
 
