@@ -171,7 +171,11 @@ _bp_dashboard_update_status (BpDashboard *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), own);
   gtk_button_set_icon_name (self->play_button, running ? "media-playback-pause-symbolic"
                                                        : "media-playback-start-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), running ? "Pause" : "Train");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
+                               running ? "Pause"
+                               : st->state == BP_SESSION_FINISHED
+                                 ? "Train a new run (this one has finished), as New Run does"
+                                 : "Train");
   gtk_widget_set_visible (self->next_run_caption, following);
   if (!own && !following)
     {
@@ -207,10 +211,11 @@ _bp_dashboard_update_status (BpDashboard *self)
                              "the next New Run; this run's own settings are in the Runs tab.",
                              label);
     }
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), tip);
   g_string_append_printf (text, "step %'" G_GUINT64_FORMAT, st->step);
-  if (running && st->samples_per_s > 0)
-    g_string_append_printf (text, " · %'.0f samples/s", st->samples_per_s);
+  /* No samples/s: the header shows them. The line stays one line (a wrapping one would move
+   * the page under the pointer as its length changes) and short enough to be whole at
+   * 1280 px, where "step · samples/s · ETA · batch loss" was cut at "batch loss 0...."; the
+   * tooltip has it all. */
   if (running && epochs > 0 && st->steps_per_s > 0)
     {
       double left = (double) epochs * st->steps_per_epoch - (double) st->epoch * st->steps_per_epoch
@@ -226,6 +231,14 @@ _bp_dashboard_update_status (BpDashboard *self)
   /* An error said here before is over: the line is not red any more. */
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
   gtk_label_set_text (self->status_label, text->str);
+  if (running && st->samples_per_s > 0)
+    g_string_append_printf (text, " · %'.0f samples/s", st->samples_per_s);
+  {
+    g_autofree char *whole = tip != NULL ? g_strdup_printf ("%s\n\n%s", text->str, tip) : NULL;
+
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
+                                 whole != NULL ? whole : text->str);
+  }
 }
 
 void
@@ -259,9 +272,16 @@ static void
 on_play_clicked (GtkButton *button, BpDashboard *self)
 {
   const bp_session_status *st = bp_dashboard_training_get_status (self->training);
+  g_autoptr (GError) error = NULL;
 
   if (st->state == BP_SESSION_RUNNING)
     bp_dashboard_training_pause (self->training);
+  else if (st->state == BP_SESSION_FINISHED)
+    {
+      /* A finished run cannot go on: as the header's play, this starts the next one. */
+      if (!bp_dashboard_new_run (self, TRUE, &error))
+        _bp_dashboard_set_error_status (self, error->message);
+    }
   else
     bp_dashboard_training_play (self->training);
 }

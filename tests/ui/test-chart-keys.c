@@ -2,18 +2,24 @@
 /* BpChart from the keyboard (issue 8): real key presses by xdotool on a focused chart zoom
  * about the centre (+, =, -), pan (arrows), reset (0, Home) and open the context menu (Menu,
  * Shift+F10); a focus ring shows which chart has the keys; the tooltip and the shortcuts
- * window say so. */
+ * window say so. And the Dashboard toolbar next to the charts: its play button after a run
+ * finished, its status line whole at 1280x800. */
 #include "bp-config.h"
 
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
 #include <math.h>
+#include <string.h>
 
 #include "bp-chart.h"
 #include "bp-chart-private.h" /* the context menu's popover */
+#include "bp-dashboard-private.h" /* the toolbar's play button and status line */
+#include "bp-dashboard-training.h"
+#include "bp-dashboard.h"
 #include "bp-screenshot.h"
 #include "bp-ui.h"
 #include "ui-test-util.h"
+#include "ui-test-page.h"
 
 static const GdkRGBA red = { 1, 0, 0, 1 };
 
@@ -254,6 +260,68 @@ test_keys_documented (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static gboolean
+run_finished (gpointer dash)
+{
+  return bp_dashboard_training_get_status (bp_dashboard_get_training (dash))->state
+         == BP_SESSION_FINISHED;
+}
+
+static gboolean
+run_has_eta (gpointer dash)
+{
+  const bp_session_status *st =
+    bp_dashboard_training_get_status (bp_dashboard_get_training (dash));
+
+  return st->state == BP_SESSION_RUNNING && st->steps_per_s > 0 && st->step > 50;
+}
+
+/* After a run finished, the toolbar's play button starts the next run, as the header's does
+ * (it did nothing); while that run trains at 1280x800, its status line is whole. */
+static void
+test_toolbar_play_after_finish (void)
+{
+  UiTestPage p;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpDataSource) src = bp_data_source_load ("digits", &error);
+  g_autoptr (GdkTexture) shot = NULL;
+  BpDashboardTraining *training;
+  GListModel *runs;
+  guint n;
+
+  g_assert_no_error (error);
+  ui_test_page_open (&p, 1280, 800);
+  training = bp_dashboard_get_training (p.dash);
+  bp_dashboard_set_source (p.dash, src);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (bp_dashboard_get_part (p.dash, "epochs")), 0);
+  g_assert_true (bp_dashboard_new_run (p.dash, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_test_wait (run_finished, p.dash, 60));
+  bp_dashboard_refresh (p.dash);
+  ui_test_spin (0.3);
+  runs = bp_dashboard_training_get_runs (training);
+  n = g_list_model_get_n_items (runs);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (p.dash->play_button)));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (p.dash->play_button)),
+                            "new run"));
+
+  /* 1000 epochs: the next run trains while the line is read. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (bp_dashboard_get_part (p.dash, "epochs")), 9);
+  g_signal_emit_by_name (p.dash->play_button, "clicked");
+  g_assert_cmpuint (g_list_model_get_n_items (runs), ==, n + 1);
+  g_assert_true (ui_test_wait (run_has_eta, p.dash, 30));
+  bp_dashboard_refresh (p.dash);
+  ui_test_spin (0.5);
+  g_test_message ("status: %s", gtk_label_get_text (p.dash->status_label));
+  g_assert_nonnull (strstr (gtk_label_get_text (p.dash->status_label), "batch loss"));
+  g_assert_nonnull (strstr (gtk_label_get_text (p.dash->status_label), "ETA"));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (p.dash->status_label)));
+  shot = ui_test_shot (GTK_WIDGET (p.window));
+  ui_test_keep_shot (shot, "toolbar-1280.png");
+  bp_dashboard_training_pause (training);
+  ui_test_page_close (&p);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -265,5 +333,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/chart-keys/menu", test_menu_keys);
   g_test_add_func ("/chart-keys/focus-ring", test_focus_ring);
   g_test_add_func ("/chart-keys/documented", test_keys_documented);
+  g_test_add_func ("/dashboard-toolbar/play-after-finish", test_toolbar_play_after_finish);
   return g_test_run ();
 }
