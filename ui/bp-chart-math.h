@@ -81,6 +81,16 @@ size_t bp_decimate_edges (const double *x, const float *y, size_t n, const bp_py
 /* First index i with x[i] >= v in a non-decreasing x[0..n) (n when none). */
 size_t bp_lower_bound (const double *x, size_t n, double v);
 
+/* ---- histograms ---- */
+
+/* Bins for a histogram of the finite values of v[0..n) (any order): returns how many
+ * (between 1 and max_bins) of equal width cover [*lo, *hi]. Values on a grid (min + k * step:
+ * whole numbers, one decimal, k / 255) get bins of a whole number of grid points each, centred
+ * on them, one point a bin when at most max_bins; other values get Freedman–Diaconis bins
+ * (Sturges' when the interquartile range is 0), clamped to [min_bins, max_bins], over
+ * [min, max]. One value alone gets one bin a unit wide about it. */
+int bp_hist_bins (const double *v, size_t n, int min_bins, int max_bins, double *lo, double *hi);
+
 /* ---- axes ---- */
 
 /* A "nice" tick step (1, 2 or 5 times a power of ten) giving about `target` intervals. */
