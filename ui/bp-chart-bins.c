@@ -88,26 +88,29 @@ bp_hist_bins (const double *v, size_t n, int min_bins, int max_bins, double *lo,
       *hi = min + 0.5;
       return 1;
     }
-  if (on_grid (s, m, &step, &points))
-    {
-      /* Each bin holds the same whole number of grid points, centred on them: bins that hold
-       * one value next to bins that hold two make a comb of a smooth distribution. */
-      long per = (points + max_bins - 1) / max_bins;
-
-      bins = (int) ((points + per - 1) / per);
-      *lo = min - step / 2;
-      *hi = *lo + (double) bins * (double) per * step;
-      free (s);
-      return bins;
-    }
   {
     /* Freedman–Diaconis: width 2 IQR / cbrt(n), robust to outliers; Sturges (log2 n + 1 bins)
-     * when half the values are one value and the IQR is 0. */
+     * when a quarter or more of the values are one value and the IQR is 0. A grid's range
+     * counts the half step beyond each end. */
     double iqr = s[(3 * m) / 4] - s[m / 4];
-    double want = iqr > 0 ? ceil ((max - min) / (2 * iqr / cbrt ((double) m)))
+    bool grid = on_grid (s, m, &step, &points);
+    double range = grid ? (double) points * step : max - min;
+    double want = iqr > 0 ? ceil (range / (2 * iqr / cbrt ((double) m)))
                           : ceil (log2 ((double) m)) + 1;
 
     bins = want > max_bins ? max_bins : want < min_bins ? min_bins : (int) want;
+    if (grid)
+      {
+        /* Each bin holds the same whole number of grid points, centred on them: bins that
+         * hold one value next to bins that hold two make a comb of a smooth distribution. */
+        long per = (points + bins - 1) / bins;
+
+        bins = (int) ((points + per - 1) / per);
+        *lo = min - step / 2;
+        *hi = *lo + (double) bins * (double) per * step;
+        free (s);
+        return bins;
+      }
   }
   free (s);
   *lo = min;

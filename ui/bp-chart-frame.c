@@ -228,6 +228,28 @@ paint_legend (BpChart *self, Painter *p, const GdkRGBA *fg)
     }
 }
 
+/* The layout's ticks follow a nice step, which below 1 (0.5, 0.2, 0.1) divides 1: on a
+ * whole-number axis, keeping the whole ones leaves the ticks of step 1. */
+gboolean
+_bp_chart_y_tick_label (BpChart *self, int i, char *buf, gsize len)
+{
+  double v = self->geo.yticks[i];
+
+  if (!self->y_whole || self->log_y)
+    {
+      g_strlcpy (buf, self->geo.ylabels[i], len);
+      return TRUE;
+    }
+  if (fabs (v - round (v)) > 1e-6 * MAX (1, fabs (v)))
+    return FALSE;
+  /* "1.0" at a step of 0.5 reads "1"; large values keep their "12k". */
+  if (fabs (v) < 1e4)
+    g_snprintf (buf, len, "%.0f", round (v) == 0 ? 0.0 : round (v));
+  else
+    g_strlcpy (buf, self->geo.ylabels[i], len);
+  return TRUE;
+}
+
 static void
 paint_frame (BpChart *self, Painter *p)
 {
@@ -244,11 +266,14 @@ paint_frame (BpChart *self, Painter *p)
   for (int i = 0; i < g->n_yticks; i++)
     {
       double y = _bp_chart_py (g, g->yticks[i]);
-      PangoLayout *layout = _bp_chart_small_text (self, g->ylabels[i]);
+      PangoLayout *layout;
+      char text[24];
       int w, h;
 
-      if (y < r->origin.y - 0.5 || y > r->origin.y + r->size.height + 0.5)
+      if (y < r->origin.y - 0.5 || y > r->origin.y + r->size.height + 0.5
+          || !_bp_chart_y_tick_label (self, i, text, sizeof text))
         continue;
+      layout = _bp_chart_small_text (self, text);
       paint_rect (p, &grid, r->origin.x, round (y) - 0.5, r->size.width, 1);
       pango_layout_get_pixel_size (layout, &w, &h);
       paint_text (p, layout, &label, r->origin.x - 6 - w, y - h / 2.0);

@@ -84,10 +84,11 @@ size_t bp_lower_bound (const double *x, size_t n, double v);
 /* ---- histograms ---- */
 
 /* Bins for a histogram of the finite values of v[0..n) (any order): returns how many
- * (between 1 and max_bins) of equal width cover [*lo, *hi]. Values on a grid (min + k * step:
- * whole numbers, one decimal, k / 255) get bins of a whole number of grid points each, centred
- * on them, one point a bin when at most max_bins; other values get Freedman–Diaconis bins
- * (Sturges' when the interquartile range is 0), clamped to [min_bins, max_bins], over
+ * (between 1 and max_bins) of equal width cover [*lo, *hi]. As many as Freedman–Diaconis's
+ * width asks for (Sturges' count when the interquartile range is 0), clamped to
+ * [min_bins, max_bins]; for values on a grid (min + k * step: whole numbers, tenths, k / 255)
+ * then fewer, so that each bin holds the same whole number of grid points, centred on them
+ * (one point a bin when there are enough values for that). Other values get bins over
  * [min, max]. One value alone gets one bin a unit wide about it. */
 int bp_hist_bins (const double *v, size_t n, int min_bins, int max_bins, double *lo, double *hi);
 

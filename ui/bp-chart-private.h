@@ -72,6 +72,7 @@ struct _BpChart {
   double x_floor_lo, x_floor_hi; /* NaN: none */
   double y_floor_lo, y_floor_hi; /* NaN: none */
   double y_bound_lo, y_bound_hi; /* the values' natural range (loss >= 0); NaN: none */
+  gboolean y_whole;              /* y counts things: ticks at whole numbers only */
   int title_w;                   /* width of the title as drawn (-1: not measured) */
   GArray *legend;                /* BpChartLegendSlot, laid out with geo */
 
@@ -170,6 +171,9 @@ void _bp_chart_take_view (BpChart *self);
 /* bp-chart-keys.c: zoom, pan, reset and the menu from the keyboard, and the focus ring. */
 void _bp_chart_init_keys (BpChart *self);
 void _bp_chart_snapshot_focus (GtkWidget *widget, GtkSnapshot *snapshot);
+/* bp-chart-frame.c: y tick i of the layout as drawn: FALSE when it is not drawn (a fraction
+ * on a whole-number axis), else its label in buf. */
+gboolean _bp_chart_y_tick_label (BpChart *self, int i, char *buf, gsize len);
 void _bp_chart_class_init_actions (GtkWidgetClass *widget_class);
 /* The hover read-out and the zoom box, over the cached nodes. */
 void _bp_chart_snapshot_overlay (BpChart *self, GtkSnapshot *snapshot);

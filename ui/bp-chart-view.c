@@ -50,6 +50,17 @@ bp_chart_set_y_bounds (BpChart *self, double lo, double hi)
   _bp_chart_invalidate (self, TRUE);
 }
 
+void
+bp_chart_set_y_whole (BpChart *self, gboolean whole)
+{
+  g_return_if_fail (BP_IS_CHART (self));
+
+  if (self->y_whole == !!whole)
+    return;
+  self->y_whole = !!whole;
+  _bp_chart_invalidate (self, TRUE);
+}
+
 guint
 bp_chart_get_legend_count (BpChart *self, guint *more)
 {

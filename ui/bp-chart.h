@@ -93,6 +93,9 @@ void bp_chart_set_y_floor (BpChart *self, double lo, double hi);
 /* The values' natural range (a loss is >= 0, an accuracy in [0, 1]; NaN: no bound): when the
  * data keep within it, the fitted axis does too, and an empty chart shows it. */
 void bp_chart_set_y_bounds (BpChart *self, double lo, double hi);
+/* The y values count things (a histogram's rows): tick labels at whole numbers only, never
+ * 0.5 or 1.5. */
+void bp_chart_set_y_whole (BpChart *self, gboolean whole);
 /* The legend entries of the last layout, and in *more (may be NULL) how many series the
  * "+N more" note stands for (0 when every visible named series has its entry). */
 guint bp_chart_get_legend_count (BpChart *self, guint *more);

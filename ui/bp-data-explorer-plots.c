@@ -7,11 +7,16 @@
 
 #include "bp-data-explorer-private.h"
 
+#include "bp-chart-math.h"
 #include "data/stats.h"
 
 #include <math.h>
 
-#define HIST_BINS 30
+/* Bins from bp_hist_bins: as many as the rows support, each a whole number of a discrete
+ * feature's steps (iris's sepal lengths in tenths: 8 bins of 5 tenths; Fashion's 256 pixel
+ * levels: 16 of 16), so that steps do not make combs and sawtooths. */
+#define HIST_MIN_BINS 5
+#define HIST_MAX_BINS 50
 #define PCA_FIT_ROWS 5000
 #define SCATTER_ROWS 10000
 
@@ -21,20 +26,24 @@ static void
 draw_feature (BpDataExplorer *self, int j)
 {
   const bp_dataset *ds = self->src->ds;
-  double lo = INFINITY, hi = -INFINITY, sum = 0, sq = 0, w;
-  double x[HIST_BINS];
-  float y[HIST_BINS];
-  guint32 counts[HIST_BINS];
+  double lo = INFINITY, hi = -INFINITY, sum = 0, sq = 0, w, blo, bhi;
+  double x[HIST_MAX_BINS];
+  float y[HIST_MAX_BINS];
+  guint32 counts[HIST_MAX_BINS];
+  g_autofree double *values = NULL;
   char stats[160];
+  int bins;
   guint id;
 
   bp_chart_clear (self->feature_chart);
   if (j < 0 || j >= ds->n_features)
     return;
+  values = g_new (double, MAX (ds->n_rows, 1));
   for (gsize i = 0; i < ds->n_rows; i++)
     {
       double v = bp_dataset_feature (ds, i, j);
 
+      values[i] = v;
       lo = MIN (lo, v);
       hi = MAX (hi, v);
       sum += v;
@@ -48,18 +57,17 @@ draw_feature (BpDataExplorer *self, int j)
   g_snprintf (stats, sizeof stats, "min %.4g · max %.4g · mean %.4g · std %.4g", lo, hi,
               sum / ds->n_rows, sqrt (sq / ds->n_rows));
   gtk_label_set_text (self->feature_stats, stats);
-  if (hi <= lo)
-    hi = lo + 1;
-  w = (hi - lo) / HIST_BINS;
-  for (int b = 0; b < HIST_BINS; b++)
-    x[b] = lo + (b + 0.5) * w;
-  bp_dataset_histogram (ds, j, NULL, ds->n_rows, lo, hi, HIST_BINS, counts);
-  for (int b = 0; b < HIST_BINS; b++)
+  bins = bp_hist_bins (values, ds->n_rows, HIST_MIN_BINS, HIST_MAX_BINS, &blo, &bhi);
+  w = (bhi - blo) / bins;
+  for (int b = 0; b < bins; b++)
+    x[b] = blo + (b + 0.5) * w;
+  bp_dataset_histogram (ds, j, NULL, ds->n_rows, blo, bhi, bins, counts);
+  for (int b = 0; b < bins; b++)
     y[b] = (float) counts[b];
   id = bp_chart_add_series (self->feature_chart, "all rows",
                             &(GdkRGBA) { 0.6f, 0.6f, 0.6f, 0.8f }, BP_CHART_BARS);
   bp_chart_series_set_bar_width (self->feature_chart, id, w * 0.9);
-  bp_chart_series_append (self->feature_chart, id, x, y, HIST_BINS);
+  bp_chart_series_append (self->feature_chart, id, x, y, bins);
   /* Per class, as lines over the bars: where the classes part is what a model can use. */
   if (ds->task == BP_TASK_CLASSIFICATION && ds->n_classes <= 12)
     for (int c = 0; c < ds->n_classes; c++)
@@ -67,15 +75,16 @@ draw_feature (BpDataExplorer *self, int j)
         GdkRGBA col;
 
         bp_chart_palette_color ((guint) c, &col);
-        bp_dataset_histogram (ds, j, self->class_rows[c], self->class_n[c], lo, hi, HIST_BINS,
+        bp_dataset_histogram (ds, j, self->class_rows[c], self->class_n[c], blo, bhi, bins,
                               counts);
-        for (int b = 0; b < HIST_BINS; b++)
+        for (int b = 0; b < bins; b++)
           y[b] = (float) counts[b];
         id = bp_chart_add_series (self->feature_chart, ds->class_names[c], &col, BP_CHART_LINE);
-        bp_chart_series_append (self->feature_chart, id, x, y, HIST_BINS);
+        bp_chart_series_append (self->feature_chart, id, x, y, bins);
       }
   bp_chart_set_title (self->feature_chart, ds->feature_names[j]);
   bp_chart_set_x_label (self->feature_chart, "value");
+  bp_chart_set_y_whole (self->feature_chart, TRUE); /* counts of rows */
   bp_chart_reset_view (self->feature_chart);
 }
 

@@ -18,6 +18,14 @@
 #include "bp-ui.h"
 #include "ui-test-util.h"
 
+static int
+cmp_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
 /* ---- smoothing ---- */
 
 static void
@@ -327,6 +335,87 @@ test_ticks (void)
   g_assert_cmpstr (buf, ==, "120");
 }
 
+/* ---- histogram bins ---- */
+
+/* Bins for constructed features, with edges worked by hand. */
+static void
+test_hist_bins (void)
+{
+  double v[1000], lo, hi;
+  int bins;
+
+  /* Iris-like lengths in tenths, 4.3 … 7.9 (stored as float), 37 grid points: each 4 times,
+   * 4.3 and 5.0 5 times. Quartiles (sorted [37] and [112]) 5.1 and 7.0: Freedman–Diaconis
+   * width 2 * 1.9 / cbrt(150) = 0.7152 over 3.7 (37 tenths) asks for ceil(5.17) = 6 bins;
+   * 37 points in 6 bins is 7 a bin (whole tenths, never 6 and 7 mixed), 6 bins from 4.25 to
+   * 4.25 + 6 * 0.7 = 8.45. */
+  for (int i = 0; i < 150; i++)
+    v[i] = (double) (float) ((43 + (i * 7) % 37) / 10.0);
+  bins = bp_hist_bins (v, 150, 5, 50, &lo, &hi);
+  g_assert_cmpint (bins, ==, 6);
+  g_assert_cmpfloat_with_epsilon (lo, 4.25, 1e-5);
+  g_assert_cmpfloat_with_epsilon (hi, 8.45, 1e-5);
+
+  /* Whole numbers 0 … 9, 100 of each: IQR 5, width 10 / cbrt(1000) = 1, ten bins of one
+   * value each, edges -0.5 … 9.5. */
+  for (int i = 0; i < 1000; i++)
+    v[i] = i % 10;
+  bins = bp_hist_bins (v, 1000, 5, 50, &lo, &hi);
+  g_assert_cmpint (bins, ==, 10);
+  g_assert_cmpfloat (lo, ==, -0.5);
+  g_assert_cmpfloat (hi, ==, 9.5);
+
+  /* 0 … 9 nine times each but 4 (never there): still the grid of step 1; 90 values ask for
+   * ceil(10 / (2 * 5 / cbrt(90))) = 5 bins, two values each, -0.5 … 9.5. */
+  for (int i = 0; i < 90; i++)
+    v[i] = i % 10 == 4 ? 3 : i % 10;
+  bins = bp_hist_bins (v, 90, 5, 50, &lo, &hi);
+  g_assert_cmpint (bins, ==, 5);
+  g_assert_cmpfloat (lo, ==, -0.5);
+  g_assert_cmpfloat (hi, ==, 9.5);
+
+  /* Pixels k / 255 (float) for k = i mod 256, 1000 of them: IQR 128 / 255, width
+   * 256 / 255 / cbrt(1000) asks for ceil(10.24) = 11 bins over 256 levels: 24 levels a bin
+   * (no sawtooth of 23 and 24), 11 bins from -0.5 / 255 to 263.5 / 255. */
+  for (int i = 0; i < 1000; i++)
+    v[i] = (double) ((float) (i % 256) / 255.0f);
+  bins = bp_hist_bins (v, 1000, 5, 50, &lo, &hi);
+  g_assert_cmpint (bins, ==, 11);
+  g_assert_cmpfloat_with_epsilon (lo, -0.5 / 255, 1e-6);
+  g_assert_cmpfloat_with_epsilon (hi, 263.5 / 255, 1e-5);
+
+  /* Continuous: 600 values spread as sin, no grid. Freedman–Diaconis: the sorted quartiles
+   * by hand give the width 2 IQR / cbrt(600); bins = ceil(range / width), within 5 … 50. */
+  for (int i = 0; i < 600; i++)
+    v[i] = sin (i * 1.2345) * 3 + 0.001 * i;
+  {
+    double s[600], iqr, want;
+
+    memcpy (s, v, sizeof s);
+    qsort (s, 600, sizeof s[0], cmp_doubles);
+    iqr = s[450] - s[150];
+    want = ceil ((s[599] - s[0]) / (2 * iqr / cbrt (600.0)));
+    bins = bp_hist_bins (v, 600, 5, 50, &lo, &hi);
+    g_test_message ("Freedman–Diaconis: %d bins", bins);
+    g_assert_cmpint (bins, ==, (int) CLAMP (want, 5, 50));
+    g_assert_cmpfloat (lo, ==, s[0]);
+    g_assert_cmpfloat (hi, ==, s[599]);
+  }
+
+  /* Four fifths of the values one value (IQR 0), the rest spread: Sturges, ceil(log2 200) + 1 = 9. */
+  for (int i = 0; i < 200; i++)
+    v[i] = i < 160 ? 1.0 : 1.0 + sqrt (i) * 0.0137;
+  bins = bp_hist_bins (v, 200, 5, 50, &lo, &hi);
+  g_assert_cmpint (bins, ==, 9);
+
+  /* One value: one bin a unit wide about it. */
+  v[0] = v[1] = 2.5;
+  bins = bp_hist_bins (v, 2, 5, 50, &lo, &hi);
+  g_assert_cmpint (bins, ==, 1);
+  g_assert_cmpfloat (lo, ==, 2.0);
+  g_assert_cmpfloat (hi, ==, 3.0);
+}
+
 /* ---- the widget ---- */
 
 static const GdkRGBA red = { 1, 0, 0, 1 };
@@ -607,6 +696,57 @@ test_chart_log_x_dense (void)
         g_test_message ("column %d has no line", px);
     }
   g_assert_cmpint (lit, ==, cols);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (chart);
+}
+
+/* A histogram's count axis: with counts up to 2 the layout's nice step is 0.5; whole-number
+ * ticks show 0, 1, 2 only, labelled so; without, 0.5 and 1.5 are there. */
+static void
+test_chart_whole_ticks (void)
+{
+  GtkWidget *chart = bp_chart_new ();
+  GtkWidget *window;
+  double x[] = { 1, 2, 3 };
+  float y[] = { 1, 2, 1 };
+  guint id;
+
+  g_object_ref_sink (chart);
+  id = bp_chart_add_series (BP_CHART (chart), "counts", &green, BP_CHART_BARS);
+  bp_chart_series_append (BP_CHART (chart), id, x, y, 3);
+  bp_chart_set_view (BP_CHART (chart), 0.5, 3.5, 0, 2);
+  window = ui_test_show_in_window (chart, 400, 300);
+  for (int whole = 0; whole < 2; whole++)
+    {
+      BpChart *c = BP_CHART (chart);
+      int shown = 0, fractions = 0;
+      g_autoptr (GdkTexture) shot = NULL;
+
+      bp_chart_set_y_whole (c, whole);
+      shot = ui_test_shot (chart); /* laid out and drawn */
+      keep_shot (shot, whole ? "chart-whole-ticks.png" : "chart-fraction-ticks.png");
+      g_assert_cmpint (c->geo.n_yticks, >=, 3);
+      for (int i = 0; i < c->geo.n_yticks; i++)
+        {
+          char label[24];
+
+          if (!_bp_chart_y_tick_label (c, i, label, sizeof label))
+            continue;
+          g_test_message ("whole %d: tick %g labelled %s", whole, c->geo.yticks[i], label);
+          shown++;
+          if (strchr (label, '.') != NULL)
+            fractions++;
+          if (whole)
+            g_assert_cmpfloat (c->geo.yticks[i], ==, round (c->geo.yticks[i]));
+        }
+      if (whole)
+        {
+          g_assert_cmpint (shown, ==, 3); /* 0, 1, 2 */
+          g_assert_cmpint (fractions, ==, 0);
+        }
+      else
+        g_assert_cmpint (fractions, >, 0); /* the layout's own step here is below 1 */
+    }
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (chart);
 }
@@ -976,6 +1116,8 @@ main (int argc, char **argv)
   g_test_add_func ("/chart/decimation/extremes", test_decimation_keeps_extremes);
   g_test_add_func ("/chart/decimation/speed", test_decimation_speed);
   g_test_add_func ("/chart/ticks", test_ticks);
+  g_test_add_func ("/chart/histogram-bins", test_hist_bins);
+  g_test_add_func ("/chart/widget/whole-ticks", test_chart_whole_ticks);
   g_test_add_func ("/chart/widget/pixels", test_chart_pixels);
   g_test_add_func ("/chart/widget/log-axes", test_chart_log_axes);
   g_test_add_func ("/chart/widget/log-x-dense", test_chart_log_x_dense);
