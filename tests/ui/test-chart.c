@@ -11,6 +11,8 @@
 
 #include "bp-chart-math.h"
 #include "bp-chart.h"
+#include "bp-builder-private.h" /* the Builder's training chart and its series */
+#include "bp-builder.h"
 #include "bp-chart-private.h" /* the curves' tiles, for /chart/widget/strip-tiles */
 #include "bp-frame-stats.h"
 #include "bp-loss-chart.h"
@@ -1104,6 +1106,41 @@ test_chart_exports (void)
   g_assert_finalize_object (chart);
 }
 
+static gboolean
+builder_val_points (gpointer builder)
+{
+  BpBuilder *b = builder;
+
+  return bp_chart_series_get_n_points (b->chart, b->series_val_loss) >= 2;
+}
+
+/* The Builder's training chart marks its validation line point by point and never smooths it,
+ * as the Dashboard does (issue 8): its smoothing (0.6) is for the noisy batch loss only. */
+static void
+test_builder_validation_sparse (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  BpBuilder *builder = BP_BUILDER (bp_builder_new ());
+  g_autoptr (GError) error = NULL;
+  gsize n = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (builder));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ui_test_wait (ui_test_is_mapped, builder, 10));
+  g_assert_true (bp_builder_load_template (builder, "iris-mlp", &error));
+  g_assert_true (bp_builder_train (builder, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_test_wait (builder_val_points, builder, 60));
+  bp_builder_stop (builder);
+  g_assert_cmpfloat (bp_chart_get_smoothing (builder->chart), >, 0);
+  g_assert_nonnull (bp_chart_series_get_smoothed (builder->chart, builder->series_loss, &n));
+  g_assert_cmpuint (n, >, 0);
+  g_assert_null (bp_chart_series_get_smoothed (builder->chart, builder->series_val_loss, &n));
+  g_assert_cmpuint (n, ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1127,5 +1164,6 @@ main (int argc, char **argv)
   g_test_add_func ("/chart/widget/appends-match", test_chart_appends_match);
   g_test_add_func ("/chart/widget/strip-tiles", test_chart_strip_tiles);
   g_test_add_func ("/chart/loss-chart/appends-match", test_loss_chart_appends_match);
+  g_test_add_func ("/chart/builder/validation-sparse", test_builder_validation_sparse);
   return g_test_run ();
 }
