@@ -65,6 +65,11 @@ static gboolean
 on_key_pressed (GtkEventControllerKey *c, guint keyval, guint keycode, GdkModifierType state,
                 BpChart *self)
 {
+  if (!self->key_focus)
+    {
+      self->key_focus = TRUE; /* the ring: keys come here */
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
   /* Shift is part of "+" on most layouts; Control and Alt belong to the window's keys. */
   if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || !self->geo.valid)
     return FALSE;
@@ -115,13 +120,23 @@ on_key_pressed (GtkEventControllerKey *c, guint keyval, guint keycode, GdkModifi
     }
 }
 
+static void
+on_focus_leave (GtkEventControllerFocus *c, BpChart *self)
+{
+  self->key_focus = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 _bp_chart_init_keys (BpChart *self)
 {
   GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkEventController *focus = gtk_event_controller_focus_new ();
 
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  g_signal_connect (focus, "leave", G_CALLBACK (on_focus_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
                                "Scroll to zoom, drag a box to zoom to it, Shift+drag to pan, "
                                "double-click to reset, right-click for log axes and exports.\n"
@@ -130,18 +145,20 @@ _bp_chart_init_keys (BpChart *self)
                                "opens the menu.");
 }
 
-/* A ring inside the chart's edge while it has the keyboard focus (given by Tab or by a click
- * in it), in the blue of Adwaita's own focus rings: the keys above go to the chart that
- * shows it. Not only under :focus-visible, which a click never sets: a clicked chart is the
- * one the keys then move. */
+/* A ring inside the chart's edge while it has the keyboard focus and the keyboard is in use
+ * (:focus-visible, or a key has reached the chart since it took the focus: a click gives it
+ * the focus, the first key then shows where the keys go), in the blue of Adwaita's own focus
+ * rings. No ring for the mouse alone, as GTK's own widgets do. */
 void
 _bp_chart_snapshot_focus (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   const GdkRGBA ring = { 0.21f, 0.52f, 0.89f, 0.7f };
   float w = (float) gtk_widget_get_width (widget), h = (float) gtk_widget_get_height (widget);
+  GtkStateFlags state = gtk_widget_get_state_flags (widget);
   GskRoundedRect rr;
 
-  if ((gtk_widget_get_state_flags (widget) & GTK_STATE_FLAG_FOCUSED) == 0 || w < 4 || h < 4)
+  if ((state & GTK_STATE_FLAG_FOCUSED) == 0 || w < 4 || h < 4
+      || ((state & GTK_STATE_FLAG_FOCUS_VISIBLE) == 0 && !BP_CHART (widget)->key_focus))
     return;
   gsk_rounded_rect_init_from_rect (&rr, &GRAPHENE_RECT_INIT (1, 1, w - 2, h - 2), 6);
   gtk_snapshot_append_border (snapshot, &rr, (float[]) { 2, 2, 2, 2 },

@@ -73,6 +73,7 @@ struct _BpChart {
   double y_floor_lo, y_floor_hi; /* NaN: none */
   double y_bound_lo, y_bound_hi; /* the values' natural range (loss >= 0); NaN: none */
   gboolean y_whole;              /* y counts things: ticks at whole numbers only */
+  gboolean key_focus;            /* a key reached the chart since it took the focus */
   int title_w;                   /* width of the title as drawn (-1: not measured) */
   GArray *legend;                /* BpChartLegendSlot, laid out with geo */
 

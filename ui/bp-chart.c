@@ -171,7 +171,7 @@ bp_chart_state_flags_changed (GtkWidget *widget, GtkStateFlags previous)
   GtkStateFlags now = gtk_widget_get_state_flags (widget);
 
   GTK_WIDGET_CLASS (bp_chart_parent_class)->state_flags_changed (widget, previous);
-  if ((now ^ previous) & GTK_STATE_FLAG_FOCUSED)
+  if ((now ^ previous) & (GTK_STATE_FLAG_FOCUSED | GTK_STATE_FLAG_FOCUS_VISIBLE))
     gtk_widget_queue_draw (widget);
 }
 

@@ -171,7 +171,8 @@ test_menu_keys (void)
   fixture_close (&f);
 }
 
-/* The focused chart shows a blue ring at its edge, which is not there without the focus. */
+/* The focused chart shows a blue ring at its edge once a key reached it, which is not there
+ * before (focus by the mouse or by code alone) nor without the focus. */
 static gboolean
 ring_at (GdkTexture *shot, int x, int y)
 {
@@ -192,6 +193,12 @@ test_focus_ring (void)
 
   if (!fixture_open (&f))
     return;
+  g_assert_true (gtk_widget_has_focus (f.chart));
+  {
+    g_autoptr (GdkTexture) before = ui_test_shot (f.chart);
+
+    g_assert_false (ring_at (before, 2, gdk_texture_get_height (before) / 2));
+  }
   press (&f, "Home");
   g_assert_true (gtk_widget_has_focus (f.chart));
   focused = ui_test_shot (f.chart);
