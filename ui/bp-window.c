@@ -5,6 +5,7 @@
 #include "bp-window-private.h"
 
 #include "bp-builder.h"
+#include "bp-chart.h"
 #include "bp-dashboard.h"
 #include "bp-data-explorer.h"
 #include "bp-frame-stats.h"
@@ -86,8 +87,11 @@ on_key_pressed (GtkEventControllerKey *controller, guint keyval, guint keycode,
     return FALSE;
   if (keyval != GDK_KEY_space && keyval != GDK_KEY_Right)
     return FALSE;
-  /* The data page's tables and lists move with the arrow keys. */
+  /* The data page's tables and lists move with the arrow keys, and a focused chart pans with
+   * them (Space still trains: a chart has no use for it). */
   if (g_strcmp0 (bp_window_get_page (self), "data") == 0 || focus_wants_keys (self))
+    return FALSE;
+  if (keyval == GDK_KEY_Right && BP_IS_CHART (gtk_root_get_focus (GTK_ROOT (self))))
     return FALSE;
   gtk_widget_activate_action (GTK_WIDGET (self),
                               keyval == GDK_KEY_space ? "win.play" : "win.step", NULL);

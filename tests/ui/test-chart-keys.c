@@ -329,6 +329,53 @@ test_toolbar_play_after_finish (void)
   ui_test_page_close (&p);
 }
 
+/* In the window, on the Dashboard page, Right on a focused chart pans it; it does not step the
+ * run (the window sends Space and Right to training unless the focus uses them). */
+static void
+test_right_pans_in_window (void)
+{
+  UiTestPage p;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpDataSource) src = bp_data_source_load ("iris", &error);
+  BpDashboardTraining *t;
+  BpChart *loss;
+  g_autofree char *xid = NULL;
+  guint64 step;
+  double v[4];
+
+  if (g_find_program_in_path ("xdotool") == NULL)
+    {
+      g_test_skip ("xdotool is not installed (.ci/install-deps installs it)");
+      return;
+    }
+  g_assert_no_error (error);
+  ui_test_page_open (&p, 1280, 800);
+  t = bp_dashboard_get_training (p.dash);
+  bp_dashboard_set_source (p.dash, src);
+  g_assert_true (bp_dashboard_new_run (p.dash, FALSE, &error));
+  g_assert_no_error (error);
+  bp_dashboard_training_step (t, 5);
+  ui_test_spin (0.5);
+  step = bp_session_get_step (bp_dashboard_training_get_session (t));
+  loss = bp_dashboard_get_loss_chart (p.dash);
+  bp_chart_set_view (loss, 0, 10, 0, 3);
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (
+                                  gtk_native_get_surface (GTK_NATIVE (p.window))));
+  ui_test_xdo ("windowraise", xid, "windowfocus", "--sync", xid, NULL);
+  ui_test_spin (0.2);
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (loss)));
+  ui_test_spin (0.1);
+  ui_test_xdo ("key", "--clearmodifiers", "Right", NULL);
+  ui_test_spin (0.3);
+  bp_chart_get_view (loss, &v[0], &v[1], &v[2], &v[3]);
+  g_test_message ("after Right: view x %g … %g; step %" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT,
+                  v[0], v[1], step, bp_session_get_step (bp_dashboard_training_get_session (t)));
+  g_assert_cmpfloat_with_epsilon (v[0], 1, 1e-6);
+  g_assert_cmpfloat_with_epsilon (v[1], 11, 1e-6);
+  g_assert_cmpuint (bp_session_get_step (bp_dashboard_training_get_session (t)), ==, step);
+  ui_test_page_close (&p);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -340,6 +387,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/chart-keys/menu", test_menu_keys);
   g_test_add_func ("/chart-keys/focus-ring", test_focus_ring);
   g_test_add_func ("/chart-keys/documented", test_keys_documented);
+  g_test_add_func ("/chart-keys/right-pans-in-window", test_right_pans_in_window);
   g_test_add_func ("/dashboard-toolbar/play-after-finish", test_toolbar_play_after_finish);
   return g_test_run ();
 }
