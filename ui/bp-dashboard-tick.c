@@ -228,6 +228,13 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   BpDashboard *self = BP_DASHBOARD (widget);
 
+  /* The first frame draws what the timer's read changed (status line, progress bar, header)
+   * and nothing else: with a view too, its box would reach from the header down to it. */
+  if (self->refresh_part == PART_READ)
+    {
+      self->refresh_part = PART_READ + 1;
+      return G_SOURCE_CONTINUE;
+    }
   refresh_part (self, self->refresh_part, TRUE);
   self->refresh_part = (self->refresh_part + 1) % N_PARTS;
   if (self->refresh_part != PART_READ)
@@ -260,7 +267,7 @@ on_timer (gpointer data)
   self->seen_step = st->step;
   self->seen_run = st->run;
   self->seen_state = (int) st->state;
-  self->refresh_part = PART_READ + 1;
+  self->refresh_part = PART_READ; /* the tick's first frame: the read's changes alone */
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick, NULL, NULL);
   return G_SOURCE_CONTINUE;
 }
