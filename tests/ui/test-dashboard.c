@@ -463,8 +463,8 @@ test_dashboard_no_idle_frames (void)
 
   g_assert_no_error (error);
   window = ui_test_show_in_window (dash, 1200, 800);
-  ui_test_spin (0.5);
-  idle = frames_in (window, 1.0);
+  ui_test_spin (1.5); /* the first refresh's frames are over, even on a loaded machine */
+  idle = frames_in (window, 2.0);
   bp_dashboard_set_source (BP_DASHBOARD (dash), src);
   bp_train_settings_defaults (&s, src);
   s.epochs = 100000; /* still training when the second is over */
@@ -476,10 +476,11 @@ test_dashboard_no_idle_frames (void)
   training = frames_in (window, 1.0);
   g_assert_cmpint (bp_dashboard_training_get_status (t)->state, ==, BP_SESSION_RUNNING);
   bp_dashboard_training_pause (t);
-  g_test_message ("frames in a second: %u idle, %u training", idle, training);
+  g_test_message ("frames: %u idle in 2 s, %u training in 1 s", idle, training);
   /* Idle: at most the four reads of the session a second, each of which sets the status line
-   * and progress bar (GTK lays a progress bar out again when its fraction is set). */
-  g_assert_cmpuint (idle, <=, 5);
+   * and progress bar (GTK lays a progress bar out again when its fraction is set); a tick
+   * kept all along would make ~120 in the two seconds. */
+  g_assert_cmpuint (idle, <=, 12);
   g_assert_cmpuint (training, >=, 4);  /* it does follow the run */
   g_assert_cmpuint (training, <=, 36); /* 4 refreshes of up to 6 views, and some slack */
   gtk_window_destroy (GTK_WINDOW (window));
