@@ -76,7 +76,6 @@ struct _BpDashboard {
   guint tick_id;  /* while the views of a refresh are redrawn, one per frame */
   guint timer_id; /* while mapped: reads the session four times a second */
   gint64 last_refresh_us;     /* frame time of the last refresh from the tick */
-  gint64 last_status_us;      /* labels are refreshed a few times a second, not every frame */
   int refresh_part;           /* what the tick refreshes next: one view per frame */
   /* The session as the last refresh read it: when it has not moved since, the views have
    * nothing new and the refresh stops after reading (no frames for nothing). */

@@ -124,7 +124,6 @@ clear_views (BpDashboard *self)
   self->hist_fed = 0;
   self->hist_run = 0;
   bp_histogram_view_clear (self->hist_view);
-  self->last_status_us = 0;
   bp_dashboard_refresh (self);
   if (BP_IS_WINDOW (root))
     bp_window_update_header (BP_WINDOW (root));

@@ -12,7 +12,6 @@
  * renderer, see bp-cpu-share.h): every frame that changes anything walks every node of the
  * window and repaints what changed (measured with bench/ui-frames, see bench/UI.md). */
 #define REFRESH_EVERY_US (250 * G_TIME_SPAN_MILLISECOND)
-#define STATUS_EVERY_US (250 * G_TIME_SPAN_MILLISECOND)
 #define MODEL_EVERY_US (5000 * G_TIME_SPAN_MILLISECOND)
 
 /* ---- the copy of the network ---- */
@@ -156,12 +155,7 @@ read_session (BpDashboard *self)
     /* The builder's run when it was started last, else the playground's. */
     bp_dashboard_training_follow (self->training, other, label);
   bp_dashboard_training_poll (self->training);
-  /* (A timer a millisecond early must not skip the status line: 10 ms of slack.) */
-  if (now - self->last_status_us >= STATUS_EVERY_US - 10 * G_TIME_SPAN_MILLISECOND)
-    {
-      self->last_status_us = now;
-      _bp_dashboard_update_status (self);
-    }
+  _bp_dashboard_update_status (self);
   if (!own)
     return;
   st = bp_dashboard_training_get_status (self->training);

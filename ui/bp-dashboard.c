@@ -233,7 +233,6 @@ bp_dashboard_new_run (BpDashboard *self, gboolean play, GError **error)
   _bp_dashboard_conv_setup (self);
   if (play)
     bp_dashboard_training_play (self->training);
-  self->last_status_us = 0;
   bp_dashboard_refresh (self);
   return TRUE;
 }
