@@ -424,19 +424,6 @@ static const GdkRGBA red = { 1, 0, 0, 1 };
 static const GdkRGBA blue = { 0, 0, 1, 1 };
 static const GdkRGBA green = { 0, 0.6f, 0, 1 };
 
-/* With BP_TEST_SHOTS=DIR the tests leave their pictures there, to look at. */
-static void
-keep_shot (GdkTexture *shot, const char *name)
-{
-  const char *dir = g_getenv ("BP_TEST_SHOTS");
-  g_autofree char *path = NULL;
-
-  if (dir == NULL)
-    return;
-  path = g_build_filename (dir, name, NULL);
-  gdk_texture_save_to_png (shot, path);
-}
-
 /* Unpremultiplied RGBA (0-255) of pixel (x, y): the chart alone has no background, so its
  * pixels carry coverage in their alpha. */
 static void
@@ -524,7 +511,7 @@ test_chart_pixels (void)
   g_assert_cmpfloat (r.size.height, >, 180);
   shot = bp_screenshot_widget (chart, NULL);
   g_assert_nonnull (shot);
-  keep_shot (shot, "chart-pixels.png");
+  ui_test_keep_shot (shot, "chart-pixels.png");
 
   /* The line y = x at x = 1, 3, 7, 9: pixel (r.x + x/10 w, r.y + h - y/10 h). */
   for (int k = 1; k < 10; k += 2)
@@ -581,7 +568,7 @@ test_chart_log_axes (void)
   window = ui_test_show_in_window (chart, 400, 300);
   g_assert_true (bp_chart_get_plot_area (BP_CHART (chart), &r));
   shot = bp_screenshot_widget (chart, NULL);
-  keep_shot (shot, "chart-log.png");
+  ui_test_keep_shot (shot, "chart-log.png");
   /* Four decades: 1 sits a quarter up, 10 halfway, 100 three quarters up. */
   for (int k = 0; k < 3; k++)
     assert_color (shot, r.origin.x + (k + 1) / 4.0 * r.size.width,
@@ -634,7 +621,7 @@ test_chart_big_series_frame (void)
   t1 = cpu_us ();
   g_test_message ("a 1280x400 frame of 10^7 points: %.1f ms of CPU", (t1 - t0) / 1000.0);
   g_assert_nonnull (shot);
-  keep_shot (shot, "chart-10M.png");
+  ui_test_keep_shot (shot, "chart-10M.png");
   /* About 9 ms on an idle machine (2 cores, 2023); a shared one can triple that. Stroking
    * every point instead takes seconds, which is what this guards against. */
   g_assert_cmpfloat ((t1 - t0) / 1000.0, <, 100.0);
@@ -674,7 +661,7 @@ test_chart_log_x_dense (void)
   window = ui_test_show_in_window (chart, 500, 320);
   g_assert_true (bp_chart_get_plot_area (BP_CHART (chart), &r));
   shot = ui_test_shot (chart);
-  keep_shot (shot, "chart-log-x-dense.png");
+  ui_test_keep_shot (shot, "chart-log-x-dense.png");
   h = gdk_texture_get_height (shot);
   g_assert_true (bp_chart_data_to_widget (BP_CHART (chart), 1, y[0], &x1, &wy));
   g_assert_true (bp_chart_data_to_widget (BP_CHART (chart), 10, y[9], &x10, &wy));
@@ -726,7 +713,7 @@ test_chart_whole_ticks (void)
 
       bp_chart_set_y_whole (c, whole);
       shot = ui_test_shot (chart); /* laid out and drawn */
-      keep_shot (shot, whole ? "chart-whole-ticks.png" : "chart-fraction-ticks.png");
+      ui_test_keep_shot (shot, whole ? "chart-whole-ticks.png" : "chart-fraction-ticks.png");
       g_assert_cmpint (c->geo.n_yticks, >=, 3);
       for (int i = 0; i < c->geo.n_yticks; i++)
         {
@@ -880,8 +867,8 @@ test_chart_appends_match (void)
       g_test_message ("case %u: %u pixels differ", c, diff);
       if (diff > 0)
         {
-          keep_shot (a, "chart-grown.png");
-          keep_shot (b, "chart-whole.png");
+          ui_test_keep_shot (a, "chart-grown.png");
+          ui_test_keep_shot (b, "chart-whole.png");
         }
       g_assert_cmpuint (diff, ==, 0);
       gtk_window_destroy (GTK_WINDOW (window));
@@ -1005,8 +992,8 @@ test_loss_chart_appends_match (void)
   g_test_message ("%u pixels differ", diff);
   if (diff > 0)
     {
-      keep_shot (a, "loss-grown.png");
-      keep_shot (b, "loss-whole.png");
+      ui_test_keep_shot (a, "loss-grown.png");
+      ui_test_keep_shot (b, "loss-whole.png");
     }
   g_assert_cmpuint (diff, ==, 0);
   gtk_window_destroy (GTK_WINDOW (window));
