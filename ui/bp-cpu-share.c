@@ -8,6 +8,7 @@
 
 #include <epoxy/gl.h>
 #include <string.h>
+#include <time.h>
 
 gboolean
 bp_cpu_share_is_software_gl (const char *renderer)
@@ -102,4 +103,14 @@ bp_cpu_share_apply_threads (void)
   if (g_getenv ("OPENBLAS_NUM_THREADS") != NULL || g_getenv ("OMP_NUM_THREADS") != NULL)
     return;
   bp_workers_use_for_training (bp_cpu_share_trainer_threads ());
+}
+
+gint64
+bp_cpu_share_thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }

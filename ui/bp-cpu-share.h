@@ -42,4 +42,13 @@ void bp_cpu_share_set_trainer_nice (int nice);
  * OMP_NUM_THREADS says otherwise. Call once at start-up. */
 void bp_cpu_share_apply_threads (void);
 
+/* The calling thread's CPU time so far, in microseconds (0 if the clock cannot be read). */
+gint64 bp_cpu_share_thread_cpu_us (void);
+
+/* The share of one core the dashboard's views may take while a run trains, as the UI
+ * thread's CPU time over wall time: the views refresh four times a second when that fits,
+ * less often when it does not (software rendering on a small machine), and at least once a
+ * second (bench/UI.md has the figures). */
+#define BP_CPU_SHARE_VIEW_BUDGET 0.03
+
 G_END_DECLS

@@ -74,8 +74,9 @@ struct _BpDashboard {
   BpDataSource *source;       /* what the next run trains on */
   GCancellable *cancellable;  /* loads and model copies in flight */
   guint tick_id;  /* while the views of a refresh are redrawn, one per frame */
-  guint timer_id; /* while mapped: reads the session four times a second */
-  gint64 last_refresh_us;     /* frame time of the last refresh from the tick */
+  guint timer_id; /* while mapped: reads the session up to four times a second */
+  gint64 last_refresh_us;     /* when the last refresh began (monotonic) */
+  gint64 last_refresh_cpu_us; /* the UI thread's CPU time then (bp_cpu_share_thread_cpu_us) */
   int refresh_part;           /* what the tick refreshes next: one view per frame */
   /* The session as the last refresh read it: when it has not moved since, the views have
    * nothing new and the refresh stops after reading (no frames for nothing). */

@@ -5,13 +5,19 @@
 
 #include "bp-dashboard-private.h"
 
+#include "bp-cpu-share.h"
 #include "bp-window.h"
 
 /* How often the views follow the training. Four times a second reads as live; every frame would
  * take CPU from the trainer on a two-core laptop, where GTK draws in software (the cairo
  * renderer, see bp-cpu-share.h): every frame that changes anything walks every node of the
- * window and repaints what changed (measured with bench/ui-frames, see bench/UI.md). */
+ * window and repaints what changed (measured with bench/ui-frames, see bench/UI.md). While a
+ * run trains, a refresh also waits until the UI thread is within BP_CPU_SHARE_VIEW_BUDGET of a
+ * core since the last one began, but never longer than REFRESH_AT_MOST_US. The timer looks
+ * twice per shortest period, so a slower refresh is not rounded up to a whole multiple. */
 #define REFRESH_EVERY_US (250 * G_TIME_SPAN_MILLISECOND)
+#define REFRESH_AT_MOST_US (1000 * G_TIME_SPAN_MILLISECOND)
+#define TIMER_EVERY_MS 125
 #define MODEL_EVERY_US (5000 * G_TIME_SPAN_MILLISECOND)
 
 /* ---- the copy of the network ---- */
@@ -237,10 +243,27 @@ tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Four times a second the timer reads the session, and when it has moved, a tick callback
- * redraws the views, each in a frame of its own: the window redraws whatever changed in a
- * frame in one go, so views updated together make one long frame where one at a time make a
- * few short ones (bench/UI.md has the figures). When nothing moved, no frame is made at all
+/* May a refresh start now? Not before REFRESH_EVERY_US since the last; while training, not
+ * before the UI thread's CPU time since then is within the budget, unless REFRESH_AT_MOST_US
+ * have passed. The budget counts all the UI thread does (a chart hovered, a page scrolled):
+ * while the user works in the window, the views give way. */
+static gboolean
+may_refresh (BpDashboard *self, gint64 now, gint64 cpu)
+{
+  gint64 since = now - self->last_refresh_us;
+
+  if (since < REFRESH_EVERY_US - TIMER_EVERY_MS * G_TIME_SPAN_MILLISECOND / 2)
+    return FALSE;
+  if (self->seen_state != BP_SESSION_RUNNING || since >= REFRESH_AT_MOST_US)
+    return TRUE;
+  return (double) (cpu - self->last_refresh_cpu_us)
+         <= BP_CPU_SHARE_VIEW_BUDGET * (double) since;
+}
+
+/* Up to four times a second (may_refresh) the timer reads the session, and when it has
+ * moved, a tick callback redraws the views, each in a frame of its own: the window redraws
+ * whatever changed in a frame in one go, so views updated together make one long frame where
+ * one at a time make a few short ones (bench/UI.md has the figures). When nothing moved, no frame is made at all
  * (a tick callback kept for the whole time made the display's 60 frames a second, each
  * ~0.15 ms of the UI thread: a fifth of its time while training). */
 static gboolean
@@ -249,10 +272,14 @@ on_timer (gpointer data)
   BpDashboard *self = data;
   const bp_session_status *st;
   gboolean first = self->last_refresh_us == 0;
+  gint64 now = g_get_monotonic_time (), cpu = bp_cpu_share_thread_cpu_us ();
 
   if (self->tick_id != 0)
     return G_SOURCE_CONTINUE; /* the last refresh is still being drawn */
-  self->last_refresh_us = g_get_monotonic_time ();
+  if (!first && !may_refresh (self, now, cpu))
+    return G_SOURCE_CONTINUE;
+  self->last_refresh_us = now;
+  self->last_refresh_cpu_us = cpu;
   refresh_part (self, PART_READ, TRUE);
   st = bp_dashboard_training_get_status (self->training);
   if (!first && st->step == self->seen_step && st->run == self->seen_run
@@ -272,7 +299,7 @@ _bp_dashboard_follow_start (BpDashboard *self)
   if (self->timer_id != 0)
     return;
   self->last_refresh_us = 0; /* the first read refreshes every view */
-  self->timer_id = g_timeout_add (REFRESH_EVERY_US / G_TIME_SPAN_MILLISECOND, on_timer, self);
+  self->timer_id = g_timeout_add (TIMER_EVERY_MS, on_timer, self);
   on_timer (self);
 }
 

@@ -155,6 +155,30 @@ format_duration (double s, char *buf, gsize len)
     g_snprintf (buf, len, "%d:%02d:%02d", (int) s / 3600, (int) s / 60 % 60, (int) s % 60);
 }
 
+/* The status widgets are set on every read of the session (four times a second), mostly to
+ * what they already say: setting a GtkProgressBar's fraction or a tooltip redraws even when
+ * nothing changed, and on an idle page such redraws were the only frames. */
+static void
+set_fraction (GtkProgressBar *bar, double fraction)
+{
+  if (gtk_progress_bar_get_fraction (bar) != fraction)
+    gtk_progress_bar_set_fraction (bar, fraction);
+}
+
+static void
+set_bar_text (GtkProgressBar *bar, const char *text)
+{
+  if (g_strcmp0 (gtk_progress_bar_get_text (bar), text) != 0)
+    gtk_progress_bar_set_text (bar, text);
+}
+
+static void
+set_tooltip (GtkWidget *widget, const char *text)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 void
 _bp_dashboard_update_status (BpDashboard *self)
 {
@@ -164,25 +188,27 @@ _bp_dashboard_update_status (BpDashboard *self)
   gboolean running = st->state == BP_SESSION_RUNNING;
   g_autoptr (GString) text = g_string_new (NULL);
   char progress[96], eta[32];
+  const char *icon;
   g_autofree char *tip = NULL;
   long epochs = own ? bp_dashboard_training_get_settings (self->training)->epochs : 0;
   double frac = st->steps_per_epoch > 0 ? (double) st->epoch_step / st->steps_per_epoch : 0;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), own);
-  gtk_button_set_icon_name (self->play_button, running ? "media-playback-pause-symbolic"
-                                                       : "media-playback-start-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
-                               running ? "Pause"
-                               : st->state == BP_SESSION_FINISHED
-                                 ? "Train a new run (this one has finished), as New Run does"
-                                 : "Train");
+  icon = running ? "media-playback-pause-symbolic" : "media-playback-start-symbolic";
+  if (g_strcmp0 (gtk_button_get_icon_name (self->play_button), icon) != 0)
+    gtk_button_set_icon_name (self->play_button, icon);
+  set_tooltip (GTK_WIDGET (self->play_button),
+               running ? "Pause"
+               : st->state == BP_SESSION_FINISHED
+                 ? "Train a new run (this one has finished), as New Run does"
+                 : "Train");
   gtk_widget_set_visible (self->next_run_caption, following);
   if (!own && !following)
     {
-      gtk_progress_bar_set_fraction (self->progress, 0);
-      gtk_progress_bar_set_text (self->progress, "Not training");
+      set_fraction (self->progress, 0);
+      set_bar_text (self->progress, "Not training");
       gtk_label_set_text (self->status_label, "Press New Run to train on the data");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), NULL);
+      set_tooltip (GTK_WIDGET (self->status_label), NULL);
       return;
     }
   if (epochs > 0)
@@ -193,10 +219,8 @@ _bp_dashboard_update_status (BpDashboard *self)
   if (st->state == BP_SESSION_FINISHED)
     g_snprintf (progress, sizeof progress, "finished after %u epoch%s", st->epoch,
                 st->epoch == 1 ? "" : "s");
-  gtk_progress_bar_set_fraction (self->progress, st->state == BP_SESSION_FINISHED ? 1
-                                                 : epochs > 0                    ? frac
-                                                                                 : 0);
-  gtk_progress_bar_set_text (self->progress, progress);
+  set_fraction (self->progress, st->state == BP_SESSION_FINISHED ? 1 : epochs > 0 ? frac : 0);
+  set_bar_text (self->progress, progress);
 
   if (following)
     {
@@ -236,8 +260,7 @@ _bp_dashboard_update_status (BpDashboard *self)
   {
     g_autofree char *whole = tip != NULL ? g_strdup_printf ("%s\n\n%s", text->str, tip) : NULL;
 
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
-                                 whole != NULL ? whole : text->str);
+    set_tooltip (GTK_WIDGET (self->status_label), whole != NULL ? whole : text->str);
   }
 }
 

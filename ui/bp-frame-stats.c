@@ -3,9 +3,10 @@
 
 #include "bp-frame-stats.h"
 
+#include "bp-cpu-share.h"
+
 #include <math.h>
 #include <stdlib.h>
-#include <time.h>
 
 typedef struct {
   gint64 wall_us; /* after-paint minus before-paint */
@@ -28,21 +29,11 @@ struct _BpFrameStats {
   gulong render_hook;
 };
 
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-
-  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-    return 0;
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
 static void
 on_before_paint (GdkFrameClock *clock, BpFrameStats *self)
 {
   self->pending_start_us = g_get_monotonic_time ();
-  self->pending_cpu_us = thread_cpu_us ();
+  self->pending_cpu_us = bp_cpu_share_thread_cpu_us ();
   self->pending_drawn = FALSE;
 }
 
@@ -66,7 +57,7 @@ on_after_paint (GdkFrameClock *clock, BpFrameStats *self)
 
   if (self->pending_start_us == 0)
     return;
-  cpu = MAX (thread_cpu_us () - self->pending_cpu_us, 0);
+  cpu = MAX (bp_cpu_share_thread_cpu_us () - self->pending_cpu_us, 0);
   bp_frame_stats_record_frame (self, self->pending_start_us, g_get_monotonic_time (), cpu,
                                self->surface == NULL || self->pending_drawn);
   self->pending_start_us = 0;

@@ -156,6 +156,21 @@ append_text (cairo_t *cr, GtkWidget *widget, const char *text, double x, double 
   pango_cairo_show_layout (cr, layout);
 }
 
+/* One ridge's outline, from the baseline at the left to the baseline at the right, `drop`
+ * pixels lower than the counts say. */
+static void
+ridge_path (BpHistogramView *self, cairo_t *cr, const graphene_rect_t *r, const double *c,
+            double base, double peak, double drop)
+{
+  double bw = r->size.width / self->n_bins;
+
+  cairo_move_to (cr, r->origin.x, base);
+  for (int j = 0; j < self->n_bins; j++)
+    cairo_line_to (cr, r->origin.x + (j + 0.5) * bw,
+                   base + drop - (self->max_count > 0 ? c[j] / self->max_count : 0) * peak);
+  cairo_line_to (cr, r->origin.x + r->size.width, base);
+}
+
 static void
 draw_ridges (BpHistogramView *self, cairo_t *cr, const graphene_rect_t *r, gboolean dark)
 {
@@ -163,33 +178,38 @@ draw_ridges (BpHistogramView *self, cairo_t *cr, const graphene_rect_t *r, gbool
   gboolean offset = self->mode == BP_HISTOGRAM_OFFSET;
   double peak = offset ? r->size.height * (n > 1 ? 0.45 : 0.9) : r->size.height * 0.95;
   double dy = n > 1 && offset ? (r->size.height - peak) / (n - 1) : 0;
-  double bw = r->size.width / self->n_bins;
 
+  cairo_set_line_width (cr, 1);
   for (guint k = 0; k < n; k++)
     {
       const double *c = self->counts + (gsize) k * self->n_bins;
       double base = r->origin.y + peak + k * dy + (offset ? 0 : r->size.height - peak);
-      GdkRGBA col;
+      GdkRGBA col, edge;
 
       ridge_color (n > 1 ? (double) k / (n - 1) : 1, dark, &col);
-      cairo_move_to (cr, r->origin.x, base);
-      for (int j = 0; j < self->n_bins; j++)
-        cairo_line_to (cr, r->origin.x + (j + 0.5) * bw,
-                       base - (self->max_count > 0 ? c[j] / self->max_count : 0) * peak);
-      cairo_line_to (cr, r->origin.x + r->size.width, base);
+      edge = (GdkRGBA) { col.red * 0.7f, col.green * 0.7f, col.blue * 0.8f, 1 };
       if (offset)
         {
-          /* Filled, so later (lower, nearer) ridges hide the ones behind them. */
+          /* Filled, so later (lower, nearer) ridges hide the ones behind them; opaque, which
+           * pixman fills without blending. The edge is the ridge filled in its darker colour
+           * with the body filled over it a pixel lower: two fills take ~60 % of the time of a
+           * fill and a stroke (40 ridges at 937x417: 7.5 against 11.9 ms), and this view is
+           * repainted whole whenever a histogram arrives. */
+          ridge_path (self, cr, r, c, base, peak, 0);
           cairo_close_path (cr);
-          /* Opaque: pixman fills without blending, several times quicker over this much area
-           * (the cairo renderer repaints the whole window on every frame). */
+          gdk_cairo_set_source_rgba (cr, &edge);
+          cairo_fill (cr);
+          ridge_path (self, cr, r, c, base, peak, 1);
+          cairo_close_path (cr);
           gdk_cairo_set_source_rgba (cr, &col);
-          cairo_fill_preserve (cr);
+          cairo_fill (cr);
         }
-      gdk_cairo_set_source_rgba (cr, &(GdkRGBA) { col.red * 0.7f, col.green * 0.7f,
-                                                  col.blue * 0.8f, 1 });
-      cairo_set_line_width (cr, 1);
-      cairo_stroke (cr);
+      else
+        {
+          ridge_path (self, cr, r, c, base, peak, 0);
+          gdk_cairo_set_source_rgba (cr, &edge);
+          cairo_stroke (cr);
+        }
     }
 }
 
