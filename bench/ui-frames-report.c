@@ -37,6 +37,35 @@ thread_cpu_s (void)
 }
 
 void
+cpu_ticks_read (CpuTicks *t)
+{
+  unsigned long long v[10] = { 0 };
+  FILE *f = fopen ("/proc/stat", "r");
+
+  t->total = t->steal = 0;
+  if (f == NULL)
+    return;
+  /* cpu  user nice system idle iowait irq softirq steal guest guest_nice */
+  if (fscanf (f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+              &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9])
+      >= 8)
+    {
+      /* guest and guest_nice are already inside user and nice. */
+      for (int k = 0; k < 8; k++)
+        t->total += v[k];
+      t->steal = v[7];
+    }
+  fclose (f);
+}
+
+double
+cpu_ticks_steal (const CpuTicks *a, const CpuTicks *b)
+{
+  return b->total > a->total ? (double) (b->steal - a->steal) / (double) (b->total - a->total)
+                             : 0;
+}
+
+void
 stats_begin (BpFrameStats *fs, GtkWidget *window)
 {
   bp_frame_stats_attach (fs, gtk_widget_get_frame_clock (window));
@@ -64,7 +93,7 @@ stats_end (BpFrameStats *fs, Shown *r)
 void
 print_shown (const char *what, const Shown *r)
 {
-  printf ("  %s: %.1f frames/s, %u frames (%u drew), UI thread %.0f %% of a core, load %.2f\n"
+  printf ("  %s: %.1f frames/s, %u frames (%u drew), UI thread %.1f %% of a core, load %.2f\n"
           "    all frames   wall ms p50 %.2f p95 %.2f p99 %.2f | CPU ms p50 %.2f p95 %.2f p99 %.2f\n"
           "    drawn frames wall ms p50 %.2f p95 %.2f p99 %.2f | CPU ms p50 %.2f p95 %.2f p99 %.2f\n",
           what, r->fps, r->frames, r->drawn, 100 * r->ui_cpu_share, r->load, r->wall[0],
@@ -112,6 +141,7 @@ median_shown (const Shown *r, int n)
   MED (drawn);
   MED (ui_cpu_share);
   MED (load);
+  MED (steal);
   for (int k = 0; k < 3; k++)
     {
       MED (wall[k]);

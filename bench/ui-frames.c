@@ -231,8 +231,9 @@ run_rate (BpDashboardTraining *t, int epochs)
 }
 
 static double
-headless_rate (BpDataSource *src, const Options *o, int threads)
+headless_rate (BpDataSource *src, const Options *o, int threads, double *steal)
 {
+  CpuTicks c0, c1;
   g_autoptr (GError) error = NULL;
   g_autoptr (BpDashboardTraining) t = bp_dashboard_training_new ();
   EpochWait w = { t, o->epochs, TRUE };
@@ -244,9 +245,12 @@ headless_rate (BpDataSource *src, const Options *o, int threads)
   bp_workers_use_for_training (threads);
   if (!bp_dashboard_training_start (t, src, &s, &error))
     g_error ("%s", error->message);
+  cpu_ticks_read (&c0);
   bp_dashboard_training_play (t);
   if (!run_until (epochs_done, &w, 1200))
     g_error ("headless training did not finish");
+  cpu_ticks_read (&c1);
+  *steal = cpu_ticks_steal (&c0, &c1);
   rate = run_rate (t, o->epochs);
   bp_dashboard_training_close (t);
   return rate;
@@ -264,6 +268,7 @@ shown_rate (BpDataSource *src, const Options *o, int threads, Shown *r, Phases *
   double cpu0;
   gint64 t0;
   DamageWatch dw;
+  CpuTicks c0, c1;
 
   bp_workers_use_for_training (threads);
   bp_dashboard_set_source (dash, src);
@@ -277,9 +282,12 @@ shown_rate (BpDataSource *src, const Options *o, int threads, Shown *r, Phases *
   stats_begin (fs, GTK_WIDGET (window));
   cpu0 = thread_cpu_s ();
   t0 = g_get_monotonic_time ();
+  cpu_ticks_read (&c0);
   bp_dashboard_training_play (t);
   if (!run_until (epochs_done, &w, 1200))
     g_error ("training in the window did not finish");
+  cpu_ticks_read (&c1);
+  r->steal = cpu_ticks_steal (&c0, &c1);
   r->ui_cpu_share = (thread_cpu_s () - cpu0) * 1e6 / (g_get_monotonic_time () - t0);
   stats_end (fs, r);
   if (o->damage)
@@ -292,6 +300,9 @@ shown_rate (BpDataSource *src, const Options *o, int threads, Shown *r, Phases *
   return r->rate;
 }
 
+/* A round whose phases all lost less than this to steal counts as quiet. */
+#define QUIET_STEAL 0.05
+
 static int
 run_dashboard (const Options *o)
 {
@@ -300,6 +311,8 @@ run_dashboard (const Options *o)
   int default_threads = (int) g_get_num_processors ();
   int threads = o->threads > 0 ? o->threads : bp_cpu_share_trainer_threads ();
   double same[MAX_ROUNDS], dflt[MAX_ROUNDS], r_same[MAX_ROUNDS], r_dflt[MAX_ROUNDS];
+  double st_same[MAX_ROUNDS], st_dflt[MAX_ROUNDS], r_adj[MAX_ROUNDS], r_quiet[MAX_ROUNDS];
+  int n_quiet = 0;
   Shown r[MAX_ROUNDS];
   Phases ph;
 
@@ -314,17 +327,19 @@ run_dashboard (const Options *o)
           load_average ());
   for (int i = 0; i < o->rounds; i++)
     {
+      double head, head_adj, steal_max;
+
       /* Each round in a different order, so a slow patch of the machine does not always hit
        * the same phase. */
-      same[i] = dflt[i] = NAN;
+      same[i] = dflt[i] = st_same[i] = st_dflt[i] = NAN;
       for (int k = 0; k < (o->shown_only ? 1 : 3); k++)
         switch (o->shown_only ? 2 : (k + i) % 3)
           {
           case 0:
-            same[i] = headless_rate (src, o, threads);
+            same[i] = headless_rate (src, o, threads, &st_same[i]);
             break;
           case 1:
-            dflt[i] = headless_rate (src, o, default_threads);
+            dflt[i] = headless_rate (src, o, default_threads, &st_dflt[i]);
             break;
           default:
             shown_rate (src, o, threads, &r[i], &ph);
@@ -333,10 +348,23 @@ run_dashboard (const Options *o)
       bp_workers_use_for_training (default_threads);
       r_same[i] = r[i].rate / same[i];
       r_dflt[i] = r[i].rate / dflt[i];
+      /* What each phase would have done with the whole machine, if samples/s scale with the
+       * CPU the hypervisor left (they do roughly; two threads that wait for each other lose a
+       * little more): shown against the mean of the two headless phases. */
+      head = (same[i] + dflt[i]) / 2;
+      head_adj = (same[i] / (1 - st_same[i]) + dflt[i] / (1 - st_dflt[i])) / 2;
+      r_adj[i] = r[i].rate / (1 - r[i].steal) / head_adj;
+      steal_max = MAX (r[i].steal, MAX (st_same[i], st_dflt[i]));
+      if (steal_max < QUIET_STEAL)
+        r_quiet[n_quiet++] = r[i].rate / head;
       printf ("round %d: headless %d threads %.0f samples/s, headless %d threads %.0f, shown %.0f "
               "(%.1f %% and %.1f %%)\n",
               i + 1, threads, same[i], default_threads, dflt[i], r[i].rate, 100 * r_same[i],
               100 * r_dflt[i]);
+      printf ("  stolen by the hypervisor: %.1f %%, %.1f %%, shown %.1f %%; shown / headless "
+              "mean %.1f %%, with the steal taken out %.1f %%\n",
+              100 * st_same[i], 100 * st_dflt[i], 100 * r[i].steal, 100 * r[i].rate / head,
+              100 * r_adj[i]);
       print_shown ("window", &r[i]);
       phases_end (&ph);
     }
@@ -348,6 +376,10 @@ run_dashboard (const Options *o)
             o->rounds, threads, median (same, o->rounds), default_threads,
             median (dflt, o->rounds), m.rate, 100 * median (r_same, o->rounds),
             100 * median (r_dflt, o->rounds));
+    printf ("  with the steal taken out: %.1f %%; rounds where no phase lost %.0f %% or more "
+            "to steal: %d, shown / headless mean %.1f %%\n",
+            100 * median (r_adj, o->rounds), 100 * QUIET_STEAL, n_quiet,
+            n_quiet > 0 ? 100 * median (r_quiet, n_quiet) : NAN);
     print_shown ("window", &m);
   }
   return 0;

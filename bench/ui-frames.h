@@ -18,12 +18,24 @@ typedef struct {
   double drawn_wall[3], drawn_cpu[3]; /* frames that drew */
   double ui_cpu_share;               /* UI thread CPU seconds per wall second */
   double load;                       /* 1-minute load average at the end */
+  double steal;                      /* the share of the machine stolen while it trained */
 } Shown;
 
 /* The 1-minute load average (NaN when unknown). */
 double load_average (void);
 /* CPU seconds of the calling thread. */
 double thread_cpu_s (void);
+
+/* What the kernel counted for all CPUs so far (/proc/stat's "cpu" line, in ticks): the total
+ * and the part stolen by the hypervisor for other guests. On a shared VM the steal changes
+ * from minute to minute (0-40 % of a phase has been seen here) and takes samples/s with it,
+ * whatever the program does; a phase's share tells how much of the machine it really had. */
+typedef struct {
+  unsigned long long total, steal;
+} CpuTicks;
+void cpu_ticks_read (CpuTicks *t);
+/* The stolen share of the ticks between a and b (0 when unknown). */
+double cpu_ticks_steal (const CpuTicks *a, const CpuTicks *b);
 
 /* Records the frames of window into fs (and which of them drew). */
 void stats_begin (BpFrameStats *fs, GtkWidget *window);
