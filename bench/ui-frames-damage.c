@@ -90,6 +90,8 @@ on_after_paint (GdkFrameClock *clock, DamageWatch *dw)
         continue;
       r = (cairo_rectangle_int_t) { de->area.x, de->area.y, de->area.width, de->area.height };
       any = TRUE;
+      if (g_strcmp0 (g_getenv ("UI_FRAMES_DAMAGE_LOG"), "rects") == 0)
+        printf ("        rect %d,%d %dx%d\n", r.x, r.y, r.width, r.height);
       x0 = MIN (x0, r.x);
       y0 = MIN (y0, r.y);
       x1 = MAX (x1, r.x + r.width);
