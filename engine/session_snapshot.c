@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Filling snapshots and the histogram history on the trainer thread. Memory is sized once per
- * network and grid size; a snapshot itself never allocates after its slot has been used. */
-#include "engine/session_internal.h"
+ * network and grid size; a snapshot itself never allocates after its slot has been used.
+ * This file plans a snapshot, fills its layers (norms, histograms, small dense weights) and
+ * publishes it; the forwards through the view net are in session_snapshot_forward.c. */
+#include "engine/session_snapshot_private.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -9,7 +11,6 @@
 #include <time.h>
 
 #define HIST_SAMPLE_MAX (1 << 14) /* bigger tensors are histogrammed from a sample */
-#define GRID_CHUNK_ROWS 256
 
 static void
 hist_of (bp_histogram *h, const float *x, size_t n, int bins, hist_range *r)
@@ -96,95 +97,7 @@ bp_session_history_maybe (bp_session *s)
   h->next_step = s->step + h->every;
 }
 
-/* ---- the plane ---- */
-
-/* Raw plane points (n, 2) -> network inputs (n, n_inputs): feature map, then scaler. */
-int
-bp_session_map_plane (bp_session *s, const float *xy, int n, float *out)
-{
-  int f = s->n_inputs;
-  if (s->cfg.plane_map != NULL)
-    s->cfg.plane_map (xy, n, out, s->cfg.plane_map_user);
-  else
-    memcpy (out, xy, sizeof (float) * (size_t) n * 2);
-  const bp_scaler *sc = s->scaler;
-  if (sc != NULL && sc->n_features == f)
-    for (int i = 0; i < n; i++)
-      for (int j = 0; j < f; j++)
-        out[(size_t) i * f + j] = (out[(size_t) i * f + j] - sc->shift[j]) * sc->scale[j];
-  return 0;
-}
-
-/* The inputs for every cell of a size x size grid over the plane, row 0 at the bottom. */
-static float *
-plane_inputs (bp_session *s, int size)
-{
-  size_t cells = (size_t) size * size;
-  float *x = malloc (sizeof (float) * cells * (size_t) s->n_inputs);
-  float xy[2 * GRID_CHUNK_ROWS];
-  float *tmp = malloc (sizeof (float) * GRID_CHUNK_ROWS * (size_t) s->n_inputs);
-  if (x == NULL || tmp == NULL)
-    {
-      free (x);
-      free (tmp);
-      return NULL;
-    }
-  const float *p = s->plane;
-  for (size_t at = 0; at < cells; at += GRID_CHUNK_ROWS)
-    {
-      int k = (int) (cells - at < GRID_CHUNK_ROWS ? cells - at : GRID_CHUNK_ROWS);
-      for (int c = 0; c < k; c++)
-        {
-          size_t cell = at + (size_t) c;
-          int i = (int) (cell / (size_t) size), j = (int) (cell % (size_t) size);
-          xy[2 * c] = p[0] + ((float) j + 0.5f) * (p[1] - p[0]) / (float) size;
-          xy[2 * c + 1] = p[2] + ((float) i + 0.5f) * (p[3] - p[2]) / (float) size;
-        }
-      bp_session_map_plane (s, xy, k, tmp);
-      memcpy (x + at * (size_t) s->n_inputs, tmp, sizeof (float) * (size_t) k * s->n_inputs);
-    }
-  free (tmp);
-  return x;
-}
-
 /* ---- snapshots ---- */
-
-/* The network's twin for snapshot forwards (grids, the chosen sample): compiled once for
- * GRID_CHUNK_ROWS rows, given the current parameters and buffers before each use, so the
- * training net stays compiled for its batch alone. NULL when memory is short. */
-static bp_net *
-view_net (bp_session *s)
-{
-  if (s->view_net == NULL)
-    {
-      char err[128];
-      s->view_net = bp_net_create (s->spec, err, sizeof err);
-      if (s->view_net == NULL)
-        return NULL;
-      if (bp_net_compile (s->view_net, GRID_CHUNK_ROWS, err, sizeof err) != 0)
-        {
-          bp_net_free (s->view_net);
-          s->view_net = NULL;
-          return NULL;
-        }
-    }
-  memcpy (bp_net_params (s->view_net), bp_net_params (s->net),
-          bp_net_param_count (s->net) * sizeof (float));
-  for (int i = 0; i < bp_net_n_layers (s->net); i++)
-    {
-      bp_layer *a = bp_net_layer (s->net, i), *b = bp_net_layer (s->view_net, i);
-      memcpy (b->buffers, a->buffers, a->n_buffers * sizeof (float));
-    }
-  return s->view_net;
-}
-
-typedef struct layout {
-  int n_layers;
-  bool small, sample, grid, neurons;
-  int gs, ns;
-  size_t hidden; /* units drawn as thumbnails */
-  size_t floats;
-} layout;
 
 /* Sum of x^2: eight float lanes over blocks of 256 (the compiler can vectorise independent
  * lanes, not one serial sum), each block added up in double. */
@@ -207,17 +120,10 @@ sum_squares (const float *x, size_t n)
   return total;
 }
 
-static bool
-thumbnail_layer (bp_session *s, int i)
-{
-  const bp_layer *L = bp_net_layer (s->net, i);
-  return i < bp_net_n_layers (s->net) - 1 && L->out.rank == 1;
-}
-
-static layout
+static snapshot_layout
 plan (bp_session *s)
 {
-  layout lo = { 0 };
+  snapshot_layout lo = { 0 };
   const bp_snapshot_options *o = &s->snap_opts;
   lo.n_layers = bp_net_n_layers (s->net);
   size_t dense_params = 0;
@@ -230,7 +136,7 @@ plan (bp_session *s)
         dense_params += L->n_params;
       else if (k != BP_LAYER_ACTIVATION && k != BP_LAYER_DROPOUT)
         lo.small = false;
-      if (i < lo.n_layers - 1 && thumbnail_layer (s, i))
+      if (i < lo.n_layers - 1 && snapshot_thumbnail_layer (s, i))
         lo.hidden += L->out_size;
     }
   lo.small = lo.small && dense_params <= BP_SNAPSHOT_SMALL_DENSE;
@@ -258,7 +164,7 @@ plan (bp_session *s)
 }
 
 static bool
-slot_fit (snapshot_slot *slot, const layout *lo)
+slot_fit (snapshot_slot *slot, const snapshot_layout *lo)
 {
   if (lo->n_layers > slot->cap_layers)
     {
@@ -283,16 +189,8 @@ slot_fit (snapshot_slot *slot, const layout *lo)
   return true;
 }
 
-static float *
-carve (float **cursor, size_t n)
-{
-  float *p = *cursor;
-  *cursor += n;
-  return p;
-}
-
 static void
-fill_layers (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
+fill_layers (bp_session *s, snapshot_slot *slot, const snapshot_layout *lo, float **cur)
 {
   bool hist = s->snap_opts.histograms;
   for (int i = 0; i < lo->n_layers; i++)
@@ -347,7 +245,7 @@ fill_layers (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
       if (lo->small && L->spec->kind == BP_LAYER_DENSE && k >= 1)
         {
           size_t nw = view_numel (&v[0]);
-          float *w = carve (cur, nw), *g = carve (cur, nw);
+          float *w = snapshot_carve (cur, nw), *g = snapshot_carve (cur, nw);
           memcpy (w, v[0].value, nw * sizeof (float));
           for (size_t e = 0; e < nw; e++)
             g[e] = fabsf (v[0].grad[e]);
@@ -356,7 +254,7 @@ fill_layers (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
           if (k >= 2)
             {
               size_t nb = view_numel (&v[1]);
-              float *b = carve (cur, nb), *bg = carve (cur, nb);
+              float *b = snapshot_carve (cur, nb), *bg = snapshot_carve (cur, nb);
               memcpy (b, v[1].value, nb * sizeof (float));
               for (size_t e = 0; e < nb; e++)
                 bg[e] = fabsf (v[1].grad[e]);
@@ -365,115 +263,6 @@ fill_layers (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
             }
         }
     }
-}
-
-static void
-fill_sample (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
-{
-  bp_snapshot *sn = &slot->snap;
-  sn->sample_row = lo->sample ? s->sample_row : -1;
-  sn->sample_input = sn->sample_output = NULL;
-  sn->sample_n_inputs = s->n_inputs;
-  sn->sample_label = -1;
-  if (!lo->sample)
-    return;
-  bp_net *vn = view_net (s);
-  if (vn == NULL)
-    return;
-  uint32_t row = (uint32_t) s->sample_row;
-  bp_session_gather (s, &row, 1);
-  float *in = carve (cur, (size_t) s->n_inputs);
-  memcpy (in, s->bx, sizeof (float) * (size_t) s->n_inputs);
-  const float *y = bp_net_predict (vn, s->bx, 1, true);
-  float *out = carve (cur, (size_t) s->n_outputs);
-  memcpy (out, y, sizeof (float) * (size_t) s->n_outputs);
-  for (int i = 0; i < lo->n_layers; i++)
-    {
-      size_t n = bp_net_layer (vn, i)->out_size;
-      float *o = carve (cur, n);
-      memcpy (o, bp_net_layer_output (vn, i), n * sizeof (float));
-      slot->layers[i].sample_output = o;
-    }
-  sn->sample_input = in;
-  sn->sample_output = out;
-  sn->sample_label = s->classification ? s->ds->labels[row] : -1;
-}
-
-static bool
-ensure_plane (bp_session *s, float **x, int *have, int size)
-{
-  if (*x != NULL && *have == size)
-    return true;
-  free (*x);
-  *x = plane_inputs (s, size);
-  *have = *x != NULL ? size : 0;
-  return *x != NULL;
-}
-
-static void
-fill_grid (bp_session *s, snapshot_slot *slot, const layout *lo, float **cur)
-{
-  bp_grid_snapshot *g = &slot->snap.grid;
-  memset (g, 0, sizeof *g);
-  g->x_min = s->plane[0];
-  g->x_max = s->plane[1];
-  g->y_min = s->plane[2];
-  g->y_max = s->plane[3];
-  g->n_outputs = s->n_outputs;
-  g->n_inputs = s->n_inputs;
-  const int chunk = GRID_CHUNK_ROWS;
-  bp_net *vn = lo->grid || lo->neurons ? view_net (s) : NULL;
-  if (vn == NULL)
-    return;
-  if (lo->grid && ensure_plane (s, &s->grid_x, &s->grid_x_size, lo->gs))
-    {
-      size_t cells = (size_t) lo->gs * lo->gs, k_out = (size_t) s->n_outputs;
-      float *v = carve (cur, cells * k_out);
-      for (size_t at = 0; at < cells; at += (size_t) chunk)
-        {
-          int k = (int) (cells - at < (size_t) chunk ? cells - at : (size_t) chunk);
-          const float *y = bp_net_predict (vn, s->grid_x + at * (size_t) s->n_inputs, k, true);
-          memcpy (v + at * k_out, y, sizeof (float) * (size_t) k * k_out);
-        }
-      g->valid = true;
-      g->size = lo->gs;
-      g->values = v;
-    }
-  if (!lo->neurons || !ensure_plane (s, &s->ngrid_x, &s->ngrid_x_size, lo->ns))
-    return;
-  size_t cells = (size_t) lo->ns * lo->ns;
-  int f = s->n_inputs;
-  float *in = carve (cur, cells * (size_t) f);
-  for (size_t c = 0; c < cells; c++)
-    for (int j = 0; j < f; j++)
-      in[(size_t) j * cells + c] = s->ngrid_x[c * (size_t) f + j];
-  g->neuron_size = lo->ns;
-  g->input_values = in;
-  for (int i = 0; i < lo->n_layers; i++)
-    slot->neuron_ptrs[i] = NULL;
-  g->neuron_values = slot->neuron_ptrs;
-  if (lo->hidden == 0)
-    return;
-  float *base[BP_MAX_LAYERS] = { 0 };
-  for (int i = 0; i < lo->n_layers; i++)
-    if (thumbnail_layer (s, i))
-      base[i] = carve (cur, cells * bp_net_layer (s->net, i)->out_size);
-  for (size_t at = 0; at < cells; at += (size_t) chunk)
-    {
-      int k = (int) (cells - at < (size_t) chunk ? cells - at : (size_t) chunk);
-      bp_net_predict (vn, s->ngrid_x + at * (size_t) f, k, false);
-      for (int i = 0; i < lo->n_layers; i++)
-        if (base[i] != NULL)
-          {
-            size_t u_n = bp_net_layer (vn, i)->out_size;
-            const float *y = bp_net_layer_output (vn, i);
-            for (int r = 0; r < k; r++)
-              for (size_t u = 0; u < u_n; u++)
-                base[i][u * cells + at + (size_t) r] = y[(size_t) r * u_n + u];
-          }
-    }
-  for (int i = 0; i < lo->n_layers; i++)
-    slot->neuron_ptrs[i] = base[i];
 }
 
 static bool
@@ -504,7 +293,7 @@ bp_session_make_snapshot (bp_session *s)
   double t0 = bp_session_now (), c0 = thread_cpu_s ();
   s->snapshot_wanted = false;
   s->next_snapshot_t = t0 + s->snap_opts.interval_s;
-  layout lo = plan (s);
+  snapshot_layout lo = plan (s);
   snapshot_slot *slot = &s->slots[s->back];
   bp_session_weights_serve (s); /* an idle trainer serves requests here */
   if (!ensure_trainer_side (s, lo.n_layers) || !slot_fit (slot, &lo))
@@ -523,8 +312,8 @@ bp_session_make_snapshot (bp_session *s)
   float *cur = slot->floats;
   fill_layers (s, slot, &lo, &cur);
   bp_session_snapshot_kernels (s, slot->layers, lo.n_layers, &cur);
-  fill_sample (s, slot, &lo, &cur);
-  fill_grid (s, slot, &lo, &cur);
+  bp_session_snapshot_fill_sample (s, slot, &lo, &cur);
+  bp_session_snapshot_fill_grid (s, slot, &lo, &cur);
   sn->history_count = bp_hist_history_count (s->hist);
   double c1 = thread_cpu_s ();
   double cost = c1 - c0;
