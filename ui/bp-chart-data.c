@@ -66,13 +66,16 @@ void
 bp_chart_series_clear (BpChart *self, guint id)
 {
   BpChartSeries *s;
+  gboolean had_points;
 
   g_return_if_fail (BP_IS_CHART (self));
 
   if ((s = _bp_chart_find (self, id)) == NULL)
     return;
+  had_points = s->x->len > 0;
   _bp_chart_series_clear (s);
-  _bp_chart_invalidate (self, FALSE);
+  /* Without points it leaves the legend: the frame is laid out again. */
+  _bp_chart_invalidate (self, had_points);
 }
 
 void
@@ -85,6 +88,13 @@ bp_chart_series_append (BpChart *self, guint id, const double *x, const float *y
 
   if ((s = _bp_chart_find (self, id)) == NULL || n == 0)
     return;
+  if (s->x->len == 0)
+    {
+      /* Its first points: it enters the legend, so the frame is laid out again. */
+      _bp_chart_series_append (s, x, y, n, self->smoothing);
+      _bp_chart_invalidate (self, TRUE);
+      return;
+    }
   /* A growing line changes the picture only from its last point on (its smoothed values
    * before stay as they were): that strip is all that needs painting again. Not a sparse
    * one: its markers go when its points come closer than they allow, along the whole line

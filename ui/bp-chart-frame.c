@@ -110,7 +110,7 @@ _bp_chart_layout_legend (BpChart *self, int width, int max_rows)
     {
       BpChartSeries *s = g_ptr_array_index (self->series, k);
 
-      n_named += s->visible && s->name[0] != '\0';
+      n_named += _bp_chart_series_in_legend (s);
     }
   for (guint k = 0; k <= self->series->len; k++)
     {
@@ -119,7 +119,7 @@ _bp_chart_layout_legend (BpChart *self, int width, int max_rows)
       int w = 0;
       gboolean last_row = rows + 1 >= max_rows;
 
-      if (s != NULL && (!s->visible || s->name[0] == '\0'))
+      if (s != NULL && !_bp_chart_series_in_legend (s))
         continue;
       if (s != NULL)
         pango_layout_get_pixel_size (_bp_chart_small_text (self, s->name), &w, NULL);

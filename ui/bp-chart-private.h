@@ -111,6 +111,9 @@ void _bp_chart_series_free (gpointer data);
 void _bp_chart_series_append (BpChartSeries *s, const double *x, const float *y, gsize n,
                               double smoothing);
 void _bp_chart_series_clear (BpChartSeries *s);
+/* Whether the legend names it: shown, named and with a point to show (a series that never
+ * got one, like a run's validation before any, is not worth an entry). */
+gboolean _bp_chart_series_in_legend (const BpChartSeries *s);
 /* Recomputes the smoothed copy for a new weight. */
 void _bp_chart_series_resmooth (BpChartSeries *s, double smoothing);
 /* The values drawn as the line: smoothed when there are, else raw. */

@@ -38,6 +38,12 @@ _bp_chart_series_free (gpointer data)
   g_free (s);
 }
 
+gboolean
+_bp_chart_series_in_legend (const BpChartSeries *s)
+{
+  return s->visible && s->name[0] != '\0' && s->x->len > 0;
+}
+
 void
 _bp_chart_series_clear (BpChartSeries *s)
 {

@@ -78,3 +78,10 @@ bp_dashboard_training_restore_run (BpDashboardTraining *self, BpRun *run, guint 
   g_list_store_insert (self->runs,
                        MIN (position, g_list_model_get_n_items (G_LIST_MODEL (self->runs))), run);
 }
+
+gboolean
+bp_dashboard_training_is_dismissed (BpDashboardTraining *self)
+{
+  g_return_val_if_fail (BP_IS_DASHBOARD_TRAINING (self), FALSE);
+  return self->box == NULL && self->dismissed_now;
+}

@@ -98,5 +98,8 @@ void bp_dashboard_training_delete_run (BpDashboardTraining *self, BpRun *run);
 /* Puts a deleted run back at position (clamped to the list), as it was when deleted; it
  * trains no more. */
 void bp_dashboard_training_restore_run (BpDashboardTraining *self, BpRun *run, guint position);
+/* TRUE while the followed session's run of now is one deleted while current (as of the last
+ * poll): there is no run to show until its session starts another, or another comes. */
+gboolean bp_dashboard_training_is_dismissed (BpDashboardTraining *self);
 
 G_END_DECLS

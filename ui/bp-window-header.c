@@ -6,7 +6,8 @@
  *  - builder: the builder's run (its Train button does the same as play);
  *  - dashboard and data: the run the dashboard shows: its own when it trained one, else the
  *    one it follows, the builder's or the playground's, whichever was started last. With none
- *    at all, play trains the dashboard's default network.
+ *    at all (or when the followed run was deleted there), play trains the dashboard's
+ *    default network.
  *
  * The playground tells its counters through notifications; the other pages' runs are read
  * from their sessions (lock-free status) four times a second while such a page is on screen,
@@ -48,7 +49,9 @@ get_target (BpWindow *self)
     return TARGET_BUILDER;
   if (!page_is (self, "dashboard") && !page_is (self, "data"))
     return TARGET_PLAYGROUND;
-  if (bp_dashboard_training_has_session (training))
+  /* A followed run deleted on the dashboard is not shown again: no run, as at start-up. */
+  if (bp_dashboard_training_has_session (training)
+      || bp_dashboard_training_is_dismissed (training))
     return TARGET_DASHBOARD;
   if (follows_builder (self))
     return TARGET_BUILDER;
