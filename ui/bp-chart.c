@@ -308,3 +308,27 @@ bp_chart_set_title (BpChart *self, const char *title)
   _bp_chart_invalidate (self, TRUE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
+
+void
+bp_chart_move_series_before (BpChart *self, guint id, guint before_id)
+{
+  guint from = G_MAXUINT, to = G_MAXUINT;
+  gpointer s;
+
+  g_return_if_fail (BP_IS_CHART (self));
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      guint sid = ((BpChartSeries *) g_ptr_array_index (self->series, i))->id;
+
+      if (sid == id)
+        from = i;
+      else if (sid == before_id)
+        to = i;
+    }
+  if (from == G_MAXUINT || to == G_MAXUINT || from + 1 == to)
+    return;
+  s = g_ptr_array_steal_index (self->series, from);
+  g_ptr_array_insert (self->series, from < to ? (int) to - 1 : (int) to, s);
+  _bp_chart_invalidate (self, TRUE);
+}

@@ -50,6 +50,9 @@ void bp_chart_palette_color (guint index, GdkRGBA *out);
 guint bp_chart_add_series (BpChart *self, const char *name, const GdkRGBA *color,
                            BpChartStyle style);
 void bp_chart_remove_series (BpChart *self, guint id);
+/* Puts series id just before series before_id, in the legend and in drawing order (a run put
+ * back takes its old place). Nothing when either is unknown. */
+void bp_chart_move_series_before (BpChart *self, guint id, guint before_id);
 /* Removes every series. */
 void bp_chart_clear (BpChart *self);
 /* Drops a series' points, keeping the series. */

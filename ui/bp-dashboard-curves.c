@@ -184,6 +184,25 @@ feed (BpDashboard *self, RunCurves *rc, BpCurvesCharts charts)
     }
 }
 
+/* A run put back by Undo gets its series last: they go before the next run's, so the legends
+ * list the runs in the table's order again. */
+static void
+place_before_next (BpDashboard *self, RunCurves *rc, GListModel *runs, guint next)
+{
+  g_autoptr (BpRun) run = next < g_list_model_get_n_items (runs)
+                            ? g_list_model_get_item (runs, next) : NULL;
+  RunCurves *nc = run != NULL ? g_hash_table_lookup (self->curves, run) : NULL;
+
+  if (nc == NULL)
+    return;
+  bp_chart_move_series_before (self->loss_chart, rc->loss, nc->loss);
+  bp_chart_move_series_before (self->loss_chart, rc->vloss, nc->loss);
+  bp_chart_move_series_before (self->acc_chart, rc->acc, nc->acc);
+  bp_chart_move_series_before (self->acc_chart, rc->vacc, nc->acc);
+  bp_chart_move_series_before (self->lr_chart, rc->lr, nc->lr);
+  bp_chart_move_series_before (self->runs_chart, rc->epochs, nc->epochs);
+}
+
 void
 _bp_dashboard_curves_update (BpDashboard *self, BpCurvesCharts charts)
 {
@@ -216,7 +235,10 @@ _bp_dashboard_curves_update (BpDashboard *self, BpCurvesCharts charts)
       RunCurves *rc = g_hash_table_lookup (self->curves, run);
 
       if (rc == NULL)
-        rc = add_run (self, run);
+        {
+          rc = add_run (self, run);
+          place_before_next (self, rc, runs, i + 1);
+        }
       feed (self, rc, charts);
       if (bp_run_get_visible (run))
         {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Issue 8's leftovers around runs: deleting the followed Playground run on the Dashboard
  * leaves the header showing no run until another is followed; the shortcuts window lists
- * Ctrl+Z there; a chart series without points gets no legend entry. */
+ * Ctrl+Z there; a chart series without points gets no legend entry; a run put back by Undo
+ * is listed in the legends where it was. */
 #include "bp-config.h"
 
 #include <adwaita.h>
@@ -161,6 +162,64 @@ test_legend_skips_empty (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The series names of a chart, in its order, joined by '|'. */
+static char *
+series_names (BpChart *chart)
+{
+  guint ids[16], n = bp_chart_get_series (chart, ids, 16);
+  GString *names = g_string_new ("");
+
+  for (guint i = 0; i < n && i < 16; i++)
+    g_string_append_printf (names, "%s%s", i > 0 ? "|" : "",
+                            _bp_chart_find (chart, ids[i])->name);
+  return g_string_free (names, FALSE);
+}
+
+/* A run deleted from the middle and put back by Undo: its curves are listed where they were,
+ * between the runs before and after it, not after the last one. */
+static void
+test_undo_keeps_legend_order (void)
+{
+  BpWindow *window = open_dashboard ();
+  BpDashboard *dash = window->dashboard;
+  BpDashboardTraining *t = bp_dashboard_get_training (dash);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpDataSource) src = bp_data_source_load ("iris", &error);
+  g_autofree char *before = NULL, *runs_before = NULL, *after = NULL, *runs_after = NULL;
+  BpRun *middle;
+
+  g_assert_no_error (error);
+  bp_dashboard_set_source (dash, src);
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_true (bp_dashboard_new_run (dash, FALSE, &error));
+      g_assert_no_error (error);
+    }
+  bp_dashboard_refresh (dash);
+  before = series_names (dash->loss_chart);
+  runs_before = series_names (dash->runs_chart);
+  g_test_message ("before: %s / %s", before, runs_before);
+  g_assert_cmpuint (bp_chart_get_series (dash->loss_chart, NULL, 0), ==, 6);
+
+  middle = g_list_model_get_item (bp_dashboard_training_get_runs (t), 1);
+  _bp_dashboard_runs_delete (dash, middle);
+  g_assert_cmpuint (bp_chart_get_series (dash->loss_chart, NULL, 0), ==, 4);
+  g_assert_true (_bp_dashboard_runs_undo (dash));
+  bp_dashboard_refresh (dash);
+  after = series_names (dash->loss_chart);
+  runs_after = series_names (dash->runs_chart);
+  g_test_message ("after undo: %s / %s", after, runs_after);
+  g_assert_true (g_list_model_get_item (bp_dashboard_training_get_runs (t), 1)
+                 == (gpointer) middle);
+  g_object_unref (middle); /* the reference get_item took */
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpstr (runs_after, ==, runs_before);
+  g_object_unref (middle);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_spin (0.1);
+  g_assert_finalize_object (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -171,5 +230,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/run-polish/delete-followed-header", test_delete_followed_header);
   g_test_add_func ("/run-polish/shortcuts-undo", test_shortcuts_undo);
   g_test_add_func ("/run-polish/legend-skips-empty", test_legend_skips_empty);
+  g_test_add_func ("/run-polish/undo-keeps-legend-order", test_undo_keeps_legend_order);
   return g_test_run ();
 }
