@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The session's insides, shared by session.c (API, commands), session_trainer.c (the thread's
- * loop and a step) and session_snapshot.c (snapshots and the histogram history). */
+ * loop and a step) and session_snapshot.c (snapshots and the histogram history; the view
+ * net's forwards in session_snapshot_forward.c). */
 #pragma once
 
 #include "engine/net.h"
@@ -256,6 +257,7 @@ void bp_session_snapshot_slots_free (bp_session *s);
 bp_hist_history *bp_hist_history_new (int n_layers, int bins, uint64_t every);
 void bp_hist_history_free (bp_hist_history *h);
 void bp_session_snapshot_forget_net (bp_session *s);
+/* session_snapshot_forward.c: the forwards through the view net */
 int bp_session_map_plane (bp_session *s, const float *xy, int n, float *out);
 
 /* session_snapshot_conv.c: output shapes and conv kernels in snapshots */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the dashboard's files: bp-dashboard.c (object, toolbar, tick), bp-dashboard-curves.c
- * (the learning curves and the runs chart), bp-dashboard-inside.c (histograms and weights) and
+ * (the learning curves and the runs chart), bp-dashboard-inside.c and -weights.c (histograms
+ * and weights) and
  * bp-dashboard-eval.c (evaluation, gallery, drawing pad) and bp-dashboard-conv.c (the network
  * choice and the convolutions). */
 #pragma once
@@ -138,12 +139,12 @@ gboolean _bp_dashboard_runs_undo (BpDashboard *self);
  * histograms' step range were reset for it. */
 gboolean _bp_dashboard_runs_track_current (BpDashboard *self);
 
-/* bp-dashboard-inside.c */
+/* bp-dashboard-inside.c (the histograms) and bp-dashboard-weights.c (the weights) */
 void _bp_dashboard_inside_init (BpDashboard *self);
 /* Histograms: the layer list, then whatever the history gained (live: at most once a
  * second). */
 void _bp_dashboard_inside_update (BpDashboard *self, gboolean live);
-/* A new copy of the network arrived: the weight heatmap and the dead-unit share. */
+/* bp-dashboard-weights.c: a new copy of the network arrived: the weight heatmap and the dead-unit share. */
 void _bp_dashboard_inside_model (BpDashboard *self);
 /* The last copy of a followed run's weights (dense matrices only: no network, no data), taken
  * by _bp_dashboard_inside_update while the weights are on screen, or NULL. */
