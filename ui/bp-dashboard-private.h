@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the dashboard's files: bp-dashboard.c (object, toolbar, tick), bp-dashboard-curves.c
  * (the learning curves and the runs chart), bp-dashboard-inside.c and -weights.c (histograms
- * and weights) and
- * bp-dashboard-eval.c (evaluation, gallery, drawing pad) and bp-dashboard-conv.c (the network
- * choice and the convolutions). */
+ * and weights), bp-dashboard-eval.c (evaluation, gallery, drawing pad) and
+ * bp-dashboard-conv.c and -conv-follow.c (the network choice and the convolutions). */
 #pragma once
 
 #include "bp-dashboard.h"
