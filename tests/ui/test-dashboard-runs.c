@@ -15,6 +15,7 @@
 #include "bp-dashboard-private.h"
 #include "bp-ui.h"
 #include "bp-window-private.h"
+#include "ui-test-page.h"
 #include "ui-test-util.h"
 
 static void
@@ -25,18 +26,14 @@ keep_shot (GtkWidget *widget, const char *name)
   ui_test_keep_shot (tex, name);
 }
 
+/* The window on its Dashboard page (ui-test-page.h); the caller destroys it. */
 static BpWindow *
 open_window (void)
 {
-  BpWindow *window = bp_window_new (NULL);
+  UiTestPage p;
 
-  g_object_ref_sink (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (ui_test_wait (ui_test_is_mapped, window, 10));
-  g_assert_true (bp_window_set_page (window, "dashboard", NULL));
-  ui_test_spin (0.2);
-  return window;
+  ui_test_page_open (&p, 1280, 800);
+  return p.window;
 }
 
 static void

@@ -12,20 +12,17 @@
 #include "bp-dashboard-private.h"
 #include "bp-ui.h"
 #include "bp-window-private.h"
+#include "ui-test-page.h"
 #include "ui-test-util.h"
 
+/* The window on its Dashboard page (ui-test-page.h); the caller destroys it. */
 static BpWindow *
 open_dashboard (void)
 {
-  BpWindow *window = bp_window_new (NULL);
+  UiTestPage p;
 
-  g_object_ref_sink (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (ui_test_wait (ui_test_is_mapped, window, 10));
-  g_assert_true (bp_window_set_page (window, "dashboard", NULL));
-  ui_test_spin (0.2);
-  return window;
+  ui_test_page_open (&p, 1280, 800);
+  return p.window;
 }
 
 /* Following the playground with a row for its run, and the header past step 0. */
